@@ -1,0 +1,123 @@
+# vigil - port scan attack detector. Plain Makefile driven by pkg-config.
+#
+#   make            release build (-O2, hardened) -> build/vigil
+#   make check      every test: cmocka units + capture fixtures + brief fuzzing,
+#                   all built with -fsanitize=address,undefined in build-san/
+#   make demo       build and analyze the shipped real capture
+#   make bench      benchmark (bench/README.md)
+#   make fuzz-long  long libFuzzer runs (FUZZ_SECONDS each, default 600)
+#   make install    PREFIX=/usr/local DESTDIR=
+#
+# Sources are found by wildcard: a module is a .c/.h pair under src/<stage>/,
+# its cmocka test is <module>-test.c beside it, a fuzz target is fuzz/fuzz-*.c.
+
+VERSION   := 0.1.0
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+CC        ?= cc
+FUZZ_CC   ?= clang
+PKGS      := zlib
+TEST_PKGS := cmocka
+FUZZ_SECONDS ?= 600
+FUZZ_BRIEF   ?= 20
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lz)
+TEST_LIBS  := $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null || echo -lcmocka)
+
+WARN := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
+        -Wvla -Wimplicit-fallthrough -Wno-unused-parameter
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -DVIGIL_VERSION='"$(VERSION)"' -Isrc $(WARN) -MMD -MP \
+               $(PKG_CFLAGS)
+ifeq ($(CI),true)
+BASE_CFLAGS += -Werror
+endif
+HARDEN  := -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fPIE
+LDHARD  := -pie -Wl,-z,relro,-z,now
+CFLAGS  ?= -O2 -g
+SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+ALL_C    := $(wildcard src/*/*.c)
+TEST_C   := $(filter %-test.c,$(ALL_C))
+LIB_C    := $(filter-out %-test.c,$(ALL_C))
+APP_C    := $(wildcard src/*.c)
+FUZZ_C   := $(wildcard fuzz/fuzz-*.c)
+
+LIB_O     := $(LIB_C:%.c=build/%.o)
+APP_O     := $(APP_C:%.c=build/%.o)
+SLIB_O    := $(LIB_C:%.c=build-san/%.o)
+SAPP_O    := $(APP_C:%.c=build-san/%.o)
+TEST_BIN  := $(TEST_C:src/%.c=build-san/tests/%)
+FLIB_O    := $(LIB_C:%.c=build-fuzz/%.o)
+FUZZ_BIN  := $(FUZZ_C:fuzz/%.c=build-fuzz/%)
+
+.PHONY: all check unit integration fuzz-brief fuzz-long demo bench install uninstall clean deps san
+all: build/vigil
+
+build/vigil: $(APP_O) $(LIB_O)
+	$(CC) $(CFLAGS) $(LDHARD) -o $@ $^ $(PKG_LIBS)
+
+build/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(HARDEN) $(CFLAGS) -c -o $@ $<
+
+# Sanitizer build: the tests and the fixture comparisons run this binary.
+san: build-san/vigil
+build-san/vigil: $(SAPP_O) $(SLIB_O)
+	$(CC) $(SAN) -g -o $@ $^ $(PKG_LIBS)
+
+build-san/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(SAN) -O1 -g -c -o $@ $<
+
+build-san/tests/%: build-san/src/%.o $(SLIB_O)
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN) -g -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
+
+# libFuzzer targets (clang only).
+build-fuzz/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(BASE_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -O1 -g -c -o $@ $<
+
+build-fuzz/fuzz-%: fuzz/fuzz-%.c $(FLIB_O)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(BASE_CFLAGS) -fsanitize=fuzzer,address,undefined -O1 -g -o $@ $^ $(PKG_LIBS)
+
+deps:
+	@sh scripts/deps.sh
+
+check: deps
+	$(MAKE) --no-print-directory unit integration fuzz-brief
+	@echo "make check: all tests passed"
+
+unit: $(TEST_BIN)
+	@sh tests/run-unit.sh $(TEST_BIN)
+
+integration: build-san/vigil
+	@sh tests/run-integration.sh build-san/vigil
+
+fuzz-brief: $(FUZZ_BIN)
+	@sh fuzz/run.sh $(FUZZ_BRIEF) $(FUZZ_BIN)
+
+fuzz-long: deps $(FUZZ_BIN)
+	@sh fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
+
+demo: deps build/vigil
+	@sh scripts/demo.sh build/vigil
+
+bench: deps build/vigil
+	@sh bench/run.sh build/vigil
+
+install: build/vigil
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)/etc/vigil
+	install -m 0755 build/vigil $(DESTDIR)$(PREFIX)/bin/vigil
+	install -m 0644 docs/vigil.8 $(DESTDIR)$(PREFIX)/share/man/man8/vigil.8
+	install -m 0644 etc/vigil.conf $(DESTDIR)/etc/vigil/vigil.conf.example
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/vigil $(DESTDIR)$(PREFIX)/share/man/man8/vigil.8
+
+clean:
+	rm -rf build build-san build-fuzz
+
+-include $(shell find build build-san build-fuzz -name '*.d' 2>/dev/null)

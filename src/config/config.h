@@ -1,0 +1,120 @@
+/* config.h - the effective configuration, as plain values.
+ *
+ * Loaded from vigil.conf or a psad.conf (same grammar: `KEY  value;`, '#'
+ * comments, $VAR expansion, first definition of a key wins as in psad,
+ * FW_MSG_SEARCH may repeat). Every field has a built-in default
+ * (config_init), so vigil runs without any file. After config_load the
+ * struct is read-only; a reload builds a new one.
+ */
+#ifndef VIGIL_CONFIG_H
+#define VIGIL_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "util/addr.h"
+
+#define CONFIG_PATH_DEFAULT "/etc/vigil/vigil.conf"
+#define CONFIG_LIST_MAX 64      /* entries in one list-valued key */
+#define CONFIG_STR_MAX 256      /* one string value */
+#define CONFIG_IFNAME_MAX 16    /* IFNAMSIZ */
+
+/* "tcp/61000-61356, udp/53": a protocol number and an inclusive port range. */
+struct port_range {
+	uint8_t proto; /* IPPROTO_NUM_TCP, _UDP, _UDPLITE */
+	uint16_t lo, hi;
+};
+
+struct config {
+	/* Danger levels (psad-behaviour.md section 2). Index 0 is unused; [1..5]. */
+	uint32_t danger_level[6];        /* DANGER_LEVEL1..5: packets per pair */
+	uint32_t unique_hosts[6];        /* DL1..5_UNIQUE_HOSTS: destinations per source */
+	uint32_t port_range_scan_threshold;  /* PORT_RANGE_SCAN_THRESHOLD */
+	uint32_t port_range_sweep_threshold; /* PORT_RANGE_SWEEP_THRESHOLD */
+	uint32_t protocol_scan_threshold;    /* PROTOCOL_SCAN_THRESHOLD */
+	uint32_t min_danger_level;           /* MIN_DANGER_LEVEL */
+	bool min_danger_level_set;           /* given in a file (analyze honours it then) */
+	uint32_t scan_timeout;               /* SCAN_TIMEOUT seconds of inactivity */
+	bool enable_persistence;             /* ENABLE_PERSISTENCE: never expire pairs */
+
+	/* Filters. */
+	struct port_range ignore_ports[CONFIG_LIST_MAX];
+	size_t n_ignore_ports;
+	bool ignore_proto[256];              /* IGNORE_PROTOCOLS */
+	char ignore_intf[CONFIG_LIST_MAX][CONFIG_IFNAME_MAX]; /* IGNORE_INTERFACES */
+	size_t n_ignore_intf;
+	bool enable_ipv6;                    /* ENABLE_IPV6_DETECTION */
+	bool ignore_conntrack_bug_pkts;      /* IGNORE_CONNTRACK_BUG_PKTS (vigil default N) */
+	bool fw_search_all;                  /* FW_SEARCH_ALL */
+	char fw_msg_search[CONFIG_LIST_MAX][CONFIG_STR_MAX]; /* substrings of the prefix */
+	size_t n_fw_msg_search;
+
+	/* Networks. */
+	struct net home_net[CONFIG_LIST_MAX]; /* HOME_NET; n_home_net == 0 means "any" */
+	size_t n_home_net;
+	struct net external_net[CONFIG_LIST_MAX];
+	size_t n_external_net;
+
+	/* Limits (vigil's own keys). */
+	uint32_t max_sources;        /* MAX_SOURCES: tracked sources before eviction */
+	uint32_t max_dsts_per_source;/* MAX_DSTS_PER_SOURCE */
+	uint32_t max_scan_ip_pairs;  /* MAX_SCAN_IP_PAIRS (psad; 0 = limited by the above) */
+	uint32_t max_line_length;    /* MAX_LINE_LENGTH bytes; longer lines are malformed */
+
+	/* Files. */
+	char auto_dl_file[CONFIG_STR_MAX];   /* AUTO_DL_FILE */
+	char signatures_file[CONFIG_STR_MAX];/* SIGNATURES_FILE (psad: SIGS_FILE) */
+
+	/* Daemon keys fixed by cli.md (loaded, validated and dumped now; used by `run`). */
+	char input_sources[CONFIG_STR_MAX];
+	char alert_json_file[CONFIG_STR_MAX];
+	char state_dir[CONFIG_STR_MAX];
+	char control_socket[CONFIG_STR_MAX];
+	char block_backend[CONFIG_STR_MAX];
+	bool block_dry_run;
+	struct net block_whitelist[CONFIG_LIST_MAX];
+	size_t n_block_whitelist;
+	char syslog_socket[CONFIG_STR_MAX];
+	char syslog_facility[32];
+	bool enable_auto_ids;
+	uint32_t auto_ids_danger_level;
+	uint32_t auto_block_timeout;
+	char email_addresses[CONFIG_STR_MAX];
+};
+
+/* One problem found while loading, with where it is. */
+enum config_severity { CONFIG_NOTE, CONFIG_WARNING, CONFIG_ERROR };
+struct config_diag {
+	enum config_severity severity;
+	const char *file;
+	unsigned line;
+	char msg[256]; /* already escaped: safe to print */
+};
+typedef void config_diag_fn(const struct config_diag *d, void *data);
+
+void config_init(struct config *cfg); /* built-in defaults */
+
+/* Read FILE on top of cfg. Every problem goes to diag (may be NULL).
+ * Returns 0, -ENOENT when the file does not exist (cfg untouched), another
+ * -errno when it cannot be read, or -EINVAL when at least one CONFIG_ERROR
+ * was reported (the erroneous keys keep their previous values). */
+int config_load(struct config *cfg, const char *path, config_diag_fn *diag, void *data);
+
+/* Same, from memory (fuzzing, tests). name is used in diagnostics. */
+int config_load_buf(struct config *cfg, const char *name, const char *buf, size_t len,
+		    config_diag_fn *diag, void *data);
+
+/* Effective configuration in the file's grammar (vigil config --dump). */
+void config_dump(const struct config *cfg, FILE *out);
+
+/* "tcp/61000-61356, udp/53, tcp/22": parse into ranges. -EINVAL with a reason. */
+int config_parse_ports(const char *s, size_t len, struct port_range *ret, size_t max,
+		       size_t *ret_n, const char **reterr_reason);
+
+bool config_port_ignored(const struct config *cfg, uint8_t proto, uint16_t dport);
+bool config_intf_ignored(const struct config *cfg, const char *name, size_t len);
+bool config_prefix_selected(const struct config *cfg, const char *prefix, size_t len);
+
+#endif

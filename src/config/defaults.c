@@ -1,0 +1,54 @@
+/* defaults.c - vigil's built-in configuration: psad 3.0's defaults where the
+ * key means the same, vigil's own limits otherwise (see config.h). */
+#include <string.h>
+
+#include "config/config.h"
+
+static void set_str(char *dst, const char *s)
+{
+	size_t n = strlen(s);
+	if (n >= CONFIG_STR_MAX)
+		n = CONFIG_STR_MAX - 1;
+	memcpy(dst, s, n);
+	dst[n] = '\0';
+}
+
+void config_init(struct config *cfg)
+{
+	static const uint32_t dl[6] = { 0, 5, 15, 150, 1500, 10000 };
+	static const uint32_t hosts[6] = { 0, 10, 20, 50, 100, 500 };
+
+	memset(cfg, 0, sizeof(*cfg));
+	memcpy(cfg->danger_level, dl, sizeof(dl));
+	memcpy(cfg->unique_hosts, hosts, sizeof(hosts));
+	cfg->port_range_scan_threshold = 1;
+	cfg->port_range_sweep_threshold = 0;
+	cfg->protocol_scan_threshold = 5;
+	cfg->min_danger_level = 1;
+	cfg->scan_timeout = 3600;
+	cfg->enable_persistence = false;
+	cfg->enable_ipv6 = true;
+	/* psad drops every TCP packet with ACK or RST by default, which hides ACK
+	 * scans; vigil counts them: the port-range gate already keeps the stray
+	 * ACK/RST of a real connection (one port) from scoring. */
+	cfg->ignore_conntrack_bug_pkts = false;
+	cfg->fw_search_all = true;
+	cfg->max_sources = 200000;
+	cfg->max_dsts_per_source = 4096;
+	cfg->max_scan_ip_pairs = 0;
+	cfg->max_line_length = 8192;
+	set_str(cfg->auto_dl_file, "/etc/vigil/auto_dl");
+	set_str(cfg->signatures_file, "/etc/vigil/signatures");
+	set_str(cfg->input_sources, "kmsg");
+	set_str(cfg->alert_json_file, "/var/log/vigil/alerts.json");
+	set_str(cfg->state_dir, "/var/lib/vigil");
+	set_str(cfg->control_socket, "/run/vigil/control.sock");
+	set_str(cfg->block_backend, "nftables");
+	cfg->block_dry_run = false;
+	set_str(cfg->syslog_socket, "/dev/log");
+	memcpy(cfg->syslog_facility, "LOG_DAEMON", sizeof("LOG_DAEMON"));
+	cfg->enable_auto_ids = false;
+	cfg->auto_ids_danger_level = 5;
+	cfg->auto_block_timeout = 3600;
+	set_str(cfg->email_addresses, "root@localhost");
+}

@@ -1,0 +1,75 @@
+/* engine.h - per-source scan state, classification, danger levels.
+ *
+ * Events in, level changes out as they happen: `analyze` feeds every record of
+ * its files and reports at the end; the daemon feeds live records and alerts
+ * from the callback. No I/O, no logging, no globals. Memory is bounded by
+ * MAX_SOURCES and MAX_DSTS_PER_SOURCE: when the table is full the least
+ * dangerous source is evicted, and everything dropped is counted.
+ */
+#ifndef VIGIL_ENGINE_H
+#define VIGIL_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/state.h"
+
+struct autodl;
+struct config;
+struct event;
+struct engine; /* opaque */
+
+/* Why the engine did not count an event (the caller counts it as ignored). */
+enum engine_verdict {
+	ENGINE_COUNTED = 0,
+	ENGINE_IGNORED_IPV6,      /* ENABLE_IPV6_DETECTION N */
+	ENGINE_IGNORED_PREFIX,    /* FW_SEARCH_ALL N and no FW_MSG_SEARCH match */
+	ENGINE_IGNORED_INTF,      /* IGNORE_INTERFACES */
+	ENGINE_IGNORED_PROTO,     /* IGNORE_PROTOCOLS */
+	ENGINE_IGNORED_PORT,      /* IGNORE_PORTS */
+	ENGINE_IGNORED_CONNTRACK, /* IGNORE_CONNTRACK_BUG_PKTS Y and ACK or RST set */
+	ENGINE_IGNORED_AUTODL,    /* auto_dl level 0 */
+	_ENGINE_VERDICT_MAX,
+};
+const char *engine_verdict_name(enum engine_verdict v); /* "ipv6", "prefix", ... */
+
+struct engine_stats {
+	uint64_t counted;
+	uint64_t ignored[_ENGINE_VERDICT_MAX];
+	uint64_t sources_evicted;  /* sources dropped because MAX_SOURCES was reached */
+	uint64_t packets_evicted;  /* their packets */
+	uint64_t dsts_untracked;   /* destinations not itemised (MAX_DSTS_PER_SOURCE) */
+	uint64_t pairs_expired;    /* scoring windows reset after SCAN_TIMEOUT idle */
+	uint64_t oom;              /* events counted but not itemised for lack of memory */
+};
+
+/* A level change: a pair (dst != NULL) or the source itself (dst == NULL)
+ * reached a higher danger level. Pointers are valid during the callback. */
+struct engine_change {
+	const struct source_state *src;
+	const struct pair_state *dst;
+	int old_dl, new_dl;
+	const struct event *ev; /* the event that caused it */
+};
+typedef void engine_change_fn(const struct engine_change *c, void *data);
+
+/* cfg and adl (may be NULL) must outlive the engine. cb may be NULL. */
+int engine_new(const struct config *cfg, const struct autodl *adl, engine_change_fn *cb,
+	       void *data, struct engine **ret_engine);
+struct engine *engine_free(struct engine *e); /* NULL-safe; returns NULL */
+
+/* Feed one event. now_sec is the clock for scoring windows: the event's log
+ * time in analyze (or the last known one when it has none), CLOCK_MONOTONIC
+ * seconds in the daemon. */
+enum engine_verdict engine_feed(struct engine *e, const struct event *ev, int64_t now_sec);
+
+void engine_get_stats(const struct engine *e, struct engine_stats *ret);
+size_t engine_source_count(const struct engine *e);
+
+/* Sources ordered by danger level (highest first), then packets (most
+ * first), then address. Returns a malloc'd array the caller frees (the
+ * pointed-to states stay the engine's), or NULL with *ret_n = 0 on -ENOMEM
+ * or when there is nothing. */
+const struct source_state **engine_sources_sorted(const struct engine *e, size_t *ret_n);
+
+#endif

@@ -1,0 +1,115 @@
+/* state.h - what the engine knows about each source, read-only for reports.
+ *
+ * The engine owns every struct here; a report may read them between
+ * engine_feed() calls and must not keep pointers across one. Everything is
+ * bounded: per pair at most PAIR_FLAGSETS_MAX distinct flag sets and
+ * PAIR_ICMP_MAX distinct ICMP type/code pairs are itemised (the rest is
+ * counted in *_other), per source at most MAX_DSTS_PER_SOURCE destinations.
+ */
+#ifndef VIGIL_STATE_H
+#define VIGIL_STATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "engine/portset.h"
+#include "event/event.h"
+
+#define PAIR_FLAGSETS_MAX 8
+#define PAIR_ICMP_MAX 16
+#define SOURCE_PROTOS_MAX 8
+#define STATE_IFNAME_MAX 16
+
+/* Kinds of scan, in the order cli.md lists them. */
+enum scan_type {
+	SCAN_SYN,     /* -sS: raw SYN (no options, or MSS only; short) */
+	SCAN_CONNECT, /* -sT: SYN with the OS's full option set (connect()) */
+	SCAN_FIN,     /* -sF */
+	SCAN_NULL,    /* -sN */
+	SCAN_XMAS,    /* -sX */
+	SCAN_ACK,     /* -sA / -sW */
+	SCAN_MAIMON,  /* -sM: FIN ACK */
+	SCAN_SYNFIN,  /* --scanflags SYNFIN */
+	SCAN_UDP,     /* -sU */
+	SCAN_PROTO,   /* -sO */
+	SCAN_PING,    /* -sn: ICMP probes */
+	SCAN_SWEEP,   /* same port(s) across many destinations */
+	SCAN_OTHER,   /* odd flag combination */
+	_SCAN_MAX,
+};
+
+const char *scan_type_name(enum scan_type t); /* "SYN", "CONNECT", ... */
+const char *scan_type_nmap(enum scan_type t); /* "-sS", ... or NULL (SWEEP, OTHER) */
+
+struct flag_count {
+	uint8_t flags; /* TCPF_* as logged (ECN bits kept) */
+	uint64_t count;
+};
+
+struct icmp_count {
+	uint8_t type, code;
+	uint64_t count;
+};
+
+struct proto_count {
+	uint8_t proto;
+	uint64_t count;
+};
+
+struct ports_stats {
+	uint64_t packets;
+	struct portset ports;
+};
+
+/* One (source, destination) pair. */
+struct pair_state {
+	struct addr dst;
+	uint8_t dl;                      /* highest level reached */
+	enum chain chain;                /* of the first packet */
+	char in[STATE_IFNAME_MAX], out[STATE_IFNAME_MAX]; /* first packet's, escaped */
+	uint64_t chain_packets[_CHAIN_MAX];
+	uint64_t packets;                /* every protocol */
+	struct vtime first, last;
+
+	struct ports_stats tcp, udp, udplite;
+	struct flag_count flags[PAIR_FLAGSETS_MAX];
+	uint8_t n_flags;
+	uint64_t flags_other;            /* packets whose flag set did not fit */
+
+	uint64_t icmp_packets;           /* ICMP or ICMPv6 (by the pair's family) */
+	struct icmp_count icmp[PAIR_ICMP_MAX];
+	uint8_t n_icmp;
+	uint64_t icmp_other;
+
+	uint64_t other_packets;          /* protocols without ports or types */
+	uint8_t protos[32];              /* bitmap of IP protocol numbers seen */
+	uint16_t n_protos;
+
+	uint32_t scan_types;             /* 1 << enum scan_type */
+
+	/* Scoring window (engine's): reset when the pair is idle > SCAN_TIMEOUT. */
+	int64_t win_last_sec;
+	uint64_t win_packets;
+	int32_t win_port_lo, win_port_hi; /* -1 when no port yet */
+};
+
+/* One source address. */
+struct source_state {
+	struct addr src;
+	uint8_t dl;          /* highest of: pairs, sweep, auto_dl (and later signatures) */
+	uint8_t sweep_dl;    /* from the number of destinations */
+	uint8_t autodl_dl;   /* from the auto_dl file, 0 if none */
+	uint64_t packets;
+	struct vtime first, last;
+	struct proto_count protos[SOURCE_PROTOS_MAX];
+	uint8_t n_protos;
+	uint64_t protos_other;
+	uint32_t scan_types; /* union of the pairs' plus SWEEP */
+
+	struct pair_state **pairs; /* n_pairs tracked destinations, in first-seen order */
+	uint32_t n_pairs, cap_pairs;
+	uint32_t untracked_dsts;   /* destinations beyond MAX_DSTS_PER_SOURCE */
+	uint64_t untracked_packets;
+};
+
+#endif

@@ -1,0 +1,164 @@
+/* event.h - one firewall record, as a plain value.
+ *
+ * The parser fills a struct event on the stack for each log line; the engine
+ * copies what it keeps. Spans (prefix, host, interfaces, hex options) point
+ * into the line buffer and are valid only during the call that delivers the
+ * event. Fixed-size fields only: nothing here is allocated.
+ *
+ * Field names follow the kernel's nf_log output (net/netfilter/nf_log_syslog.c).
+ */
+#ifndef VIGIL_EVENT_H
+#define VIGIL_EVENT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "util/addr.h"
+#include "util/span.h"
+
+/* Log time. `sec` counts seconds since 1970-01-01 of the log's own wall clock
+ * (the broken-down time the log shows, read as if it were UTC), so that
+ * formatting it with gmtime gives back what the log said, in its own zone. */
+enum vtime_kind {
+	VTIME_NONE = 0, /* the wrapper carried no time */
+	VTIME_WALL,     /* date and time of day (year given or inferred) */
+	VTIME_UPTIME,   /* seconds since boot only (raw dmesg, /dev/kmsg) */
+};
+
+struct vtime {
+	int64_t sec;
+	uint32_t usec;
+	uint8_t kind;       /* enum vtime_kind */
+	bool has_tz;        /* the log gave a UTC offset (tz_min) */
+	int16_t tz_min;
+};
+
+enum chain {
+	CHAIN_NONE = 0,
+	CHAIN_INPUT,   /* IN= only */
+	CHAIN_OUTPUT,  /* OUT= only */
+	CHAIN_FORWARD, /* both */
+	_CHAIN_MAX,
+};
+
+/* TCP flag bits, in wire order (RFC 9293 + RFC 3168). The kernel prints them
+ * from CWR down to FIN; event_flags_format() does the same. */
+enum {
+	TCPF_FIN = 1 << 0,
+	TCPF_SYN = 1 << 1,
+	TCPF_RST = 1 << 2,
+	TCPF_PSH = 1 << 3,
+	TCPF_ACK = 1 << 4,
+	TCPF_URG = 1 << 5,
+	TCPF_ECE = 1 << 6,
+	TCPF_CWR = 1 << 7,
+};
+
+/* IPv4 header bits the kernel prints as words (CE DF MF). */
+enum {
+	IPF_CE = 1 << 0,
+	IPF_DF = 1 << 1,
+	IPF_MF = 1 << 2,
+	IPF_FRAG = 1 << 3, /* FRAG:<offset> present (IPv4) or a fragment header (IPv6) */
+};
+
+/* IP protocol numbers vigil names. */
+enum {
+	IPPROTO_NUM_ICMP = 1,
+	IPPROTO_NUM_TCP = 6,
+	IPPROTO_NUM_UDP = 17,
+	IPPROTO_NUM_ESP = 50,
+	IPPROTO_NUM_AH = 51,
+	IPPROTO_NUM_ICMPV6 = 58,
+	IPPROTO_NUM_UDPLITE = 136,
+};
+
+/* TCP option kinds (RFC 9293, 7323, 2018). */
+enum {
+	TCPOPT_KIND_EOL = 0,
+	TCPOPT_KIND_NOP = 1,
+	TCPOPT_KIND_MSS = 2,
+	TCPOPT_KIND_WS = 3,
+	TCPOPT_KIND_SACKOK = 4,
+	TCPOPT_KIND_SACK = 5,
+	TCPOPT_KIND_TS = 8,
+};
+#define EVENT_TCPOPT_MAX 20 /* 40 option bytes, at least 2 per option but NOP/EOL */
+
+struct tcp_opts {
+	uint8_t count;                   /* options in kinds[] */
+	bool truncated;                  /* a length field ran past the end */
+	uint8_t kinds[EVENT_TCPOPT_MAX]; /* in order, NOP and EOL included */
+	uint16_t mss;
+	uint8_t wscale;
+	bool has_mss, has_ws, has_sackok, has_ts;
+	uint32_t tsval, tsecr;
+};
+
+struct event {
+	/* From the wrapper (syslog, journal, dmesg, kmsg, ulogd). */
+	struct vtime time;
+	struct span host;    /* empty when the wrapper has none */
+	struct span prefix;  /* log prefix, trimmed; may be empty */
+
+	/* Interfaces and chain. */
+	struct span in, out; /* empty when the kernel printed "IN=" / "OUT=" with nothing */
+	struct span physin, physout;
+	struct span mac;     /* MAC= value as printed */
+	enum chain chain;
+
+	/* IP header. */
+	struct addr src, dst;
+	uint16_t ip_len;     /* LEN= (IPv6: payload + 40, as printed) */
+	uint8_t tos, prec;   /* IPv4 TOS=, PREC= */
+	uint8_t ttl;         /* IPv4 TTL= or IPv6 HOPLIMIT= */
+	uint16_t ip_id;      /* IPv4 ID= */
+	uint8_t tc;          /* IPv6 TC= */
+	uint32_t flowlbl;    /* IPv6 FLOWLBL= */
+	uint8_t ip_flags;    /* IPF_* */
+	uint16_t frag_off;   /* FRAG: value */
+	struct span ip_opt;  /* hex of IPv4 options, or IPv6 extension header text */
+	uint8_t v6_empty_opts; /* IPv6 consecutive empty "OPT ( )" groups (Topera) */
+
+	/* Transport. */
+	uint8_t proto;       /* IP protocol number */
+	bool has_ports;
+	uint16_t sport, dport;
+	bool has_seq;
+	uint32_t seq, ack;
+	uint16_t window;
+	uint8_t res;
+	uint8_t tcp_flags;   /* TCPF_* */
+	uint16_t urgp;
+	bool has_tcp_opts;
+	struct tcp_opts tcp_opts;
+	struct span tcp_opt_hex;
+	uint16_t udp_len;
+	bool has_icmp;
+	uint8_t icmp_type, icmp_code;
+	bool has_icmp_echo;  /* ID=/SEQ= of echo request/reply */
+	uint16_t icmp_id, icmp_seq;
+	uint16_t icmp_mtu;
+	bool incomplete;     /* INCOMPLETE [N bytes]: header truncated */
+	uint16_t incomplete_bytes;
+	uint32_t spi;        /* AH/ESP */
+
+	/* Socket and mark. */
+	bool has_uid;
+	uint32_t uid, gid;
+	bool has_mark;
+	uint32_t mark;
+};
+
+static inline bool event_is_v6(const struct event *ev)
+{
+	return ev->src.family == ADDR_V6;
+}
+
+/* "SYN", "URG PSH FIN", "NULL": the kernel's words and order. Returns length. */
+int event_flags_format(uint8_t flags, char buf[40]);
+/* Lower-case protocol name ("tcp", "icmp6", ...) or NULL for other numbers. */
+const char *event_proto_name(uint8_t proto);
+const char *event_chain_name(enum chain c);
+
+#endif

@@ -1,0 +1,54 @@
+/* report.h - the end-of-run report of `vigil analyze`: text or JSON.
+ *
+ * Reads the engine's state (state.h) and the input counters; writes to a
+ * FILE. Every byte that came from a log line (interface names, prefixes) is
+ * escaped before it is printed. The JSON layout is fixed by cli.md.
+ */
+#ifndef VIGIL_REPORT_H
+#define VIGIL_REPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "event/event.h"
+#include "util/addr.h"
+
+struct engine;
+
+/* How the input lines were counted: lines == events + ignored + malformed. */
+struct input_stats {
+	uint64_t files;
+	uint64_t bytes;
+	uint64_t lines;
+	uint64_t events;
+	uint64_t ignored;
+	uint64_t malformed;
+	/* ignored, by reason (the engine's filter reasons come from engine_stats) */
+	uint64_t ignored_blank;
+	uint64_t ignored_not_firewall; /* not a netfilter record */
+	uint64_t ignored_not_kernel;   /* a netfilter-looking line from another program */
+	uint64_t ignored_not_ip;       /* ARP and other non-IP families */
+	uint64_t ignored_filtered;     /* by config filters (see engine_stats) */
+	struct vtime first, last;      /* time span of the events */
+};
+
+struct report_opts {
+	unsigned min_dl;      /* list sources with dl >= min_dl */
+	bool has_ip;          /* --ip: only sources in ip, or with a destination in it */
+	struct net ip;
+	bool color;           /* text: ANSI colour (only on a tty, not with NO_COLOR) */
+	unsigned width;       /* text: terminal width, 80 if unknown */
+};
+
+int report_json(FILE *out, const struct engine *e, const struct input_stats *in,
+		const struct report_opts *o);
+int report_text(FILE *out, const struct engine *e, const struct input_stats *in,
+		const struct report_opts *o);
+
+/* ISO 8601 "2026-03-11T20:35:11" of a log time, in the log's own zone; an
+ * uptime-only time is written "+12345.678901s" (since boot). Returns length,
+ * 0 when the time is unknown. */
+int report_format_time(const struct vtime *t, char buf[40]);
+
+#endif

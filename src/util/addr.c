@@ -1,0 +1,256 @@
+/* addr.c - strict address parsing and RFC 5952 formatting (see addr.h). */
+#include "util/addr.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+int addr_parse_v4(struct span s, struct addr *ret)
+{
+	struct addr a = { .family = ADDR_V4 };
+	size_t i = 0;
+
+	for (int part = 0; part < 4; part++) {
+		unsigned v = 0, digits = 0;
+		while (i < s.len && s.p[i] >= '0' && s.p[i] <= '9') {
+			v = v * 10 + (unsigned)(s.p[i] - '0');
+			if (++digits > 3 || v > 255)
+				return -EINVAL;
+			i++;
+		}
+		if (!digits)
+			return -EINVAL;
+		a.b[part] = (uint8_t)v;
+		if (part < 3) {
+			if (i >= s.len || s.p[i] != '.')
+				return -EINVAL;
+			i++;
+		}
+	}
+	if (i != s.len)
+		return -EINVAL;
+	*ret = a;
+	return 0;
+}
+
+static int hexdigit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int addr_parse_v6(struct span s, struct addr *ret)
+{
+	uint16_t w[8];
+	int n = 0, gap = -1;
+	size_t i = 0;
+
+	if (s.len < 2 || s.len > 45)
+		return -EINVAL;
+	if (s.p[0] == ':') {
+		if (s.p[1] != ':')
+			return -EINVAL;
+		gap = 0;
+		i = 2;
+		if (i == s.len)
+			goto done;
+	}
+	for (;;) {
+		size_t start = i;
+		unsigned v = 0;
+		int d;
+		while (i < s.len && i - start < 5 && (d = hexdigit(s.p[i])) >= 0) {
+			v = (v << 4) | (unsigned)d;
+			i++;
+		}
+		if (i - start == 0 || i - start > 4)
+			return -EINVAL;
+		if (i < s.len && s.p[i] == '.') {
+			/* embedded IPv4 in the last 32 bits */
+			struct addr v4;
+			if (n > 6 || addr_parse_v4(span_make(s.p + start, s.len - start), &v4))
+				return -EINVAL;
+			w[n++] = (uint16_t)(v4.b[0] << 8 | v4.b[1]);
+			w[n++] = (uint16_t)(v4.b[2] << 8 | v4.b[3]);
+			i = s.len;
+			break;
+		}
+		if (n >= 8)
+			return -EINVAL;
+		w[n++] = (uint16_t)v;
+		if (i == s.len)
+			break;
+		if (s.p[i] != ':')
+			return -EINVAL;
+		i++;
+		if (i < s.len && s.p[i] == ':') {
+			if (gap >= 0)
+				return -EINVAL;
+			gap = n;
+			i++;
+			if (i == s.len)
+				break;
+		} else if (i == s.len) {
+			return -EINVAL;
+		}
+	}
+done:
+	if (gap < 0 && n != 8)
+		return -EINVAL;
+	if (gap >= 0 && n > 7)
+		return -EINVAL;
+	struct addr a = { .family = ADDR_V6 };
+	int fill = 8 - n, o = 0;
+	for (int k = 0; k < n; k++) {
+		if (k == gap)
+			o += fill;
+		a.b[2 * o] = (uint8_t)(w[k] >> 8);
+		a.b[2 * o + 1] = (uint8_t)w[k];
+		o++;
+	}
+	*ret = a;
+	return 0;
+}
+
+int addr_parse(struct span s, struct addr *ret)
+{
+	return span_chr(s, ':') ? addr_parse_v6(s, ret) : addr_parse_v4(s, ret);
+}
+
+int addr_format(const struct addr *a, char buf[ADDR_STR_MAX])
+{
+	if (a->family == ADDR_V4)
+		return snprintf(buf, ADDR_STR_MAX, "%u.%u.%u.%u", a->b[0], a->b[1], a->b[2],
+				a->b[3]);
+	if (a->family != ADDR_V6) {
+		buf[0] = '\0';
+		return 0;
+	}
+	uint16_t w[8];
+	int best = -1, best_len = 0;
+	for (int k = 0; k < 8; k++)
+		w[k] = (uint16_t)(a->b[2 * k] << 8 | a->b[2 * k + 1]);
+	/* RFC 5952 4.2: compress the longest run (>= 2) of zero words, the first on a tie */
+	for (int k = 0; k < 8;) {
+		if (w[k]) {
+			k++;
+			continue;
+		}
+		int j = k;
+		while (j < 8 && !w[j])
+			j++;
+		if (j - k > best_len && j - k >= 2) {
+			best = k;
+			best_len = j - k;
+		}
+		k = j;
+	}
+	int o = 0;
+	for (int k = 0; k < 8; k++) {
+		if (k == best) {
+			o += snprintf(buf + o, (size_t)(ADDR_STR_MAX - o), "::");
+			k += best_len - 1;
+			continue;
+		}
+		if (k > 0 && k != best + best_len)
+			buf[o++] = ':';
+		o += snprintf(buf + o, (size_t)(ADDR_STR_MAX - o), "%x", w[k]);
+	}
+	buf[o] = '\0';
+	return o;
+}
+
+bool addr_eq(const struct addr *x, const struct addr *y)
+{
+	return x->family == y->family && memcmp(x->b, y->b, 16) == 0;
+}
+
+int addr_cmp(const struct addr *x, const struct addr *y)
+{
+	if (x->family != y->family)
+		return x->family < y->family ? -1 : 1;
+	return memcmp(x->b, y->b, 16);
+}
+
+uint64_t addr_hash(const struct addr *a, uint64_t seed)
+{
+	uint64_t h0, h1;
+	memcpy(&h0, a->b, 8);
+	memcpy(&h1, a->b + 8, 8);
+	uint64_t h = seed ^ (h0 * 0x9E3779B97F4A7C15ULL) ^ a->family;
+	h ^= (h >> 29) ^ (h1 * 0xBF58476D1CE4E5B9ULL);
+	h ^= h >> 32;
+	h *= 0x94D049BB133111EBULL;
+	h ^= h >> 31;
+	return h;
+}
+
+static void net_mask(struct net *n)
+{
+	int bits = n->a.family == ADDR_V4 ? 32 : 128;
+	for (int k = n->len; k < bits; k++)
+		n->a.b[k / 8] &= (uint8_t)~(0x80u >> (k % 8));
+}
+
+int net_parse(struct span s, struct net *ret)
+{
+	struct net n;
+	const char *slash = span_chr(s, '/');
+	struct span a = slash ? span_make(s.p, (size_t)(slash - s.p)) : s;
+	int r = addr_parse(a, &n.a);
+
+	if (r < 0)
+		return r;
+	int bits = n.a.family == ADDR_V4 ? 32 : 128;
+	n.len = (uint8_t)bits;
+	if (slash) {
+		struct span l = span_make(slash + 1, s.len - (size_t)(slash + 1 - s.p));
+		uint8_t v;
+		struct addr m;
+		if (n.a.family == ADDR_V4 && span_chr(l, '.')) {
+			if (addr_parse_v4(l, &m) < 0)
+				return -EINVAL;
+			uint32_t mask = (uint32_t)m.b[0] << 24 | m.b[1] << 16 | m.b[2] << 8 | m.b[3];
+			int ones = 0;
+			while (ones < 32 && (mask & (0x80000000u >> ones)))
+				ones++;
+			if (ones < 32 && (mask << ones) != 0)
+				return -EINVAL; /* non-contiguous mask */
+			v = (uint8_t)ones;
+		} else if (span_to_u8(l, &v) < 0 || v > bits) {
+			return -EINVAL;
+		}
+		n.len = v;
+	}
+	net_mask(&n);
+	*ret = n;
+	return 0;
+}
+
+bool net_contains(const struct net *n, const struct addr *a)
+{
+	if (a->family != n->a.family)
+		return false;
+	int full = n->len / 8, rest = n->len % 8;
+	if (memcmp(a->b, n->a.b, (size_t)full) != 0)
+		return false;
+	if (!rest)
+		return true;
+	uint8_t m = (uint8_t)(0xFF00u >> rest);
+	return (a->b[full] & m) == n->a.b[full];
+}
+
+int net_format(const struct net *n, char buf[NET_STR_MAX])
+{
+	char a[ADDR_STR_MAX];
+	addr_format(&n->a, a);
+	int bits = n->a.family == ADDR_V4 ? 32 : 128;
+	if (n->len == bits)
+		return snprintf(buf, NET_STR_MAX, "%s", a);
+	return snprintf(buf, NET_STR_MAX, "%s/%u", a, n->len);
+}

@@ -1,0 +1,47 @@
+/* addr.h - IPv4/IPv6 addresses as fixed-size values.
+ *
+ * An address is 17 bytes of plain value (family + 16 bytes, IPv4 in the first
+ * four, the rest zero) so it can be copied, compared with memcmp and hashed.
+ * Parsing is strict (no leading zeros tricks beyond what the kernel prints,
+ * no trailing junk); formatting is RFC 5952 for IPv6.
+ */
+#ifndef VIGIL_ADDR_H
+#define VIGIL_ADDR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "util/span.h"
+
+enum { ADDR_V4 = 4, ADDR_V6 = 6 };
+#define ADDR_STR_MAX 46 /* INET6_ADDRSTRLEN */
+#define NET_STR_MAX (ADDR_STR_MAX + 4)
+
+struct addr {
+	uint8_t family; /* 0 = unset, ADDR_V4, ADDR_V6 */
+	uint8_t b[16];
+};
+
+struct net {
+	struct addr a; /* host bits cleared */
+	uint8_t len;   /* prefix length: 0..32 or 0..128 */
+};
+
+int addr_parse_v4(struct span s, struct addr *ret);
+/* Any textual IPv6 form: full (kernel %pI6), compressed, with embedded IPv4. */
+int addr_parse_v6(struct span s, struct addr *ret);
+/* v4 or v6, chosen by the presence of ':'. */
+int addr_parse(struct span s, struct addr *ret);
+/* Writes a NUL-terminated string (RFC 5952 for IPv6); returns its length. */
+int addr_format(const struct addr *a, char buf[ADDR_STR_MAX]);
+bool addr_eq(const struct addr *x, const struct addr *y);
+uint64_t addr_hash(const struct addr *a, uint64_t seed);
+/* Total order: family, then bytes. */
+int addr_cmp(const struct addr *x, const struct addr *y);
+
+/* "ADDR", "ADDR/LEN", or IPv4 "ADDR/DOTTED.MASK" (contiguous masks only). */
+int net_parse(struct span s, struct net *ret);
+bool net_contains(const struct net *n, const struct addr *a);
+int net_format(const struct net *n, char buf[NET_STR_MAX]);
+
+#endif

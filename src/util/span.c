@@ -1,0 +1,140 @@
+/* span.c - parsers over length-carrying views (see span.h). */
+#include "util/span.h"
+
+#include <errno.h>
+
+bool span_next_token(struct span *rest, char sep, struct span *ret_tok)
+{
+	while (rest->len && rest->p[0] == sep)
+		span_skip(rest, 1);
+	if (!rest->len)
+		return false;
+	const char *end = memchr(rest->p, sep, rest->len);
+	size_t n = end ? (size_t)(end - rest->p) : rest->len;
+	*ret_tok = span_make(rest->p, n);
+	span_skip(rest, end ? n + 1 : n);
+	return true;
+}
+
+void span_trim_left(struct span *s)
+{
+	while (s->len && (s->p[0] == ' ' || s->p[0] == '\t'))
+		span_skip(s, 1);
+}
+
+void span_trim(struct span *s)
+{
+	span_trim_left(s);
+	while (s->len && (s->p[s->len - 1] == ' ' || s->p[s->len - 1] == '\t' ||
+			  s->p[s->len - 1] == '\r'))
+		s->len--;
+}
+
+long span_find(struct span s, const char *lit, size_t n)
+{
+	if (n == 0)
+		return 0;
+	const char *p = s.p, *end = s.p + s.len;
+	while ((size_t)(end - p) >= n) {
+		const char *c = memchr(p, lit[0], (size_t)(end - p) - n + 1);
+		if (!c)
+			return -1;
+		if (memcmp(c, lit, n) == 0)
+			return c - s.p;
+		p = c + 1;
+	}
+	return -1;
+}
+
+bool span_eq_nocase(struct span s, const char *lit)
+{
+	size_t n = strlen(lit);
+	if (s.len != n)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char a = s.p[i], b = lit[i];
+		if (a >= 'A' && a <= 'Z')
+			a = (char)(a - 'A' + 'a');
+		if (b >= 'A' && b <= 'Z')
+			b = (char)(b - 'A' + 'a');
+		if (a != b)
+			return false;
+	}
+	return true;
+}
+
+int span_to_u64(struct span s, uint64_t max, uint64_t *ret)
+{
+	uint64_t v = 0;
+
+	if (s.len == 0 || s.len > 20)
+		return s.len ? -ERANGE : -EINVAL;
+	for (size_t i = 0; i < s.len; i++) {
+		unsigned d = (unsigned char)s.p[i] - '0';
+		if (d > 9)
+			return -EINVAL;
+		if (v > (UINT64_MAX - d) / 10)
+			return -ERANGE;
+		v = v * 10 + d;
+	}
+	if (v > max)
+		return -ERANGE;
+	*ret = v;
+	return 0;
+}
+
+int span_to_u32(struct span s, uint32_t *ret)
+{
+	uint64_t v;
+	int r = span_to_u64(s, UINT32_MAX, &v);
+	if (r == 0)
+		*ret = (uint32_t)v;
+	return r;
+}
+
+int span_to_u16(struct span s, uint16_t *ret)
+{
+	uint64_t v;
+	int r = span_to_u64(s, UINT16_MAX, &v);
+	if (r == 0)
+		*ret = (uint16_t)v;
+	return r;
+}
+
+int span_to_u8(struct span s, uint8_t *ret)
+{
+	uint64_t v;
+	int r = span_to_u64(s, UINT8_MAX, &v);
+	if (r == 0)
+		*ret = (uint8_t)v;
+	return r;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int span_hex_to_u32(struct span s, uint32_t *ret)
+{
+	uint32_t v = 0;
+
+	if (!span_take_prefix(&s, "0x", 2) || s.len == 0)
+		return -EINVAL;
+	if (s.len > 8)
+		return -ERANGE;
+	for (size_t i = 0; i < s.len; i++) {
+		int d = hexval(s.p[i]);
+		if (d < 0)
+			return -EINVAL;
+		v = (v << 4) | (uint32_t)d;
+	}
+	*ret = v;
+	return 0;
+}

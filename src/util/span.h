@@ -1,0 +1,81 @@
+/* span.h - length-carrying views into untrusted bytes.
+ *
+ * Invariants: a span never owns its bytes and is never assumed NUL-terminated;
+ * p may be NULL only when len == 0. Every parser here rejects junk and
+ * overflow instead of guessing, and never reads past p + len.
+ */
+#ifndef VIGIL_SPAN_H
+#define VIGIL_SPAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+struct span {
+	const char *p;
+	size_t len;
+};
+
+#define SPAN_LIT(s) ((struct span){ (s), sizeof(s) - 1 })
+
+static inline struct span span_make(const char *p, size_t len)
+{
+	return (struct span){ p, len };
+}
+
+static inline bool span_eq(struct span s, const char *lit, size_t n)
+{
+	return s.len == n && memcmp(s.p, lit, n) == 0;
+}
+
+static inline bool span_starts(struct span s, const char *lit, size_t n)
+{
+	return s.len >= n && memcmp(s.p, lit, n) == 0;
+}
+
+/* Drop n bytes from the front (n <= s->len). */
+static inline void span_skip(struct span *s, size_t n)
+{
+	s->p += n;
+	s->len -= n;
+}
+
+/* If s starts with lit, consume it and return true. */
+static inline bool span_take_prefix(struct span *s, const char *lit, size_t n)
+{
+	if (!span_starts(*s, lit, n))
+		return false;
+	span_skip(s, n);
+	return true;
+}
+
+/* Split off the next token ending at sep (sep consumed). Empty tokens from
+ * repeated separators are skipped. Returns false when nothing is left. */
+bool span_next_token(struct span *rest, char sep, struct span *ret_tok);
+
+/* Skip leading spaces. */
+void span_trim_left(struct span *s);
+void span_trim(struct span *s);
+
+/* Pointer to first c in s, or NULL. */
+static inline const char *span_chr(struct span s, char c)
+{
+	return s.len ? memchr(s.p, c, s.len) : NULL;
+}
+
+/* Find lit in s; returns offset or -1. */
+long span_find(struct span s, const char *lit, size_t n);
+
+bool span_eq_nocase(struct span s, const char *lit);
+
+/* Decimal/hex numbers: the whole span must be digits (no sign, no spaces).
+ * -EINVAL for junk or empty, -ERANGE for overflow. */
+int span_to_u64(struct span s, uint64_t max, uint64_t *ret);
+int span_to_u32(struct span s, uint32_t *ret);
+int span_to_u16(struct span s, uint16_t *ret);
+int span_to_u8(struct span s, uint8_t *ret);
+/* "0x3C" style (prefix required); used for TOS=, PREC=, RES=, MARK=. */
+int span_hex_to_u32(struct span s, uint32_t *ret);
+
+#endif

@@ -1,0 +1,352 @@
+/* cmd-analyze.c - `vigil analyze`: the forensics pipeline.
+ *
+ * file source -> parse_line -> engine_feed -> report. Every line is counted
+ * exactly once: an event, ignored (with the reason), or malformed (named
+ * with FILE:LINE:COLUMN under --verbose). A file that cannot be read is a
+ * runtime error (exit 1) after the other files are still analysed, so one
+ * bad path does not hide the rest.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "config/autodl.h"
+#include "engine/engine.h"
+#include "parse/parse.h"
+#include "report/report.h"
+#include "source/file.h"
+#include "util/escape.h"
+#include "util/log.h"
+
+struct analyze_opts {
+	const char *config_path;
+	const char *autodl_path;
+	const char *sig_path;
+	bool json, verbose, no_color;
+	unsigned min_dl;
+	bool min_dl_given;
+	bool has_ip;
+	struct net ip;
+	int year; /* --year: reference year for yearless timestamps */
+};
+
+struct analyze {
+	const struct analyze_opts *o;
+	struct engine *engine;
+	struct input_stats in;
+	int64_t clock_sec; /* last known log time, for events without one */
+	unsigned malformed_shown;
+};
+
+static const char analyze_usage[] =
+	"usage: vigil analyze [OPTIONS] [FILE...]\n"
+	"Report port scans found in firewall logs (plain or .gz; '-' or none: stdin).\n"
+	"  --config FILE     configuration (default " CONFIG_PATH_DEFAULT ", optional)\n"
+	"  --auto-dl FILE    psad-format auto_dl file (default: AUTO_DL_FILE if present)\n"
+	"  --signatures FILE psad-format signatures (matching arrives in a later version)\n"
+	"  --json            one JSON document on stdout instead of the text report\n"
+	"  --min-dl N        list only sources with danger level >= N (0-5)\n"
+	"  --ip ADDR[/LEN]   list only sources in ADDR/LEN or with a destination in it\n"
+	"  --year YYYY       year for timestamps that carry none (default: from the file's\n"
+	"                    modification time, so December lines read in January get\n"
+	"                    last year)\n"
+	"  --verbose         name every malformed line as FILE:LINE:COLUMN\n"
+	"  --no-color        no colour in the text report (also: NO_COLOR set)\n";
+
+/* Wall seconds of "now" or an mtime in the machine's zone, the zone a
+ * yearless syslog line was written in. */
+static int64_t local_wall(int64_t t)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	if (!localtime_r(&tt, &tm))
+		return t;
+	return t + tm.tm_gmtoff;
+}
+
+static void note_time(struct analyze *a, const struct vtime *t)
+{
+	struct input_stats *in = &a->in;
+
+	if (t->kind == VTIME_NONE)
+		return;
+	if (in->first.kind == VTIME_NONE || (t->kind == in->first.kind &&
+					     (t->sec < in->first.sec ||
+					      (t->sec == in->first.sec && t->usec < in->first.usec))))
+		in->first = *t;
+	if (in->last.kind == VTIME_NONE || (t->kind == in->last.kind &&
+					    (t->sec > in->last.sec ||
+					     (t->sec == in->last.sec && t->usec > in->last.usec))))
+		in->last = *t;
+	a->clock_sec = t->sec;
+}
+
+static void count_ignored(struct input_stats *in, enum parse_ignore why)
+{
+	in->ignored++;
+	switch (why) {
+	case PARSE_IGN_BLANK:
+		in->ignored_blank++;
+		break;
+	case PARSE_IGN_NOT_FIREWALL:
+		in->ignored_not_firewall++;
+		break;
+	case PARSE_IGN_NOT_KERNEL:
+		in->ignored_not_kernel++;
+		break;
+	case PARSE_IGN_NOT_IP:
+		in->ignored_not_ip++;
+		break;
+	}
+}
+
+static void report_malformed(struct analyze *a, const char *file, uint64_t lineno,
+			     const struct parse_error *err)
+{
+	char got[80], name[256];
+
+	a->in.malformed++;
+	if (!a->o->verbose)
+		return;
+	escape_bytes(err->got.p, err->got.len > 40 ? 40 : err->got.len, got, sizeof(got));
+	escape_bytes(file, strlen(file), name, sizeof(name));
+	fprintf(stderr, "vigil: %s:%llu:%zu: %s, got '%s'\n", name, (unsigned long long)lineno,
+		err->column, err->reason, got);
+}
+
+static void handle_line(struct analyze *a, struct parse_clock *clk, const char *file,
+			uint64_t lineno, struct span line, bool overlong, size_t max_line)
+{
+	struct event ev;
+	enum parse_ignore why;
+	struct parse_error err;
+
+	a->in.lines++;
+	if (overlong) {
+		err = (struct parse_error){ .column = max_line + 1,
+					    .reason = "line longer than MAX_LINE_LENGTH",
+					    .got = span_make(line.p + line.len - 8, 8) };
+		report_malformed(a, file, lineno, &err);
+		return;
+	}
+	switch (parse_line(clk, line, &ev, &why, &err)) {
+	case PARSE_EVENT:
+		note_time(a, &ev.time);
+		if (engine_feed(a->engine, &ev, a->clock_sec) == ENGINE_COUNTED) {
+			a->in.events++;
+		} else {
+			a->in.ignored++;
+			a->in.ignored_filtered++;
+		}
+		break;
+	case PARSE_IGNORED:
+		count_ignored(&a->in, why);
+		break;
+	case PARSE_MALFORMED:
+		report_malformed(a, file, lineno, &err);
+		break;
+	}
+}
+
+static int analyze_file(struct analyze *a, const char *path, size_t max_line)
+{
+	struct linereader *lr;
+	struct parse_clock clk;
+	struct span line;
+	bool overlong;
+	uint64_t lineno = 0;
+	const char *name = strcmp(path, "-") ? path : "<stdin>";
+	int r;
+
+	r = linereader_open(path, max_line, &lr);
+	if (r < 0)
+		return log_errno(r, "cannot open '%s'", name);
+	int64_t ref = local_wall(linereader_mtime(lr));
+	if (a->o->year) {
+		struct tm tm = { .tm_year = a->o->year - 1900, .tm_mon = 11, .tm_mday = 31,
+				 .tm_hour = 23, .tm_min = 59, .tm_sec = 59 };
+		ref = (int64_t)timegm(&tm) - 86400;
+	}
+	parse_clock_init(&clk, ref);
+	while ((r = linereader_next(lr, &line, &overlong)) > 0)
+		handle_line(a, &clk, name, ++lineno, line, overlong, max_line);
+	a->in.files++;
+	a->in.bytes += linereader_bytes(lr);
+	linereader_free(lr);
+	if (r < 0)
+		return log_errno(r, "%s: read error after line %llu (the rest of the file is lost)",
+				 name, (unsigned long long)lineno);
+	return 0;
+}
+
+static int parse_opts(int argc, char **argv, struct analyze_opts *o, int *ret_exit)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "auto-dl", required_argument, NULL, 'a' },
+		{ "signatures", required_argument, NULL, 's' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "min-dl", required_argument, NULL, 'm' },
+		{ "ip", required_argument, NULL, 'i' },
+		{ "year", required_argument, NULL, 'y' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "no-color", no_argument, NULL, 'C' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+	uint32_t v;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "v", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			o->config_path = optarg;
+			break;
+		case 'a':
+			o->autodl_path = optarg;
+			break;
+		case 's':
+			o->sig_path = optarg;
+			break;
+		case 'j':
+			o->json = true;
+			break;
+		case 'm':
+			if (span_to_u32(span_make(optarg, strlen(optarg)), &v) < 0 || v > 5) {
+				log_error("--min-dl: expected a danger level 0-5, got '%.32s'", optarg);
+				return *ret_exit = EXIT_USAGE, -EINVAL;
+			}
+			o->min_dl = v;
+			o->min_dl_given = true;
+			break;
+		case 'i':
+			if (net_parse(span_make(optarg, strlen(optarg)), &o->ip) < 0) {
+				log_error("--ip: expected ADDR or ADDR/LEN, got '%.64s'", optarg);
+				return *ret_exit = EXIT_USAGE, -EINVAL;
+			}
+			o->has_ip = true;
+			break;
+		case 'y':
+			if (span_to_u32(span_make(optarg, strlen(optarg)), &v) < 0 || v < 1970 ||
+			    v > 9999) {
+				log_error("--year: expected a year 1970-9999, got '%.32s'", optarg);
+				return *ret_exit = EXIT_USAGE, -EINVAL;
+			}
+			o->year = (int)v;
+			break;
+		case 'v':
+			o->verbose = true;
+			break;
+		case 'C':
+			o->no_color = true;
+			break;
+		case 'h':
+			fputs(analyze_usage, stdout);
+			return *ret_exit = EXIT_OK, 1;
+		default:
+			fputs(analyze_usage, stderr);
+			return *ret_exit = EXIT_USAGE, -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static void autodl_diag(const struct config_diag *d, void *data)
+{
+	static const char *const names[] = { "note", "warning", "error" };
+	unsigned *errors = data;
+
+	if (d->severity == CONFIG_ERROR)
+		(*errors)++;
+	fprintf(stderr, "vigil: %s:%u: %s: %s\n", d->file, d->line, names[d->severity], d->msg);
+}
+
+static int run(struct analyze *a, const struct config *cfg, int nfiles, char **files)
+{
+	int status = EXIT_OK;
+	size_t max_line = cfg->max_line_length;
+
+	if (nfiles == 0) {
+		if (analyze_file(a, "-", max_line) < 0)
+			status = EXIT_RUNTIME;
+	}
+	for (int i = 0; i < nfiles; i++)
+		if (analyze_file(a, files[i], max_line) < 0)
+			status = EXIT_RUNTIME;
+	return status;
+}
+
+static int print_report(struct analyze *a, const struct config *cfg)
+{
+	const struct analyze_opts *o = a->o;
+	struct report_opts ro = { .min_dl = o->min_dl, .has_ip = o->has_ip, .ip = o->ip };
+	const char *no_color = getenv("NO_COLOR");
+
+	if (!o->min_dl_given && cfg->min_danger_level_set)
+		ro.min_dl = cfg->min_danger_level;
+	ro.color = !o->json && !o->no_color && isatty(STDOUT_FILENO) &&
+		   !(no_color && no_color[0]);
+	ro.width = 80;
+	int r = o->json ? report_json(stdout, a->engine, &a->in, &ro)
+			: report_text(stdout, a->engine, &a->in, &ro);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		return log_errno(-errno, "cannot write the report");
+	return r;
+}
+
+int cmd_analyze(int argc, char **argv)
+{
+	struct analyze_opts o = { 0 };
+	struct analyze a = { .o = &o };
+	struct config cfg;
+	struct autodl *adl = NULL;
+	int status = EXIT_RUNTIME, ex = EXIT_OK, r;
+
+	r = parse_opts(argc, argv, &o, &ex);
+	if (r != 0)
+		return ex;
+	if (cmd_load_config(&cfg, o.config_path, o.verbose) < 0)
+		return EXIT_RUNTIME;
+	if (o.sig_path) {
+		if (access(o.sig_path, R_OK) < 0)
+			return log_errno(-errno, "cannot read signatures file '%s'", o.sig_path),
+			       EXIT_RUNTIME;
+		log_warn("--signatures: signature matching is not in this version yet; "
+			 "'%s' is not used",
+			 o.sig_path);
+	}
+	const char *adl_path = o.autodl_path ? o.autodl_path : cfg.auto_dl_file;
+	unsigned adl_errors = 0;
+	r = autodl_load(adl_path, autodl_diag, &adl_errors, &adl);
+	if (r == -ENOENT && !o.autodl_path) {
+		adl = NULL;
+	} else if (r < 0) {
+		if (r != -EINVAL)
+			log_errno(r, "cannot read auto_dl file '%s'", adl_path);
+		else
+			log_error("%s: %u error(s) in the auto_dl file", adl_path, adl_errors);
+		return EXIT_RUNTIME;
+	}
+	r = engine_new(&cfg, adl, NULL, NULL, &a.engine);
+	if (r < 0) {
+		log_errno(r, "cannot start the engine");
+		goto out;
+	}
+	status = run(&a, &cfg, argc - optind, argv + optind);
+	if (a.in.malformed && !o.verbose)
+		log_warn("%llu malformed line(s) counted; --verbose names each one",
+			 (unsigned long long)a.in.malformed);
+	if (print_report(&a, &cfg) < 0)
+		status = EXIT_RUNTIME;
+out:
+	engine_free(a.engine);
+	autodl_free(adl);
+	return status;
+}

@@ -1,0 +1,21 @@
+/* cmd.h - the subcommands. Each returns the process exit status:
+ * 0 success, 1 runtime error, 2 usage error (cli.md). */
+#ifndef VIGIL_CMD_H
+#define VIGIL_CMD_H
+
+#include <stdbool.h>
+
+#include "config/config.h"
+
+enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
+
+int cmd_analyze(int argc, char **argv);
+int cmd_config(int argc, char **argv);
+
+/* Load the configuration the way every command does: built-in defaults, then
+ * FILE (explicit: must exist) or /etc/vigil/vigil.conf (optional). Prints
+ * errors and warnings; psad keys vigil does not use are summed up in one
+ * line unless verbose. Returns 0 or -errno. */
+int cmd_load_config(struct config *cfg, const char *path, bool verbose);
+
+#endif

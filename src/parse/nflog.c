@@ -1,0 +1,572 @@
+/* nflog.c - read the kernel's netfilter log record into a struct event.
+ *
+ * The record, as net/netfilter/nf_log_syslog.c prints it (IPv4 shown):
+ *   PREFIX IN=eth0 OUT= [PHYSIN=.. PHYSOUT=..] MAC=.. SRC=a DST=b LEN=n TOS=0x00
+ *   PREC=0x00 TTL=n ID=n [CE] [DF] [MF] [FRAG:n] [OPT (hex)] PROTO=TCP SPT=n DPT=n
+ *   [SEQ=n ACK=n] WINDOW=n RES=0x00 [CWR ECE URG ACK PSH RST SYN FIN] URGP=n
+ *   [OPT (hex)] [UID=n GID=n] [MARK=0x..]
+ * IPv6 has LEN TC HOPLIMIT FLOWLBL and extension headers as "OPT ( ... )"
+ * groups; UDP ends "SPT DPT LEN"; ICMP has TYPE CODE [ID SEQ] [MTU] and, for
+ * errors, the offending packet in "[...]" (its addresses are not the
+ * sender's, so it is skipped). A header the kernel could not read is
+ * "INCOMPLETE [n bytes]". Non-first fragments stop after "PROTO=X".
+ *
+ * One pass over space-separated tokens; keys dispatch on length, then memcmp.
+ * No allocation, no copies: the event's spans point into the line.
+ */
+#include "parse/nflog.h"
+
+#include <errno.h>
+
+enum {
+	SEEN_SRC = 1 << 0,
+	SEEN_DST = 1 << 1,
+	SEEN_PROTO = 1 << 2,
+	SEEN_SPT = 1 << 3,
+	SEEN_DPT = 1 << 4,
+	SEEN_URGP = 1 << 5,
+	SEEN_ULEN = 1 << 6,
+	SEEN_TYPE = 1 << 7,
+	SEEN_CODE = 1 << 8,
+	SEEN_EXTHDR = 1 << 9, /* "Unknown Ext Hdr n": protocol given there */
+	SEEN_ARP = 1 << 10,
+};
+
+struct nfp {
+	struct event *ev;
+	struct parse_error *err;
+	const char *line;
+	unsigned seen;
+	bool fragment;
+	uint8_t empty_opt_run;
+};
+
+static enum parse_verdict fail(struct nfp *s, struct span got, const char *reason)
+{
+	s->err->column = (size_t)(got.p - s->line) + 1;
+	s->err->reason = reason;
+	s->err->got = got;
+	return PARSE_MALFORMED;
+}
+
+long nflog_find_record(struct span msg)
+{
+	struct span s = msg;
+
+	for (;;) {
+		long at = span_find(s, "IN=", 3);
+		if (at < 0)
+			return -1;
+		struct span rest = span_make(s.p + at + 3, s.len - (size_t)at - 3);
+		const char *sp = span_chr(rest, ' ');
+		if (sp && span_starts(span_make(sp + 1, rest.len - (size_t)(sp + 1 - rest.p)),
+				      "OUT=", 4))
+			return (long)(s.p - msg.p) + at;
+		span_skip(&s, (size_t)at + 3);
+	}
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static bool is_hex(struct span s)
+{
+	for (size_t i = 0; i < s.len; i++)
+		if (hexval(s.p[i]) < 0)
+			return false;
+	return true;
+}
+
+/* RFC 9293 3.1 option layout: kind, [len, data]; NOP and EOL are single bytes. */
+int parse_tcp_options(struct span hex, struct tcp_opts *ret)
+{
+	uint8_t b[40];
+	size_t n = hex.len / 2;
+	struct tcp_opts o = { 0 };
+
+	if (hex.len % 2 || n > sizeof(b) || !is_hex(hex))
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++)
+		b[i] = (uint8_t)(hexval(hex.p[2 * i]) << 4 | hexval(hex.p[2 * i + 1]));
+	for (size_t i = 0; i < n && o.count < EVENT_TCPOPT_MAX;) {
+		uint8_t kind = b[i];
+		o.kinds[o.count++] = kind;
+		if (kind == TCPOPT_KIND_EOL)
+			break;
+		if (kind == TCPOPT_KIND_NOP) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= n || b[i + 1] < 2 || i + b[i + 1] > n) {
+			o.truncated = true; /* psad: "broken n-byte len field" */
+			break;
+		}
+		uint8_t len = b[i + 1];
+		const uint8_t *d = b + i + 2;
+		if (kind == TCPOPT_KIND_MSS && len == 4) {
+			o.has_mss = true;
+			o.mss = (uint16_t)(d[0] << 8 | d[1]);
+		} else if (kind == TCPOPT_KIND_WS && len == 3) {
+			o.has_ws = true;
+			o.wscale = d[0];
+		} else if (kind == TCPOPT_KIND_SACKOK && len == 2) {
+			o.has_sackok = true;
+		} else if (kind == TCPOPT_KIND_TS && len == 10) {
+			o.has_ts = true;
+			o.tsval = (uint32_t)d[0] << 24 | (uint32_t)d[1] << 16 | (uint32_t)d[2] << 8 | d[3];
+			o.tsecr = (uint32_t)d[4] << 24 | (uint32_t)d[5] << 16 | (uint32_t)d[6] << 8 | d[7];
+		}
+		i += len;
+	}
+	*ret = o;
+	return 0;
+}
+
+static bool take_u16(struct span v, uint16_t *out)
+{
+	return span_to_u16(v, out) == 0;
+}
+
+static enum parse_verdict set_addr(struct nfp *s, struct span v, struct addr *a, unsigned bit,
+				   const char *why4, const char *why6)
+{
+	if (addr_parse(v, a) < 0)
+		return fail(s, v, span_chr(v, ':') ? why6 : why4);
+	s->seen |= bit;
+	return PARSE_EVENT;
+}
+
+static enum parse_verdict set_proto(struct nfp *s, struct span v)
+{
+	struct event *ev = s->ev;
+	uint8_t n;
+
+	if (span_eq(v, "TCP", 3))
+		ev->proto = IPPROTO_NUM_TCP;
+	else if (span_eq(v, "UDP", 3))
+		ev->proto = IPPROTO_NUM_UDP;
+	else if (span_eq(v, "ICMP", 4))
+		ev->proto = IPPROTO_NUM_ICMP;
+	else if (span_eq(v, "ICMPv6", 6))
+		ev->proto = IPPROTO_NUM_ICMPV6;
+	else if (span_eq(v, "UDPLITE", 7))
+		ev->proto = IPPROTO_NUM_UDPLITE;
+	else if (span_eq(v, "AH", 2))
+		ev->proto = IPPROTO_NUM_AH;
+	else if (span_eq(v, "ESP", 3))
+		ev->proto = IPPROTO_NUM_ESP;
+	else if (span_to_u8(v, &n) == 0)
+		ev->proto = n;
+	else
+		return fail(s, v, "expected a protocol name or number 0-255 after PROTO=");
+	s->seen |= SEEN_PROTO;
+	return PARSE_EVENT;
+}
+
+#define NUM(field, parser, bit, why)                                                              \
+	do {                                                                                      \
+		if (parser(v, &(field)) < 0)                                                      \
+			return fail(s, v, why);                                                   \
+		s->seen |= (bit);                                                                 \
+		return PARSE_EVENT;                                                               \
+	} while (0)
+
+static enum parse_verdict hex_field(struct nfp *s, struct span v, uint32_t max, uint32_t *out,
+				    const char *why)
+{
+	uint32_t x;
+	if (span_hex_to_u32(v, &x) < 0 || x > max)
+		return fail(s, v, why);
+	*out = x;
+	return PARSE_EVENT;
+}
+
+/* Keys of the IP layer and interfaces. Returns -1 (as int) when not one of them. */
+static int key_ip(struct nfp *s, struct span k, struct span v, enum parse_verdict *r)
+{
+	struct event *ev = s->ev;
+	uint32_t x;
+
+	*r = PARSE_EVENT;
+	switch (k.len) {
+	case 2:
+		if (span_eq(k, "IN", 2))
+			ev->in = v;
+		else if (span_eq(k, "ID", 2) && !(s->seen & SEEN_PROTO)) {
+			if (!take_u16(v, &ev->ip_id))
+				*r = fail(s, v, "expected number 0-65535 after ID=");
+		} else if (span_eq(k, "TC", 2)) {
+			if (span_to_u8(v, &ev->tc) < 0)
+				*r = fail(s, v, "expected number 0-255 after TC=");
+		} else
+			return -1;
+		return 0;
+	case 3:
+		if (span_eq(k, "OUT", 3))
+			ev->out = v;
+		else if (span_eq(k, "MAC", 3))
+			ev->mac = v;
+		else if (span_eq(k, "SRC", 3))
+			*r = set_addr(s, v, &ev->src, SEEN_SRC, "expected IPv4 address after SRC=",
+				      "expected IPv6 address after SRC=");
+		else if (span_eq(k, "DST", 3))
+			*r = set_addr(s, v, &ev->dst, SEEN_DST, "expected IPv4 address after DST=",
+				      "expected IPv6 address after DST=");
+		else if (span_eq(k, "LEN", 3) && !(s->seen & SEEN_PROTO)) {
+			if (!take_u16(v, &ev->ip_len))
+				*r = fail(s, v, "expected number 0-65535 after LEN=");
+		} else if (span_eq(k, "TOS", 3)) {
+			if ((*r = hex_field(s, v, 255, &x, "expected hex byte after TOS=")) == 0)
+				ev->tos = (uint8_t)x;
+		} else if (span_eq(k, "TTL", 3)) {
+			if (span_to_u8(v, &ev->ttl) < 0)
+				*r = fail(s, v, "expected number 0-255 after TTL=");
+		} else
+			return -1;
+		return 0;
+	case 4:
+		if (span_eq(k, "PREC", 4)) {
+			if ((*r = hex_field(s, v, 255, &x, "expected hex byte after PREC=")) == 0)
+				ev->prec = (uint8_t)x;
+		} else if (span_eq(k, "MARK", 4)) {
+			*r = hex_field(s, v, UINT32_MAX, &ev->mark, "expected hex number after MARK=");
+			ev->has_mark = true;
+		} else
+			return -1;
+		return 0;
+	case 5:
+		if (span_eq(k, "PROTO", 5))
+			*r = set_proto(s, v);
+		else
+			return -1;
+		return 0;
+	case 6:
+		if (span_eq(k, "PHYSIN", 6))
+			ev->physin = v;
+		else if (!span_eq(k, "MACSRC", 6) && !span_eq(k, "MACDST", 6))
+			return -1;
+		return 0;
+	case 7:
+		if (span_eq(k, "PHYSOUT", 7))
+			ev->physout = v;
+		else if (span_eq(k, "FLOWLBL", 7)) {
+			if (span_to_u32(v, &ev->flowlbl) < 0 || ev->flowlbl > 0xFFFFF)
+				*r = fail(s, v, "expected number 0-1048575 after FLOWLBL=");
+		} else
+			return -1;
+		return 0;
+	case 8:
+		if (span_eq(k, "HOPLIMIT", 8)) {
+			if (span_to_u8(v, &ev->ttl) < 0)
+				*r = fail(s, v, "expected number 0-255 after HOPLIMIT=");
+		} else if (span_eq(k, "MACPROTO", 8)) {
+			/* 0800 IPv4, 86dd IPv6; anything else has no IP fields */
+			if (!span_eq(v, "0800", 4) && !span_eq(v, "86dd", 4))
+				s->seen |= SEEN_ARP;
+		} else
+			return -1;
+		return 0;
+	}
+	return -1;
+}
+
+/* Keys after PROTO=: transport and ICMP fields, socket owner. */
+static enum parse_verdict key_l4(struct nfp *s, struct span k, struct span v)
+{
+	struct event *ev = s->ev;
+
+	switch (k.len) {
+	case 2:
+		if (span_eq(k, "ID", 2))
+			NUM(ev->icmp_id, span_to_u16, 0, "expected number 0-65535 after ID=");
+		break;
+	case 3:
+		if (span_eq(k, "SPT", 3))
+			NUM(ev->sport, span_to_u16, SEEN_SPT, "expected number 0-65535 after SPT=");
+		if (span_eq(k, "DPT", 3))
+			NUM(ev->dport, span_to_u16, SEEN_DPT, "expected number 0-65535 after DPT=");
+		if (span_eq(k, "SEQ", 3)) {
+			ev->has_seq = ev->proto == IPPROTO_NUM_TCP;
+			if (ev->proto != IPPROTO_NUM_TCP)
+				NUM(ev->icmp_seq, span_to_u16, 0, "expected number 0-65535 after SEQ=");
+			NUM(ev->seq, span_to_u32, 0, "expected number after SEQ=");
+		}
+		if (span_eq(k, "ACK", 3))
+			NUM(ev->ack, span_to_u32, 0, "expected number after ACK=");
+		if (span_eq(k, "RES", 3)) {
+			uint32_t x;
+			enum parse_verdict r = hex_field(s, v, 255, &x, "expected hex byte after RES=");
+			ev->res = (uint8_t)x;
+			return r;
+		}
+		if (span_eq(k, "LEN", 3))
+			NUM(ev->udp_len, span_to_u16, SEEN_ULEN, "expected number 0-65535 after LEN=");
+		if (span_eq(k, "MTU", 3))
+			NUM(ev->icmp_mtu, span_to_u16, 0, "expected number 0-65535 after MTU=");
+		if (span_eq(k, "UID", 3)) {
+			ev->has_uid = true;
+			NUM(ev->uid, span_to_u32, 0, "expected number after UID=");
+		}
+		if (span_eq(k, "GID", 3))
+			NUM(ev->gid, span_to_u32, 0, "expected number after GID=");
+		if (span_eq(k, "SPI", 3))
+			return hex_field(s, v, UINT32_MAX, &ev->spi, "expected hex number after SPI=");
+		break;
+	case 4:
+		if (span_eq(k, "TYPE", 4))
+			NUM(ev->icmp_type, span_to_u8, SEEN_TYPE, "expected number 0-255 after TYPE=");
+		if (span_eq(k, "CODE", 4))
+			NUM(ev->icmp_code, span_to_u8, SEEN_CODE, "expected number 0-255 after CODE=");
+		if (span_eq(k, "URGP", 4))
+			NUM(ev->urgp, span_to_u16, SEEN_URGP, "expected number 0-65535 after URGP=");
+		if (span_eq(k, "MARK", 4)) {
+			ev->has_mark = true;
+			return hex_field(s, v, UINT32_MAX, &ev->mark, "expected hex number after MARK=");
+		}
+		break;
+	case 6:
+		if (span_eq(k, "WINDOW", 6))
+			NUM(ev->window, span_to_u16, 0, "expected number 0-65535 after WINDOW=");
+		break;
+	}
+	return PARSE_EVENT; /* GATEWAY=, PARAMETER=, POINTER=, future keys: not needed */
+}
+
+static bool flag_word(struct event *ev, struct span w)
+{
+	static const struct {
+		char name[4];
+		uint8_t bit;
+	} f[] = {
+		{ "SYN", TCPF_SYN }, { "ACK", TCPF_ACK }, { "FIN", TCPF_FIN }, { "RST", TCPF_RST },
+		{ "PSH", TCPF_PSH }, { "URG", TCPF_URG }, { "ECE", TCPF_ECE }, { "CWR", TCPF_CWR },
+	};
+	if (w.len != 3)
+		return false;
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if (memcmp(w.p, f[i].name, 3) == 0) {
+			ev->tcp_flags |= f[i].bit;
+			return true;
+		}
+	return false;
+}
+
+/* "OPT (" ... ")": IPv4 options (before PROTO=), TCP options (after), or an
+ * IPv6 extension header group "OPT ( ... )". rest starts after "OPT". */
+static enum parse_verdict take_opt(struct nfp *s, struct span *rest)
+{
+	struct event *ev = s->ev;
+	struct span tok;
+
+	if (!span_next_token(rest, ' ', &tok) || tok.p[0] != '(')
+		return fail(s, tok.len ? tok : span_make(rest->p, 0), "expected '(' after OPT");
+	if (tok.len >= 2 && tok.p[tok.len - 1] == ')') {
+		struct span hex = span_make(tok.p + 1, tok.len - 2);
+		if (!is_hex(hex) || hex.len % 2)
+			return fail(s, hex, "expected hex bytes in OPT (...)");
+		if (s->seen & SEEN_PROTO) {
+			ev->tcp_opt_hex = hex;
+			ev->has_tcp_opts = true;
+			if (parse_tcp_options(hex, &ev->tcp_opts) < 0)
+				return fail(s, hex, "expected at most 40 bytes of TCP options in OPT (...)");
+		} else {
+			ev->ip_opt = hex;
+		}
+		s->empty_opt_run = 0;
+		return PARSE_EVENT;
+	}
+	/* IPv6 group: tokens up to ")" */
+	const char *start = tok.p;
+	bool empty = tok.len == 1;
+	while (span_next_token(rest, ' ', &tok)) {
+		if (tok.len && tok.p[tok.len - 1] == ')') {
+			if (tok.len > 1)
+				empty = false;
+			ev->ip_opt = span_make(start, (size_t)(tok.p + tok.len - start));
+			s->empty_opt_run = empty ? (uint8_t)(s->empty_opt_run + 1) : 0;
+			if (s->empty_opt_run > ev->v6_empty_opts)
+				ev->v6_empty_opts = s->empty_opt_run;
+			return PARSE_EVENT;
+		}
+		empty = false;
+		if (span_starts(tok, "FRAG:", 5)) {
+			uint16_t off;
+			if (span_to_u16(span_make(tok.p + 5, tok.len - 5), &off) < 0)
+				return fail(s, tok, "expected number after FRAG:");
+			ev->ip_flags |= IPF_FRAG;
+			ev->frag_off = off;
+			s->fragment = off != 0;
+		}
+	}
+	return fail(s, span_make(start, (size_t)(rest->p - start)), "expected ')' closing OPT (");
+}
+
+/* Skip an ICMP error's embedded packet "[SRC=... ]" (nesting counted). */
+static enum parse_verdict skip_nested(struct nfp *s, struct span tok, struct span *rest)
+{
+	int depth = 0;
+	const char *start = tok.p;
+
+	for (;;) {
+		for (size_t i = 0; i < tok.len; i++)
+			depth += tok.p[i] == '[' ? 1 : tok.p[i] == ']' ? -1 : 0;
+		if (depth <= 0)
+			return PARSE_EVENT;
+		if (!span_next_token(rest, ' ', &tok))
+			return fail(s, span_make(start, (size_t)(rest->p - start)),
+				    "expected ']' closing the embedded packet");
+	}
+}
+
+/* "INCOMPLETE [n bytes]" (IPv6 fragments print a bare "INCOMPLETE"). */
+static enum parse_verdict take_incomplete(struct nfp *s, struct span *rest)
+{
+	struct span tok, save = *rest;
+
+	s->ev->incomplete = true;
+	if (!span_next_token(rest, ' ', &tok) || tok.p[0] != '[') {
+		*rest = save;
+		return PARSE_EVENT;
+	}
+	if (span_to_u16(span_make(tok.p + 1, tok.len - 1), &s->ev->incomplete_bytes) < 0)
+		return fail(s, tok, "expected number after INCOMPLETE [");
+	if (!span_next_token(rest, ' ', &tok) || !span_eq(tok, "bytes]", 6))
+		return fail(s, tok, "expected 'bytes]' after INCOMPLETE [n");
+	return PARSE_EVENT;
+}
+
+static enum parse_verdict take_word(struct nfp *s, struct span w, struct span *rest)
+{
+	struct event *ev = s->ev;
+
+	if ((s->seen & SEEN_PROTO) && ev->proto == IPPROTO_NUM_TCP && flag_word(ev, w))
+		return PARSE_EVENT;
+	if (span_eq(w, "OPT", 3))
+		return take_opt(s, rest);
+	if (w.p[0] == '[')
+		return skip_nested(s, w, rest);
+	if (span_eq(w, "DF", 2))
+		ev->ip_flags |= IPF_DF;
+	else if (span_eq(w, "MF", 2))
+		ev->ip_flags |= IPF_MF;
+	else if (span_eq(w, "CE", 2))
+		ev->ip_flags |= IPF_CE;
+	else if (span_starts(w, "FRAG:", 5)) {
+		if (span_to_u16(span_make(w.p + 5, w.len - 5), &ev->frag_off) < 0)
+			return fail(s, w, "expected number 0-65535 after FRAG:");
+		ev->ip_flags |= IPF_FRAG;
+		s->fragment = ev->frag_off != 0;
+	} else if (span_eq(w, "INCOMPLETE", 10))
+		return take_incomplete(s, rest);
+	else if (span_eq(w, "ARP", 3))
+		s->seen |= SEEN_ARP;
+	else if (span_eq(w, "Unknown", 7)) {
+		/* "Unknown Ext Hdr n": the kernel stops before PROTO= */
+		struct span t1, t2, n;
+		uint8_t p;
+		if (span_next_token(rest, ' ', &t1) && span_next_token(rest, ' ', &t2) &&
+		    span_next_token(rest, ' ', &n) && span_to_u8(n, &p) == 0) {
+			ev->proto = p;
+			s->seen |= SEEN_EXTHDR;
+		}
+	}
+	return PARSE_EVENT; /* unknown words: newer kernels, skipped */
+}
+
+static enum parse_verdict check_complete(struct nfp *s, struct span rec)
+{
+	struct event *ev = s->ev;
+	struct span end = span_make(rec.p + rec.len, 0);
+	unsigned need;
+
+	if (!(s->seen & SEEN_SRC))
+		return fail(s, end, "missing SRC=");
+	if (!(s->seen & SEEN_DST))
+		return fail(s, end, "missing DST=");
+	if (ev->src.family != ev->dst.family)
+		return fail(s, end, "SRC= and DST= are of different address families");
+	if (!ev->in.len && !ev->out.len)
+		return fail(s, rec, "expected an interface in IN= or OUT=");
+	if (!(s->seen & (SEEN_PROTO | SEEN_EXTHDR)))
+		return fail(s, end, "missing PROTO= (truncated record?)");
+	if (s->fragment || ev->incomplete)
+		return PARSE_EVENT;
+	switch (ev->proto) {
+	case IPPROTO_NUM_TCP:
+		need = SEEN_SPT | SEEN_DPT | SEEN_URGP;
+		break;
+	case IPPROTO_NUM_UDP:
+	case IPPROTO_NUM_UDPLITE:
+		need = SEEN_SPT | SEEN_DPT | SEEN_ULEN;
+		break;
+	case IPPROTO_NUM_ICMP:
+	case IPPROTO_NUM_ICMPV6:
+		need = SEEN_TYPE | SEEN_CODE;
+		ev->has_icmp = true;
+		ev->has_icmp_echo = ev->icmp_type == 8 || ev->icmp_type == 0 ||
+				    ev->icmp_type == 128 || ev->icmp_type == 129;
+		break;
+	default:
+		return PARSE_EVENT;
+	}
+	if ((s->seen & need) != need) {
+		unsigned missing = need & ~s->seen;
+		const char *why = (missing & SEEN_SPT)    ? "missing SPT= (truncated record?)"
+				  : (missing & SEEN_DPT)  ? "missing DPT= (truncated record?)"
+				  : (missing & SEEN_TYPE) ? "missing TYPE= (truncated record?)"
+				  : (missing & SEEN_CODE) ? "missing CODE= (truncated record?)"
+				  : (missing & SEEN_URGP) ? "missing URGP= (truncated record?)"
+							  : "missing LEN= (truncated record?)";
+		return fail(s, end, why);
+	}
+	ev->has_ports = ev->proto != IPPROTO_NUM_ICMP && ev->proto != IPPROTO_NUM_ICMPV6;
+	return PARSE_EVENT;
+}
+
+static void set_chain(struct event *ev)
+{
+	if (ev->in.len && ev->out.len)
+		ev->chain = CHAIN_FORWARD;
+	else if (ev->in.len)
+		ev->chain = CHAIN_INPUT;
+	else if (ev->out.len)
+		ev->chain = CHAIN_OUTPUT;
+}
+
+enum parse_verdict nflog_parse(struct span rec, const char *line_start, struct event *ev,
+			       enum parse_ignore *why, struct parse_error *err)
+{
+	struct nfp s = { .ev = ev, .err = err, .line = line_start };
+	struct span rest = rec, tok;
+	enum parse_verdict r;
+
+	while (span_next_token(&rest, ' ', &tok)) {
+		const char *eq = memchr(tok.p, '=', tok.len);
+		if (!eq) {
+			r = take_word(&s, tok, &rest);
+		} else {
+			struct span k = span_make(tok.p, (size_t)(eq - tok.p));
+			struct span v = span_make(eq + 1, tok.len - k.len - 1);
+			if (s.seen & SEEN_PROTO)
+				r = key_l4(&s, k, v);
+			else if (key_ip(&s, k, v, &r) < 0)
+				r = PARSE_EVENT; /* unknown key before PROTO=: skipped */
+		}
+		if (r != PARSE_EVENT)
+			return r;
+	}
+	if (!(s.seen & SEEN_SRC) && (s.seen & SEEN_ARP)) {
+		*why = PARSE_IGN_NOT_IP;
+		return PARSE_IGNORED;
+	}
+	set_chain(ev);
+	return check_complete(&s, rec);
+}

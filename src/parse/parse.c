@@ -1,0 +1,121 @@
+/* parse.c - one log line to a verdict: wrapper, then the nf_log record.
+ *
+ * Order matters for cost: the cheap tests that reject most non-firewall lines
+ * (no "IN=...OUT=") come first; the byte-level checks (NUL, UTF-8) run only
+ * on lines that are firewall records, once, over the whole line.
+ */
+#include "parse/parse.h"
+
+#include <string.h>
+
+#include "parse/nflog.h"
+#include "parse/wrapper.h"
+
+/* Offset of the first byte that breaks UTF-8 (RFC 3629: no overlongs, no
+ * surrogates, nothing above U+10FFFF), or -1 if the span is valid. */
+static long utf8_invalid_at(struct span s)
+{
+	const unsigned char *p = (const unsigned char *)s.p;
+	size_t i = 0;
+
+	while (i < s.len) {
+		/* fast path: 8 ASCII bytes at a time */
+		if (i + 8 <= s.len) {
+			uint64_t w;
+			memcpy(&w, p + i, 8);
+			if (!(w & 0x8080808080808080ULL)) {
+				i += 8;
+				continue;
+			}
+		}
+		unsigned c = p[i];
+		size_t n;
+		unsigned min;
+		if (c < 0x80) {
+			i++;
+			continue;
+		} else if (c >= 0xC2 && c <= 0xDF) {
+			n = 1, min = 0x80;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			n = 2, min = 0x800;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			n = 3, min = 0x10000;
+		} else {
+			return (long)i;
+		}
+		unsigned cp = c & (0x3F >> n);
+		for (size_t k = 1; k <= n; k++) {
+			if (i + k >= s.len || (p[i + k] & 0xC0) != 0x80)
+				return (long)i;
+			cp = cp << 6 | (p[i + k] & 0x3F);
+		}
+		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+			return (long)i;
+		i += n + 1;
+	}
+	return -1;
+}
+
+static enum parse_verdict bad_bytes(struct span line, struct parse_error *err)
+{
+	const char *nul = memchr(line.p, '\0', line.len);
+	if (nul) {
+		err->column = (size_t)(nul - line.p) + 1;
+		err->reason = "NUL byte in line";
+		err->got = span_make(nul, 1);
+		return PARSE_MALFORMED;
+	}
+	long at = utf8_invalid_at(line);
+	if (at >= 0) {
+		err->column = (size_t)at + 1;
+		err->reason = "invalid UTF-8 in line";
+		err->got = span_make(line.p + at, line.len - (size_t)at < 4 ? line.len - (size_t)at : 4);
+		return PARSE_MALFORMED;
+	}
+	return PARSE_EVENT;
+}
+
+static bool is_blank(struct span s)
+{
+	for (size_t i = 0; i < s.len; i++)
+		if (s.p[i] != ' ' && s.p[i] != '\t' && s.p[i] != '\r')
+			return false;
+	return true;
+}
+
+enum parse_verdict parse_line(struct parse_clock *c, struct span line, struct event *ret_ev,
+			      enum parse_ignore *ret_why, struct parse_error *reterr)
+{
+	struct wrapper w;
+	struct event ev;
+
+	if (line.len && line.p[line.len - 1] == '\r')
+		line.len--;
+	if (is_blank(line)) {
+		*ret_why = PARSE_IGN_BLANK;
+		return PARSE_IGNORED;
+	}
+	enum wrapper_origin origin = wrapper_parse(c, line, &w);
+	long at = nflog_find_record(w.msg);
+	if (at < 0) {
+		*ret_why = PARSE_IGN_NOT_FIREWALL;
+		return PARSE_IGNORED;
+	}
+	if (origin == WRAPPER_NOT_KERNEL) {
+		*ret_why = PARSE_IGN_NOT_KERNEL;
+		return PARSE_IGNORED;
+	}
+	if (bad_bytes(line, reterr) == PARSE_MALFORMED)
+		return PARSE_MALFORMED;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.time = w.time;
+	ev.host = w.host;
+	ev.prefix = span_make(w.msg.p, (size_t)at);
+	span_trim(&ev.prefix);
+	struct span rec = span_make(w.msg.p + at, w.msg.len - (size_t)at);
+	enum parse_verdict r = nflog_parse(rec, line.p, &ev, ret_why, reterr);
+	if (r == PARSE_EVENT)
+		*ret_ev = ev;
+	return r;
+}

@@ -8,7 +8,7 @@ set -eu
 # captures and integration tests: iproute2, iptables, nftables, nmap, hping3, jq;
 # second opinion and bench: psad.
 PKGS="build-essential pkg-config clang libclang-rt-14-dev zlib1g-dev libcmocka-dev
-      iproute2 iptables nftables nmap hping3 jq psad procps"
+      iproute2 iptables nftables nmap hping3 jq python3 psad procps time"
 
 missing=""
 for p in $PKGS; do

@@ -302,7 +302,7 @@ static enum parse_verdict key_l4(struct nfp *s, struct span k, struct span v)
 		if (span_eq(k, "ACK", 3))
 			NUM(ev->ack, span_to_u32, 0, "expected number after ACK=");
 		if (span_eq(k, "RES", 3)) {
-			uint32_t x;
+			uint32_t x = 0;
 			enum parse_verdict r = hex_field(s, v, 255, &x, "expected hex byte after RES=");
 			ev->res = (uint8_t)x;
 			return r;
@@ -541,15 +541,46 @@ static void set_chain(struct event *ev)
 		ev->chain = CHAIN_OUTPUT;
 }
 
+/* The hot loop's tokenizer: a byte loop finds the short key and its '=',
+ * memchr the end of a value that may be long. */
+static inline bool next_token(struct span *rest, struct span *tok, const char **eq)
+{
+	const char *p = rest->p, *end = rest->p + rest->len;
+
+	while (p < end && *p == ' ')
+		p++;
+	if (p == end) {
+		rest->p = end;
+		rest->len = 0;
+		return false;
+	}
+	const char *start = p, *e = NULL;
+	while (p < end && *p != ' ' && *p != '=')
+		p++;
+	if (p < end && *p == '=') {
+		/* values can be long (MAC=): memchr for the rest */
+		e = p;
+		const char *sp = memchr(p, ' ', (size_t)(end - p));
+		p = sp ? sp : end;
+	}
+	*tok = span_make(start, (size_t)(p - start));
+	*eq = e;
+	if (p < end)
+		p++;
+	rest->len = (size_t)(end - p);
+	rest->p = p;
+	return true;
+}
+
 enum parse_verdict nflog_parse(struct span rec, const char *line_start, struct event *ev,
 			       enum parse_ignore *why, struct parse_error *err)
 {
 	struct nfp s = { .ev = ev, .err = err, .line = line_start };
 	struct span rest = rec, tok;
+	const char *eq;
 	enum parse_verdict r;
 
-	while (span_next_token(&rest, ' ', &tok)) {
-		const char *eq = memchr(tok.p, '=', tok.len);
+	while (next_token(&rest, &tok, &eq)) {
 		if (!eq) {
 			r = take_word(&s, tok, &rest);
 		} else {

@@ -56,8 +56,32 @@ static long utf8_invalid_at(struct span s)
 	return -1;
 }
 
+/* NUL or a byte >= 0x80 somewhere in w (Hacker's Delight 6-1 for zero bytes). */
+static inline bool word_suspect(uint64_t w)
+{
+	return ((w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL) ||
+	       (w & 0x8080808080808080ULL);
+}
+
 static enum parse_verdict bad_bytes(struct span line, struct parse_error *err)
 {
+	size_t i = 0;
+
+	/* fast path: plain ASCII without NUL, 8 bytes at a time */
+	for (; i + 8 <= line.len; i += 8) {
+		uint64_t w;
+		memcpy(&w, line.p + i, 8);
+		if (word_suspect(w))
+			break;
+	}
+	if (i + 8 > line.len) {
+		bool clean = true;
+		for (size_t k = i; k < line.len; k++)
+			if (!line.p[k] || (unsigned char)line.p[k] >= 0x80)
+				clean = false;
+		if (clean)
+			return PARSE_EVENT;
+	}
 	const char *nul = memchr(line.p, '\0', line.len);
 	if (nul) {
 		err->column = (size_t)(nul - line.p) + 1;

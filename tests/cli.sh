@@ -1,0 +1,136 @@
+#!/bin/sh
+# cli.sh VIGIL - the command-line contract (../shared/reference/cli.md):
+# exit codes, counting of every line, stdin and .gz input, hostile lines,
+# config --check / --dump. Uses jq to read the JSON.
+set -u
+vigil=${1:?usage: cli.sh VIGIL}
+[ -x "$vigil" ] || { echo "cli.sh: $vigil is not executable" >&2; exit 2; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+# expect_status WANT CMD... : run CMD, compare exit status
+expect_status() {
+	want=$1; shift
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	got=$?
+	if [ "$got" -eq "$want" ]; then ok; else bad "$* exited $got, expected $want: $(head -c 300 "$tmp/err")"; fi
+}
+# expect_json FILTER WANT : jq FILTER on $tmp/out must print WANT
+expect_json() {
+	got=$(jq -c "$1" "$tmp/out" 2>&1)
+	if [ "$got" = "$2" ]; then ok; else bad "jq '$1': expected $2, got $got"; fi
+}
+expect_grep() {
+	if grep -q -- "$2" "$1"; then ok; else bad "'$2' not found in $1: $(head -c 300 "$1")"; fi
+}
+
+H='Nov 25 12:29:10 fw kernel: DROP IN=eth0 OUT= MAC=00:16:3e:00:00:01:00:16:3e:00:00:02:08:00'
+syn() { # syn SRC DPT
+	echo "$H SRC=$1 DST=198.18.0.1 LEN=44 TOS=0x00 PREC=0x00 TTL=52 ID=4242 PROTO=TCP SPT=40000 DPT=$2 WINDOW=1024 RES=0x00 SYN URGP=0 OPT (020405B4)"
+}
+
+# --- exit codes
+expect_status 0 "$vigil" --version
+expect_grep "$tmp/out" "^vigil 0\.1\.0"
+expect_status 0 "$vigil" --help
+expect_status 0 "$vigil" analyze --help
+expect_status 2 "$vigil"
+expect_status 2 "$vigil" no-such-command
+expect_status 2 "$vigil" analyze --no-such-option
+expect_status 2 "$vigil" analyze --min-dl 9 /dev/null
+expect_status 2 "$vigil" analyze --ip 999.1.2.3 /dev/null
+expect_status 1 "$vigil" analyze "$tmp/does-not-exist.log"
+expect_grep "$tmp/err" "does-not-exist.log"
+expect_status 1 "$vigil" run --foreground
+
+# --- a small SYN scan: 6 ports -> DL1 SYN -sS; every line counted once
+{
+	for p in 21 22 23 25 80 443; do syn 198.18.0.7 $p; done
+	echo "Nov 25 12:29:11 fw sshd[311]: Accepted publickey for root"
+	echo "Nov 25 12:29:11 fw logger: DROP IN=eth0 OUT= SRC=198.18.0.99 DST=198.18.0.1 LEN=44 TOS=0x00 PREC=0x00 TTL=52 ID=1 PROTO=TCP SPT=1 DPT=2 WINDOW=1024 RES=0x00 SYN URGP=0"
+	echo "$H SRC=198.18.0.300 DST=198.18.0.1 LEN=44 TOS=0x00 PREC=0x00 TTL=52 ID=1 PROTO=TCP SPT=1 DPT=2 WINDOW=1024 RES=0x00 SYN URGP=0"
+	echo ""
+} >"$tmp/scan.log"
+expect_status 0 "$vigil" analyze --json "$tmp/scan.log"
+expect_json '.input | [.lines, .events, .ignored, .malformed]' '[10,6,3,1]'
+expect_json '.input.lines == .input.events + .input.ignored + .input.malformed' 'true'
+expect_json '.input.ignored_by.not_kernel' '1'
+expect_json '[.sources[].src]' '["198.18.0.7"]'
+expect_json '.sources[0] | [.danger_level, .packets, .scan_types, .nmap]' '[1,6,["SYN"],["-sS"]]'
+expect_json '.sources[0].destinations[0].tcp | [.ports, .port_min, .port_max, .port_count]' \
+	'["21-23,25,80,443",21,443,6]'
+expect_json '.sources[0].destinations[0] | [.dst, .chain, .in, .out]' '["198.18.0.1","INPUT","eth0",""]'
+expect_json '.sources[0].first_seen' '"2026-11-25T12:29:10"'
+
+# --verbose names the malformed line FILE:LINE:COLUMN with what was expected
+expect_status 0 "$vigil" analyze --verbose --json "$tmp/scan.log"
+expect_grep "$tmp/err" "scan.log:9:[0-9]*: expected IPv4 address after SRC=, got '198.18.0.300'"
+
+# --- stdin and .gz give the same counts as the plain file
+"$vigil" analyze --json - <"$tmp/scan.log" >"$tmp/stdin.json" 2>/dev/null
+gzip -c "$tmp/scan.log" >"$tmp/scan.log.gz"
+expect_status 0 "$vigil" analyze --json "$tmp/scan.log.gz"
+if [ "$(jq -c .sources "$tmp/out")" = "$(jq -c .sources "$tmp/stdin.json")" ]; then ok; else bad "gz and stdin differ"; fi
+# a truncated .gz is a runtime error naming the file, not a silent short read
+head -c 100 "$tmp/scan.log.gz" >"$tmp/cut.log.gz"
+expect_status 1 "$vigil" analyze --json "$tmp/cut.log.gz"
+expect_grep "$tmp/err" "cut.log.gz"
+
+# --- hostile lines: NUL bytes, invalid UTF-8, overlong: malformed, never a crash
+{
+	printf '%s SRC=198.18.0.8 DST=198.18.0.1 LEN=44 TOS=0x00 PREC=0x00 TTL=52 ID=1 PROTO=TCP SPT=1 DPT=2\000 WINDOW=1024 RES=0x00 SYN URGP=0\n' "$H"
+	printf 'Nov 25 12:29:10 fw kernel: DR\377OP IN=eth0 OUT= SRC=198.18.0.8 DST=198.18.0.1 LEN=44 TOS=0x00 PREC=0x00 TTL=52 ID=1 PROTO=TCP SPT=1 DPT=2 WINDOW=1024 RES=0x00 SYN URGP=0\n'
+	printf '%s SRC=198.18.0.8 DST=198.18.0.1 LEN=44 TOS=0x00 PREC=0x00 TTL=52 ID=1 PROTO=TCP SPT=1 DPT=2 WINDOW=1024 RES=0x00 SYN URGP=0 %s\n' "$H" "$(head -c 20000 /dev/zero | tr '\0' 'A')"
+	syn 198.18.0.8 99
+} >"$tmp/hostile.log"
+expect_status 0 "$vigil" analyze --json "$tmp/hostile.log"
+expect_json '.input | [.lines, .events, .malformed]' '[4,1,3]'
+
+# --- text report: no colour when not a tty, lines fit 80 columns
+expect_status 0 "$vigil" analyze "$tmp/scan.log"
+if grep -q "$(printf '\033')" "$tmp/out"; then bad "ANSI escapes in piped text report"; else ok; fi
+if awk 'length($0) > 80 { exit 1 }' "$tmp/out"; then ok; else bad "text report wider than 80 columns"; fi
+expect_grep "$tmp/out" "198.18.0.7"
+
+# --- filters: --min-dl, --ip
+expect_status 0 "$vigil" analyze --json --min-dl 2 "$tmp/scan.log"
+expect_json '.sources | length' '0'
+expect_status 0 "$vigil" analyze --json --ip 198.18.0.0/24 "$tmp/scan.log"
+expect_json '.sources | length' '1'
+expect_status 0 "$vigil" analyze --json --ip 2001:db8::/32 "$tmp/scan.log"
+expect_json '.sources | length' '0'
+
+# --- config: --check reports FILE:LINE and exits 1 on error; --dump round-trips
+printf 'DANGER_LEVEL1 abc;\nNO_SUCH_KEY 1;\n' >"$tmp/bad.conf"
+expect_status 1 "$vigil" config --check --config "$tmp/bad.conf"
+expect_grep "$tmp/err" "bad.conf:1: error"
+expect_grep "$tmp/err" "bad.conf:2: warning"
+printf 'DANGER_LEVEL1 3;\nIGNORE_PORTS tcp/53-53, udp/137-139;\n' >"$tmp/good.conf"
+expect_status 0 "$vigil" config --check --config "$tmp/good.conf"
+expect_status 0 "$vigil" config --dump --config "$tmp/good.conf"
+cp "$tmp/out" "$tmp/dump.conf"
+expect_grep "$tmp/dump.conf" "^DANGER_LEVEL1 *3;"
+expect_status 0 "$vigil" config --dump --config "$tmp/dump.conf"
+if cmp -s "$tmp/out" "$tmp/dump.conf"; then ok; else bad "config --dump does not round-trip"; fi
+expect_status 1 "$vigil" analyze --config "$tmp/missing.conf" "$tmp/scan.log"
+# a config's threshold changes the verdict: DL1 at 3 packets
+expect_status 0 "$vigil" analyze --json --config "$tmp/good.conf" "$tmp/scan.log"
+expect_json '.sources[0].danger_level' '1'
+
+# --- auto_dl: level 5 for the scanner, level 0 hides a source
+printf '198.18.0.7   5;\n' >"$tmp/auto_dl"
+expect_status 0 "$vigil" analyze --json --auto-dl "$tmp/auto_dl" "$tmp/scan.log"
+expect_json '.sources[0].danger_level' '5'
+printf '198.18.0.0/24   0;\n' >"$tmp/auto_dl0"
+expect_status 0 "$vigil" analyze --json --auto-dl "$tmp/auto_dl0" "$tmp/scan.log"
+expect_json '[.sources | length, .input.ignored_by.auto_dl]' '[0,6]'
+printf '198.18.0.7 5\n' >"$tmp/auto_dl_bad"
+expect_status 1 "$vigil" analyze --json --auto-dl "$tmp/auto_dl_bad" "$tmp/scan.log"
+expect_grep "$tmp/err" "auto_dl_bad:1"
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,13 @@
+#!/bin/sh
+# run-integration.sh VIGIL - every test that runs the vigil binary (the
+# sanitizer build): the command-line contract and the capture fixtures.
+set -u
+vigil=$1
+here=$(dirname "$0")
+fail=0
+for t in "$here"/cli.sh "$here"/fixtures.sh; do
+	[ -f "$t" ] || continue
+	echo "== $t"
+	sh "$t" "$vigil" || fail=1
+done
+[ "$fail" -eq 0 ]

@@ -1,0 +1,337 @@
+/* json.c - `vigil analyze --json` (layout: cli.md, "vigil analyze --json").
+ *
+ * Streams one compact JSON object through jsonw: no field is built in memory
+ * first, so a source with 65536 ports or 251 IP protocols costs nothing
+ * extra. Strings that came from a log line (interface names) are already
+ * \xNN-escaped by the engine and are JSON-escaped again here. A protocol
+ * object (tcp, udp, udplite, icmp) is written only when it has packets.
+ * Also home to the pieces text.c shares: the --min-dl/--ip filter and the
+ * port range format.
+ */
+#include "report/report.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/engine.h"
+#include "report/jsonw.h"
+#include "report/report-internal.h"
+
+#ifndef VIGIL_VERSION
+#define VIGIL_VERSION "0.1.0"
+#endif
+
+bool report_source_listed(const struct source_state *s, const struct report_opts *o)
+{
+	if (s->dl < o->min_dl)
+		return false;
+	if (!o->has_ip || net_contains(&o->ip, &s->src))
+		return true;
+	for (uint32_t i = 0; i < s->n_pairs; i++)
+		if (s->pairs[i] && net_contains(&o->ip, &s->pairs[i]->dst))
+			return true;
+	return false;
+}
+
+int report_span_format(struct port_span sp, char buf[REPORT_SPAN_MAX])
+{
+	if (sp.lo == sp.hi)
+		return snprintf(buf, REPORT_SPAN_MAX, "%u", (unsigned)sp.lo);
+	return snprintf(buf, REPORT_SPAN_MAX, "%u-%u", (unsigned)sp.lo, (unsigned)sp.hi);
+}
+
+/* A time, or null when the log gave none. */
+static void json_time(struct jsonw *w, const char *key, const struct vtime *t)
+{
+	char buf[40];
+
+	jsonw_key(w, key);
+	if (report_format_time(t, buf) > 0)
+		jsonw_str(w, buf);
+	else
+		jsonw_null(w);
+}
+
+static void json_input(struct jsonw *w, const struct input_stats *in,
+		       const struct engine_stats *es)
+{
+	jsonw_key(w, "input");
+	jsonw_obj_begin(w);
+	jsonw_key_u64(w, "lines", in->lines);
+	jsonw_key_u64(w, "events", in->events);
+	jsonw_key_u64(w, "ignored", in->ignored);
+	jsonw_key_u64(w, "malformed", in->malformed);
+	jsonw_key_u64(w, "files", in->files);
+	jsonw_key_u64(w, "bytes", in->bytes);
+	jsonw_key(w, "ignored_by");
+	jsonw_obj_begin(w);
+	jsonw_key_u64(w, "blank", in->ignored_blank);
+	jsonw_key_u64(w, "not_firewall", in->ignored_not_firewall);
+	jsonw_key_u64(w, "not_kernel", in->ignored_not_kernel);
+	jsonw_key_u64(w, "not_ip", in->ignored_not_ip);
+	for (int v = ENGINE_COUNTED + 1; v < _ENGINE_VERDICT_MAX; v++) {
+		const char *name = engine_verdict_name((enum engine_verdict)v);
+		jsonw_key_u64(w, name ? name : "unknown", es->ignored[v]);
+	}
+	jsonw_obj_end(w);
+	jsonw_obj_end(w);
+}
+
+static void json_limits(struct jsonw *w, const struct engine_stats *es)
+{
+	jsonw_key(w, "limits");
+	jsonw_obj_begin(w);
+	jsonw_key_u64(w, "sources_evicted", es->sources_evicted);
+	jsonw_key_u64(w, "packets_evicted", es->packets_evicted);
+	jsonw_key_u64(w, "dsts_untracked", es->dsts_untracked);
+	jsonw_key_u64(w, "pairs_expired", es->pairs_expired);
+	jsonw_key_u64(w, "oom", es->oom);
+	jsonw_obj_end(w);
+}
+
+/* "packets", "ports", "port_min", "port_max", "port_count" of one protocol;
+ * the object is left open for the caller to add to and close. */
+static void json_ports_open(struct jsonw *w, const char *key, const struct ports_stats *st)
+{
+	const struct portset *ps = &st->ports;
+	struct portset_iter it;
+	struct port_span sp;
+	char buf[REPORT_SPAN_MAX];
+	bool first = true;
+
+	jsonw_key(w, key);
+	jsonw_obj_begin(w);
+	jsonw_key_u64(w, "packets", st->packets);
+	jsonw_key(w, "ports");
+	jsonw_str_begin(w);
+	portset_iter_init(&it, ps);
+	while (portset_iter_next(&it, &sp)) {
+		if (!first)
+			jsonw_str_add(w, ",", 1);
+		jsonw_str_add(w, buf, (size_t)report_span_format(sp, buf));
+		first = false;
+	}
+	jsonw_str_end(w);
+	jsonw_key_u64(w, "port_min", ps->count ? ps->min : 0);
+	jsonw_key_u64(w, "port_max", ps->count ? ps->max : 0);
+	jsonw_key_u64(w, "port_count", ps->count);
+}
+
+static void json_tcp(struct jsonw *w, const struct pair_state *p)
+{
+	char buf[40];
+
+	if (!p->tcp.packets)
+		return;
+	json_ports_open(w, "tcp", &p->tcp);
+	jsonw_key(w, "flags");
+	jsonw_obj_begin(w);
+	for (unsigned i = 0; i < p->n_flags && i < PAIR_FLAGSETS_MAX; i++) {
+		(void)event_flags_format(p->flags[i].flags, buf);
+		jsonw_key_u64(w, buf, p->flags[i].count);
+	}
+	if (p->flags_other)
+		jsonw_key_u64(w, "OTHER", p->flags_other);
+	jsonw_obj_end(w);
+	jsonw_obj_end(w);
+}
+
+static void json_udp(struct jsonw *w, const char *key, const struct ports_stats *st)
+{
+	if (!st->packets)
+		return;
+	json_ports_open(w, key, st);
+	jsonw_obj_end(w);
+}
+
+static void json_icmp(struct jsonw *w, const struct pair_state *p)
+{
+	char buf[8];
+
+	if (!p->icmp_packets)
+		return;
+	jsonw_key(w, "icmp");
+	jsonw_obj_begin(w);
+	jsonw_key_u64(w, "packets", p->icmp_packets);
+	jsonw_key(w, "types");
+	jsonw_obj_begin(w);
+	for (unsigned i = 0; i < p->n_icmp && i < PAIR_ICMP_MAX; i++) {
+		(void)snprintf(buf, sizeof(buf), "%u/%u", (unsigned)p->icmp[i].type,
+			       (unsigned)p->icmp[i].code);
+		jsonw_key_u64(w, buf, p->icmp[i].count);
+	}
+	if (p->icmp_other)
+		jsonw_key_u64(w, "OTHER", p->icmp_other);
+	jsonw_obj_end(w);
+	jsonw_obj_end(w);
+}
+
+static void json_ip_protocols(struct jsonw *w, const struct pair_state *p)
+{
+	jsonw_key(w, "ip_protocols");
+	jsonw_arr_begin(w);
+	for (unsigned proto = 0; proto < 256; proto++)
+		if (p->protos[proto >> 3] & (1u << (proto & 7)))
+			jsonw_u64(w, proto);
+	jsonw_arr_end(w);
+}
+
+static void json_chain_packets(struct jsonw *w, const struct pair_state *p)
+{
+	jsonw_key(w, "chain_packets");
+	jsonw_obj_begin(w);
+	for (int c = 0; c < _CHAIN_MAX; c++)
+		if (p->chain_packets[c])
+			jsonw_key_u64(w, c == CHAIN_NONE ? "NONE" : event_chain_name((enum chain)c),
+				      p->chain_packets[c]);
+	jsonw_obj_end(w);
+}
+
+static void json_pair(struct jsonw *w, const struct pair_state *p)
+{
+	char buf[ADDR_STR_MAX];
+
+	jsonw_obj_begin(w);
+	(void)addr_format(&p->dst, buf);
+	jsonw_key_str(w, "dst", buf);
+	jsonw_key_u64(w, "danger_level", p->dl);
+	jsonw_key_str(w, "chain", event_chain_name(p->chain));
+	jsonw_key(w, "in");
+	jsonw_strn(w, p->in, strnlen(p->in, sizeof(p->in)));
+	jsonw_key(w, "out");
+	jsonw_strn(w, p->out, strnlen(p->out, sizeof(p->out)));
+	json_tcp(w, p);
+	json_udp(w, "udp", &p->udp);
+	json_udp(w, "udplite", &p->udplite);
+	json_icmp(w, p);
+	json_ip_protocols(w, p);
+	jsonw_key_u64(w, "packets", p->packets);
+	json_time(w, "first_seen", &p->first);
+	json_time(w, "last_seen", &p->last);
+	json_chain_packets(w, p);
+	jsonw_obj_end(w);
+}
+
+static void json_protocols(struct jsonw *w, const struct source_state *s)
+{
+	char buf[4];
+
+	jsonw_key(w, "protocols");
+	jsonw_obj_begin(w);
+	for (unsigned i = 0; i < s->n_protos && i < SOURCE_PROTOS_MAX; i++) {
+		const char *name = event_proto_name(s->protos[i].proto);
+		if (!name) {
+			(void)snprintf(buf, sizeof(buf), "%u", (unsigned)s->protos[i].proto);
+			name = buf;
+		}
+		jsonw_key_u64(w, name, s->protos[i].count);
+	}
+	if (s->protos_other)
+		jsonw_key_u64(w, "other", s->protos_other);
+	jsonw_obj_end(w);
+}
+
+/* "scan_types" and "nmap" (each option once), both in enum order. */
+static void json_scan_types(struct jsonw *w, uint32_t types)
+{
+	const char *seen[_SCAN_MAX];
+	size_t n_seen = 0;
+
+	jsonw_key(w, "scan_types");
+	jsonw_arr_begin(w);
+	for (int t = 0; t < _SCAN_MAX; t++)
+		if (types & (UINT32_C(1) << t))
+			jsonw_str(w, scan_type_name((enum scan_type)t));
+	jsonw_arr_end(w);
+
+	jsonw_key(w, "nmap");
+	jsonw_arr_begin(w);
+	for (int t = 0; t < _SCAN_MAX; t++) {
+		const char *opt = (types & (UINT32_C(1) << t)) ? scan_type_nmap((enum scan_type)t) : NULL;
+		size_t i;
+		if (!opt)
+			continue;
+		for (i = 0; i < n_seen && strcmp(seen[i], opt) != 0; i++)
+			;
+		if (i < n_seen)
+			continue;
+		seen[n_seen++] = opt;
+		jsonw_str(w, opt);
+	}
+	jsonw_arr_end(w);
+}
+
+static void json_source(struct jsonw *w, const struct source_state *s)
+{
+	char buf[ADDR_STR_MAX];
+
+	jsonw_obj_begin(w);
+	(void)addr_format(&s->src, buf);
+	jsonw_key_str(w, "src", buf);
+	jsonw_key_u64(w, "danger_level", s->dl);
+	jsonw_key_u64(w, "packets", s->packets);
+	json_time(w, "first_seen", &s->first);
+	json_time(w, "last_seen", &s->last);
+	json_protocols(w, s);
+	json_scan_types(w, s->scan_types);
+	jsonw_key(w, "destinations");
+	jsonw_arr_begin(w);
+	for (uint32_t i = 0; i < s->n_pairs; i++)
+		if (s->pairs[i])
+			json_pair(w, s->pairs[i]);
+	jsonw_arr_end(w);
+	jsonw_key_u64(w, "sweep_level", s->sweep_dl);
+	if (s->autodl_dl)
+		jsonw_key_u64(w, "auto_dl_level", s->autodl_dl);
+	if (s->untracked_dsts || s->untracked_packets) {
+		jsonw_key_u64(w, "untracked_destinations", s->untracked_dsts);
+		jsonw_key_u64(w, "untracked_packets", s->untracked_packets);
+	}
+	jsonw_obj_end(w);
+}
+
+int report_json_sources(FILE *out, const struct source_state **v, size_t n,
+			const struct input_stats *in, const struct engine_stats *es,
+			const struct report_opts *o)
+{
+	struct jsonw w;
+	int r;
+
+	jsonw_init(&w, out);
+	jsonw_obj_begin(&w);
+	jsonw_key_str(&w, "vigil", VIGIL_VERSION);
+	json_input(&w, in, es);
+	json_limits(&w, es);
+	jsonw_key(&w, "sources");
+	jsonw_arr_begin(&w);
+	for (size_t i = 0; i < n; i++)
+		if (report_source_listed(v[i], o))
+			json_source(&w, v[i]);
+	jsonw_arr_end(&w);
+	jsonw_obj_end(&w);
+	(void)fputc('\n', out);
+	r = jsonw_finish(&w);
+	if (r < 0)
+		return r;
+	if (fflush(out) == EOF)
+		return -errno;
+	return ferror(out) ? -EIO : 0;
+}
+
+int report_json(FILE *out, const struct engine *e, const struct input_stats *in,
+		const struct report_opts *o)
+{
+	struct engine_stats es;
+	const struct source_state **v;
+	size_t n;
+	int r;
+
+	engine_get_stats(e, &es);
+	v = engine_sources_sorted(e, &n);
+	if (!v && engine_source_count(e) > 0)
+		return -ENOMEM;
+	r = report_json_sources(out, v, n, in, &es, o);
+	free(v);
+	return r;
+}

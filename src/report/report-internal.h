@@ -1,0 +1,38 @@
+/* report-internal.h - the report's pieces that need no engine.
+ *
+ * report_json() and report_text() take the engine's sorted sources and
+ * counters and hand them to the functions below, which read only the public
+ * state structs (state.h). Tests call these directly on hand-built states.
+ */
+#ifndef VIGIL_REPORT_INTERNAL_H
+#define VIGIL_REPORT_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "engine/engine.h"
+#include "engine/portset.h"
+#include "engine/state.h"
+#include "report/report.h"
+
+#define REPORT_SPAN_MAX 12 /* "65535-65535" + NUL */
+
+/* Does the source pass --min-dl and --ip? (--ip: the source is in the
+ * network, or one of its itemised destinations is.) */
+bool report_source_listed(const struct source_state *s, const struct report_opts *o);
+
+/* "1000-1500" or "80". Returns the length. */
+int report_span_format(struct port_span sp, char buf[REPORT_SPAN_MAX]);
+
+/* v holds n sources in report order (engine_sources_sorted()); only those
+ * report_source_listed() keeps are written. 0, -errno of a failed write,
+ * -EIO, or -ENOMEM (text). */
+int report_json_sources(FILE *out, const struct source_state **v, size_t n,
+			const struct input_stats *in, const struct engine_stats *es,
+			const struct report_opts *o);
+int report_text_sources(FILE *out, const struct source_state **v, size_t n,
+			const struct input_stats *in, const struct engine_stats *es,
+			const struct report_opts *o);
+
+#endif

@@ -1,0 +1,832 @@
+/* text.c - the report of `vigil analyze` for a person at a terminal.
+ *
+ * Three parts: a summary of the input (with every counter of lost data
+ * that is not zero), a table of the listed sources by danger level, and a
+ * detail block per source and destination. psad's -S/-A layout (psad-
+ * behaviour.md §8.2) inspired it; nothing parses it, cli.md's JSON is the
+ * machine interface.
+ *
+ * Width: no line is longer than the width (80 unless the terminal says
+ * otherwise, clamped to TEXT_WIDTH_MIN..TEXT_WIDTH_MAX). Lists that can be
+ * long (ports, protocols, flag sets) wrap at their separators; the table's
+ * PORTS cell is cut with "..." and its SOURCE column grows to the longest
+ * address, moving SCAN TYPES (then PORTS) to a continuation line when a row
+ * would not fit. All text comes from numbers, fixed names and the engine's
+ * already-escaped interface names: nothing raw from a log line.
+ *
+ * Colour (only when asked): danger levels 1-2 yellow, 3 bold yellow, 4-5
+ * bold red; headings bold. Escape sequences never count towards the width.
+ */
+#include "report/report.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/engine.h"
+#include "report/report-internal.h"
+
+#ifndef VIGIL_VERSION
+#define VIGIL_VERSION "0.1.0"
+#endif
+
+#define TEXT_WIDTH_DEFAULT 80
+#define TEXT_WIDTH_MIN 60
+#define TEXT_WIDTH_MAX 250
+#define TEXT_ITEM_MAX 96   /* one formatted item: an address, a time, "8/0:123" */
+#define TEXT_SCANS_MAX 128 /* every scan type name, joined by ',' */
+#define PORTS_CELL_MIN 16  /* narrowest PORTS cell in a table row */
+#define LABEL_COL 14       /* where a summary or source value starts */
+
+#define ANSI_BOLD "\033[1m"
+#define ANSI_RESET "\033[0m"
+
+struct text {
+	FILE *f;
+	unsigned width;
+	bool color;
+};
+
+static const char *dl_color(unsigned dl)
+{
+	if (dl == 0)
+		return NULL;
+	if (dl <= 2)
+		return "\033[33m";
+	if (dl == 3)
+		return "\033[1;33m";
+	return "\033[1;31m";
+}
+
+static void text_spaces(FILE *f, unsigned n)
+{
+	while (n--)
+		(void)fputc(' ', f);
+}
+
+static void text_heading(const struct text *t, const char *title)
+{
+	(void)fprintf(t->f, "%s%s%s\n", t->color ? ANSI_BOLD : "", title, t->color ? ANSI_RESET : "");
+}
+
+/* --- a line writer that wraps between items --------------------------------
+ * Items are atomic; each comes with the separator that goes before it. When
+ * an item does not fit, the separator's non-blank part (the ',' of ", ")
+ * stays at the end of the line and the item starts the next one at
+ * `indent`. One column is kept free so that such a ',' always fits. */
+struct tw {
+	const struct text *t;
+	unsigned indent; /* where continuation lines start */
+	unsigned col;    /* columns used on the current line */
+	bool fresh;      /* nothing but indentation on this line yet */
+};
+
+static void tw_begin(struct tw *w, const struct text *t, unsigned lead, unsigned indent)
+{
+	w->t = t;
+	w->indent = indent;
+	w->col = lead;
+	w->fresh = true;
+	text_spaces(t->f, lead);
+}
+
+static void tw_item_color(struct tw *w, const char *sep, const char *item, const char *color)
+{
+	FILE *f = w->t->f;
+	size_t sl = strlen(sep), il = strlen(item);
+
+	if (!w->fresh && w->col + sl + il + 1 > w->t->width) {
+		size_t keep = sl;
+		while (keep > 0 && sep[keep - 1] == ' ')
+			keep--;
+		(void)fwrite(sep, 1, keep, f);
+		(void)fputc('\n', f);
+		text_spaces(f, w->indent);
+		w->col = w->indent;
+		w->fresh = true;
+	}
+	if (!w->fresh) {
+		(void)fputs(sep, f);
+		w->col += (unsigned)sl;
+	}
+	if (color && w->t->color)
+		(void)fprintf(f, "%s%s%s", color, item, ANSI_RESET);
+	else
+		(void)fputs(item, f);
+	w->col += (unsigned)il;
+	w->fresh = false;
+}
+
+static void tw_item(struct tw *w, const char *sep, const char *item)
+{
+	tw_item_color(w, sep, item, NULL);
+}
+
+__attribute__((format(printf, 3, 4)))
+static void tw_itemf(struct tw *w, const char *sep, const char *fmt, ...)
+{
+	char buf[TEXT_ITEM_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	tw_item(w, sep, buf);
+}
+
+static void tw_end(struct tw *w)
+{
+	(void)fputc('\n', w->t->f);
+}
+
+/* "  label       " then the value's items, wrapping under the value. */
+static void tw_label(struct tw *w, const struct text *t, const char *label)
+{
+	tw_begin(w, t, 2, LABEL_COL);
+	(void)fprintf(t->f, "%-*s", LABEL_COL - 2, label);
+	w->col = LABEL_COL;
+}
+
+/* "DL 3", coloured by level. */
+static void tw_dl(struct tw *w, const char *sep, unsigned dl)
+{
+	char buf[16];
+
+	(void)snprintf(buf, sizeof(buf), "DL %u", dl);
+	tw_item_color(w, sep, buf, dl_color(dl));
+}
+
+/* A comma-separated port list, wrapping at the commas. */
+static void tw_ports(struct tw *w, const struct portset *ps)
+{
+	struct portset_iter it;
+	struct port_span sp;
+	char buf[REPORT_SPAN_MAX];
+	bool first = true;
+
+	portset_iter_init(&it, ps);
+	while (portset_iter_next(&it, &sp)) {
+		(void)report_span_format(sp, buf);
+		if (first)
+			tw_item(w, "  ", "ports");
+		tw_item(w, first ? " " : ",", buf);
+		first = false;
+	}
+	if (!first)
+		tw_itemf(w, " ", "(%" PRIu32 ")", ps->count);
+}
+
+/* The items of a ','-separated list, wrapping at the commas. */
+static void tw_list(struct tw *w, const char *list)
+{
+	char item[TEXT_ITEM_MAX];
+	bool first = true;
+
+	for (const char *p = list; *p;) {
+		size_t len = strcspn(p, ",");
+		if (len >= sizeof(item))
+			len = sizeof(item) - 1;
+		memcpy(item, p, len);
+		item[len] = '\0';
+		tw_item(w, first ? "" : ",", item);
+		first = false;
+		p += len;
+		p += *p == ',';
+	}
+}
+
+/* --- summary ---------------------------------------------------------- */
+
+struct reason {
+	const char *name;
+	uint64_t n;
+};
+
+static void text_ignored(const struct text *t, const struct input_stats *in,
+			 const struct engine_stats *es)
+{
+	struct reason r[4 + _ENGINE_VERDICT_MAX] = {
+		{ "blank", in->ignored_blank },
+		{ "not firewall", in->ignored_not_firewall },
+		{ "not kernel", in->ignored_not_kernel },
+		{ "not IP", in->ignored_not_ip },
+	};
+	size_t n = 4, shown = 0, total = 0;
+	struct tw w;
+
+	for (int v = ENGINE_COUNTED + 1; v < _ENGINE_VERDICT_MAX; v++) {
+		const char *name = engine_verdict_name((enum engine_verdict)v);
+		r[n++] = (struct reason){ name ? name : "other", es->ignored[v] };
+	}
+	for (size_t i = 0; i < n; i++)
+		total += r[i].n != 0;
+
+	tw_label(&w, t, "ignored");
+	tw_itemf(&w, "", "%" PRIu64, in->ignored);
+	for (size_t i = 0; i < n; i++) {
+		if (!r[i].n)
+			continue;
+		shown++;
+		tw_itemf(&w, shown == 1 ? " " : ", ", "%s%s %" PRIu64 "%s", shown == 1 ? "(" : "",
+			 r[i].name, r[i].n, shown == total ? ")" : "");
+	}
+	tw_end(&w);
+}
+
+static void text_count(const struct text *t, const char *label, uint64_t n)
+{
+	(void)fprintf(t->f, "  %-*s%" PRIu64 "\n", LABEL_COL - 2, label, n);
+}
+
+static void text_lost(const struct text *t, const struct engine_stats *es)
+{
+	struct tw w;
+
+	if (es->sources_evicted || es->packets_evicted || es->dsts_untracked || es->oom) {
+		tw_label(&w, t, "DATA LOST");
+		if (es->sources_evicted || es->packets_evicted) {
+			tw_itemf(&w, "", "%" PRIu64 " sources evicted", es->sources_evicted);
+			tw_itemf(&w, " ", "(%" PRIu64 " packets)", es->packets_evicted);
+		}
+		if (es->dsts_untracked)
+			tw_itemf(&w, ", ", "%" PRIu64 " destinations not itemised",
+				 es->dsts_untracked);
+		if (es->oom)
+			tw_itemf(&w, ", ", "%" PRIu64 " events not itemised (out of memory)", es->oom);
+		tw_end(&w);
+	}
+	if (es->pairs_expired) {
+		tw_label(&w, t, "expired");
+		tw_itemf(&w, "", "%" PRIu64 " scan windows reset after SCAN_TIMEOUT",
+			 es->pairs_expired);
+		tw_end(&w);
+	}
+}
+
+static void text_span(const struct text *t, const struct input_stats *in)
+{
+	char a[40], b[40];
+	struct tw w;
+
+	(void)report_format_time(&in->first, a);
+	(void)report_format_time(&in->last, b);
+	tw_label(&w, t, "time span");
+	if (!a[0] && !b[0]) {
+		tw_item(&w, "", "unknown");
+	} else {
+		tw_itemf(&w, "", "%s ..", a[0] ? a : "?");
+		tw_item(&w, " ", b[0] ? b : "?");
+	}
+	tw_end(&w);
+}
+
+static void text_summary(const struct text *t, const struct input_stats *in,
+			 const struct engine_stats *es, const struct report_opts *o, size_t n,
+			 size_t listed)
+{
+	char net[NET_STR_MAX];
+	struct tw w;
+
+	text_heading(t, "vigil " VIGIL_VERSION " port scan report");
+	(void)fputc('\n', t->f);
+	text_heading(t, "SUMMARY");
+	tw_label(&w, t, "files");
+	tw_itemf(&w, "", "%" PRIu64 " (%" PRIu64 " bytes)", in->files, in->bytes);
+	tw_end(&w);
+	text_count(t, "lines", in->lines);
+	text_count(t, "events", in->events);
+	text_ignored(t, in, es);
+	text_count(t, "malformed", in->malformed);
+	tw_label(&w, t, "sources");
+	tw_itemf(&w, "", "%zu tracked, %zu listed", n, listed);
+	if (o->min_dl)
+		tw_itemf(&w, " ", "(DL >= %u%s", o->min_dl, o->has_ip ? "," : ")");
+	if (o->has_ip) {
+		(void)net_format(&o->ip, net);
+		tw_itemf(&w, " ", "%sip %s)", o->min_dl ? "" : "(", net);
+	}
+	tw_end(&w);
+	text_span(t, in);
+	text_lost(t, es);
+}
+
+/* --- table ------------------------------------------------------------ */
+
+/* Scan type names joined by ','; "-" for none. */
+static void scans_join(uint32_t types, char buf[TEXT_SCANS_MAX])
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (int t = 0; t < _SCAN_MAX; t++) {
+		const char *name = (types & (UINT32_C(1) << t)) ? scan_type_name((enum scan_type)t) : NULL;
+		int r;
+		if (!name)
+			continue;
+		r = snprintf(buf + len, TEXT_SCANS_MAX - len, "%s%s", len ? "," : "", name);
+		if (r < 0 || (size_t)r >= TEXT_SCANS_MAX - len)
+			break;
+		len += (size_t)r;
+	}
+	if (!len)
+		memcpy(buf, "-", 2);
+}
+
+/* A bounded cell; items that do not fit are dropped and counted as `over`. */
+struct cell {
+	char s[TEXT_WIDTH_MAX + 1];
+	size_t len, max;
+	bool over;
+	char over_sep; /* separator before the first dropped item */
+};
+
+static void cell_add(struct cell *c, char sep, const char *item)
+{
+	size_t il = strlen(item), sl = (c->len && sep) ? 1 : 0;
+
+	if (c->over)
+		return;
+	if (c->len + sl + il > c->max) {
+		c->over = true;
+		c->over_sep = c->len ? sep : 0;
+		return;
+	}
+	if (sl)
+		c->s[c->len++] = sep;
+	memcpy(c->s + c->len, item, il + 1);
+	c->len += il;
+}
+
+/* Union of one protocol's port sets over a source's destinations, merged
+ * from the sets' sorted range iterators. */
+struct merge_in {
+	struct portset_iter it;
+	struct port_span cur;
+	bool live;
+};
+
+static const struct portset *pair_ports(const struct pair_state *p, int proto)
+{
+	switch (proto) {
+	case 0:
+		return &p->tcp.ports;
+	case 1:
+		return &p->udp.ports;
+	default:
+		return &p->udplite.ports;
+	}
+}
+
+static void merge_init(struct merge_in *m, const struct source_state *s, int proto)
+{
+	for (uint32_t i = 0; i < s->n_pairs; i++) {
+		m[i].live = false;
+		if (!s->pairs[i])
+			continue;
+		portset_iter_init(&m[i].it, pair_ports(s->pairs[i], proto));
+		m[i].live = portset_iter_next(&m[i].it, &m[i].cur);
+	}
+}
+
+static bool merge_next(struct merge_in *m, size_t n, struct port_span *ret)
+{
+	struct merge_in *first = NULL;
+	uint32_t hi;
+	bool grew;
+
+	for (size_t i = 0; i < n; i++)
+		if (m[i].live && (!first || m[i].cur.lo < first->cur.lo))
+			first = &m[i];
+	if (!first)
+		return false;
+	ret->lo = first->cur.lo;
+	hi = first->cur.hi;
+	do { /* swallow every range that overlaps or touches [lo, hi] */
+		grew = false;
+		for (size_t i = 0; i < n; i++) {
+			while (m[i].live && m[i].cur.lo <= hi + 1) {
+				if (m[i].cur.hi > hi)
+					hi = m[i].cur.hi;
+				m[i].live = portset_iter_next(&m[i].it, &m[i].cur);
+				grew = true;
+			}
+		}
+	} while (grew);
+	ret->hi = (uint16_t)hi;
+	return true;
+}
+
+/* "tcp:21-23,80 udp:53" until the cell is full. */
+static void ports_fill(struct cell *c, const struct source_state *s, struct merge_in *m)
+{
+	static const char *const label[] = { "tcp", "udp", "udplite" };
+	char span[REPORT_SPAN_MAX], item[REPORT_SPAN_MAX + 8];
+	struct port_span sp;
+
+	for (int proto = 0; proto < 3 && !c->over; proto++) {
+		bool first = true;
+		merge_init(m, s, proto);
+		while (!c->over && merge_next(m, s->n_pairs, &sp)) {
+			(void)report_span_format(sp, span);
+			if (first)
+				(void)snprintf(item, sizeof(item), "%s:%s", label[proto], span);
+			cell_add(c, first ? ' ' : ',', first ? item : span);
+			first = false;
+		}
+	}
+}
+
+/* The PORTS cell: every port if it fits in `width`, else as many ranges as
+ * fit before ",...". */
+static void ports_cell(struct cell *c, const struct source_state *s, struct merge_in *m,
+		       size_t width)
+{
+	char sep;
+
+	memset(c, 0, sizeof(*c));
+	c->max = width;
+	ports_fill(c, s, m);
+	if (!c->over) {
+		if (!c->len)
+			memcpy(c->s, "-", 2);
+		return;
+	}
+	memset(c, 0, sizeof(*c));
+	c->max = width > 4 ? width - 4 : 0;
+	ports_fill(c, s, m);
+	sep = c->over_sep;
+	if (sep)
+		c->s[c->len++] = sep;
+	memcpy(c->s + c->len, "...", 4);
+	c->len += 3;
+}
+
+struct cols {
+	unsigned src, pkts, dsts, scans, ports; /* widths */
+	bool scans_inline, ports_inline;
+	uint32_t max_pairs;
+};
+
+static unsigned max_u(unsigned a, unsigned b)
+{
+	return a > b ? a : b;
+}
+
+static unsigned digits(uint64_t v)
+{
+	unsigned n = 1;
+
+	while (v >= 10) {
+		v /= 10;
+		n++;
+	}
+	return n;
+}
+
+static uint64_t source_dsts(const struct source_state *s)
+{
+	return (uint64_t)s->n_pairs + s->untracked_dsts;
+}
+
+static void table_layout(struct cols *c, const struct source_state **v, size_t n,
+			 const struct report_opts *o, unsigned width)
+{
+	char addr[ADDR_STR_MAX], scans[TEXT_SCANS_MAX];
+	unsigned fixed;
+
+	*c = (struct cols){ .src = 6, .pkts = 4, .dsts = 4, .scans = 10 };
+	for (size_t i = 0; i < n; i++) {
+		const struct source_state *s = v[i];
+		if (!report_source_listed(s, o))
+			continue;
+		scans_join(s->scan_types, scans);
+		c->src = max_u(c->src, (unsigned)addr_format(&s->src, addr));
+		c->pkts = max_u(c->pkts, digits(s->packets));
+		c->dsts = max_u(c->dsts, digits(source_dsts(s)));
+		c->scans = max_u(c->scans, (unsigned)strlen(scans));
+		c->max_pairs = max_u(c->max_pairs, s->n_pairs);
+	}
+	fixed = 2 + 2 + c->src + 2 + c->pkts + 2 + c->dsts;
+	c->scans_inline = fixed + 2 + c->scans + 2 + PORTS_CELL_MIN <= width;
+	if (c->scans_inline)
+		fixed += 2 + c->scans;
+	c->ports_inline = fixed + 2 + PORTS_CELL_MIN <= width;
+	c->ports = c->ports_inline ? width - fixed - 2 : width - 4;
+}
+
+static void table_header(const struct text *t, const struct cols *c)
+{
+	const char *b = t->color ? ANSI_BOLD : "", *e = t->color ? ANSI_RESET : "";
+
+	(void)fprintf(t->f, "%sDL  %-*s  %*s  %*s", b, (int)c->src, "SOURCE", (int)c->pkts, "PKTS",
+		      (int)c->dsts, "DSTS");
+	if (c->scans_inline)
+		(void)fprintf(t->f, "  %-*s", (int)c->scans, "SCAN TYPES");
+	if (c->ports_inline)
+		(void)fputs("  PORTS", t->f);
+	(void)fprintf(t->f, "%s\n", e);
+	if (!c->scans_inline)
+		(void)fprintf(t->f, "%s    SCAN TYPES%s\n", b, e);
+	if (!c->ports_inline)
+		(void)fprintf(t->f, "%s    PORTS%s\n", b, e);
+}
+
+static void table_row(const struct text *t, const struct cols *c, const struct source_state *s,
+		      struct merge_in *m)
+{
+	const char *color = t->color ? dl_color(s->dl) : NULL;
+	char addr[ADDR_STR_MAX], scans[TEXT_SCANS_MAX];
+	struct cell cell;
+	struct tw w;
+
+	(void)addr_format(&s->src, addr);
+	scans_join(s->scan_types, scans);
+	ports_cell(&cell, s, m, c->ports);
+	(void)fprintf(t->f, "%s%2u%s  %-*s  %*" PRIu64 "  %*" PRIu64, color ? color : "",
+		      (unsigned)s->dl, color ? ANSI_RESET : "", (int)c->src, addr, (int)c->pkts,
+		      s->packets, (int)c->dsts, source_dsts(s));
+	if (c->scans_inline)
+		(void)fprintf(t->f, "  %-*s", (int)c->scans, scans);
+	if (c->ports_inline)
+		(void)fprintf(t->f, "  %s", cell.s);
+	(void)fputc('\n', t->f);
+	if (!c->scans_inline) {
+		tw_begin(&w, t, 4, 6);
+		tw_list(&w, scans);
+		tw_end(&w);
+	}
+	if (!c->ports_inline)
+		(void)fprintf(t->f, "    %s\n", cell.s);
+}
+
+static int text_table(const struct text *t, const struct source_state **v, size_t n,
+		      const struct report_opts *o, size_t listed)
+{
+	struct merge_in *m = NULL;
+	struct cols c;
+
+	text_heading(t, "SOURCES BY DANGER LEVEL");
+	table_layout(&c, v, n, o, t->width);
+	table_header(t, &c);
+	if (!listed) {
+		(void)fputs("no sources\n", t->f);
+		return 0;
+	}
+	if (c.max_pairs) {
+		m = calloc(c.max_pairs, sizeof(*m));
+		if (!m)
+			return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (report_source_listed(v[i], o))
+			table_row(t, &c, v[i], m);
+	free(m);
+	return 0;
+}
+
+/* --- detail ----------------------------------------------------------- */
+
+static void detail_tcp(const struct text *t, const struct pair_state *p)
+{
+	char flags[40];
+	struct tw w;
+	unsigned i;
+
+	if (!p->tcp.packets)
+		return;
+	tw_begin(&w, t, 4, 10);
+	tw_item(&w, "", "tcp");
+	tw_itemf(&w, "  ", "%" PRIu64 " pkts", p->tcp.packets);
+	tw_ports(&w, &p->tcp.ports);
+	if (p->n_flags || p->flags_other)
+		tw_item(&w, "  ", "flags");
+	for (i = 0; i < p->n_flags && i < PAIR_FLAGSETS_MAX; i++) {
+		(void)event_flags_format(p->flags[i].flags, flags);
+		tw_itemf(&w, i ? ", " : " ", "%s:%" PRIu64, flags, p->flags[i].count);
+	}
+	if (p->flags_other)
+		tw_itemf(&w, i ? ", " : " ", "OTHER:%" PRIu64, p->flags_other);
+	tw_end(&w);
+}
+
+static void detail_udp(const struct text *t, const char *name, const struct ports_stats *st)
+{
+	struct tw w;
+
+	if (!st->packets)
+		return;
+	tw_begin(&w, t, 4, 10);
+	tw_item(&w, "", name);
+	tw_itemf(&w, "  ", "%" PRIu64 " pkts", st->packets);
+	tw_ports(&w, &st->ports);
+	tw_end(&w);
+}
+
+static void detail_icmp(const struct text *t, const struct pair_state *p)
+{
+	struct tw w;
+	unsigned i;
+
+	if (!p->icmp_packets)
+		return;
+	tw_begin(&w, t, 4, 10);
+	tw_item(&w, "", p->dst.family == ADDR_V6 ? "icmp6" : "icmp");
+	tw_itemf(&w, "  ", "%" PRIu64 " pkts", p->icmp_packets);
+	if (p->n_icmp || p->icmp_other)
+		tw_item(&w, "  ", "types");
+	for (i = 0; i < p->n_icmp && i < PAIR_ICMP_MAX; i++)
+		tw_itemf(&w, i ? ", " : " ", "%u/%u:%" PRIu64, (unsigned)p->icmp[i].type,
+			 (unsigned)p->icmp[i].code, p->icmp[i].count);
+	if (p->icmp_other)
+		tw_itemf(&w, i ? ", " : " ", "OTHER:%" PRIu64, p->icmp_other);
+	tw_end(&w);
+}
+
+static void detail_protos(const struct text *t, const struct pair_state *p)
+{
+	bool first = true;
+	struct tw w;
+
+	for (unsigned proto = 0; proto < 256; proto++) {
+		if (!(p->protos[proto >> 3] & (1u << (proto & 7))))
+			continue;
+		if (first) {
+			tw_begin(&w, t, 4, 10);
+			tw_item(&w, "", "IP protocols");
+		}
+		tw_itemf(&w, first ? " " : ",", "%u", proto);
+		first = false;
+	}
+	if (!first)
+		tw_end(&w);
+}
+
+/* "in eth1", "out -": the engine's escaped name, or '-' for none. */
+static void tw_ifname(struct tw *w, const char *label, const char *name, size_t size)
+{
+	size_t len = strnlen(name, size);
+
+	tw_itemf(w, " ", "%s %.*s", label, len ? (int)len : 1, len ? name : "-");
+}
+
+static void detail_pair(const struct text *t, const struct pair_state *p)
+{
+	char addr[ADDR_STR_MAX];
+	const char *chain = event_chain_name(p->chain);
+	struct tw w;
+
+	(void)addr_format(&p->dst, addr);
+	tw_begin(&w, t, 2, 6);
+	tw_itemf(&w, "", "DST %s", addr);
+	tw_dl(&w, "  ", p->dl);
+	tw_itemf(&w, "  ", "chain %s", chain[0] ? chain : "-");
+	tw_ifname(&w, "in", p->in, sizeof(p->in));
+	tw_ifname(&w, "out", p->out, sizeof(p->out));
+	tw_end(&w);
+	detail_tcp(t, p);
+	detail_udp(t, "udp", &p->udp);
+	detail_udp(t, "udplite", &p->udplite);
+	detail_icmp(t, p);
+	detail_protos(t, p);
+}
+
+static void detail_head(const struct text *t, const struct source_state *s)
+{
+	char addr[ADDR_STR_MAX], when[40];
+	struct tw w;
+
+	(void)addr_format(&s->src, addr);
+	tw_begin(&w, t, 0, 4);
+	tw_itemf(&w, "", "SRC %s", addr);
+	tw_dl(&w, "  ", s->dl);
+	tw_itemf(&w, "  ", "packets %" PRIu64, s->packets);
+	if (report_format_time(&s->first, when))
+		tw_itemf(&w, "  ", "first %s", when);
+	if (report_format_time(&s->last, when))
+		tw_itemf(&w, "  ", "last %s", when);
+	tw_end(&w);
+}
+
+static void detail_scans(const struct text *t, const struct source_state *s)
+{
+	bool any = false;
+	struct tw w;
+
+	tw_label(&w, t, "scan types");
+	for (int i = 0; i < _SCAN_MAX; i++) {
+		const char *name, *nmap;
+		if (!(s->scan_types & (UINT32_C(1) << i)))
+			continue;
+		name = scan_type_name((enum scan_type)i);
+		nmap = scan_type_nmap((enum scan_type)i);
+		tw_itemf(&w, any ? ", " : "", "%s%s%s%s", name ? name : "?", nmap ? " (" : "",
+			 nmap ? nmap : "", nmap ? ")" : "");
+		any = true;
+	}
+	if (!any)
+		tw_item(&w, "", "-");
+	tw_end(&w);
+}
+
+static void detail_source_counts(const struct text *t, const struct source_state *s)
+{
+	char num[4];
+	struct tw w;
+	unsigned i;
+
+	tw_label(&w, t, "protocols");
+	for (i = 0; i < s->n_protos && i < SOURCE_PROTOS_MAX; i++) {
+		const char *name = event_proto_name(s->protos[i].proto);
+		if (!name) {
+			(void)snprintf(num, sizeof(num), "%u", (unsigned)s->protos[i].proto);
+			name = num;
+		}
+		tw_itemf(&w, i ? ", " : "", "%s %" PRIu64, name, s->protos[i].count);
+	}
+	if (s->protos_other)
+		tw_itemf(&w, i ? ", " : "", "other %" PRIu64, s->protos_other);
+	else if (!i)
+		tw_item(&w, "", "-");
+	tw_end(&w);
+	if (s->sweep_dl || s->autodl_dl) {
+		tw_label(&w, t, "levels");
+		if (s->sweep_dl)
+			tw_itemf(&w, "", "sweep DL %u", (unsigned)s->sweep_dl);
+		if (s->autodl_dl)
+			tw_itemf(&w, s->sweep_dl ? ", " : "", "auto_dl DL %u", (unsigned)s->autodl_dl);
+		tw_end(&w);
+	}
+	if (s->untracked_dsts || s->untracked_packets) {
+		tw_label(&w, t, "untracked");
+		tw_itemf(&w, "", "%" PRIu32 " destinations, %" PRIu64 " packets (not itemised)",
+			 s->untracked_dsts, s->untracked_packets);
+		tw_end(&w);
+	}
+}
+
+static void text_details(const struct text *t, const struct source_state **v, size_t n,
+			 const struct report_opts *o)
+{
+	text_heading(t, "DETAILS");
+	for (size_t i = 0; i < n; i++) {
+		const struct source_state *s = v[i];
+		if (!report_source_listed(s, o))
+			continue;
+		(void)fputc('\n', t->f);
+		detail_head(t, s);
+		detail_scans(t, s);
+		detail_source_counts(t, s);
+		for (uint32_t j = 0; j < s->n_pairs; j++)
+			if (s->pairs[j])
+				detail_pair(t, s->pairs[j]);
+	}
+}
+
+int report_text_sources(FILE *out, const struct source_state **v, size_t n,
+			const struct input_stats *in, const struct engine_stats *es,
+			const struct report_opts *o)
+{
+	struct text t = { .f = out, .width = o->width ? o->width : TEXT_WIDTH_DEFAULT,
+			  .color = o->color };
+	size_t listed = 0;
+	int r;
+
+	if (t.width < TEXT_WIDTH_MIN)
+		t.width = TEXT_WIDTH_MIN;
+	if (t.width > TEXT_WIDTH_MAX)
+		t.width = TEXT_WIDTH_MAX;
+	for (size_t i = 0; i < n; i++)
+		listed += report_source_listed(v[i], o);
+
+	text_summary(&t, in, es, o, n, listed);
+	(void)fputc('\n', out);
+	r = text_table(&t, v, n, o, listed);
+	if (r < 0)
+		return r;
+	if (listed) {
+		(void)fputc('\n', out);
+		text_details(&t, v, n, o);
+	}
+	if (fflush(out) == EOF)
+		return -errno;
+	return ferror(out) ? -EIO : 0;
+}
+
+int report_text(FILE *out, const struct engine *e, const struct input_stats *in,
+		const struct report_opts *o)
+{
+	struct engine_stats es;
+	const struct source_state **v;
+	size_t n;
+	int r;
+
+	engine_get_stats(e, &es);
+	v = engine_sources_sorted(e, &n);
+	if (!v && engine_source_count(e) > 0)
+		return -ENOMEM;
+	r = report_text_sources(out, v, n, in, &es, o);
+	free(v);
+	return r;
+}

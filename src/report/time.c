@@ -1,0 +1,80 @@
+/* time.c - how a report writes a log time (report_format_time in report.h).
+ *
+ * A wall time's `sec` is the log's own broken-down time read as UTC
+ * (event.h), so turning it back into a date is gmtime's arithmetic: done here
+ * on int64_t, so that no time_t width, TZ variable or libc range limit can
+ * change or refuse it. No zone is appended: the log's zone is the reader's.
+ */
+#include "report/report.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+
+#define SECS_PER_DAY 86400
+
+/* Proleptic Gregorian date of a day count since 1970-01-01 (Howard
+ * Hinnant's civil_from_days: eras of 400 years, March-based years). */
+static void civil_from_days(int64_t z, int64_t *ret_y, unsigned *ret_m, unsigned *ret_d)
+{
+	int64_t era, y;
+	unsigned doe, yoe, doy, mp, m;
+
+	z += 719468; /* days from 0000-03-01 to 1970-01-01 */
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = (unsigned)(z - era * 146097);
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	y = (int64_t)yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	m = mp < 10 ? mp + 3 : mp - 9;
+	*ret_d = doy - (153 * mp + 2) / 5 + 1;
+	*ret_m = m;
+	*ret_y = y + (m <= 2);
+}
+
+static int format_wall(int64_t sec, char buf[40])
+{
+	int64_t days = sec / SECS_PER_DAY, y;
+	int64_t rem = sec % SECS_PER_DAY;
+	unsigned mon, mday, tod;
+	int n;
+
+	if (rem < 0) { /* floor division: before 1970 */
+		rem += SECS_PER_DAY;
+		days--;
+	}
+	civil_from_days(days, &y, &mon, &mday);
+	tod = (unsigned)rem;
+	n = snprintf(buf, 40, "%04" PRId64 "-%02u-%02uT%02u:%02u:%02u", y, mon % 100, mday % 100,
+		     (tod / 3600) % 100, (tod / 60) % 60, tod % 60);
+	return n > 0 && n < 40 ? n : 0;
+}
+
+static int format_uptime(int64_t sec, uint32_t usec, char buf[40])
+{
+	int n;
+
+	if (usec > 999999)
+		usec = 999999;
+	n = snprintf(buf, 40, "+%lld.%06" PRIu32 "s", (long long)sec, usec);
+	return n > 0 && n < 40 ? n : 0;
+}
+
+int report_format_time(const struct vtime *t, char buf[40])
+{
+	int n = 0;
+
+	switch (t->kind) {
+	case VTIME_WALL:
+		n = format_wall(t->sec, buf);
+		break;
+	case VTIME_UPTIME:
+		n = format_uptime(t->sec, t->usec, buf);
+		break;
+	default:
+		break;
+	}
+	if (n == 0)
+		buf[0] = '\0';
+	return n;
+}

@@ -3,6 +3,9 @@
  * Small sets (the common case: a few ports) are a sorted array of inclusive
  * ranges; past PORTSET_RANGES_MAX ranges the set switches to an 8 KiB bitmap,
  * so memory per set is bounded by max(8 KiB, PORTSET_RANGES_MAX * 4 bytes).
+ * A set that is one run of ports (a single port, a sequential scan) needs no
+ * array at all: it is [min, max], with ranges NULL and n_ranges 0. Read the
+ * set with portset_iter_*(), which hides the three forms.
  * Adding a port never fails except for -ENOMEM.
  */
 #ifndef VIGIL_PORTSET_H
@@ -22,7 +25,7 @@ struct portset {
 	uint32_t count;           /* distinct ports */
 	uint16_t min, max;        /* valid when count > 0 */
 	uint16_t n_ranges, cap_ranges;
-	struct port_span *ranges; /* sorted, disjoint, non-adjacent; NULL when bitmap */
+	struct port_span *ranges; /* sorted, disjoint, non-adjacent; NULL when bitmap or one span */
 	uint64_t *bitmap;         /* 1024 words when the set is large */
 };
 

@@ -91,6 +91,13 @@ struct pair_state {
 	int64_t win_last_sec;
 	uint64_t win_packets;
 	int32_t win_port_lo, win_port_hi; /* -1 when no port yet */
+
+	/* SYN packets told apart (psad cannot): raw nmap -sS style SYNs vs the
+	 * SYNs of an OS connect() (-sT), by TCP options or, unlogged, by length. */
+	uint64_t syn_packets, connect_packets;
+	/* Kinds of probe every packet suggested (1 << enum scan_type), whether
+	 * or not the pair scored; scan_types is published from it at DL >= 1. */
+	uint32_t probe_types;
 };
 
 /* One source address. */

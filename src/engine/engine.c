@@ -1,0 +1,844 @@
+/* engine.c - per-source scan state and psad's danger levels, per event.
+ *
+ * One engine_feed() per firewall record: filters (psad's pre-filters and
+ * auto_dl level 0), then the source (bounded table, table.c), then the pair
+ * (source, destination), then counters, the pair's scoring window and its
+ * danger level (psad-behaviour.md 2.2) evaluated at once instead of once
+ * per check interval. psad's bugs fixed here:
+ *  - SCAN_TIMEOUT counts idle time since the pair's last packet, not time
+ *    since its first, so a scan going on for hours keeps its window;
+ *  - SYN with ECN bits is a SYN, and -sS is told from -sT (classify.c).
+ *
+ * Bounds: MAX_SOURCES sources (the least dangerous of a random sample is
+ * evicted when full, as Redis' approximate LRU does), MAX_SCAN_IP_PAIRS pairs
+ * in all (same eviction), MAX_DSTS_PER_SOURCE itemised destinations per
+ * source (more are only counted, see dst_sketch_add()). A known pair costs
+ * no allocation; only a new source, pair or port span allocates.
+ */
+#include "engine/engine.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include "config/autodl.h"
+#include "config/config.h"
+#include "engine/classify.h"
+#include "engine/portset.h"
+#include "engine/table.h"
+#include "util/escape.h"
+
+#define EVICT_SAMPLES	8 /* sources compared to pick one to evict */
+#define PAIR_LINEAR_MAX 4 /* pairs searched linearly before an index is built */
+#define PAIRS_CAP_MIN	4
+#define DST_BITS_MIN	1024 /* untracked-destination sketch, bits */
+#define DST_BITS_MAX	65536
+
+struct engine {
+	const struct config *cfg;
+	const struct autodl *adl;
+	engine_change_fn *cb;
+	void *cb_data;
+
+	struct table *sources;
+	uint64_t pair_seed; /* keys the per-source pair index and sketch */
+	uint64_t rng;	    /* eviction sampling */
+	uint64_t total_pairs;
+	uint64_t max_pairs; /* 0 = no cap besides the per-source one */
+	uint32_t dst_bits;  /* sketch size for this configuration */
+
+	struct engine_stats stats;
+};
+
+/* Everything one engine_feed() works on. */
+struct feed {
+	struct engine *e;
+	const struct event *ev;
+	int64_t now;
+	struct src_node *n;
+	struct pair_state *p; /* NULL when the destination is not itemised */
+	uint8_t old_src_dl;
+};
+
+static const char *const verdict_names[_ENGINE_VERDICT_MAX] = {
+    [ENGINE_COUNTED] = "counted",
+    [ENGINE_IGNORED_IPV6] = "ipv6",
+    [ENGINE_IGNORED_PREFIX] = "prefix",
+    [ENGINE_IGNORED_INTF] = "interface",
+    [ENGINE_IGNORED_PROTO] = "protocol",
+    [ENGINE_IGNORED_PORT] = "port",
+    [ENGINE_IGNORED_CONNTRACK] = "conntrack",
+    [ENGINE_IGNORED_AUTODL] = "auto_dl",
+};
+
+const char *engine_verdict_name(enum engine_verdict v)
+{
+	return (unsigned)v < _ENGINE_VERDICT_MAX ? verdict_names[v] : "unknown";
+}
+
+/* splitmix64: enough to spread eviction samples, not for secrets. */
+static uint64_t engine_rand(struct engine *e)
+{
+	uint64_t z = (e->rng += 0x9E3779B97F4A7C15ULL);
+
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+	return z ^ (z >> 31);
+}
+
+static uint64_t engine_seed(const void *salt)
+{
+	uint64_t seed;
+	struct timespec ts;
+
+	if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) == (ssize_t)sizeof(seed))
+		return seed;
+	/* no entropy yet (early boot): still differs per run and per engine */
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000007ULL ^ (uint64_t)ts.tv_nsec ^ (uintptr_t)salt;
+}
+
+static bool proto_has_ports(uint8_t proto)
+{
+	return proto == IPPROTO_NUM_TCP || proto == IPPROTO_NUM_UDP || proto == IPPROTO_NUM_UDPLITE;
+}
+
+/* addr_eq(), inlined for the per-packet pair lookup (17 bytes, no call). */
+static inline bool addr_same(const struct addr *a, const struct addr *b)
+{
+	return a->family == b->family && memcmp(a->b, b->b, sizeof(a->b)) == 0;
+}
+
+static uint8_t max_u8(uint8_t a, uint8_t b)
+{
+	return a > b ? a : b;
+}
+
+/* ---- filters ------------------------------------------------------------ */
+
+static bool engine_intf_ignored(const struct config *cfg, const struct event *ev)
+{
+	/* the interface the packet came in on, or left by for OUTPUT */
+	struct span intf = ev->chain == CHAIN_OUTPUT ? ev->out : ev->in;
+
+	if (ev->chain == CHAIN_NONE && !intf.len)
+		intf = ev->out;
+	return intf.len && config_intf_ignored(cfg, intf.p, intf.len);
+}
+
+/* psad's pre-filters, in psad's order; then auto_dl. *ret_adl is the
+ * auto_dl entry that raises the source, if any. */
+static enum engine_verdict engine_filter(const struct engine *e, const struct event *ev,
+					 const struct autodl_entry **ret_adl)
+{
+	const struct config *cfg = e->cfg;
+	bool ports = ev->has_ports && proto_has_ports(ev->proto);
+
+	if (event_is_v6(ev) && !cfg->enable_ipv6)
+		return ENGINE_IGNORED_IPV6;
+	if (!cfg->fw_search_all && !config_prefix_selected(cfg, ev->prefix.p, ev->prefix.len))
+		return ENGINE_IGNORED_PREFIX;
+	if (cfg->n_ignore_intf && engine_intf_ignored(cfg, ev))
+		return ENGINE_IGNORED_INTF;
+	if (cfg->ignore_proto[ev->proto])
+		return ENGINE_IGNORED_PROTO;
+	if (ports && cfg->n_ignore_ports && config_port_ignored(cfg, ev->proto, ev->dport))
+		return ENGINE_IGNORED_PORT;
+	if (cfg->ignore_conntrack_bug_pkts && ev->proto == IPPROTO_NUM_TCP &&
+	    (ev->tcp_flags & (TCPF_ACK | TCPF_RST)))
+		return ENGINE_IGNORED_CONNTRACK;
+	if (e->adl) {
+		const struct autodl_entry *a =
+		    autodl_match(e->adl, &ev->src, ev->proto, ports, ev->dport);
+		if (a && a->dl == 0)
+			return ENGINE_IGNORED_AUTODL;
+		*ret_adl = a;
+	}
+	return ENGINE_COUNTED;
+}
+
+/* ---- releasing and evicting sources -------------------------------------- */
+
+static void pair_release(struct src_node *n, struct pair_state *p)
+{
+	portset_done(&p->tcp.ports);
+	portset_done(&p->udp.ports);
+	portset_done(&p->udplite.ports);
+	if (p != &n->first)
+		free(p);
+}
+
+static void node_release(struct src_node *n)
+{
+	for (uint32_t i = 0; i < n->s.n_pairs; i++)
+		pair_release(n, n->s.pairs[i]);
+	if (n->s.pairs != &n->first_ptr)
+		free(n->s.pairs);
+	if (n->more) {
+		free(n->more->pair_index);
+		free(n->more->dst_bits);
+		free(n->more);
+	}
+	n->s.pairs = NULL;
+	n->more = NULL;
+}
+
+static struct src_more *node_more(struct src_node *n)
+{
+	if (!n->more)
+		n->more = calloc(1, sizeof(*n->more));
+	return n->more;
+}
+
+/* Least dangerous first: lower level, then fewer packets, then idle longer. */
+static bool evict_before(const struct src_node *a, const struct src_node *b)
+{
+	if (a->s.dl != b->s.dl)
+		return a->s.dl < b->s.dl;
+	if (a->s.packets != b->s.packets)
+		return a->s.packets < b->s.packets;
+	return a->last_sec < b->last_sec;
+}
+
+/* The least dangerous of EVICT_SAMPLES random sources other than keep: O(1)
+ * per eviction whatever the table size. Falls back to a scan only when the
+ * slab is mostly free, which a full table never is. */
+static struct src_node *engine_pick_victim(struct engine *e, const struct src_node *keep)
+{
+	uint32_t span = table_span(e->sources), ids[EVICT_SAMPLES], start;
+	struct src_node *best = NULL, *n;
+
+	if (!span)
+		return NULL;
+	for (uint32_t round = 0; round < 4 && !best; round++) {
+		/* fetch all samples at once: one memory latency, not eight */
+		for (uint32_t k = 0; k < EVICT_SAMPLES; k++) {
+			ids[k] = (uint32_t)(engine_rand(e) % span);
+			table_prefetch(e->sources, ids[k]);
+		}
+		for (uint32_t k = 0; k < EVICT_SAMPLES; k++) {
+			n = table_node(e->sources, ids[k]);
+			if (n && n != keep && (!best || evict_before(n, best)))
+				best = n;
+		}
+	}
+	if (best)
+		return best;
+	start = (uint32_t)(engine_rand(e) % span);
+	for (uint32_t i = 0; i < span; i++) {
+		n = table_node(e->sources, (start + i) % span);
+		if (n && n != keep)
+			return n;
+	}
+	return NULL;
+}
+
+static void engine_evict(struct engine *e, struct src_node *n)
+{
+	e->stats.sources_evicted++;
+	e->stats.packets_evicted += n->s.packets;
+	e->total_pairs -= n->s.n_pairs;
+	node_release(n);
+	table_remove(e->sources, n);
+}
+
+static bool engine_over(const struct engine *e, bool new_source)
+{
+	return (new_source && table_full(e->sources)) ||
+	       (e->max_pairs && e->total_pairs >= e->max_pairs);
+}
+
+/* Evict until a new source (new_source) or a new pair fits; keep is never
+ * evicted. False when nothing else can go. */
+static bool engine_make_room(struct engine *e, const struct src_node *keep, bool new_source)
+{
+	while (engine_over(e, new_source)) {
+		struct src_node *victim = engine_pick_victim(e, keep);
+		if (!victim)
+			return false;
+		engine_evict(e, victim);
+	}
+	return true;
+}
+
+/* ---- sources ------------------------------------------------------------- */
+
+/* Earliest/latest wall times; an uptime clock keeps first and latest
+ * arrival (uptimes of different boots do not compare); a time of another
+ * kind than the first one kept is not mixed in. */
+static void vtime_merge(struct vtime *first, struct vtime *last, const struct vtime *t)
+{
+	if (t->kind == VTIME_NONE)
+		return;
+	if (first->kind == VTIME_NONE) {
+		*first = *last = *t;
+		return;
+	}
+	if (t->kind != first->kind)
+		return;
+	if (t->kind != VTIME_WALL) {
+		*last = *t;
+		return;
+	}
+	if (t->sec < first->sec || (t->sec == first->sec && t->usec < first->usec))
+		*first = *t;
+	if (t->sec > last->sec || (t->sec == last->sec && t->usec > last->usec))
+		*last = *t;
+}
+
+static struct src_node *engine_source_get(struct engine *e, const struct addr *src)
+{
+	struct src_node *n = table_lookup(e->sources, src);
+
+	if (n)
+		return n;
+	if (!engine_make_room(e, NULL, true))
+		return NULL;
+	if (table_insert(e->sources, src, &n) < 0)
+		return NULL;
+	return n;
+}
+
+static void source_count(struct src_node *n, const struct event *ev, int64_t now)
+{
+	struct source_state *s = &n->s;
+
+	s->packets++;
+	n->last_sec = now;
+	vtime_merge(&s->first, &s->last, &ev->time);
+	for (uint8_t i = 0; i < s->n_protos; i++) {
+		if (s->protos[i].proto == ev->proto) {
+			s->protos[i].count++;
+			return;
+		}
+	}
+	if (s->n_protos < SOURCE_PROTOS_MAX)
+		s->protos[s->n_protos++] = (struct proto_count){ev->proto, 1};
+	else
+		s->protos_other++;
+}
+
+/* ---- destinations not itemised ------------------------------------------- */
+
+/* Count a destination beyond MAX_DSTS_PER_SOURCE once, without keeping it:
+ * a bitmap of hashed destinations (linear counting). When the k-th bit is
+ * set, m / (m - k) distinct destinations are expected to have been drawn
+ * (coupon collector), so summing that keeps the estimate unbiased even as
+ * hash collisions grow: exact for a few, within a few percent for
+ * thousands. The count stops near m ln 16 (180k with the default 4096
+ * itemised destinations, m = 64k bits) when the bitmap is 15/16 full. The
+ * sketch is 16 bits per itemisable destination (m is a power of two in
+ * 1024..65536: at most 8 KiB) and only a source that overflows has one. */
+static void dst_sketch_add(struct engine *e, struct src_node *n, const struct addr *dst)
+{
+	struct src_more *x = node_more(n);
+	uint32_t m = e->dst_bits, bit;
+	uint64_t est;
+
+	if (!x || (!x->dst_bits && !(x->dst_bits = calloc(m / 64, sizeof(uint64_t))))) {
+		e->stats.oom++;
+		return;
+	}
+	bit = (uint32_t)addr_hash(dst, e->pair_seed) & (m - 1);
+	if (x->dst_bits[bit >> 6] & (UINT64_C(1) << (bit & 63)))
+		return;
+	if (x->dst_bits_set >= m - m / 16)
+		return;
+	x->dst_bits[bit >> 6] |= UINT64_C(1) << (bit & 63);
+	x->dst_est_q16 += ((uint64_t)m << 16) / (m - x->dst_bits_set);
+	x->dst_bits_set++;
+	est = (x->dst_est_q16 + (1u << 15)) >> 16;
+	if (est > n->s.untracked_dsts) {
+		e->stats.dsts_untracked += est - n->s.untracked_dsts;
+		n->s.untracked_dsts = (uint32_t)est;
+	}
+}
+
+static void engine_untracked(struct engine *e, struct src_node *n, const struct addr *dst)
+{
+	n->s.untracked_packets++;
+	dst_sketch_add(e, n, dst);
+}
+
+/* ---- pairs --------------------------------------------------------------- */
+
+static uint32_t pair_hash(const struct engine *e, const struct addr *dst)
+{
+	return (uint32_t)addr_hash(dst, e->pair_seed);
+}
+
+/* Index of dst among n's pairs, or -1. */
+static int64_t pair_find(const struct engine *e, const struct src_node *n, const struct addr *dst)
+{
+	const struct source_state *s = &n->s;
+	const struct src_more *x = n->more;
+
+	if (!x || !x->pair_index) {
+		for (uint32_t i = 0; i < s->n_pairs; i++)
+			if (addr_same(&s->pairs[i]->dst, dst))
+				return i;
+		return -1;
+	}
+	for (uint32_t i = pair_hash(e, dst) & x->pair_index_mask;;
+	     i = (i + 1) & x->pair_index_mask) {
+		uint32_t id1 = x->pair_index[i];
+		if (!id1)
+			return -1;
+		if (addr_same(&s->pairs[id1 - 1]->dst, dst))
+			return id1 - 1;
+	}
+}
+
+static void pair_index_put(const struct engine *e, struct src_node *n, uint32_t idx)
+{
+	struct src_more *x = n->more;
+	uint32_t i = pair_hash(e, &n->s.pairs[idx]->dst) & x->pair_index_mask;
+
+	while (x->pair_index[i])
+		i = (i + 1) & x->pair_index_mask;
+	x->pair_index[i] = idx + 1;
+}
+
+/* Keep the index at load <= 1/2 once there are more than PAIR_LINEAR_MAX
+ * pairs. Without memory for it, lookups fall back to a linear search. */
+static void pair_index_update(const struct engine *e, struct src_node *n)
+{
+	uint32_t np = n->s.n_pairs, size;
+	struct src_more *x;
+
+	if (np <= PAIR_LINEAR_MAX || !(x = node_more(n)))
+		return;
+	if (x->pair_index && 2 * (uint64_t)np <= (uint64_t)x->pair_index_mask + 1) {
+		pair_index_put(e, n, np - 1);
+		return;
+	}
+	free(x->pair_index);
+	for (size = 32; size < 4 * (uint64_t)np; size *= 2)
+		;
+	x->pair_index = calloc(size, sizeof(*x->pair_index));
+	if (!x->pair_index)
+		return;
+	x->pair_index_mask = size - 1;
+	for (uint32_t i = 0; i < np; i++)
+		pair_index_put(e, n, i);
+}
+
+static int pairs_reserve(struct src_node *n, uint32_t max)
+{
+	struct source_state *s = &n->s;
+	struct pair_state **v;
+	uint32_t cap;
+
+	if (s->n_pairs < s->cap_pairs)
+		return 0;
+	cap = s->cap_pairs < PAIRS_CAP_MIN ? PAIRS_CAP_MIN : 2 * s->cap_pairs;
+	if (cap > max)
+		cap = max;
+	if (s->pairs == &n->first_ptr) {
+		v = malloc(cap * sizeof(*v));
+		if (v)
+			memcpy(v, s->pairs, s->n_pairs * sizeof(*v));
+	} else {
+		v = realloc(s->pairs, cap * sizeof(*v));
+	}
+	if (!v)
+		return -ENOMEM;
+	s->pairs = v;
+	s->cap_pairs = cap;
+	return 0;
+}
+
+static void pair_init(struct pair_state *p, const struct event *ev)
+{
+	memset(p, 0, sizeof(*p));
+	p->dst = ev->dst;
+	p->chain = ev->chain < _CHAIN_MAX ? ev->chain : CHAIN_NONE;
+	(void)escape_bytes(ev->in.p, ev->in.len, p->in, sizeof(p->in));
+	(void)escape_bytes(ev->out.p, ev->out.len, p->out, sizeof(p->out));
+	portset_init(&p->tcp.ports);
+	portset_init(&p->udp.ports);
+	portset_init(&p->udplite.ports);
+	p->win_port_lo = p->win_port_hi = -1;
+}
+
+/* A new pair for ev->dst (n has room for it), or NULL on -ENOMEM. */
+static struct pair_state *pair_new(struct engine *e, struct src_node *n, const struct event *ev)
+{
+	struct source_state *s = &n->s;
+	struct pair_state *p;
+
+	if (s->n_pairs == 0) {
+		/* the first pair is part of the node: no allocation for a
+		 * one-destination source (most of a spoofed flood) */
+		p = &n->first;
+		n->first_ptr = p;
+		s->pairs = &n->first_ptr;
+		s->cap_pairs = 1;
+	} else {
+		if (pairs_reserve(n, e->cfg->max_dsts_per_source) < 0)
+			return NULL;
+		if (!(p = malloc(sizeof(*p))))
+			return NULL;
+	}
+	pair_init(p, ev);
+	s->pairs[s->n_pairs++] = p;
+	e->total_pairs++;
+	pair_index_update(e, n);
+	return p;
+}
+
+/* The pair for ev->dst, created if needed; NULL when the destination is
+ * only counted (MAX_DSTS_PER_SOURCE, MAX_SCAN_IP_PAIRS) or memory ran out. */
+static struct pair_state *engine_pair_get(struct engine *e, struct src_node *n,
+					  const struct event *ev)
+{
+	struct source_state *s = &n->s;
+	struct pair_state *p;
+	int64_t i;
+
+	if (s->n_pairs && addr_same(&s->pairs[n->last_pair]->dst, &ev->dst))
+		return s->pairs[n->last_pair];
+	if ((i = pair_find(e, n, &ev->dst)) >= 0) {
+		n->last_pair = (uint32_t)i;
+		return s->pairs[i];
+	}
+	if (s->n_pairs >= e->cfg->max_dsts_per_source || !engine_make_room(e, n, false)) {
+		engine_untracked(e, n, &ev->dst);
+		return NULL;
+	}
+	if (!(p = pair_new(e, n, ev))) {
+		e->stats.oom++;
+		return NULL;
+	}
+	n->last_pair = s->n_pairs - 1;
+	return p;
+}
+
+static void ports_count(struct engine *e, struct ports_stats *ps, const struct event *ev)
+{
+	ps->packets++;
+	if (ev->has_ports && portset_add(&ps->ports, ev->dport) < 0)
+		e->stats.oom++;
+}
+
+static void flags_count(struct pair_state *p, uint8_t flags)
+{
+	for (uint8_t i = 0; i < p->n_flags; i++) {
+		if (p->flags[i].flags == flags) {
+			p->flags[i].count++;
+			return;
+		}
+	}
+	if (p->n_flags < PAIR_FLAGSETS_MAX)
+		p->flags[p->n_flags++] = (struct flag_count){flags, 1};
+	else
+		p->flags_other++;
+}
+
+static void icmp_count(struct pair_state *p, uint8_t type, uint8_t code)
+{
+	for (uint8_t i = 0; i < p->n_icmp; i++) {
+		if (p->icmp[i].type == type && p->icmp[i].code == code) {
+			p->icmp[i].count++;
+			return;
+		}
+	}
+	if (p->n_icmp < PAIR_ICMP_MAX)
+		p->icmp[p->n_icmp++] = (struct icmp_count){type, code, 1};
+	else
+		p->icmp_other++;
+}
+
+static void tcp_count(struct engine *e, struct pair_state *p, const struct event *ev,
+		      uint32_t types)
+{
+	ports_count(e, &p->tcp, ev);
+	if (!ev->has_ports) /* header not logged: no flags either */
+		return;
+	flags_count(p, ev->tcp_flags);
+	if (types & UINT32_C(1) << SCAN_SYN)
+		p->syn_packets++;
+	else if (types & UINT32_C(1) << SCAN_CONNECT)
+		p->connect_packets++;
+}
+
+static void pair_count(struct engine *e, struct pair_state *p, const struct event *ev)
+{
+	uint8_t bit = (uint8_t)(1u << (ev->proto & 7));
+	uint32_t types = classify_packet(ev);
+
+	p->packets++;
+	p->chain_packets[ev->chain < _CHAIN_MAX ? ev->chain : CHAIN_NONE]++;
+	vtime_merge(&p->first, &p->last, &ev->time);
+	if (!(p->protos[ev->proto >> 3] & bit)) {
+		p->protos[ev->proto >> 3] |= bit;
+		p->n_protos++;
+	}
+	switch (ev->proto) {
+	case IPPROTO_NUM_TCP:
+		tcp_count(e, p, ev, types);
+		break;
+	case IPPROTO_NUM_UDP:
+		ports_count(e, &p->udp, ev);
+		break;
+	case IPPROTO_NUM_UDPLITE:
+		ports_count(e, &p->udplite, ev);
+		break;
+	case IPPROTO_NUM_ICMP:
+	case IPPROTO_NUM_ICMPV6:
+		p->icmp_packets++;
+		if (ev->has_icmp)
+			icmp_count(p, ev->icmp_type, ev->icmp_code);
+		break;
+	default:
+		p->other_packets++;
+		break;
+	}
+	p->probe_types |= types;
+}
+
+/* ---- scoring ------------------------------------------------------------- */
+
+static bool window_idle(const struct config *cfg, const struct pair_state *p, int64_t now)
+{
+	/* the clock may step back (log order, reboots): that is not idleness */
+	return !cfg->enable_persistence && now > p->win_last_sec &&
+	       (uint64_t)now - (uint64_t)p->win_last_sec > cfg->scan_timeout;
+}
+
+/* The scoring window restarts after SCAN_TIMEOUT of silence; the report's
+ * counters (packets, ports, flags) are never reset. */
+static void pair_window(struct engine *e, struct pair_state *p, const struct event *ev, int64_t now)
+{
+	if (p->win_packets && window_idle(e->cfg, p, now)) {
+		p->win_packets = 0;
+		p->win_port_lo = p->win_port_hi = -1;
+		e->stats.pairs_expired++;
+	}
+	p->win_packets++;
+	p->win_last_sec = now;
+	if (!ev->has_ports || !proto_has_ports(ev->proto))
+		return;
+	if (p->win_port_lo < 0 || ev->dport < p->win_port_lo)
+		p->win_port_lo = ev->dport;
+	if (p->win_port_hi < 0 || ev->dport > p->win_port_hi)
+		p->win_port_hi = ev->dport;
+}
+
+/* The "port range" psad gates on: the window's span of destination ports;
+ * for a pair that has used protocols without ports (ICMP, ESP, ...), the
+ * packet count instead. TCP or UDP whose header was not logged (fragments,
+ * INCOMPLETE) has ports we cannot see: range 0, as psad, which drops such
+ * lines, would have it. */
+static uint64_t pair_range(const struct pair_state *p, uint64_t pkts)
+{
+	if (p->win_port_lo >= 0)
+		return (uint64_t)(p->win_port_hi - p->win_port_lo);
+	return p->icmp_packets || p->other_packets ? pkts : 0;
+}
+
+/* psad 2.2 for one pair: the gate, then the higher of the packet ladder and
+ * the sweep ladder; 0 when the pair does not score. live is false for a
+ * pair whose window has gone idle: only the sweep can raise it then. */
+static uint8_t pair_level(const struct config *cfg, const struct pair_state *p, uint64_t tot_dsts,
+			  bool live)
+{
+	uint64_t pkts = live ? p->win_packets : 0;
+	uint64_t range = live ? pair_range(p, pkts) : 0;
+	bool sweep = tot_dsts >= cfg->unique_hosts[1];
+
+	if (pkts < cfg->danger_level[1] && !sweep)
+		return 0;
+	if (range < cfg->port_range_scan_threshold && p->n_protos < cfg->protocol_scan_threshold &&
+	    !sweep)
+		return 0;
+	return max_u8(classify_ladder(cfg->danger_level, pkts),
+		      classify_ladder(cfg->unique_hosts, tot_dsts));
+}
+
+static void engine_notify(struct feed *f, const struct pair_state *p, uint8_t old_dl,
+			  uint8_t new_dl)
+{
+	struct engine_change c = {
+	    .src = &f->n->s,
+	    .dst = p,
+	    .old_dl = old_dl,
+	    .new_dl = new_dl,
+	    .ev = f->ev,
+	};
+
+	if (f->e->cb)
+		f->e->cb(&c, f->e->cb_data);
+}
+
+/* Raise p's level if it scores now; publish its scan kinds once it has a
+ * level, and tell the callback when the level rose. */
+static void pair_rescore(struct feed *f, struct pair_state *p, uint64_t tot_dsts, bool live)
+{
+	const struct config *cfg = f->e->cfg;
+	struct source_state *s = &f->n->s;
+	uint8_t old = p->dl, dl = pair_level(cfg, p, tot_dsts, live);
+
+	if (dl > p->dl)
+		p->dl = dl;
+	if (!p->dl)
+		return;
+	p->scan_types = p->probe_types;
+	if (p->n_protos >= cfg->protocol_scan_threshold)
+		p->scan_types |= UINT32_C(1) << SCAN_PROTO;
+	s->scan_types |= p->scan_types;
+	s->dl = max_u8(s->dl, p->dl);
+	if (p->dl > old)
+		engine_notify(f, p, old, p->dl);
+}
+
+/* The source crossed a sweep threshold: psad, which scores a whole interval
+ * at once, would give every destination of the sweep that level, not only
+ * the one that happened to be hit last. */
+static void source_rescore_all(struct feed *f, uint64_t tot_dsts)
+{
+	struct source_state *s = &f->n->s;
+
+	for (uint32_t i = 0; i < s->n_pairs; i++) {
+		struct pair_state *p = s->pairs[i];
+		pair_rescore(f, p, tot_dsts, p == f->p || !window_idle(f->e->cfg, p, f->now));
+	}
+}
+
+static void engine_score(struct feed *f)
+{
+	struct source_state *s = &f->n->s;
+	uint64_t tot_dsts = (uint64_t)s->n_pairs + s->untracked_dsts;
+	uint8_t sweep = classify_ladder(f->e->cfg->unique_hosts, tot_dsts);
+
+	if (sweep > s->sweep_dl) {
+		s->sweep_dl = sweep;
+		s->scan_types |= UINT32_C(1) << SCAN_SWEEP;
+		source_rescore_all(f, tot_dsts);
+	} else if (f->p) {
+		pair_rescore(f, f->p, tot_dsts, true);
+	}
+	s->dl = max_u8(s->dl, max_u8(s->sweep_dl, s->autodl_dl));
+	if (s->dl > f->old_src_dl)
+		engine_notify(f, NULL, f->old_src_dl, s->dl);
+}
+
+/* ---- public -------------------------------------------------------------- */
+
+enum engine_verdict engine_feed(struct engine *e, const struct event *ev, int64_t now_sec)
+{
+	const struct autodl_entry *adl = NULL;
+	enum engine_verdict v = engine_filter(e, ev, &adl);
+	struct feed f = {.e = e, .ev = ev, .now = now_sec};
+
+	if (v != ENGINE_COUNTED) {
+		e->stats.ignored[v]++;
+		return v;
+	}
+	e->stats.counted++;
+	if (!(f.n = engine_source_get(e, &ev->src))) {
+		e->stats.oom++;
+		return ENGINE_COUNTED;
+	}
+	f.old_src_dl = f.n->s.dl;
+	source_count(f.n, ev, now_sec);
+	if (adl)
+		f.n->s.autodl_dl = max_u8(f.n->s.autodl_dl, adl->dl);
+	if ((f.p = engine_pair_get(e, f.n, ev))) {
+		pair_count(e, f.p, ev);
+		pair_window(e, f.p, ev, now_sec);
+	}
+	engine_score(&f);
+	return ENGINE_COUNTED;
+}
+
+int engine_new(const struct config *cfg, const struct autodl *adl, engine_change_fn *cb, void *data,
+	       struct engine **ret_engine)
+{
+	struct engine *e;
+	uint64_t bits;
+	int r;
+
+	if (!cfg || !ret_engine)
+		return -EINVAL;
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return -ENOMEM;
+	e->cfg = cfg;
+	e->adl = adl;
+	e->cb = cb;
+	e->cb_data = data;
+	e->rng = engine_seed(e);
+	e->pair_seed = engine_rand(e);
+	e->max_pairs = cfg->max_scan_ip_pairs;
+	/* 16 sketch bits per itemisable destination, a power of two */
+	for (bits = DST_BITS_MIN;
+	     bits < DST_BITS_MAX && bits < 16 * (uint64_t)cfg->max_dsts_per_source; bits *= 2)
+		;
+	e->dst_bits = (uint32_t)bits;
+	r = table_new(cfg->max_sources, engine_rand(e), &e->sources);
+	if (r < 0) {
+		free(e);
+		return r;
+	}
+	*ret_engine = e;
+	return 0;
+}
+
+struct engine *engine_free(struct engine *e)
+{
+	if (!e)
+		return NULL;
+	if (e->sources) {
+		for (uint32_t i = 0; i < table_span(e->sources); i++) {
+			struct src_node *n = table_node(e->sources, i);
+			if (n)
+				node_release(n);
+		}
+		table_free(e->sources);
+	}
+	free(e);
+	return NULL;
+}
+
+void engine_get_stats(const struct engine *e, struct engine_stats *ret)
+{
+	*ret = e->stats;
+}
+
+size_t engine_source_count(const struct engine *e)
+{
+	return table_count(e->sources);
+}
+
+static int source_cmp(const void *a, const void *b)
+{
+	const struct source_state *x = *(const struct source_state *const *)a;
+	const struct source_state *y = *(const struct source_state *const *)b;
+
+	if (x->dl != y->dl)
+		return x->dl > y->dl ? -1 : 1;
+	if (x->packets != y->packets)
+		return x->packets > y->packets ? -1 : 1;
+	return addr_cmp(&x->src, &y->src);
+}
+
+const struct source_state **engine_sources_sorted(const struct engine *e, size_t *ret_n)
+{
+	size_t n = table_count(e->sources), k = 0;
+	const struct source_state **v;
+
+	*ret_n = 0;
+	if (!n || !(v = malloc(n * sizeof(*v))))
+		return NULL;
+	for (uint32_t i = 0; i < table_span(e->sources) && k < n; i++) {
+		const struct src_node *node = table_node(e->sources, i);
+		if (node)
+			v[k++] = &node->s;
+	}
+	qsort(v, k, sizeof(*v), source_cmp);
+	*ret_n = k;
+	return v;
+}

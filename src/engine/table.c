@@ -1,0 +1,237 @@
+/* table.c - slab + open-addressed index of sources (see table.h).
+ *
+ * Index slots hold (node id + 1, low 32 bits of the hash): a probe compares
+ * the hash bits before it touches a node, so a miss costs one cache line.
+ * The index starts small and doubles up to 2 * max_nodes slots, keeping the
+ * load at or under 1/2 so probe chains stay short.
+ */
+#include "engine/table.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TABLE_CHUNK_SHIFT 8 /* 256 nodes (~270 KB) per slab chunk */
+#define TABLE_CHUNK	  (1u << TABLE_CHUNK_SHIFT)
+#define TABLE_INDEX_MIN	  64
+#define TABLE_NONE	  UINT32_MAX
+#define TABLE_MAX_NODES	  (1u << 28)
+
+struct table_slot {
+	uint32_t id1; /* node id + 1; 0 = empty */
+	uint32_t hash;
+};
+
+struct table {
+	uint64_t seed;
+	uint32_t max_nodes;
+	uint32_t count;
+
+	struct table_slot *index;
+	uint32_t index_mask;
+
+	struct src_node **chunks;
+	uint32_t n_chunks, cap_chunks;
+	uint32_t span;	    /* ids handed out so far */
+	uint32_t free_head; /* recycled ids, linked through next_free */
+};
+
+int table_new(uint32_t max_nodes, uint64_t seed, struct table **ret_table)
+{
+	struct table *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return -ENOMEM;
+	t->seed = seed;
+	t->max_nodes = max_nodes < 1		     ? 1
+		       : max_nodes > TABLE_MAX_NODES ? TABLE_MAX_NODES
+						     : max_nodes;
+	t->free_head = TABLE_NONE;
+	t->index = calloc(TABLE_INDEX_MIN, sizeof(*t->index));
+	if (!t->index) {
+		free(t);
+		return -ENOMEM;
+	}
+	t->index_mask = TABLE_INDEX_MIN - 1;
+	*ret_table = t;
+	return 0;
+}
+
+struct table *table_free(struct table *t)
+{
+	if (!t)
+		return NULL;
+	for (uint32_t i = 0; i < t->n_chunks; i++)
+		free(t->chunks[i]);
+	free(t->chunks);
+	free(t->index);
+	free(t);
+	return NULL;
+}
+
+static inline bool addr_same(const struct addr *a, const struct addr *b)
+{
+	return a->family == b->family && memcmp(a->b, b->b, sizeof(a->b)) == 0;
+}
+
+static inline struct src_node *table_at(const struct table *t, uint32_t id)
+{
+	return &t->chunks[id >> TABLE_CHUNK_SHIFT][id & (TABLE_CHUNK - 1)];
+}
+
+struct src_node *table_lookup(const struct table *t, const struct addr *a)
+{
+	uint32_t h = (uint32_t)addr_hash(a, t->seed);
+
+	for (uint32_t i = h & t->index_mask;; i = (i + 1) & t->index_mask) {
+		const struct table_slot *sl = &t->index[i];
+		if (!sl->id1)
+			return NULL;
+		if (sl->hash == h) {
+			struct src_node *n = table_at(t, sl->id1 - 1);
+			if (addr_same(&n->s.src, a))
+				return n;
+		}
+	}
+}
+
+static void index_put(struct table_slot *index, uint32_t mask, struct table_slot sl)
+{
+	uint32_t i = sl.hash & mask;
+
+	while (index[i].id1)
+		i = (i + 1) & mask;
+	index[i] = sl;
+}
+
+static int table_grow_index(struct table *t)
+{
+	uint32_t old_size = t->index_mask + 1, size = 2 * old_size;
+	struct table_slot *index = calloc(size, sizeof(*index));
+
+	if (!index)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < old_size; i++)
+		if (t->index[i].id1)
+			index_put(index, size - 1, t->index[i]);
+	free(t->index);
+	t->index = index;
+	t->index_mask = size - 1;
+	return 0;
+}
+
+/* A free node id: a recycled one, else the next in the slab. */
+static int table_take_id(struct table *t, uint32_t *ret_id)
+{
+	if (t->free_head != TABLE_NONE) {
+		*ret_id = t->free_head;
+		t->free_head = table_at(t, *ret_id)->next_free;
+		return 0;
+	}
+	if ((t->span & (TABLE_CHUNK - 1)) == 0 && (t->span >> TABLE_CHUNK_SHIFT) == t->n_chunks) {
+		if (t->n_chunks == t->cap_chunks) {
+			uint32_t cap = t->cap_chunks ? 2 * t->cap_chunks : 8;
+			struct src_node **c = realloc(t->chunks, cap * sizeof(*c));
+			if (!c)
+				return -ENOMEM;
+			t->chunks = c;
+			t->cap_chunks = cap;
+		}
+		t->chunks[t->n_chunks] = malloc(TABLE_CHUNK * sizeof(struct src_node));
+		if (!t->chunks[t->n_chunks])
+			return -ENOMEM;
+		t->n_chunks++; /* ids >= span are never read: no need to touch the chunk */
+	}
+	*ret_id = t->span++;
+	return 0;
+}
+
+int table_insert(struct table *t, const struct addr *a, struct src_node **ret_node)
+{
+	struct src_node *n;
+	uint32_t id;
+	int r;
+
+	if (t->count >= t->max_nodes)
+		return -ENOSPC;
+	if (2 * (uint64_t)(t->count + 1) > t->index_mask + 1 && (r = table_grow_index(t)) < 0)
+		return r;
+	if ((r = table_take_id(t, &id)) < 0)
+		return r;
+	n = table_at(t, id);
+	memset(n, 0, offsetof(struct src_node, first));
+	n->s.src = *a;
+	n->in_use = true;
+	index_put(t->index, t->index_mask,
+		  (struct table_slot){id + 1, (uint32_t)addr_hash(a, t->seed)});
+	t->count++;
+	*ret_node = n;
+	return 0;
+}
+
+static uint32_t table_slot_of(const struct table *t, const struct src_node *n)
+{
+	uint32_t i = (uint32_t)addr_hash(&n->s.src, t->seed) & t->index_mask;
+
+	while (t->index[i].id1 == 0 || table_at(t, t->index[i].id1 - 1) != n)
+		i = (i + 1) & t->index_mask;
+	return i;
+}
+
+/* Backward-shift deletion: pull later members of the probe chain into the
+ * hole, so lookups never need tombstones. */
+void table_remove(struct table *t, struct src_node *n)
+{
+	uint32_t mask = t->index_mask, i = table_slot_of(t, n), j = i;
+	uint32_t id = t->index[i].id1 - 1;
+
+	for (;;) {
+		j = (j + 1) & mask;
+		if (!t->index[j].id1)
+			break;
+		uint32_t home = t->index[j].hash & mask;
+		if (((j - home) & mask) >= ((j - i) & mask)) {
+			t->index[i] = t->index[j];
+			i = j;
+		}
+	}
+	t->index[i] = (struct table_slot){0, 0};
+	n->in_use = false;
+	n->next_free = t->free_head;
+	t->free_head = id;
+	t->count--;
+}
+
+size_t table_count(const struct table *t)
+{
+	return t->count;
+}
+
+bool table_full(const struct table *t)
+{
+	return t->count >= t->max_nodes;
+}
+
+uint32_t table_span(const struct table *t)
+{
+	return t->span;
+}
+
+struct src_node *table_node(const struct table *t, uint32_t id)
+{
+	struct src_node *n;
+
+	if (id >= t->span)
+		return NULL;
+	n = table_at(t, id);
+	return n->in_use ? n : NULL;
+}
+
+void table_prefetch(const struct table *t, uint32_t id)
+{
+	const char *p = (const char *)table_at(t, id);
+
+	/* nodes are 8-aligned: the eviction keys may straddle two lines */
+	__builtin_prefetch(p);
+	__builtin_prefetch(p + offsetof(struct src_node, s.packets) + sizeof(uint64_t) - 1);
+}

@@ -1,0 +1,74 @@
+/* table.h - the engine's bounded source table (internal to src/engine).
+ *
+ * Nodes live in a slab of fixed chunks, so a node never moves and the
+ * pointers reports hold stay valid until the node is removed; removed nodes
+ * are reused before a new chunk is allocated. An open-addressed index
+ * (linear probing, backward-shift deletion, load <= 1/2) maps an address to
+ * its node. Neither ever holds more than max_nodes, and nothing is allocated
+ * for a lookup or for reusing a freed node.
+ */
+#ifndef VIGIL_TABLE_H
+#define VIGIL_TABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/state.h"
+#include "util/addr.h"
+
+/* What only sources with many destinations need (allocated lazily). */
+struct src_more {
+	/* past PAIR_LINEAR_MAX pairs: open-addressed pair numbers + 1 */
+	uint32_t *pair_index;
+	uint32_t pair_index_mask;
+	/* destinations beyond MAX_DSTS_PER_SOURCE: a hash bitmap */
+	uint32_t dst_bits_set;
+	uint64_t dst_est_q16; /* distinct-count estimate, 16.16 fixed point */
+	uint64_t *dst_bits;
+};
+
+/* One source. The eviction keys (last_sec, in_use, then s.src, s.dl and
+ * s.packets) come first so that sampling a node reads one cache line. */
+struct src_node {
+	int64_t last_sec;   /* engine clock of the last event */
+	uint32_t next_free; /* the table's: free list link */
+	bool in_use;	    /* the table's */
+
+	struct source_state s; /* what reports see */
+
+	/* The first pair lives inline (s.pairs points at first_ptr) so a
+	 * one-destination source costs no allocation besides its node. */
+	struct pair_state *first_ptr;
+	struct src_more *more;
+	uint32_t last_pair; /* pair hit last: the fast path of a scan */
+
+	struct pair_state first; /* not zeroed by table_insert: see pair_new */
+};
+
+struct table;
+
+/* seed keys the address hash: pick it at random so that nobody can aim
+ * addresses at one probe chain. */
+int table_new(uint32_t max_nodes, uint64_t seed, struct table **ret_table);
+/* NULL-safe; returns NULL. The nodes' own allocations must be released first. */
+struct table *table_free(struct table *t);
+
+struct src_node *table_lookup(const struct table *t, const struct addr *a);
+/* A node keyed by a (which must be absent), zeroed but for the inline first
+ * pair, which its user initialises when it is needed. -ENOSPC when the
+ * table holds max_nodes, -ENOMEM. */
+int table_insert(struct table *t, const struct addr *a, struct src_node **ret_node);
+/* Unlink and recycle n (the caller released what n owns). */
+void table_remove(struct table *t, struct src_node *n);
+
+size_t table_count(const struct table *t);
+bool table_full(const struct table *t);
+/* Node ids are below table_span(); table_node() is NULL for a free id. */
+uint32_t table_span(const struct table *t);
+struct src_node *table_node(const struct table *t, uint32_t id);
+/* Start loading node id's first bytes (id < table_span()), so that several
+ * random nodes are fetched from memory in parallel. */
+void table_prefetch(const struct table *t, uint32_t id);
+
+#endif

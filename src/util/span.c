@@ -125,7 +125,9 @@ int span_hex_to_u32(struct span s, uint32_t *ret)
 {
 	uint32_t v = 0;
 
-	if (!span_take_prefix(&s, "0x", 2) || s.len == 0)
+	/* the kernel writes "0x3C"; ulogd's LOGEMU writes TOS=3C: accept both */
+	(void)span_take_prefix(&s, "0x", 2);
+	if (s.len == 0)
 		return -EINVAL;
 	if (s.len > 8)
 		return -ERANGE;

@@ -75,7 +75,7 @@ int span_to_u64(struct span s, uint64_t max, uint64_t *ret);
 int span_to_u32(struct span s, uint32_t *ret);
 int span_to_u16(struct span s, uint16_t *ret);
 int span_to_u8(struct span s, uint8_t *ret);
-/* "0x3C" style (prefix required); used for TOS=, PREC=, RES=, MARK=. */
+/* "0x3C" or "3C"; used for TOS=, PREC=, RES=, MARK=. */
 int span_hex_to_u32(struct span s, uint32_t *ret);
 
 #endif

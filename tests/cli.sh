@@ -127,7 +127,7 @@ expect_status 0 "$vigil" analyze --json --auto-dl "$tmp/auto_dl" "$tmp/scan.log"
 expect_json '.sources[0].danger_level' '5'
 printf '198.18.0.0/24   0;\n' >"$tmp/auto_dl0"
 expect_status 0 "$vigil" analyze --json --auto-dl "$tmp/auto_dl0" "$tmp/scan.log"
-expect_json '[.sources | length, .input.ignored_by.auto_dl]' '[0,6]'
+expect_json '[(.sources | length), .input.ignored_by.auto_dl]' '[0,6]'
 printf '198.18.0.7 5\n' >"$tmp/auto_dl_bad"
 expect_status 1 "$vigil" analyze --json --auto-dl "$tmp/auto_dl_bad" "$tmp/scan.log"
 expect_grep "$tmp/err" "auto_dl_bad:1"

@@ -35,6 +35,7 @@ EXPECTED=$ROOT/tests/data/expected
 OPINION=$ROOT/tests/data/psad-opinion
 PY=/usr/bin/python3
 HELP=$ROOT/scripts/capture
+sh "$ROOT/scripts/deps.sh" capture || exit 1
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "capture.sh: must run as root" >&2

@@ -10,6 +10,12 @@ set -eu
 PKGS="build-essential pkg-config clang libclang-rt-14-dev zlib1g-dev libcmocka-dev
       iproute2 iptables nftables nmap hping3 jq python3 psad procps time"
 
+# `deps.sh capture`: also what scripts/capture.sh drives (a private rsyslogd,
+# journald and ulogd2 write the fixtures' wrapper formats).
+if [ "${1:-}" = capture ]; then
+	PKGS="$PKGS rsyslog systemd ulogd2 util-linux"
+fi
+
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

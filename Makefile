@@ -79,9 +79,9 @@ build-fuzz/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(BASE_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -O1 -g -c -o $@ $<
 
-build-fuzz/fuzz-%: fuzz/fuzz-%.c $(FLIB_O)
+build-fuzz/fuzz-%: build-fuzz/fuzz/fuzz-%.o $(FLIB_O)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(BASE_CFLAGS) -fsanitize=fuzzer,address,undefined -O1 -g -o $@ $^ $(PKG_LIBS)
+	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -g -o $@ $^ $(PKG_LIBS)
 
 deps:
 	@sh scripts/deps.sh

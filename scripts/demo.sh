@@ -4,10 +4,10 @@
 set -eu
 vigil=$1
 dir=$(dirname "$0")/../tests/data/capture
-log=$dir/rfc3164.log
-[ -f "$log" ] || log=$(ls "$dir"/*.log | head -n 1)
+log=$dir/ipt4-scans.rfc3164
+
 echo "\$ vigil analyze $log"
 "$vigil" analyze "$log"
 echo
-echo "\$ vigil analyze --json $log | head -n 40"
-"$vigil" analyze --json "$log" | head -n 40
+echo "\$ vigil analyze --json $log | jq . | head -n 40"
+"$vigil" analyze --json "$log" | jq . | head -n 40

@@ -17,7 +17,8 @@ bool log_enabled(enum log_level l)
 	return l <= max_level;
 }
 
-static void vlog(const char *fmt, va_list ap, const char *tail)
+__attribute__((format(printf, 1, 0))) static void vlog(const char *fmt, va_list ap,
+							     const char *tail)
 {
 	char msg[1024];
 

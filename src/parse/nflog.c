@@ -364,12 +364,20 @@ static bool flag_word(struct event *ev, struct span w)
 static enum parse_verdict take_opt(struct nfp *s, struct span *rest)
 {
 	struct event *ev = s->ev;
-	struct span tok;
+	struct span tok = span_make(rest->p, 0);
 
 	if (!span_next_token(rest, ' ', &tok) || tok.p[0] != '(')
 		return fail(s, tok.len ? tok : span_make(rest->p, 0), "expected '(' after OPT");
 	if (tok.len >= 2 && tok.p[tok.len - 1] == ')') {
 		struct span hex = span_make(tok.p + 1, tok.len - 2);
+		if (span_eq(hex, "TRUNCATED", 9)) {
+			/* nf_log could not read the options it was told to print */
+			if (s->seen & SEEN_PROTO) {
+				ev->has_tcp_opts = true;
+				ev->tcp_opts.truncated = true;
+			}
+			return PARSE_EVENT;
+		}
 		if (!is_hex(hex) || hex.len % 2)
 			return fail(s, hex, "expected hex bytes in OPT (...)");
 		if (s->seen & SEEN_PROTO) {
@@ -397,7 +405,15 @@ static enum parse_verdict take_opt(struct nfp *s, struct span *rest)
 			return PARSE_EVENT;
 		}
 		empty = false;
-		if (span_starts(tok, "FRAG:", 5)) {
+		if (span_eq(tok, "ESP", 3) || span_eq(tok, "AH", 2)) {
+			/* the kernel stops after an ESP header: no PROTO= follows */
+			ev->proto = tok.len == 3 ? IPPROTO_NUM_ESP : IPPROTO_NUM_AH;
+			s->seen |= SEEN_EXTHDR;
+		} else if (span_starts(tok, "SPI=", 4)) {
+			struct span v = span_make(tok.p + 4, tok.len - 4);
+			if (hex_field(s, v, UINT32_MAX, &ev->spi, "expected hex number after SPI=") != 0)
+				return PARSE_MALFORMED;
+		} else if (span_starts(tok, "FRAG:", 5)) {
 			uint16_t off;
 			if (span_to_u16(span_make(tok.p + 5, tok.len - 5), &off) < 0)
 				return fail(s, tok, "expected number after FRAG:");
@@ -431,11 +447,13 @@ static enum parse_verdict take_incomplete(struct nfp *s, struct span *rest)
 {
 	struct span tok, save = *rest;
 
-	s->ev->incomplete = true;
 	if (!span_next_token(rest, ' ', &tok) || tok.p[0] != '[') {
+		/* IPv6 fragment header: a bare INCOMPLETE means "more fragments" */
 		*rest = save;
+		s->ev->ip_flags |= IPF_MF;
 		return PARSE_EVENT;
 	}
+	s->ev->incomplete = true;
 	if (span_to_u16(span_make(tok.p + 1, tok.len - 1), &s->ev->incomplete_bytes) < 0)
 		return fail(s, tok, "expected number after INCOMPLETE [");
 	if (!span_next_token(rest, ' ', &tok) || !span_eq(tok, "bytes]", 6))
@@ -497,6 +515,12 @@ static enum parse_verdict check_complete(struct nfp *s, struct span rec)
 		return fail(s, rec, "expected an interface in IN= or OUT=");
 	if (!(s->seen & (SEEN_PROTO | SEEN_EXTHDR)))
 		return fail(s, end, "missing PROTO= (truncated record?)");
+	if (ev->proto == IPPROTO_NUM_ICMP || ev->proto == IPPROTO_NUM_ICMPV6) {
+		ev->has_icmp = (s->seen & (SEEN_TYPE | SEEN_CODE)) == (SEEN_TYPE | SEEN_CODE);
+		ev->has_icmp_echo = ev->has_icmp &&
+				    (ev->icmp_type == 8 || ev->icmp_type == 0 ||
+				     ev->icmp_type == 128 || ev->icmp_type == 129);
+	}
 	if (s->fragment || ev->incomplete)
 		return PARSE_EVENT;
 	switch (ev->proto) {
@@ -510,9 +534,6 @@ static enum parse_verdict check_complete(struct nfp *s, struct span rec)
 	case IPPROTO_NUM_ICMP:
 	case IPPROTO_NUM_ICMPV6:
 		need = SEEN_TYPE | SEEN_CODE;
-		ev->has_icmp = true;
-		ev->has_icmp_echo = ev->icmp_type == 8 || ev->icmp_type == 0 ||
-				    ev->icmp_type == 128 || ev->icmp_type == 129;
 		break;
 	default:
 		return PARSE_EVENT;
@@ -581,7 +602,7 @@ enum parse_verdict nflog_parse(struct span rec, const char *line_start, struct e
 	enum parse_verdict r;
 
 	while (next_token(&rest, &tok, &eq)) {
-		if (!eq) {
+		if (!eq || tok.p[0] == '[') { /* "[SRC=..." opens an embedded packet */
 			r = take_word(&s, tok, &rest);
 		} else {
 			struct span k = span_make(tok.p, (size_t)(eq - tok.p));
@@ -594,7 +615,8 @@ enum parse_verdict nflog_parse(struct span rec, const char *line_start, struct e
 		if (r != PARSE_EVENT)
 			return r;
 	}
-	if (!(s.seen & SEEN_SRC) && (s.seen & SEEN_ARP)) {
+	/* ARP, or a non-IP frame (bridge/netdev rules print only the MAC header) */
+	if (!(s.seen & (SEEN_SRC | SEEN_DST)) || (!(s.seen & SEEN_SRC) && (s.seen & SEEN_ARP))) {
 		*why = PARSE_IGN_NOT_IP;
 		return PARSE_IGNORED;
 	}

@@ -43,8 +43,9 @@ struct parse_error {
  * free of calendar arithmetic. */
 struct parse_clock {
 	int64_t ref_sec; /* in the same "wall seconds" as struct vtime */
-	int cache_mon, cache_day, cache_year;
-	int64_t cache_days;
+	int cache_mon, cache_day;
+	int64_t cache_days[2]; /* that date in the reference year, in the latest year
+				* before it where it exists (Feb 29) */
 };
 
 void parse_clock_init(struct parse_clock *c, int64_t ref_sec);

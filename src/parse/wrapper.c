@@ -108,34 +108,56 @@ static void clock_raise(struct parse_clock *c, int64_t sec)
 	}
 }
 
-/* Yearless date: the latest year that does not put it after ref + 1 day. */
-static int64_t yearless_days(struct parse_clock *c, int mon, int day, int sod)
+static bool is_leap(int y)
 {
-	if (c->cache_mon == mon && c->cache_day == day)
-		return c->cache_days;
-	int64_t ref_days = c->ref_sec >= 0 ? c->ref_sec / 86400 : (c->ref_sec - 86399) / 86400;
-	int y = year_of_days(ref_days);
-	int64_t d = wrapper_days_from_civil(y, (unsigned)mon, (unsigned)day);
-	if (d * 86400 + sod > c->ref_sec + 86400)
-		d = wrapper_days_from_civil(--y, (unsigned)mon, (unsigned)day);
-	c->cache_mon = mon;
-	c->cache_day = day;
-	c->cache_year = y;
-	c->cache_days = d;
-	return d;
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
-/* "Mmm dd hh:mm:ss[.frac]" (day may be space-padded). */
+static bool date_exists(int y, int mon, int day)
+{
+	static const unsigned char mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	return day <= mdays[mon - 1] + (mon == 2 && is_leap(y));
+}
+
+/* Days of mon/day in the latest year <= y where that date exists. */
+static int64_t latest_days(int y, int mon, int day)
+{
+	for (int k = 0; k < 8 && !date_exists(y, mon, day); k++)
+		y--;
+	return wrapper_days_from_civil(y, (unsigned)mon, (unsigned)day);
+}
+
+/* Yearless date: the latest year that does not put it after ref + 1 day.
+ * The two candidates are cached per date; the choice needs the time of day. */
+static int64_t yearless_days(struct parse_clock *c, int mon, int day, int sod)
+{
+	if (c->cache_mon != mon || c->cache_day != day) {
+		int64_t ref_days = c->ref_sec >= 0 ? c->ref_sec / 86400 : (c->ref_sec - 86399) / 86400;
+		int y = year_of_days(ref_days);
+		c->cache_days[0] = latest_days(y, mon, day);
+		c->cache_days[1] = latest_days(year_of_days(c->cache_days[0]) - 1, mon, day);
+		c->cache_mon = mon;
+		c->cache_day = day;
+	}
+	if (c->cache_days[0] * 86400 + sod > c->ref_sec + 86400)
+		return c->cache_days[1];
+	return c->cache_days[0];
+}
+
+/* "Mmm dd hh:mm:ss[.frac]" (day space-padded, or one digit unpadded). */
 static bool take_bsd_time(struct parse_clock *c, struct span *s, struct vtime *t)
 {
-	if (s->len < 15 || s->p[3] != ' ')
+	if (s->len < 14 || s->p[3] != ' ')
 		return false;
 	int mon = month_of(s->p);
-	int day = s->p[4] == ' ' ? digits(s->p + 5, 1) : digits(s->p + 4, 2);
-	int sod = hms(s->p + 7);
-	if (!mon || day < 1 || day > 31 || sod < 0 || s->p[6] != ' ')
+	size_t d = s->p[5] == ' ' && is_digit(s->p[4]) ? 1 : 0; /* "Jul 8 23:22:04" */
+	if (s->len < 15 - d)
 		return false;
-	span_skip(s, 15);
+	int day = d ? digits(s->p + 4, 1) : s->p[4] == ' ' ? digits(s->p + 5, 1) : digits(s->p + 4, 2);
+	int sod = hms(s->p + 7 - d);
+	if (!mon || day < 1 || day > 31 || sod < 0 || s->p[6 - d] != ' ')
+		return false;
+	span_skip(s, 15 - d);
 	t->usec = take_fraction(s);
 	t->sec = yearless_days(c, mon, day, sod) * 86400 + sod;
 	t->kind = VTIME_WALL;
@@ -271,6 +293,19 @@ static enum wrapper_origin take_host_tag(struct span s, struct wrapper *w)
 	return WRAPPER_KERNEL;
 }
 
+/* "WORD TAG: ..." where TAG is "name:" or "name[pid]:" and the message does
+ * not start with the record: dmesg lines are "PREFIX IN=...". */
+static bool second_word_is_tag(struct span s)
+{
+	struct span w1, w2;
+
+	if (!span_next_token(&s, ' ', &w1) || !span_next_token(&s, ' ', &w2))
+		return false;
+	if (span_starts(w1, "IN=", 3) || span_starts(w2, "IN=", 3))
+		return false;
+	return w2.len > 1 && w2.p[w2.len - 1] == ':';
+}
+
 /* RFC 5424 after "1 ": TIMESTAMP HOST APP PROCID MSGID SD MSG */
 static enum wrapper_origin take_rfc5424(struct parse_clock *c, struct span s, struct wrapper *w)
 {
@@ -357,6 +392,11 @@ static enum wrapper_origin parse_envelope(struct parse_clock *c, struct span s,
 	if (s.len && s.p[0] == '[') {
 		if (take_uptime(&s, &w->time) || take_ctime(c, &s, &w->time)) {
 			w->msg = s;
+			/* journalctl -o short-monotonic: "[ 1.2] HOST TAG: MSG" */
+			if (second_word_is_tag(s)) {
+				enum wrapper_origin o = take_host_tag(s, w);
+				return o == WRAPPER_KERNEL ? by_pri(pri) : o;
+			}
 			return by_pri(pri);
 		}
 	}

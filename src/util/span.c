@@ -34,6 +34,8 @@ long span_find(struct span s, const char *lit, size_t n)
 {
 	if (n == 0)
 		return 0;
+	if (s.len < n)
+		return -1;
 	const char *p = s.p, *end = s.p + s.len;
 	while ((size_t)(end - p) >= n) {
 		const char *c = memchr(p, lit[0], (size_t)(end - p) - n + 1);

@@ -1,0 +1,125 @@
+/* fuzz-parse.c - libFuzzer target for parse_line() and parse_tcp_options().
+ *
+ * The input is split at '\n' like a log file; every line is copied to a
+ * buffer of exactly its length (so AddressSanitizer sees a read past the
+ * span) and parsed with one clock, as a file would be. The whole input is
+ * also decoded as TCP option hex. Invariants that parse.h promises are
+ * checked and a violation traps, which libFuzzer reports as a crash:
+ *
+ *   - the verdict is one of the three, an IGNORED reason one of the four;
+ *   - an EVENT has addresses of family 4 or 6, the same for SRC and DST, a
+ *     chain, and every span inside the line;
+ *   - a MALFORMED has a reason, a column in 1..len+1 and its bytes inside
+ *     the line;
+ *   - parsing the same line again gives the same verdict.
+ *
+ * Run: make build-fuzz/fuzz-parse && fuzz/run.sh 60 build-fuzz/fuzz-parse
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "event/event.h"
+#include "parse/parse.h"
+#include "util/span.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define FUZZ_REF_SEC 1795611600 /* 2026-11-25T13:00:00Z: a fixed "now" */
+
+#define check(cond)                                                                                \
+	do {                                                                                       \
+		if (!(cond))                                                                       \
+			__builtin_trap();                                                          \
+	} while (0)
+
+static bool inside(struct span s, const char *buf, size_t len)
+{
+	uintptr_t p = (uintptr_t)s.p, b = (uintptr_t)buf;
+
+	if (s.len == 0)
+		return true;
+	return p >= b && s.len <= len && p - b <= len - s.len;
+}
+
+static void check_event(const struct event *e, const char *buf, size_t len)
+{
+	check(e->src.family == ADDR_V4 || e->src.family == ADDR_V6);
+	check(e->dst.family == e->src.family);
+	check(e->chain == CHAIN_INPUT || e->chain == CHAIN_OUTPUT || e->chain == CHAIN_FORWARD);
+	check(e->time.kind <= VTIME_UPTIME);
+	check(e->time.usec < 1000000);
+	check(e->tcp_opts.count <= EVENT_TCPOPT_MAX);
+	check(inside(e->host, buf, len));
+	check(inside(e->prefix, buf, len));
+	check(inside(e->in, buf, len));
+	check(inside(e->out, buf, len));
+	check(inside(e->physin, buf, len));
+	check(inside(e->physout, buf, len));
+	check(inside(e->mac, buf, len));
+	check(inside(e->ip_opt, buf, len));
+	check(inside(e->tcp_opt_hex, buf, len));
+}
+
+static enum parse_verdict check_line(struct parse_clock *c, const char *buf, size_t len)
+{
+	struct event ev;
+	enum parse_ignore why = PARSE_IGN_BLANK;
+	struct parse_error err = {0};
+	enum parse_verdict v;
+
+	memset(&ev, 0, sizeof(ev));
+	v = parse_line(c, span_make(buf, len), &ev, &why, &err);
+	switch (v) {
+	case PARSE_EVENT:
+		check_event(&ev, buf, len);
+		break;
+	case PARSE_IGNORED:
+		check((unsigned)why <= PARSE_IGN_NOT_IP);
+		break;
+	case PARSE_MALFORMED:
+		check(err.reason != NULL && err.reason[0] != '\0');
+		check(err.column >= 1 && err.column <= len + 1);
+		check(inside(err.got, buf, len));
+		break;
+	default:
+		check(0);
+	}
+	return v;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *p = (const char *)data, *end = p + size;
+	struct parse_clock clk;
+	struct tcp_opts opts;
+
+	parse_clock_init(&clk, FUZZ_REF_SEC);
+	for (;;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		char *line = malloc(n ? n : 1);
+
+		if (!line)
+			return 0;
+		memcpy(line, p, n);
+		enum parse_verdict v = check_line(&clk, line, n);
+		check(check_line(&clk, line, n) == v);
+		free(line);
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+
+	char *hex = malloc(size ? size : 1);
+	if (!hex)
+		return 0;
+	memcpy(hex, data, size);
+	memset(&opts, 0, sizeof(opts));
+	if (parse_tcp_options(span_make(hex, size), &opts) == 0)
+		check(opts.count <= EVENT_TCPOPT_MAX);
+	free(hex);
+	return 0;
+}

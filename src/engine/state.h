@@ -16,7 +16,7 @@
 #include "event/event.h"
 
 #define PAIR_FLAGSETS_MAX 8
-#define PAIR_ICMP_MAX 16
+#define PAIR_ICMP_MAX 8
 #define SOURCE_PROTOS_MAX 8
 #define STATE_IFNAME_MAX 16
 

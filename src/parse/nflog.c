@@ -66,21 +66,10 @@ long nflog_find_record(struct span msg)
 	}
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static bool is_hex(struct span s)
 {
 	for (size_t i = 0; i < s.len; i++)
-		if (hexval(s.p[i]) < 0)
+		if (span_hexval(s.p[i]) < 0)
 			return false;
 	return true;
 }
@@ -95,7 +84,7 @@ int parse_tcp_options(struct span hex, struct tcp_opts *ret)
 	if (hex.len % 2 || n > sizeof(b) || !is_hex(hex))
 		return -EINVAL;
 	for (size_t i = 0; i < n; i++)
-		b[i] = (uint8_t)(hexval(hex.p[2 * i]) << 4 | hexval(hex.p[2 * i + 1]));
+		b[i] = (uint8_t)(span_hexval(hex.p[2 * i]) << 4 | span_hexval(hex.p[2 * i + 1]));
 	for (size_t i = 0; i < n && o.count < EVENT_TCPOPT_MAX;) {
 		uint8_t kind = b[i];
 		o.kinds[o.count++] = kind;

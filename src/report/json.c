@@ -319,8 +319,9 @@ int report_json_sources(FILE *out, const struct source_state **v, size_t n,
 	return ferror(out) ? -EIO : 0;
 }
 
-int report_json(FILE *out, const struct engine *e, const struct input_stats *in,
-		const struct report_opts *o)
+/* Both reports: the engine's sorted sources and stats, then fn. */
+int report_engine(FILE *out, const struct engine *e, const struct input_stats *in,
+		  const struct report_opts *o, report_sources_fn *fn)
 {
 	struct engine_stats es;
 	const struct source_state **v;
@@ -331,7 +332,13 @@ int report_json(FILE *out, const struct engine *e, const struct input_stats *in,
 	v = engine_sources_sorted(e, &n);
 	if (!v && engine_source_count(e) > 0)
 		return -ENOMEM;
-	r = report_json_sources(out, v, n, in, &es, o);
+	r = fn(out, v, n, in, &es, o);
 	free(v);
 	return r;
+}
+
+int report_json(FILE *out, const struct engine *e, const struct input_stats *in,
+		const struct report_opts *o)
+{
+	return report_engine(out, e, in, o, report_json_sources);
 }

@@ -28,6 +28,14 @@ int report_span_format(struct port_span sp, char buf[REPORT_SPAN_MAX]);
 /* v holds n sources in report order (engine_sources_sorted()); only those
  * report_source_listed() keeps are written. 0, -errno of a failed write,
  * -EIO, or -ENOMEM (text). */
+/* The body of a report, given the listed sources in order. */
+typedef int report_sources_fn(FILE *out, const struct source_state **v, size_t n,
+			      const struct input_stats *in, const struct engine_stats *es,
+			      const struct report_opts *o);
+/* Collect the engine's sorted sources and stats, then call fn. */
+int report_engine(FILE *out, const struct engine *e, const struct input_stats *in,
+		  const struct report_opts *o, report_sources_fn *fn);
+
 int report_json_sources(FILE *out, const struct source_state **v, size_t n,
 			const struct input_stats *in, const struct engine_stats *es,
 			const struct report_opts *o);

@@ -817,16 +817,5 @@ int report_text_sources(FILE *out, const struct source_state **v, size_t n,
 int report_text(FILE *out, const struct engine *e, const struct input_stats *in,
 		const struct report_opts *o)
 {
-	struct engine_stats es;
-	const struct source_state **v;
-	size_t n;
-	int r;
-
-	engine_get_stats(e, &es);
-	v = engine_sources_sorted(e, &n);
-	if (!v && engine_source_count(e) > 0)
-		return -ENOMEM;
-	r = report_text_sources(out, v, n, in, &es, o);
-	free(v);
-	return r;
+	return report_engine(out, e, in, o, report_text_sources);
 }

@@ -33,17 +33,6 @@ int addr_parse_v4(struct span s, struct addr *ret)
 	return 0;
 }
 
-static int hexdigit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int addr_parse_v6(struct span s, struct addr *ret)
 {
 	uint16_t w[8];
@@ -64,7 +53,7 @@ int addr_parse_v6(struct span s, struct addr *ret)
 		size_t start = i;
 		unsigned v = 0;
 		int d;
-		while (i < s.len && i - start < 5 && (d = hexdigit(s.p[i])) >= 0) {
+		while (i < s.len && i - start < 5 && (d = span_hexval(s.p[i])) >= 0) {
 			v = (v << 4) | (unsigned)d;
 			i++;
 		}

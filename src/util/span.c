@@ -112,17 +112,6 @@ int span_to_u8(struct span s, uint8_t *ret)
 	return r;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int span_hex_to_u32(struct span s, uint32_t *ret)
 {
 	uint32_t v = 0;
@@ -134,7 +123,7 @@ int span_hex_to_u32(struct span s, uint32_t *ret)
 	if (s.len > 8)
 		return -ERANGE;
 	for (size_t i = 0; i < s.len; i++) {
-		int d = hexval(s.p[i]);
+		int d = span_hexval(s.p[i]);
 		if (d < 0)
 			return -EINVAL;
 		v = (v << 4) | (uint32_t)d;

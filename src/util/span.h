@@ -75,6 +75,18 @@ int span_to_u64(struct span s, uint64_t max, uint64_t *ret);
 int span_to_u32(struct span s, uint32_t *ret);
 int span_to_u16(struct span s, uint16_t *ret);
 int span_to_u8(struct span s, uint8_t *ret);
+/* Value of one hex digit, or -1. */
+static inline int span_hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 /* "0x3C" or "3C"; used for TOS=, PREC=, RES=, MARK=. */
 int span_hex_to_u32(struct span s, uint32_t *ret);
 

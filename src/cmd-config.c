@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "util/log.h"
@@ -102,7 +103,9 @@ int cmd_config(int argc, char **argv)
 	int r = load(&cfg, path, &ctx);
 	if (check) {
 		const char *file = path ? path : CONFIG_PATH_DEFAULT;
-		if (r == 0)
+		if (r == 0 && !path && access(file, F_OK) < 0)
+			printf("%s: not present, built-in defaults: OK\n", file);
+		else if (r == 0)
 			printf("%s: OK (%u warning(s), %u note(s))\n", file, ctx.warnings, ctx.notes);
 		return r < 0 ? EXIT_RUNTIME : EXIT_OK;
 	}

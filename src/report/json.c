@@ -17,6 +17,7 @@
 #include "engine/engine.h"
 #include "report/jsonw.h"
 #include "report/report-internal.h"
+#include "util/num.h"
 
 #ifndef VIGIL_VERSION
 #define VIGIL_VERSION "0.1.0"
@@ -36,9 +37,17 @@ bool report_source_listed(const struct source_state *s, const struct report_opts
 
 int report_span_format(struct port_span sp, char buf[REPORT_SPAN_MAX])
 {
+	/* printf-free: a port list can hold 32768 spans */
+	char lo[NUM_U64_MAX], hi[NUM_U64_MAX];
+	size_t n = num_u64(lo, sp.lo), m = 0;
+
+	memcpy(buf, lo, n + 1);
 	if (sp.lo == sp.hi)
-		return snprintf(buf, REPORT_SPAN_MAX, "%u", (unsigned)sp.lo);
-	return snprintf(buf, REPORT_SPAN_MAX, "%u-%u", (unsigned)sp.lo, (unsigned)sp.hi);
+		return (int)n;
+	m = num_u64(hi, sp.hi);
+	buf[n] = '-';
+	memcpy(buf + n + 1, hi, m + 1);
+	return (int)(n + 1 + m);
 }
 
 /* A time, or null when the log gave none. */

@@ -1,5 +1,6 @@
 /* jsonw.c - streaming JSON writer (see jsonw.h). Escaping per RFC 8259 §7. */
 #include "report/jsonw.h"
+#include "util/num.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -200,7 +201,8 @@ void jsonw_u64(struct jsonw *w, uint64_t v)
 {
 	if (!value_begin(w))
 		return;
-	(void)fprintf(w->f, "%" PRIu64, v);
+	char buf[NUM_U64_MAX];
+	(void)fwrite(buf, 1, num_u64(buf, v), w->f);
 	value_end(w);
 }
 

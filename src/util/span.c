@@ -65,53 +65,6 @@ bool span_eq_nocase(struct span s, const char *lit)
 	return true;
 }
 
-int span_to_u64(struct span s, uint64_t max, uint64_t *ret)
-{
-	uint64_t v = 0;
-
-	if (s.len == 0 || s.len > 20)
-		return s.len ? -ERANGE : -EINVAL;
-	for (size_t i = 0; i < s.len; i++) {
-		unsigned d = (unsigned char)s.p[i] - '0';
-		if (d > 9)
-			return -EINVAL;
-		if (v > (UINT64_MAX - d) / 10)
-			return -ERANGE;
-		v = v * 10 + d;
-	}
-	if (v > max)
-		return -ERANGE;
-	*ret = v;
-	return 0;
-}
-
-int span_to_u32(struct span s, uint32_t *ret)
-{
-	uint64_t v;
-	int r = span_to_u64(s, UINT32_MAX, &v);
-	if (r == 0)
-		*ret = (uint32_t)v;
-	return r;
-}
-
-int span_to_u16(struct span s, uint16_t *ret)
-{
-	uint64_t v;
-	int r = span_to_u64(s, UINT16_MAX, &v);
-	if (r == 0)
-		*ret = (uint16_t)v;
-	return r;
-}
-
-int span_to_u8(struct span s, uint8_t *ret)
-{
-	uint64_t v;
-	int r = span_to_u64(s, UINT8_MAX, &v);
-	if (r == 0)
-		*ret = (uint8_t)v;
-	return r;
-}
-
 int span_hex_to_u32(struct span s, uint32_t *ret)
 {
 	uint32_t v = 0;

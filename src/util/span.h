@@ -7,6 +7,7 @@
 #ifndef VIGIL_SPAN_H
 #define VIGIL_SPAN_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -69,12 +70,75 @@ long span_find(struct span s, const char *lit, size_t n);
 
 bool span_eq_nocase(struct span s, const char *lit);
 
-/* Decimal/hex numbers: the whole span must be digits (no sign, no spaces).
- * -EINVAL for junk or empty, -ERANGE for overflow. */
-int span_to_u64(struct span s, uint64_t max, uint64_t *ret);
-int span_to_u32(struct span s, uint32_t *ret);
-int span_to_u16(struct span s, uint16_t *ret);
-int span_to_u8(struct span s, uint8_t *ret);
+/* Decimal numbers: the whole span must be digits (no sign, no spaces).
+ * -EINVAL for junk or empty, -ERANGE for overflow. Inline: the parser
+ * calls these a dozen times per log line. */
+static inline int span_to_u64(struct span s, uint64_t max, uint64_t *ret)
+{
+	uint64_t v = 0;
+
+	if (s.len == 0 || s.len > 20)
+		return s.len ? -ERANGE : -EINVAL;
+	for (size_t i = 0; i < s.len; i++) {
+		unsigned d = (unsigned)(unsigned char)s.p[i] - '0';
+		if (d > 9)
+			return -EINVAL;
+		if (v > (UINT64_MAX - d) / 10)
+			return -ERANGE;
+		v = v * 10 + d;
+	}
+	if (v > max)
+		return -ERANGE;
+	*ret = v;
+	return 0;
+}
+
+/* Up to 9 digits cannot overflow: no per-digit check. */
+static inline int span_to_small(struct span s, uint32_t max, uint32_t *ret)
+{
+	uint32_t v = 0;
+
+	if (s.len == 0 || s.len > 9) {
+		uint64_t w;
+		int r = span_to_u64(s, max, &w);
+		if (r == 0)
+			*ret = (uint32_t)w;
+		return r;
+	}
+	for (size_t i = 0; i < s.len; i++) {
+		unsigned d = (unsigned)(unsigned char)s.p[i] - '0';
+		if (d > 9)
+			return -EINVAL;
+		v = v * 10 + d;
+	}
+	if (v > max)
+		return -ERANGE;
+	*ret = v;
+	return 0;
+}
+
+static inline int span_to_u32(struct span s, uint32_t *ret)
+{
+	return span_to_small(s, UINT32_MAX, ret);
+}
+
+static inline int span_to_u16(struct span s, uint16_t *ret)
+{
+	uint32_t v;
+	int r = span_to_small(s, UINT16_MAX, &v);
+	if (r == 0)
+		*ret = (uint16_t)v;
+	return r;
+}
+
+static inline int span_to_u8(struct span s, uint8_t *ret)
+{
+	uint32_t v;
+	int r = span_to_small(s, UINT8_MAX, &v);
+	if (r == 0)
+		*ret = (uint8_t)v;
+	return r;
+}
 /* Value of one hex digit, or -1. */
 static inline int span_hexval(char c)
 {

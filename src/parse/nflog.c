@@ -17,6 +17,9 @@
 #include "parse/nflog.h"
 
 #include <errno.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 enum {
 	SEEN_SRC = 1 << 0,
@@ -568,6 +571,17 @@ static inline const char *scan_to(const char *p, const char *end, bool stop_eq)
 {
 	const uint64_t sp = 0x2020202020202020ULL, eq = stop_eq ? 0x3d3d3d3d3d3d3d3dULL : sp;
 
+#ifdef __SSE2__
+	const __m128i vsp = _mm_set1_epi8(' '), veq = _mm_set1_epi8(stop_eq ? '=' : ' ');
+	while (end - p >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		unsigned m = (unsigned)_mm_movemask_epi8(
+			_mm_or_si128(_mm_cmpeq_epi8(v, vsp), _mm_cmpeq_epi8(v, veq)));
+		if (m)
+			return p + __builtin_ctz(m);
+		p += 16;
+	}
+#endif
 	while (end - p >= 8) {
 		uint64_t w;
 		memcpy(&w, p, 8);

@@ -113,6 +113,7 @@ install: build/vigil
 	install -m 0755 build/vigil $(DESTDIR)$(PREFIX)/bin/vigil
 	install -m 0644 docs/vigil.8 $(DESTDIR)$(PREFIX)/share/man/man8/vigil.8
 	install -m 0644 etc/vigil.conf $(DESTDIR)/etc/vigil/vigil.conf.example
+	install -m 0644 etc/auto_dl $(DESTDIR)/etc/vigil/auto_dl.example
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/vigil $(DESTDIR)$(PREFIX)/share/man/man8/vigil.8

@@ -51,6 +51,9 @@ TEST_BIN  := $(TEST_C:src/%.c=build-san/tests/%)
 FLIB_O    := $(LIB_C:%.c=build-fuzz/%.o)
 FUZZ_BIN  := $(FUZZ_C:fuzz/%.c=build-fuzz/%)
 
+# keep objects of chained pattern rules (fuzz and test objects) between runs
+.SECONDARY:
+
 .PHONY: all check unit integration fuzz-brief fuzz-long demo bench install uninstall clean deps san
 all: build/vigil
 

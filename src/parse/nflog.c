@@ -84,10 +84,17 @@ int parse_tcp_options(struct span hex, struct tcp_opts *ret)
 	size_t n = hex.len / 2;
 	struct tcp_opts o = { 0 };
 
-	if (hex.len % 2 || n > sizeof(b) || !is_hex(hex))
+	int bad = 0;
+
+	if (hex.len % 2 || n > sizeof(b))
 		return -EINVAL;
-	for (size_t i = 0; i < n; i++)
-		b[i] = (uint8_t)(span_hexval(hex.p[2 * i]) << 4 | span_hexval(hex.p[2 * i + 1]));
+	for (size_t i = 0; i < n; i++) { /* validate while decoding: one pass */
+		int h = span_hexval(hex.p[2 * i]), l = span_hexval(hex.p[2 * i + 1]);
+		bad |= h | l;
+		b[i] = (uint8_t)(h << 4 | l);
+	}
+	if (bad < 0)
+		return -EINVAL;
 	for (size_t i = 0; i < n && o.count < EVENT_TCPOPT_MAX;) {
 		uint8_t kind = b[i];
 		o.kinds[o.count++] = kind;
@@ -370,14 +377,15 @@ static enum parse_verdict take_opt(struct nfp *s, struct span *rest)
 			}
 			return PARSE_EVENT;
 		}
-		if (!is_hex(hex) || hex.len % 2)
-			return fail(s, hex, "expected hex bytes in OPT (...)");
 		if (s->seen & SEEN_PROTO) {
 			ev->tcp_opt_hex = hex;
 			ev->has_tcp_opts = true;
 			if (parse_tcp_options(hex, &ev->tcp_opts) < 0)
-				return fail(s, hex, "expected at most 40 bytes of TCP options in OPT (...)");
+				return fail(s, hex, "expected at most 40 hex bytes of TCP options "
+						    "in OPT (...)");
 		} else {
+			if (!is_hex(hex) || hex.len % 2)
+				return fail(s, hex, "expected hex bytes in OPT (...)");
 			ev->ip_opt = hex;
 		}
 		s->empty_opt_run = 0;

@@ -91,7 +91,7 @@ int parse_tcp_options(struct span hex, struct tcp_opts *ret)
 	for (size_t i = 0; i < n; i++) { /* validate while decoding: one pass */
 		int h = span_hexval(hex.p[2 * i]), l = span_hexval(hex.p[2 * i + 1]);
 		bad |= h | l;
-		b[i] = (uint8_t)(h << 4 | l);
+		b[i] = (uint8_t)((unsigned)h << 4 | (unsigned)l);
 	}
 	if (bad < 0)
 		return -EINVAL;

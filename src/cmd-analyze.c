@@ -274,6 +274,9 @@ static int run(struct analyze *a, const struct config *cfg, int nfiles, char **f
 	size_t max_line = cfg->max_line_length;
 
 	if (nfiles == 0) {
+		if (isatty(STDIN_FILENO))
+			log_info("reading log lines from stdin (end with Ctrl-D; "
+				 "'vigil analyze --help' for files)");
 		if (analyze_file(a, "-", max_line) < 0)
 			status = EXIT_RUNTIME;
 	}

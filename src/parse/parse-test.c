@@ -44,40 +44,6 @@ static void fx_expect_malformed_at(struct fx *f, const char *s, size_t n, const 
 	}
 }
 
-static void span_eq_at(struct span s, const char *want, const char *file, int line)
-{
-	size_t n = strlen(want);
-
-	if (s.len != n || (n && memcmp(s.p, want, n) != 0)) {
-		print_error("span is '%s', want '%s'\n", s.len ? esc(s.p, s.len) : "", want);
-		_fail(file, line);
-	}
-}
-
-static void addr_eq_at(const struct addr *a, const char *want, const char *file, int line)
-{
-	struct addr w = {0};
-	char got[INET6_ADDRSTRLEN] = "?";
-
-	if (strchr(want, ':')) {
-		w.family = ADDR_V6;
-		assert_int_equal(inet_pton(AF_INET6, want, w.b), 1);
-	} else {
-		w.family = ADDR_V4;
-		assert_int_equal(inet_pton(AF_INET, want, w.b), 1);
-	}
-	if (a->family == w.family && memcmp(a->b, w.b, sizeof(w.b)) == 0)
-		return;
-	if (a->family == ADDR_V4 || a->family == ADDR_V6)
-		inet_ntop(a->family == ADDR_V4 ? AF_INET : AF_INET6, a->b, got, sizeof(got));
-	print_error("address is family %u '%s', want '%s'\n", a->family, got, want);
-	_fail(file, line);
-}
-
-#define parse_str(f, s)	   fx_parse_at((f), (s), strlen(s), __FILE__, __LINE__)
-#define expect_event(f, s) fx_expect_at((f), (s), strlen(s), PARSE_EVENT, -1, __FILE__, __LINE__)
-#define expect_ignored(f, s, why)                                                                  \
-	fx_expect_at((f), (s), strlen(s), PARSE_IGNORED, (why), __FILE__, __LINE__)
 #define expect_malformed(f, s, key)                                                                \
 	fx_expect_malformed_at((f), (s), strlen(s), (key), __FILE__, __LINE__)
 /* For literals holding NUL bytes. */

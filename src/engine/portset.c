@@ -44,19 +44,23 @@ static void portset_note(struct portset *ps, uint16_t port)
 	ps->count++;
 }
 
-/* Index of the first span whose hi >= port (n_ranges if none). */
+/* Index of the first span whose hi >= port (n_ranges if none). Branchless
+ * (the halving step compiles to a conditional move): random-order scans
+ * make every comparison a coin toss the branch predictor would lose. */
 static uint32_t portset_find(const struct portset *ps, uint16_t port)
 {
-	uint32_t lo = 0, hi = ps->n_ranges;
+	const struct port_span *base = ps->ranges;
+	uint32_t n = ps->n_ranges;
 
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (ps->ranges[mid].hi < port)
-			lo = mid + 1;
-		else
-			hi = mid;
+	if (!n)
+		return 0;
+	/* invariant: the answer is in [base, base + n] */
+	while (n > 1) {
+		uint32_t half = n / 2;
+		base = base[half].hi < port ? base + half : base;
+		n -= half;
 	}
-	return lo;
+	return (uint32_t)(base - ps->ranges) + (base->hi < port);
 }
 
 static bool bitmap_test(const uint64_t *bm, uint16_t port)

@@ -11,8 +11,11 @@
  * sender's, so it is skipped). A header the kernel could not read is
  * "INCOMPLETE [n bytes]". Non-first fragments stop after "PROTO=X".
  *
- * One pass over space-separated tokens; keys dispatch on length, then memcmp.
- * No allocation, no copies: the event's spans point into the line.
+ * One pass over space-separated tokens. The key the kernel prints next is
+ * predicted (key_next()) and checked with one 8-byte compare; any other
+ * token takes the generic path (find '=', dispatch on length, then memcmp),
+ * so order is expected, not required. No allocation, no copies: the event's
+ * spans point into the line.
  */
 #include "parse/nflog.h"
 
@@ -52,16 +55,43 @@ static enum parse_verdict fail(struct nfp *s, struct span got, const char *reaso
 	return PARSE_MALFORMED;
 }
 
+/* Offset of the first "IN=" in s, or -1. Compares at offsets 0, 1 and 2,
+ * 16 positions at a time, leave only whole matches: no candidate 'I' is
+ * checked byte by byte (a loop whose exit was mispredicted on every line). */
+static long find_in_key(struct span s)
+{
+	size_t i = 0;
+
+	if (s.len < 3) /* also keeps s.p, maybe NULL then, out of the arithmetic */
+		return -1;
+#ifdef __SSE2__
+	for (; i + 18 <= s.len; i += 16) {
+		const char *p = s.p + i;
+		__m128i a = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)p),
+					   _mm_set1_epi8('I'));
+		__m128i b = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + 1)),
+					   _mm_set1_epi8('N'));
+		__m128i c = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + 2)),
+					   _mm_set1_epi8('='));
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_and_si128(a, b), c));
+		if (m)
+			return (long)i + __builtin_ctz(m);
+	}
+#endif
+	long at = span_find(span_make(s.p + i, s.len - i), "IN=", 3);
+	return at < 0 ? -1 : (long)i + at;
+}
+
 long nflog_find_record(struct span msg)
 {
 	struct span s = msg;
 
 	for (;;) {
-		long at = span_find(s, "IN=", 3);
+		long at = find_in_key(s);
 		if (at < 0)
 			return -1;
 		struct span rest = span_make(s.p + at + 3, s.len - (size_t)at - 3);
-		const char *sp = span_chr(rest, ' ');
+		const char *sp = span_chr_near(rest, ' ');
 		if (sp && span_starts(span_make(sp + 1, rest.len - (size_t)(sp + 1 - rest.p)),
 				      "OUT=", 4))
 			return (long)(s.p - msg.p) + at;
@@ -77,25 +107,55 @@ static bool is_hex(struct span s)
 	return true;
 }
 
+#ifdef __SSE2__
+/* 16 hex digits at p -> 8 bytes at out; false if one is not a hex digit. */
+static bool hex16_decode(const char *p, uint8_t *out)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i d = _mm_sub_epi8(v, _mm_set1_epi8('0'));
+	__m128i l = _mm_sub_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)), _mm_set1_epi8('a'));
+	/* as signed bytes, d in [0, 9] only for '0'-'9', l in [0, 5] only for a-f, A-F */
+	__m128i is_d = _mm_and_si128(_mm_cmpgt_epi8(d, _mm_set1_epi8(-1)),
+				     _mm_cmplt_epi8(d, _mm_set1_epi8(10)));
+	__m128i is_l = _mm_and_si128(_mm_cmpgt_epi8(l, _mm_set1_epi8(-1)),
+				     _mm_cmplt_epi8(l, _mm_set1_epi8(6)));
+	__m128i nib = _mm_or_si128(_mm_and_si128(is_d, d),
+				   _mm_and_si128(is_l, _mm_add_epi8(l, _mm_set1_epi8(10))));
+
+	if (_mm_movemask_epi8(_mm_or_si128(is_d, is_l)) != 0xFFFF)
+		return false;
+	/* each 16-bit lane holds (high nibble, low nibble): make it one byte */
+	__m128i b = _mm_or_si128(_mm_and_si128(_mm_slli_epi16(nib, 4), _mm_set1_epi16(0xF0)),
+				 _mm_srli_epi16(nib, 8));
+	_mm_storel_epi64((__m128i *)(void *)out, _mm_packus_epi16(b, b));
+	return true;
+}
+#endif
+
 /* RFC 9293 3.1 option layout: kind, [len, data]; NOP and EOL are single bytes. */
 int parse_tcp_options(struct span hex, struct tcp_opts *ret)
 {
 	uint8_t b[40];
 	size_t n = hex.len / 2;
 	struct tcp_opts o = { 0 };
-
 	int bad = 0;
+	size_t i = 0;
 
 	if (hex.len % 2 || n > sizeof(b))
 		return -EINVAL;
-	for (size_t i = 0; i < n; i++) { /* validate while decoding: one pass */
+#ifdef __SSE2__
+	for (; i + 8 <= n; i += 8)
+		if (!hex16_decode(hex.p + 2 * i, b + i))
+			return -EINVAL;
+#endif
+	for (; i < n; i++) { /* validate while decoding: one pass */
 		int h = span_hexval(hex.p[2 * i]), l = span_hexval(hex.p[2 * i + 1]);
 		bad |= h | l;
 		b[i] = (uint8_t)((unsigned)h << 4 | (unsigned)l);
 	}
 	if (bad < 0)
 		return -EINVAL;
-	for (size_t i = 0; i < n && o.count < EVENT_TCPOPT_MAX;) {
+	for (i = 0; i < n && o.count < EVENT_TCPOPT_MAX;) {
 		uint8_t kind = b[i];
 		o.kinds[o.count++] = kind;
 		if (kind == TCPOPT_KIND_EOL)
@@ -129,10 +189,6 @@ int parse_tcp_options(struct span hex, struct tcp_opts *ret)
 	return 0;
 }
 
-static bool take_u16(struct span v, uint16_t *out)
-{
-	return span_to_u16(v, out) == 0;
-}
 
 static enum parse_verdict set_addr(struct nfp *s, struct span v, struct addr *a, unsigned bit,
 				   const char *why4, const char *why6)
@@ -170,6 +226,105 @@ static enum parse_verdict set_proto(struct nfp *s, struct span v)
 	return PARSE_EVENT;
 }
 
+static enum parse_verdict hex_field(struct nfp *s, struct span v, uint32_t max, uint32_t *out,
+				    const char *why)
+{
+	uint32_t x;
+	int hi, lo;
+
+	/* "0x00": the kernel's TOS=, PREC=, RES=, three per TCP line */
+	if (v.len == 4 && v.p[0] == '0' && v.p[1] == 'x' &&
+	    (hi = span_hexval(v.p[2])) >= 0 && (lo = span_hexval(v.p[3])) >= 0)
+		x = (uint32_t)(hi << 4 | lo);
+	else if (span_hex_to_u32(v, &x) < 0)
+		return fail(s, v, why);
+	if (x > max)
+		return fail(s, v, why);
+	*out = x;
+	return PARSE_EVENT;
+}
+
+/* The keys read. A name can mean two fields (LEN, ID: IP header before
+ * PROTO=, transport or ICMP after), so names map to ids in two lookups and
+ * one function applies an id whichever way it was found. */
+enum key {
+	K_NONE, /* unknown or not needed (GATEWAY=, MACSRC=, future keys): skipped */
+	K_IN, K_OUT, K_PHYSIN, K_PHYSOUT, K_MAC, K_MACPROTO, K_SRC, K_DST, K_LEN, K_TOS,
+	K_PREC, K_TTL, K_ID, K_TC, K_HOPLIMIT, K_FLOWLBL, K_PROTO, K_MARK,
+	/* after PROTO= */
+	K_SPT, K_DPT, K_SEQ, K_ACK, K_WINDOW, K_RES, K_URGP, K_ULEN, K_TYPE, K_CODE,
+	K_ICMP_ID, K_MTU, K_UID, K_GID, K_SPI,
+	_K_MAX
+};
+
+/* Keys before PROTO=: IP layer and interfaces. */
+static enum key key_ip_lookup(struct span k)
+{
+	switch (k.len) {
+	case 2:
+		return span_eq(k, "IN", 2)   ? K_IN
+		       : span_eq(k, "ID", 2) ? K_ID
+		       : span_eq(k, "TC", 2) ? K_TC
+					     : K_NONE;
+	case 3:
+		return span_eq(k, "OUT", 3)   ? K_OUT
+		       : span_eq(k, "MAC", 3) ? K_MAC
+		       : span_eq(k, "SRC", 3) ? K_SRC
+		       : span_eq(k, "DST", 3) ? K_DST
+		       : span_eq(k, "LEN", 3) ? K_LEN
+		       : span_eq(k, "TOS", 3) ? K_TOS
+		       : span_eq(k, "TTL", 3) ? K_TTL
+					      : K_NONE;
+	case 4:
+		return span_eq(k, "PREC", 4) ? K_PREC : span_eq(k, "MARK", 4) ? K_MARK : K_NONE;
+	case 5:
+		return span_eq(k, "PROTO", 5) ? K_PROTO : K_NONE;
+	case 6:
+		return span_eq(k, "PHYSIN", 6) ? K_PHYSIN : K_NONE;
+	case 7:
+		return span_eq(k, "PHYSOUT", 7)	  ? K_PHYSOUT
+		       : span_eq(k, "FLOWLBL", 7) ? K_FLOWLBL
+						  : K_NONE;
+	case 8:
+		return span_eq(k, "HOPLIMIT", 8)   ? K_HOPLIMIT
+		       : span_eq(k, "MACPROTO", 8) ? K_MACPROTO
+						   : K_NONE;
+	}
+	return K_NONE;
+}
+
+/* Keys after PROTO=: transport and ICMP fields, socket owner. */
+static enum key key_l4_lookup(struct span k)
+{
+	static const struct {
+		char name[4];
+		uint8_t key;
+	} three[] = {
+		{ "SPT", K_SPT }, { "DPT", K_DPT }, { "SEQ", K_SEQ }, { "ACK", K_ACK },
+		{ "RES", K_RES }, { "LEN", K_ULEN }, { "MTU", K_MTU }, { "UID", K_UID },
+		{ "GID", K_GID }, { "SPI", K_SPI },
+	};
+
+	switch (k.len) {
+	case 2:
+		return span_eq(k, "ID", 2) ? K_ICMP_ID : K_NONE;
+	case 3:
+		for (size_t i = 0; i < sizeof(three) / sizeof(three[0]); i++)
+			if (memcmp(k.p, three[i].name, 3) == 0)
+				return (enum key)three[i].key;
+		return K_NONE;
+	case 4:
+		return span_eq(k, "TYPE", 4)   ? K_TYPE
+		       : span_eq(k, "CODE", 4) ? K_CODE
+		       : span_eq(k, "URGP", 4) ? K_URGP
+		       : span_eq(k, "MARK", 4) ? K_MARK
+					       : K_NONE;
+	case 6:
+		return span_eq(k, "WINDOW", 6) ? K_WINDOW : K_NONE;
+	}
+	return K_NONE;
+}
+
 #define NUM(field, parser, bit, why)                                                              \
 	do {                                                                                      \
 		if (parser(v, &(field)) < 0)                                                      \
@@ -178,165 +333,108 @@ static enum parse_verdict set_proto(struct nfp *s, struct span v)
 		return PARSE_EVENT;                                                               \
 	} while (0)
 
-static enum parse_verdict hex_field(struct nfp *s, struct span v, uint32_t max, uint32_t *out,
-				    const char *why)
+/* Store the value of key k. */
+static enum parse_verdict key_apply(struct nfp *s, enum key k, struct span v)
 {
-	uint32_t x;
-	if (span_hex_to_u32(v, &x) < 0 || x > max)
-		return fail(s, v, why);
-	*out = x;
+	struct event *ev = s->ev;
+	uint32_t x = 0;
+	enum parse_verdict r;
+
+	switch (k) {
+	case K_NONE:
+	case _K_MAX:
+		break;
+	case K_IN:
+		ev->in = v;
+		break;
+	case K_OUT:
+		ev->out = v;
+		break;
+	case K_PHYSIN:
+		ev->physin = v;
+		break;
+	case K_PHYSOUT:
+		ev->physout = v;
+		break;
+	case K_MAC:
+		ev->mac = v;
+		break;
+	case K_MACPROTO:
+		/* 0800 IPv4, 86dd IPv6; anything else has no IP fields */
+		if (!span_eq(v, "0800", 4) && !span_eq(v, "86dd", 4))
+			s->seen |= SEEN_ARP;
+		break;
+	case K_SRC:
+		return set_addr(s, v, &ev->src, SEEN_SRC, "expected IPv4 address after SRC=",
+				"expected IPv6 address after SRC=");
+	case K_DST:
+		return set_addr(s, v, &ev->dst, SEEN_DST, "expected IPv4 address after DST=",
+				"expected IPv6 address after DST=");
+	case K_LEN:
+		NUM(ev->ip_len, span_to_u16, 0, "expected number 0-65535 after LEN=");
+	case K_TOS:
+		if ((r = hex_field(s, v, 255, &x, "expected hex byte after TOS=")) == PARSE_EVENT)
+			ev->tos = (uint8_t)x;
+		return r;
+	case K_PREC:
+		if ((r = hex_field(s, v, 255, &x, "expected hex byte after PREC=")) == PARSE_EVENT)
+			ev->prec = (uint8_t)x;
+		return r;
+	case K_TTL:
+		NUM(ev->ttl, span_to_u8, 0, "expected number 0-255 after TTL=");
+	case K_ID:
+		NUM(ev->ip_id, span_to_u16, 0, "expected number 0-65535 after ID=");
+	case K_TC:
+		NUM(ev->tc, span_to_u8, 0, "expected number 0-255 after TC=");
+	case K_HOPLIMIT:
+		NUM(ev->ttl, span_to_u8, 0, "expected number 0-255 after HOPLIMIT=");
+	case K_FLOWLBL:
+		if (span_to_u32(v, &ev->flowlbl) < 0 || ev->flowlbl > 0xFFFFF)
+			return fail(s, v, "expected number 0-1048575 after FLOWLBL=");
+		break;
+	case K_PROTO:
+		return set_proto(s, v);
+	case K_MARK:
+		ev->has_mark = true;
+		return hex_field(s, v, UINT32_MAX, &ev->mark, "expected hex number after MARK=");
+	case K_SPT:
+		NUM(ev->sport, span_to_u16, SEEN_SPT, "expected number 0-65535 after SPT=");
+	case K_DPT:
+		NUM(ev->dport, span_to_u16, SEEN_DPT, "expected number 0-65535 after DPT=");
+	case K_SEQ:
+		ev->has_seq = ev->proto == IPPROTO_NUM_TCP;
+		if (ev->proto != IPPROTO_NUM_TCP)
+			NUM(ev->icmp_seq, span_to_u16, 0, "expected number 0-65535 after SEQ=");
+		NUM(ev->seq, span_to_u32, 0, "expected number after SEQ=");
+	case K_ACK:
+		NUM(ev->ack, span_to_u32, 0, "expected number after ACK=");
+	case K_WINDOW:
+		NUM(ev->window, span_to_u16, 0, "expected number 0-65535 after WINDOW=");
+	case K_RES:
+		r = hex_field(s, v, 255, &x, "expected hex byte after RES=");
+		ev->res = (uint8_t)x;
+		return r;
+	case K_URGP:
+		NUM(ev->urgp, span_to_u16, SEEN_URGP, "expected number 0-65535 after URGP=");
+	case K_ULEN:
+		NUM(ev->udp_len, span_to_u16, SEEN_ULEN, "expected number 0-65535 after LEN=");
+	case K_TYPE:
+		NUM(ev->icmp_type, span_to_u8, SEEN_TYPE, "expected number 0-255 after TYPE=");
+	case K_CODE:
+		NUM(ev->icmp_code, span_to_u8, SEEN_CODE, "expected number 0-255 after CODE=");
+	case K_ICMP_ID:
+		NUM(ev->icmp_id, span_to_u16, 0, "expected number 0-65535 after ID=");
+	case K_MTU:
+		NUM(ev->icmp_mtu, span_to_u16, 0, "expected number 0-65535 after MTU=");
+	case K_UID:
+		ev->has_uid = true;
+		NUM(ev->uid, span_to_u32, 0, "expected number after UID=");
+	case K_GID:
+		NUM(ev->gid, span_to_u32, 0, "expected number after GID=");
+	case K_SPI:
+		return hex_field(s, v, UINT32_MAX, &ev->spi, "expected hex number after SPI=");
+	}
 	return PARSE_EVENT;
-}
-
-/* Keys of the IP layer and interfaces. Returns -1 (as int) when not one of them. */
-static int key_ip(struct nfp *s, struct span k, struct span v, enum parse_verdict *r)
-{
-	struct event *ev = s->ev;
-	uint32_t x;
-
-	*r = PARSE_EVENT;
-	switch (k.len) {
-	case 2:
-		if (span_eq(k, "IN", 2))
-			ev->in = v;
-		else if (span_eq(k, "ID", 2) && !(s->seen & SEEN_PROTO)) {
-			if (!take_u16(v, &ev->ip_id))
-				*r = fail(s, v, "expected number 0-65535 after ID=");
-		} else if (span_eq(k, "TC", 2)) {
-			if (span_to_u8(v, &ev->tc) < 0)
-				*r = fail(s, v, "expected number 0-255 after TC=");
-		} else
-			return -1;
-		return 0;
-	case 3:
-		if (span_eq(k, "OUT", 3))
-			ev->out = v;
-		else if (span_eq(k, "MAC", 3))
-			ev->mac = v;
-		else if (span_eq(k, "SRC", 3))
-			*r = set_addr(s, v, &ev->src, SEEN_SRC, "expected IPv4 address after SRC=",
-				      "expected IPv6 address after SRC=");
-		else if (span_eq(k, "DST", 3))
-			*r = set_addr(s, v, &ev->dst, SEEN_DST, "expected IPv4 address after DST=",
-				      "expected IPv6 address after DST=");
-		else if (span_eq(k, "LEN", 3) && !(s->seen & SEEN_PROTO)) {
-			if (!take_u16(v, &ev->ip_len))
-				*r = fail(s, v, "expected number 0-65535 after LEN=");
-		} else if (span_eq(k, "TOS", 3)) {
-			if ((*r = hex_field(s, v, 255, &x, "expected hex byte after TOS=")) == 0)
-				ev->tos = (uint8_t)x;
-		} else if (span_eq(k, "TTL", 3)) {
-			if (span_to_u8(v, &ev->ttl) < 0)
-				*r = fail(s, v, "expected number 0-255 after TTL=");
-		} else
-			return -1;
-		return 0;
-	case 4:
-		if (span_eq(k, "PREC", 4)) {
-			if ((*r = hex_field(s, v, 255, &x, "expected hex byte after PREC=")) == 0)
-				ev->prec = (uint8_t)x;
-		} else if (span_eq(k, "MARK", 4)) {
-			*r = hex_field(s, v, UINT32_MAX, &ev->mark, "expected hex number after MARK=");
-			ev->has_mark = true;
-		} else
-			return -1;
-		return 0;
-	case 5:
-		if (span_eq(k, "PROTO", 5))
-			*r = set_proto(s, v);
-		else
-			return -1;
-		return 0;
-	case 6:
-		if (span_eq(k, "PHYSIN", 6))
-			ev->physin = v;
-		else if (!span_eq(k, "MACSRC", 6) && !span_eq(k, "MACDST", 6))
-			return -1;
-		return 0;
-	case 7:
-		if (span_eq(k, "PHYSOUT", 7))
-			ev->physout = v;
-		else if (span_eq(k, "FLOWLBL", 7)) {
-			if (span_to_u32(v, &ev->flowlbl) < 0 || ev->flowlbl > 0xFFFFF)
-				*r = fail(s, v, "expected number 0-1048575 after FLOWLBL=");
-		} else
-			return -1;
-		return 0;
-	case 8:
-		if (span_eq(k, "HOPLIMIT", 8)) {
-			if (span_to_u8(v, &ev->ttl) < 0)
-				*r = fail(s, v, "expected number 0-255 after HOPLIMIT=");
-		} else if (span_eq(k, "MACPROTO", 8)) {
-			/* 0800 IPv4, 86dd IPv6; anything else has no IP fields */
-			if (!span_eq(v, "0800", 4) && !span_eq(v, "86dd", 4))
-				s->seen |= SEEN_ARP;
-		} else
-			return -1;
-		return 0;
-	}
-	return -1;
-}
-
-/* Keys after PROTO=: transport and ICMP fields, socket owner. */
-static enum parse_verdict key_l4(struct nfp *s, struct span k, struct span v)
-{
-	struct event *ev = s->ev;
-
-	switch (k.len) {
-	case 2:
-		if (span_eq(k, "ID", 2))
-			NUM(ev->icmp_id, span_to_u16, 0, "expected number 0-65535 after ID=");
-		break;
-	case 3:
-		if (span_eq(k, "SPT", 3))
-			NUM(ev->sport, span_to_u16, SEEN_SPT, "expected number 0-65535 after SPT=");
-		if (span_eq(k, "DPT", 3))
-			NUM(ev->dport, span_to_u16, SEEN_DPT, "expected number 0-65535 after DPT=");
-		if (span_eq(k, "SEQ", 3)) {
-			ev->has_seq = ev->proto == IPPROTO_NUM_TCP;
-			if (ev->proto != IPPROTO_NUM_TCP)
-				NUM(ev->icmp_seq, span_to_u16, 0, "expected number 0-65535 after SEQ=");
-			NUM(ev->seq, span_to_u32, 0, "expected number after SEQ=");
-		}
-		if (span_eq(k, "ACK", 3))
-			NUM(ev->ack, span_to_u32, 0, "expected number after ACK=");
-		if (span_eq(k, "RES", 3)) {
-			uint32_t x = 0;
-			enum parse_verdict r = hex_field(s, v, 255, &x, "expected hex byte after RES=");
-			ev->res = (uint8_t)x;
-			return r;
-		}
-		if (span_eq(k, "LEN", 3))
-			NUM(ev->udp_len, span_to_u16, SEEN_ULEN, "expected number 0-65535 after LEN=");
-		if (span_eq(k, "MTU", 3))
-			NUM(ev->icmp_mtu, span_to_u16, 0, "expected number 0-65535 after MTU=");
-		if (span_eq(k, "UID", 3)) {
-			ev->has_uid = true;
-			NUM(ev->uid, span_to_u32, 0, "expected number after UID=");
-		}
-		if (span_eq(k, "GID", 3))
-			NUM(ev->gid, span_to_u32, 0, "expected number after GID=");
-		if (span_eq(k, "SPI", 3))
-			return hex_field(s, v, UINT32_MAX, &ev->spi, "expected hex number after SPI=");
-		break;
-	case 4:
-		if (span_eq(k, "TYPE", 4))
-			NUM(ev->icmp_type, span_to_u8, SEEN_TYPE, "expected number 0-255 after TYPE=");
-		if (span_eq(k, "CODE", 4))
-			NUM(ev->icmp_code, span_to_u8, SEEN_CODE, "expected number 0-255 after CODE=");
-		if (span_eq(k, "URGP", 4))
-			NUM(ev->urgp, span_to_u16, SEEN_URGP, "expected number 0-65535 after URGP=");
-		if (span_eq(k, "MARK", 4)) {
-			ev->has_mark = true;
-			return hex_field(s, v, UINT32_MAX, &ev->mark, "expected hex number after MARK=");
-		}
-		break;
-	case 6:
-		if (span_eq(k, "WINDOW", 6))
-			NUM(ev->window, span_to_u16, 0, "expected number 0-65535 after WINDOW=");
-		break;
-	}
-	return PARSE_EVENT; /* GATEWAY=, PARAMETER=, POINTER=, future keys: not needed */
 }
 
 static bool flag_word(struct event *ev, struct span w)
@@ -630,27 +728,134 @@ static inline bool next_token(struct span *rest, struct span *tok, const char **
 	return true;
 }
 
+/* The key the kernel prints after k (nf_log_syslog.c order, see the top of
+ * this file); K_NONE where nothing is worth predicting. */
+static enum key key_next(const struct nfp *s, enum key k)
+{
+	static const uint8_t next[_K_MAX] = {
+		[K_IN] = K_OUT,		 [K_OUT] = K_MAC,	 [K_PHYSIN] = K_PHYSOUT,
+		[K_PHYSOUT] = K_MAC,	 [K_MAC] = K_SRC,	 [K_SRC] = K_DST,
+		[K_DST] = K_LEN,	 [K_TOS] = K_PREC,	 [K_PREC] = K_TTL,
+		[K_TTL] = K_ID,		 [K_ID] = K_PROTO,	 [K_TC] = K_HOPLIMIT,
+		[K_HOPLIMIT] = K_FLOWLBL, [K_FLOWLBL] = K_PROTO, [K_SPT] = K_DPT,
+		[K_SEQ] = K_ACK,	 [K_ACK] = K_WINDOW,	 [K_WINDOW] = K_RES,
+		[K_RES] = K_URGP,	 [K_TYPE] = K_CODE,	 [K_CODE] = K_ICMP_ID,
+		[K_ICMP_ID] = K_SEQ,	 [K_UID] = K_GID,
+	};
+	const struct event *ev = s->ev;
+
+	switch (k) {
+	case K_LEN:
+		return ev->src.family == ADDR_V6 ? K_TC : K_TOS;
+	case K_PROTO:
+		if (ev->proto == IPPROTO_NUM_TCP || ev->proto == IPPROTO_NUM_UDP ||
+		    ev->proto == IPPROTO_NUM_UDPLITE)
+			return K_SPT;
+		return ev->proto == IPPROTO_NUM_ICMP || ev->proto == IPPROTO_NUM_ICMPV6 ? K_TYPE
+											: K_NONE;
+	case K_DPT:
+		return ev->proto == IPPROTO_NUM_TCP ? K_WINDOW : K_ULEN;
+	default:
+		return (enum key)next[k];
+	}
+}
+
+/* "KEY=" as the fast path compares it: the first 8 bytes, zero-padded
+ * (HOPLIMIT= is 9 bytes, its '=' is checked apart), and where in ones[] its
+ * mask starts. K_NONE ("nothing expected") matches only a token that starts
+ * with '=', which the generic path would skip just the same. */
+#define KP(k, s, n) [k] = { s, n, 8 - ((n) + 1 < 8 ? (n) + 1 : 8) }
+static const struct {
+	char pat[9];
+	uint8_t len;  /* key length, without '=' */
+	uint8_t skip; /* 8 - bytes compared */
+} key_pat[_K_MAX] = {
+	KP(K_NONE, "=", 0),
+	KP(K_IN, "IN=", 2),
+	KP(K_OUT, "OUT=", 3),
+	KP(K_PHYSIN, "PHYSIN=", 6),
+	KP(K_PHYSOUT, "PHYSOUT=", 7),
+	KP(K_MAC, "MAC=", 3),
+	KP(K_SRC, "SRC=", 3),
+	KP(K_DST, "DST=", 3),
+	KP(K_LEN, "LEN=", 3),
+	KP(K_TOS, "TOS=", 3),
+	KP(K_PREC, "PREC=", 4),
+	KP(K_TTL, "TTL=", 3),
+	KP(K_ID, "ID=", 2),
+	KP(K_TC, "TC=", 2),
+	KP(K_HOPLIMIT, "HOPLIMIT", 8),
+	KP(K_FLOWLBL, "FLOWLBL=", 7),
+	KP(K_PROTO, "PROTO=", 5),
+	KP(K_SPT, "SPT=", 3),
+	KP(K_DPT, "DPT=", 3),
+	KP(K_SEQ, "SEQ=", 3),
+	KP(K_ACK, "ACK=", 3),
+	KP(K_WINDOW, "WINDOW=", 6),
+	KP(K_RES, "RES=", 3),
+	KP(K_URGP, "URGP=", 4),
+	KP(K_ULEN, "LEN=", 3),
+	KP(K_TYPE, "TYPE=", 4),
+	KP(K_CODE, "CODE=", 4),
+	KP(K_ICMP_ID, "ID=", 2),
+	KP(K_GID, "GID=", 3),
+};
+#undef KP
+
+/* Does the token at p (rest.len bytes left, p not a space) start with
+ * "KEY=" for the predicted key k? One masked 8-byte compare, so a
+ * record in the kernel's order skips the '=' search and the name lookup.
+ * Returns the value's start, or NULL. */
+static inline const char *key_predicted(struct span rest, enum key k)
+{
+	static const unsigned char ones[16] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	size_t n = key_pat[k].len;
+	uint64_t w, pat, mask;
+
+	if (rest.len < 9)
+		return NULL;
+	memcpy(&w, rest.p, 8);
+	memcpy(&pat, key_pat[k].pat, 8);
+	memcpy(&mask, ones + key_pat[k].skip, 8); /* the first min(n + 1, 8) bytes */
+	if ((w ^ pat) & mask || rest.p[n] != '=')
+		return NULL;
+	return rest.p + n + 1;
+}
+
 enum parse_verdict nflog_parse(struct span rec, const char *line_start, struct event *ev,
 			       enum parse_ignore *why, struct parse_error *err)
 {
 	struct nfp s = { .ev = ev, .err = err, .line = line_start };
 	struct span rest = rec, tok;
-	const char *eq;
+	const char *eq, *v, *end = rec.p + rec.len;
+	enum key want = K_IN, k;
 	enum parse_verdict r;
 
-	while (next_token(&rest, &tok, &eq)) {
-		if (!eq || tok.p[0] == '[') { /* "[SRC=..." opens an embedded packet */
-			r = take_word(&s, tok, &rest);
+	for (;;) {
+		struct span val;
+		while (rest.len && rest.p[0] == ' ')
+			span_skip(&rest, 1);
+		if ((v = key_predicted(rest, want)) != NULL) {
+			const char *ve = scan_to(v, end, false);
+			k = want;
+			val = span_make(v, (size_t)(ve - v));
+			span_skip(&rest, (size_t)(ve - rest.p) + (ve < end));
+		} else if (!next_token(&rest, &tok, &eq)) {
+			break;
+		} else if (!eq || tok.p[0] == '[') { /* "[SRC=..." opens an embedded packet */
+			if ((r = take_word(&s, tok, &rest)) != PARSE_EVENT)
+				return r;
+			continue;
 		} else {
-			struct span k = span_make(tok.p, (size_t)(eq - tok.p));
-			struct span v = span_make(eq + 1, tok.len - k.len - 1);
-			if (s.seen & SEEN_PROTO)
-				r = key_l4(&s, k, v);
-			else if (key_ip(&s, k, v, &r) < 0)
-				r = PARSE_EVENT; /* unknown key before PROTO=: skipped */
+			struct span kn = span_make(tok.p, (size_t)(eq - tok.p));
+			k = s.seen & SEEN_PROTO ? key_l4_lookup(kn) : key_ip_lookup(kn);
+			if (k == K_NONE)
+				continue;
+			val = span_make(eq + 1, tok.len - kn.len - 1);
 		}
-		if (r != PARSE_EVENT)
+		if ((r = key_apply(&s, k, val)) != PARSE_EVENT)
 			return r;
+		want = key_next(&s, k);
 	}
 	/* ARP, or a non-IP frame (bridge/netdev rules print only the MAC header) */
 	if (!(s.seen & (SEEN_SRC | SEEN_DST)) || (!(s.seen & SEEN_SRC) && (s.seen & SEEN_ARP))) {

@@ -273,16 +273,25 @@ static int take_pri(struct span *s)
 static enum wrapper_origin take_host_tag(struct span s, struct wrapper *w)
 {
 	struct span tok;
+	const char *sp;
 
-	if (!span_next_token(&s, ' ', &w->host))
+	while (s.len && s.p[0] == ' ')
+		span_skip(&s, 1);
+	if (!s.len)
 		return WRAPPER_KERNEL;
-	const char *sp = span_chr(s, ' ');
+	sp = span_chr_near(s, ' ');
+	w->host = span_make(s.p, sp ? (size_t)(sp - s.p) : s.len);
+	span_skip(&s, sp ? w->host.len + 1 : w->host.len);
+	sp = span_chr_near(s, ' ');
 	tok = span_make(s.p, sp ? (size_t)(sp - s.p) : s.len);
 	if (tok.len && tok.p[tok.len - 1] == ':') {
 		struct span name = span_make(tok.p, tok.len - 1);
-		const char *br = span_chr(name, '[');
-		if (br)
-			name.len = (size_t)(br - name.p);
+		/* "kernel:", by far the most common tag, needs no '[' search */
+		if (!span_eq(name, "kernel", 6)) {
+			const char *br = span_chr(name, '[');
+			if (br)
+				name.len = (size_t)(br - name.p);
+		}
 		span_skip(&s, sp ? tok.len + 1 : tok.len);
 		if (!span_eq(name, "kernel", 6)) {
 			w->msg = s;

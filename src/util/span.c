@@ -3,6 +3,19 @@
 
 #include <errno.h>
 
+#define H16(x) x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x
+
+const int8_t span_hex_digit[256] = {
+	H16(-1), H16(-1), H16(-1),
+	0, 1, 2, 3, 4, 5, 6, 7, 8, 9, -1, -1, -1, -1, -1, -1,		/* '0'-'9' */
+	-1, 10, 11, 12, 13, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1, -1, /* 'A'-'F' */
+	H16(-1),
+	-1, 10, 11, 12, 13, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1, -1, /* 'a'-'f' */
+	H16(-1), H16(-1), H16(-1), H16(-1), H16(-1), H16(-1), H16(-1), H16(-1), H16(-1),
+};
+
+#undef H16
+
 bool span_next_token(struct span *rest, char sep, struct span *ret_tok)
 {
 	while (rest->len && rest->p[0] == sep)
@@ -37,11 +50,15 @@ long span_find(struct span s, const char *lit, size_t n)
 	if (s.len < n)
 		return -1;
 	const char *p = s.p, *end = s.p + s.len;
+	/* needles are short keys ("IN="): a byte loop beats a memcmp() call */
 	while ((size_t)(end - p) >= n) {
-		const char *c = memchr(p, lit[0], (size_t)(end - p) - n + 1);
+		const char *c = span_chr_near(span_make(p, (size_t)(end - p) - n + 1), lit[0]);
+		size_t i = 1;
 		if (!c)
 			return -1;
-		if (memcmp(c, lit, n) == 0)
+		while (i < n && c[i] == lit[i])
+			i++;
+		if (i == n)
 			return c - s.p;
 		p = c + 1;
 	}

@@ -202,6 +202,28 @@ input_counts() {
 
 # ---- 1. the main log ---------------------------------------------------------
 
+# run_series NAME COUNT FIRST_OUT FILE: COUNT timed runs of `vigil analyze
+# --json FILE`; the first run's JSON goes to FIRST_OUT, times (ns) to
+# $W/t.NAME, peak RSS (KB) to $W/r.NAME. Leaves RC non-zero on a failed run.
+run_series() {
+	name=$1 count=$2 first=$3 file=$4
+	: > "$W/t.$name"
+	: > "$W/r.$name"
+	i=1
+	while [ "$i" -le "$count" ]; do
+		if [ "$i" -eq 1 ]; then o=$first; else o=/dev/null; fi
+		measure "$o" "$TIMEOUT" "$VIGIL" analyze --json "$file"
+		if [ "$RC" -ne 0 ]; then
+			fail "$name run $i"
+			return
+		fi
+		echo "$T_NS" >> "$W/t.$name"
+		[ -n "$RSS_KB" ] && echo "$RSS_KB" >> "$W/r.$name"
+		say "  run $i: $(secs "$T_NS") s, peak RSS $(mib "$RSS_KB")"
+		i=$((i + 1))
+	done
+}
+
 say "[1] vigil analyze --json $(basename "$LOG"), $RUNS runs"
 measure "$W/main.json" "$TIMEOUT" "$VIGIL" analyze --json "$LOG"
 V_OK=0
@@ -216,20 +238,7 @@ else
 		[ "$mal" != 0 ] && say "  WARNING: $mal generated lines were malformed to vigil"
 		say "  sources reported: $($JQ -r '.sources | length' "$W/main.json" 2> /dev/null || echo '?')"
 	fi
-	: > "$W/t.main"
-	: > "$W/r.main"
-	i=1
-	while [ "$i" -le "$RUNS" ]; do
-		measure /dev/null "$TIMEOUT" "$VIGIL" analyze --json "$LOG"
-		if [ "$RC" -ne 0 ]; then
-			fail "run $i"
-			break
-		fi
-		echo "$T_NS" >> "$W/t.main"
-		[ -n "$RSS_KB" ] && echo "$RSS_KB" >> "$W/r.main"
-		say "  run $i: $(secs "$T_NS") s, peak RSS $(mib "$RSS_KB")"
-		i=$((i + 1))
-	done
+	run_series main "$RUNS" /dev/null "$LOG"
 	[ "$RC" -eq 0 ] && V_OK=1
 fi
 if [ "$V_OK" = 1 ]; then
@@ -245,21 +254,7 @@ say ""
 
 say "[2] flood: vigil analyze --json $(basename "$FLOODLOG") ($FLINES distinct sources), $FLOOD_RUNS runs"
 F_OK=0
-: > "$W/t.flood"
-: > "$W/r.flood"
-i=1
-while [ "$i" -le "$FLOOD_RUNS" ]; do
-	if [ "$i" -eq 1 ]; then o="$W/flood.json"; else o=/dev/null; fi
-	measure "$o" "$TIMEOUT" "$VIGIL" analyze --json "$FLOODLOG"
-	if [ "$RC" -ne 0 ]; then
-		fail "flood run $i"
-		break
-	fi
-	echo "$T_NS" >> "$W/t.flood"
-	[ -n "$RSS_KB" ] && echo "$RSS_KB" >> "$W/r.flood"
-	say "  run $i: $(secs "$T_NS") s, peak RSS $(mib "$RSS_KB")"
-	i=$((i + 1))
-done
+run_series flood "$FLOOD_RUNS" "$W/flood.json" "$FLOODLOG"
 if [ "$RC" -eq 0 ]; then
 	F_OK=1
 	F_MED=$(median "$W/t.flood")
@@ -330,21 +325,7 @@ say ""
 
 say "[4] vigil analyze --json $(basename "$GZ") ($(awk -v b="$GZBYTES" 'BEGIN{printf "%.0f MB", b/1e6}') compressed), $RUNS runs"
 G_OK=0
-: > "$W/t.gz"
-: > "$W/r.gz"
-i=1
-while [ "$i" -le "$RUNS" ]; do
-	if [ "$i" -eq 1 ]; then o="$W/gz.json"; else o=/dev/null; fi
-	measure "$o" "$TIMEOUT" "$VIGIL" analyze --json "$GZ"
-	if [ "$RC" -ne 0 ]; then
-		fail "gz run $i"
-		break
-	fi
-	echo "$T_NS" >> "$W/t.gz"
-	[ -n "$RSS_KB" ] && echo "$RSS_KB" >> "$W/r.gz"
-	say "  run $i: $(secs "$T_NS") s, peak RSS $(mib "$RSS_KB")"
-	i=$((i + 1))
-done
+run_series gz "$RUNS" "$W/gz.json" "$GZ"
 if [ "$RC" -eq 0 ]; then
 	G_OK=1
 	G_MED=$(median "$W/t.gz")

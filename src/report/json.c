@@ -156,7 +156,7 @@ static void json_udp(struct jsonw *w, const char *key, const struct ports_stats 
 
 static void json_icmp(struct jsonw *w, const struct pair_state *p)
 {
-	char buf[8];
+	char buf[2 * NUM_U64_MAX]; /* "255/255" */
 
 	if (!p->icmp_packets)
 		return;
@@ -166,8 +166,9 @@ static void json_icmp(struct jsonw *w, const struct pair_state *p)
 	jsonw_key(w, "types");
 	jsonw_obj_begin(w);
 	for (unsigned i = 0; i < p->n_icmp && i < PAIR_ICMP_MAX; i++) {
-		(void)snprintf(buf, sizeof(buf), "%u/%u", (unsigned)p->icmp[i].type,
-			       (unsigned)p->icmp[i].code);
+		size_t n = num_u64(buf, p->icmp[i].type);
+		buf[n++] = '/';
+		(void)num_u64(buf + n, p->icmp[i].code);
 		jsonw_key_u64(w, buf, p->icmp[i].count);
 	}
 	if (p->icmp_other)
@@ -180,9 +181,13 @@ static void json_ip_protocols(struct jsonw *w, const struct pair_state *p)
 {
 	jsonw_key(w, "ip_protocols");
 	jsonw_arr_begin(w);
-	for (unsigned proto = 0; proto < 256; proto++)
-		if (p->protos[proto >> 3] & (1u << (proto & 7)))
-			jsonw_u64(w, proto);
+	for (unsigned byte = 0; byte < sizeof(p->protos); byte++) { /* ascending */
+		unsigned bits = p->protos[byte];
+		while (bits) {
+			jsonw_u64(w, byte * 8 + (unsigned)__builtin_ctz(bits));
+			bits &= bits - 1;
+		}
+	}
 	jsonw_arr_end(w);
 }
 
@@ -319,12 +324,14 @@ int report_json_sources(FILE *out, const struct source_state **v, size_t n,
 			json_source(&w, v[i]);
 	jsonw_arr_end(&w);
 	jsonw_obj_end(&w);
+	r = jsonw_finish(&w); /* hands jsonw's buffer to stdio before the '\n' */
 	(void)fputc('\n', out);
-	r = jsonw_finish(&w);
+	if (r < 0 && r != -EIO)
+		return r;
+	if (fflush(out) == EOF) /* the errno of a failed write, if stdio has one */
+		return -errno;
 	if (r < 0)
 		return r;
-	if (fflush(out) == EOF)
-		return -errno;
 	return ferror(out) ? -EIO : 0;
 }
 

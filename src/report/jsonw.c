@@ -1,10 +1,22 @@
-/* jsonw.c - streaming JSON writer (see jsonw.h). Escaping per RFC 8259 §7. */
+/* jsonw.c - streaming JSON writer (see jsonw.h). Escaping per RFC 8259 §7.
+ *
+ * Output goes through w->out (outbuf.h). Short strings are escaped while
+ * being copied; long ones copy the runs that need no escape in one go. */
 #include "report/jsonw.h"
 #include "util/num.h"
 
 #include <errno.h>
-#include <inttypes.h>
 #include <string.h>
+
+static inline void put(struct jsonw *w, const char *p, size_t n)
+{
+	outbuf_put(&w->out, p, n);
+}
+
+static inline void put_c(struct jsonw *w, char c)
+{
+	outbuf_putc(&w->out, c);
+}
 
 static void fail(struct jsonw *w)
 {
@@ -38,7 +50,7 @@ static bool value_begin(struct jsonw *w)
 	}
 	bit = UINT32_C(1) << (w->depth - 1);
 	if (w->members & bit)
-		(void)fputc(',', w->f);
+		put_c(w, ',');
 	w->members |= bit;
 	return true;
 }
@@ -49,43 +61,103 @@ static void value_end(struct jsonw *w)
 		w->done = true;
 }
 
-static void put_escaped(FILE *f, const char *p, size_t len)
+/* 1: the byte is written as is; 0: it needs an escape ('"', '\\',
+ * controls, DEL and every byte >= 0x80, see jsonw.h). */
+static const unsigned char json_safe[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,
+	/* 0x80..0xff: 0 */
+};
+
+static void put_escape(struct jsonw *w, unsigned char c)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t run = 0;
+	char *o = outbuf_reserve(&w->out, 6);
+
+	if (c == '"' || c == '\\') {
+		o[0] = '\\';
+		o[1] = (char)c;
+		w->out.len += 2;
+		return;
+	}
+	memcpy(o, "\\u00", 4);
+	o[4] = hex[c >> 4];
+	o[5] = hex[c & 15];
+	w->out.len += 6;
+}
+
+/* Short strings (keys, addresses, port spans): escape while copying, byte
+ * by byte, into room reserved for the worst case (6 bytes per input byte). */
+#define JSONW_SHORT 64
+
+static void put_escaped_short(struct jsonw *w, const unsigned char *u, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	char *o = outbuf_reserve(&w->out, 6 * len), *start = o;
 
 	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)p[i];
-		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
-			continue;
-		if (i > run)
-			(void)fwrite(p + run, 1, i - run, f);
-		run = i + 1;
-		if (c == '"' || c == '\\') {
-			(void)fputc('\\', f);
-			(void)fputc(c, f);
+		unsigned char c = u[i];
+		if (json_safe[c]) {
+			*o++ = (char)c;
+		} else if (c == '"' || c == '\\') {
+			*o++ = '\\';
+			*o++ = (char)c;
 		} else {
-			char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
-			(void)fwrite(u, 1, sizeof(u), f);
+			memcpy(o, "\\u00", 4);
+			o[4] = hex[c >> 4];
+			o[5] = hex[c & 15];
+			o += 6;
 		}
 	}
-	if (len > run)
-		(void)fwrite(p + run, 1, len - run, f);
+	w->out.len += (size_t)(o - start);
+}
+
+static void put_escaped(struct jsonw *w, const char *p, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	size_t run = 0;
+
+	if (len <= JSONW_SHORT) {
+		put_escaped_short(w, u, len);
+		return;
+	}
+	for (size_t i = 0; i < len; i++) { /* runs that need no escape go in one copy */
+		if (json_safe[u[i]])
+			continue;
+		put(w, p + run, i - run);
+		put_escape(w, u[i]);
+		run = i + 1;
+	}
+	put(w, p + run, len - run);
 }
 
 void jsonw_init(struct jsonw *w, FILE *f)
 {
-	memset(w, 0, sizeof(*w));
-	w->f = f;
+	w->err = 0;
+	w->depth = 0;
+	w->in_str = false;
+	w->have_key = false;
+	w->done = false;
+	w->is_obj = 0;
+	w->members = 0;
+	outbuf_init(&w->out, f);
 }
 
 int jsonw_finish(struct jsonw *w)
 {
+	int r = outbuf_flush(&w->out);
+
 	if (w->err)
 		return w->err;
 	if (!w->done)
 		return -EINVAL;
-	return ferror(w->f) ? -EIO : 0;
+	return r;
 }
 
 static void open_container(struct jsonw *w, bool obj)
@@ -105,7 +177,7 @@ static void open_container(struct jsonw *w, bool obj)
 		w->is_obj &= ~bit;
 	w->members &= ~bit;
 	w->depth++;
-	(void)fputc(obj ? '{' : '[', w->f);
+	put_c(w, obj ? '{' : '[');
 }
 
 static void close_container(struct jsonw *w, bool obj)
@@ -115,7 +187,7 @@ static void close_container(struct jsonw *w, bool obj)
 		return;
 	}
 	w->depth--;
-	(void)fputc(obj ? '}' : ']', w->f);
+	put_c(w, obj ? '}' : ']');
 	value_end(w);
 }
 
@@ -149,11 +221,11 @@ void jsonw_key(struct jsonw *w, const char *key)
 	}
 	bit = UINT32_C(1) << (w->depth - 1);
 	if (w->members & bit)
-		(void)fputc(',', w->f);
+		put_c(w, ',');
 	w->members |= bit;
-	(void)fputc('"', w->f);
-	put_escaped(w->f, key, strlen(key));
-	(void)fputs("\":", w->f);
+	put_c(w, '"');
+	put_escaped(w, key, strlen(key));
+	put(w, "\":", 2);
 	w->have_key = true;
 }
 
@@ -161,7 +233,7 @@ void jsonw_str_begin(struct jsonw *w)
 {
 	if (!value_begin(w))
 		return;
-	(void)fputc('"', w->f);
+	put_c(w, '"');
 	w->in_str = true;
 }
 
@@ -171,7 +243,7 @@ void jsonw_str_add(struct jsonw *w, const char *p, size_t len)
 		fail(w);
 		return;
 	}
-	put_escaped(w->f, p, len);
+	put_escaped(w, p, len);
 }
 
 void jsonw_str_end(struct jsonw *w)
@@ -180,7 +252,7 @@ void jsonw_str_end(struct jsonw *w)
 		fail(w);
 		return;
 	}
-	(void)fputc('"', w->f);
+	put_c(w, '"');
 	w->in_str = false;
 	value_end(w);
 }
@@ -201,8 +273,7 @@ void jsonw_u64(struct jsonw *w, uint64_t v)
 {
 	if (!value_begin(w))
 		return;
-	char buf[NUM_U64_MAX];
-	(void)fwrite(buf, 1, num_u64(buf, v), w->f);
+	w->out.len += num_u64(outbuf_reserve(&w->out, NUM_U64_MAX), v);
 	value_end(w);
 }
 
@@ -210,7 +281,14 @@ void jsonw_int(struct jsonw *w, long long v)
 {
 	if (!value_begin(w))
 		return;
-	(void)fprintf(w->f, "%lld", v);
+	char *o = outbuf_reserve(&w->out, 1 + NUM_U64_MAX);
+	size_t n = 0;
+
+	if (v < 0)
+		o[n++] = '-';
+	/* |v| as unsigned: well defined for LLONG_MIN too */
+	n += num_u64(o + n, v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v);
+	w->out.len += n;
 	value_end(w);
 }
 
@@ -218,7 +296,7 @@ void jsonw_null(struct jsonw *w)
 {
 	if (!value_begin(w))
 		return;
-	(void)fputs("null", w->f);
+	put(w, "null", 4);
 	value_end(w);
 }
 

@@ -1,7 +1,10 @@
 /* jsonw.h - a tiny streaming JSON writer over a FILE.
  *
- * Writes compact RFC 8259 JSON as it goes: nothing is kept here beyond
- * stdio's buffer, so a value of any size (a 65536-port list) costs no memory.
+ * Writes compact RFC 8259 JSON as it goes, through the fixed buffer of a
+ * struct outbuf (outbuf.h) handed to fwrite() whenever it fills and by
+ * jsonw_finish(): a value of any size (a 65536-port list) costs no memory,
+ * and a report makes one stdio call per 64 KiB, not one per token. Until
+ * jsonw_finish() the FILE lags behind: do not write to it in between.
  * The writer places commas and colons itself and checks the nesting: a key
  * outside an object, a value without its key, a close that does not match,
  * or nesting deeper than JSONW_DEPTH_MAX makes it stop writing, and
@@ -19,10 +22,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "report/outbuf.h"
+
 #define JSONW_DEPTH_MAX 32
 
 struct jsonw {
-	FILE *f;
 	int err;          /* first misuse (-EINVAL); sticky */
 	uint8_t depth;    /* open containers */
 	bool in_str;      /* between jsonw_str_begin() and jsonw_str_end() */
@@ -30,11 +34,14 @@ struct jsonw {
 	bool done;        /* the top-level value is complete */
 	uint32_t is_obj;  /* bit d: container d is an object (else an array) */
 	uint32_t members; /* bit d: container d has a member already */
+	struct outbuf out;
 };
 
 void jsonw_init(struct jsonw *w, FILE *f);
-/* 0 when exactly one complete value was written and stdio saw no error;
- * -EINVAL on misuse or an unfinished value, -EIO on a write error. */
+/* Hands the buffer to stdio (always, even after misuse), then: 0 when
+ * exactly one complete value was written and stdio saw no error; -EINVAL on
+ * misuse or an unfinished value, -EIO on a write error. The caller still
+ * fflush()es the FILE. */
 int jsonw_finish(struct jsonw *w);
 
 void jsonw_obj_begin(struct jsonw *w);

@@ -16,6 +16,10 @@
  *
  * Colour (only when asked): danger levels 1-2 yellow, 3 bold yellow, 4-5
  * bold red; headings bold. Escape sequences never count towards the width.
+ *
+ * Output goes through a struct outbuf (outbuf.h), and the items written for
+ * every source and destination are put together without printf (struct
+ * item): a report can have tens of thousands of them.
  */
 #include "report/report.h"
 
@@ -26,7 +30,9 @@
 #include <string.h>
 
 #include "engine/engine.h"
+#include "report/outbuf.h"
 #include "report/report-internal.h"
+#include "util/num.h"
 
 #ifndef VIGIL_VERSION
 #define VIGIL_VERSION "0.1.0"
@@ -44,7 +50,7 @@
 #define ANSI_RESET "\033[0m"
 
 struct text {
-	FILE *f;
+	struct outbuf *o;
 	unsigned width;
 	bool color;
 };
@@ -60,15 +66,54 @@ static const char *dl_color(unsigned dl)
 	return "\033[1;31m";
 }
 
-static void text_spaces(FILE *f, unsigned n)
+static void text_spaces(struct outbuf *o, unsigned n)
 {
 	while (n--)
-		(void)fputc(' ', f);
+		outbuf_putc(o, ' ');
 }
 
 static void text_heading(const struct text *t, const char *title)
 {
-	(void)fprintf(t->f, "%s%s%s\n", t->color ? ANSI_BOLD : "", title, t->color ? ANSI_RESET : "");
+	outbuf_printf(t->o, "%s%s%s\n", t->color ? ANSI_BOLD : "", title, t->color ? ANSI_RESET : "");
+}
+
+/* --- one item, put together without printf ------------------------------
+ * Pieces are appended and cut at TEXT_ITEM_MAX - 1 bytes, as the
+ * vsnprintf() into a TEXT_ITEM_MAX buffer of tw_itemf() would. */
+struct item {
+	char s[TEXT_ITEM_MAX]; /* NUL-terminated */
+	size_t len;
+};
+
+static void item_add(struct item *it, const char *p, size_t n)
+{
+	size_t room = sizeof(it->s) - 1 - it->len;
+
+	if (n > room)
+		n = room;
+	memcpy(it->s + it->len, p, n);
+	it->len += n;
+	it->s[it->len] = '\0';
+}
+
+static void item_str(struct item *it, const char *s)
+{
+	item_add(it, s, strlen(s));
+}
+
+static void item_u64(struct item *it, uint64_t v)
+{
+	char d[NUM_U64_MAX];
+
+	item_add(it, d, num_u64(d, v));
+}
+
+/* item_init(&it, "DST ") */
+static void item_init(struct item *it, const char *s)
+{
+	it->len = 0;
+	it->s[0] = '\0';
+	item_str(it, s);
 }
 
 /* --- a line writer that wraps between items --------------------------------
@@ -89,39 +134,70 @@ static void tw_begin(struct tw *w, const struct text *t, unsigned lead, unsigned
 	w->indent = indent;
 	w->col = lead;
 	w->fresh = true;
-	text_spaces(t->f, lead);
+	text_spaces(t->o, lead);
 }
 
-static void tw_item_color(struct tw *w, const char *sep, const char *item, const char *color)
+static void tw_item_n(struct tw *w, const char *sep, const char *item, size_t il,
+		      const char *color)
 {
-	FILE *f = w->t->f;
-	size_t sl = strlen(sep), il = strlen(item);
+	struct outbuf *o = w->t->o;
+	size_t sl = strlen(sep);
 
 	if (!w->fresh && w->col + sl + il + 1 > w->t->width) {
 		size_t keep = sl;
 		while (keep > 0 && sep[keep - 1] == ' ')
 			keep--;
-		(void)fwrite(sep, 1, keep, f);
-		(void)fputc('\n', f);
-		text_spaces(f, w->indent);
+		outbuf_put(o, sep, keep);
+		outbuf_putc(o, '\n');
+		text_spaces(o, w->indent);
 		w->col = w->indent;
 		w->fresh = true;
 	}
 	if (!w->fresh) {
-		(void)fputs(sep, f);
+		outbuf_put(o, sep, sl);
 		w->col += (unsigned)sl;
 	}
-	if (color && w->t->color)
-		(void)fprintf(f, "%s%s%s", color, item, ANSI_RESET);
-	else
-		(void)fputs(item, f);
+	if (color && w->t->color) {
+		outbuf_puts(o, color);
+		outbuf_put(o, item, il);
+		outbuf_puts(o, ANSI_RESET);
+	} else {
+		outbuf_put(o, item, il);
+	}
 	w->col += (unsigned)il;
 	w->fresh = false;
 }
 
 static void tw_item(struct tw *w, const char *sep, const char *item)
 {
-	tw_item_color(w, sep, item, NULL);
+	tw_item_n(w, sep, item, strlen(item), NULL);
+}
+
+static void tw_item_it(struct tw *w, const char *sep, const struct item *it)
+{
+	tw_item_n(w, sep, it->s, it->len, NULL);
+}
+
+/* The item "<pre><v><post>" (printf's "%s%" PRIu64 "%s"). */
+static void tw_item_u64(struct tw *w, const char *sep, const char *pre, uint64_t v,
+			const char *post)
+{
+	struct item it;
+
+	item_init(&it, pre);
+	item_u64(&it, v);
+	item_str(&it, post);
+	tw_item_it(w, sep, &it);
+}
+
+/* The item "<pre><s>" (printf's "%s%s"). */
+static void tw_item_cat(struct tw *w, const char *sep, const char *pre, const char *s)
+{
+	struct item it;
+
+	item_init(&it, pre);
+	item_str(&it, s);
+	tw_item_it(w, sep, &it);
 }
 
 __attribute__((format(printf, 3, 4)))
@@ -138,44 +214,53 @@ static void tw_itemf(struct tw *w, const char *sep, const char *fmt, ...)
 
 static void tw_end(struct tw *w)
 {
-	(void)fputc('\n', w->t->f);
+	outbuf_putc(w->t->o, '\n');
 }
 
 /* "  label       " then the value's items, wrapping under the value. */
 static void tw_label(struct tw *w, const struct text *t, const char *label)
 {
+	size_t len = strlen(label);
+
 	tw_begin(w, t, 2, LABEL_COL);
-	(void)fprintf(t->f, "%-*s", LABEL_COL - 2, label);
+	outbuf_put(t->o, label, len); /* "%-*s" */
+	text_spaces(t->o, len < LABEL_COL - 2 ? LABEL_COL - 2 - (unsigned)len : 0);
 	w->col = LABEL_COL;
 }
 
 /* "DL 3", coloured by level. */
 static void tw_dl(struct tw *w, const char *sep, unsigned dl)
 {
-	char buf[16];
+	struct item it;
 
-	(void)snprintf(buf, sizeof(buf), "DL %u", dl);
-	tw_item_color(w, sep, buf, dl_color(dl));
+	item_init(&it, "DL ");
+	item_u64(&it, dl);
+	tw_item_n(w, sep, it.s, it.len, dl_color(dl));
 }
 
 /* A comma-separated port list, wrapping at the commas. */
 static void tw_ports(struct tw *w, const struct portset *ps)
 {
-	struct portset_iter it;
+	struct portset_iter iter;
 	struct port_span sp;
 	char buf[REPORT_SPAN_MAX];
+	struct item it;
 	bool first = true;
 
-	portset_iter_init(&it, ps);
-	while (portset_iter_next(&it, &sp)) {
-		(void)report_span_format(sp, buf);
+	portset_iter_init(&iter, ps);
+	while (portset_iter_next(&iter, &sp)) {
+		size_t len = (size_t)report_span_format(sp, buf);
 		if (first)
 			tw_item(w, "  ", "ports");
-		tw_item(w, first ? " " : ",", buf);
+		tw_item_n(w, first ? " " : ",", buf, len, NULL);
 		first = false;
 	}
-	if (!first)
-		tw_itemf(w, " ", "(%" PRIu32 ")", ps->count);
+	if (!first) {
+		item_init(&it, "(");
+		item_u64(&it, ps->count);
+		item_add(&it, ")", 1);
+		tw_item_it(w, " ", &it);
+	}
 }
 
 /* The items of a ','-separated list, wrapping at the commas. */
@@ -237,7 +322,7 @@ static void text_ignored(const struct text *t, const struct input_stats *in,
 
 static void text_count(const struct text *t, const char *label, uint64_t n)
 {
-	(void)fprintf(t->f, "  %-*s%" PRIu64 "\n", LABEL_COL - 2, label, n);
+	outbuf_printf(t->o, "  %-*s%" PRIu64 "\n", LABEL_COL - 2, label, n);
 }
 
 static void text_lost(const struct text *t, const struct engine_stats *es)
@@ -290,7 +375,7 @@ static void text_summary(const struct text *t, const struct input_stats *in,
 	struct tw w;
 
 	text_heading(t, "vigil " VIGIL_VERSION " port scan report");
-	(void)fputc('\n', t->f);
+	outbuf_putc(t->o, '\n');
 	text_heading(t, "SUMMARY");
 	tw_label(&w, t, "files");
 	tw_itemf(&w, "", "%" PRIu64 " (%" PRIu64 " bytes)", in->files, in->bytes);
@@ -520,17 +605,17 @@ static void table_header(const struct text *t, const struct cols *c)
 {
 	const char *b = t->color ? ANSI_BOLD : "", *e = t->color ? ANSI_RESET : "";
 
-	(void)fprintf(t->f, "%sDL  %-*s  %*s  %*s", b, (int)c->src, "SOURCE", (int)c->pkts, "PKTS",
+	outbuf_printf(t->o, "%sDL  %-*s  %*s  %*s", b, (int)c->src, "SOURCE", (int)c->pkts, "PKTS",
 		      (int)c->dsts, "DSTS");
 	if (c->scans_inline)
-		(void)fprintf(t->f, "  %-*s", (int)c->scans, "SCAN TYPES");
+		outbuf_printf(t->o, "  %-*s", (int)c->scans, "SCAN TYPES");
 	if (c->ports_inline)
-		(void)fputs("  PORTS", t->f);
-	(void)fprintf(t->f, "%s\n", e);
+		outbuf_puts(t->o, "  PORTS");
+	outbuf_printf(t->o, "%s\n", e);
 	if (!c->scans_inline)
-		(void)fprintf(t->f, "%s    SCAN TYPES%s\n", b, e);
+		outbuf_printf(t->o, "%s    SCAN TYPES%s\n", b, e);
 	if (!c->ports_inline)
-		(void)fprintf(t->f, "%s    PORTS%s\n", b, e);
+		outbuf_printf(t->o, "%s    PORTS%s\n", b, e);
 }
 
 static void table_row(const struct text *t, const struct cols *c, const struct source_state *s,
@@ -544,21 +629,21 @@ static void table_row(const struct text *t, const struct cols *c, const struct s
 	(void)addr_format(&s->src, addr);
 	scans_join(s->scan_types, scans);
 	ports_cell(&cell, s, m, c->ports);
-	(void)fprintf(t->f, "%s%2u%s  %-*s  %*" PRIu64 "  %*" PRIu64, color ? color : "",
+	outbuf_printf(t->o, "%s%2u%s  %-*s  %*" PRIu64 "  %*" PRIu64, color ? color : "",
 		      (unsigned)s->dl, color ? ANSI_RESET : "", (int)c->src, addr, (int)c->pkts,
 		      s->packets, (int)c->dsts, source_dsts(s));
 	if (c->scans_inline)
-		(void)fprintf(t->f, "  %-*s", (int)c->scans, scans);
+		outbuf_printf(t->o, "  %-*s", (int)c->scans, scans);
 	if (c->ports_inline)
-		(void)fprintf(t->f, "  %s", cell.s);
-	(void)fputc('\n', t->f);
+		outbuf_printf(t->o, "  %s", cell.s);
+	outbuf_putc(t->o, '\n');
 	if (!c->scans_inline) {
 		tw_begin(&w, t, 4, 6);
 		tw_list(&w, scans);
 		tw_end(&w);
 	}
 	if (!c->ports_inline)
-		(void)fprintf(t->f, "    %s\n", cell.s);
+		outbuf_printf(t->o, "    %s\n", cell.s);
 }
 
 static int text_table(const struct text *t, const struct source_state **v, size_t n,
@@ -571,7 +656,7 @@ static int text_table(const struct text *t, const struct source_state **v, size_
 	table_layout(&c, v, n, o, t->width);
 	table_header(t, &c);
 	if (!listed) {
-		(void)fputs("no sources\n", t->f);
+		outbuf_puts(t->o, "no sources\n");
 		return 0;
 	}
 	if (c.max_pairs) {
@@ -591,6 +676,7 @@ static int text_table(const struct text *t, const struct source_state **v, size_
 static void detail_tcp(const struct text *t, const struct pair_state *p)
 {
 	char flags[40];
+	struct item it;
 	struct tw w;
 	unsigned i;
 
@@ -598,16 +684,19 @@ static void detail_tcp(const struct text *t, const struct pair_state *p)
 		return;
 	tw_begin(&w, t, 4, 10);
 	tw_item(&w, "", "tcp");
-	tw_itemf(&w, "  ", "%" PRIu64 " pkts", p->tcp.packets);
+	tw_item_u64(&w, "  ", "", p->tcp.packets, " pkts");
 	tw_ports(&w, &p->tcp.ports);
 	if (p->n_flags || p->flags_other)
 		tw_item(&w, "  ", "flags");
 	for (i = 0; i < p->n_flags && i < PAIR_FLAGSETS_MAX; i++) {
 		(void)event_flags_format(p->flags[i].flags, flags);
-		tw_itemf(&w, i ? ", " : " ", "%s:%" PRIu64, flags, p->flags[i].count);
+		item_init(&it, flags);
+		item_add(&it, ":", 1);
+		item_u64(&it, p->flags[i].count);
+		tw_item_it(&w, i ? ", " : " ", &it);
 	}
 	if (p->flags_other)
-		tw_itemf(&w, i ? ", " : " ", "OTHER:%" PRIu64, p->flags_other);
+		tw_item_u64(&w, i ? ", " : " ", "OTHER:", p->flags_other, "");
 	tw_end(&w);
 }
 
@@ -619,13 +708,14 @@ static void detail_udp(const struct text *t, const char *name, const struct port
 		return;
 	tw_begin(&w, t, 4, 10);
 	tw_item(&w, "", name);
-	tw_itemf(&w, "  ", "%" PRIu64 " pkts", st->packets);
+	tw_item_u64(&w, "  ", "", st->packets, " pkts");
 	tw_ports(&w, &st->ports);
 	tw_end(&w);
 }
 
 static void detail_icmp(const struct text *t, const struct pair_state *p)
 {
+	struct item it;
 	struct tw w;
 	unsigned i;
 
@@ -633,14 +723,20 @@ static void detail_icmp(const struct text *t, const struct pair_state *p)
 		return;
 	tw_begin(&w, t, 4, 10);
 	tw_item(&w, "", p->dst.family == ADDR_V6 ? "icmp6" : "icmp");
-	tw_itemf(&w, "  ", "%" PRIu64 " pkts", p->icmp_packets);
+	tw_item_u64(&w, "  ", "", p->icmp_packets, " pkts");
 	if (p->n_icmp || p->icmp_other)
 		tw_item(&w, "  ", "types");
-	for (i = 0; i < p->n_icmp && i < PAIR_ICMP_MAX; i++)
-		tw_itemf(&w, i ? ", " : " ", "%u/%u:%" PRIu64, (unsigned)p->icmp[i].type,
-			 (unsigned)p->icmp[i].code, p->icmp[i].count);
+	for (i = 0; i < p->n_icmp && i < PAIR_ICMP_MAX; i++) {
+		item_init(&it, "");
+		item_u64(&it, p->icmp[i].type);
+		item_add(&it, "/", 1);
+		item_u64(&it, p->icmp[i].code);
+		item_add(&it, ":", 1);
+		item_u64(&it, p->icmp[i].count);
+		tw_item_it(&w, i ? ", " : " ", &it);
+	}
 	if (p->icmp_other)
-		tw_itemf(&w, i ? ", " : " ", "OTHER:%" PRIu64, p->icmp_other);
+		tw_item_u64(&w, i ? ", " : " ", "OTHER:", p->icmp_other, "");
 	tw_end(&w);
 }
 
@@ -656,7 +752,7 @@ static void detail_protos(const struct text *t, const struct pair_state *p)
 			tw_begin(&w, t, 4, 10);
 			tw_item(&w, "", "IP protocols");
 		}
-		tw_itemf(&w, first ? " " : ",", "%u", proto);
+		tw_item_u64(&w, first ? " " : ",", "", proto, "");
 		first = false;
 	}
 	if (!first)
@@ -668,7 +764,12 @@ static void tw_ifname(struct tw *w, const char *label, const char *name, size_t 
 {
 	size_t len = strnlen(name, size);
 
-	tw_itemf(w, " ", "%s %.*s", label, len ? (int)len : 1, len ? name : "-");
+	struct item it;
+
+	item_init(&it, label);
+	item_add(&it, " ", 1);
+	item_add(&it, len ? name : "-", len ? len : 1);
+	tw_item_it(w, " ", &it);
 }
 
 static void detail_pair(const struct text *t, const struct pair_state *p)
@@ -679,9 +780,9 @@ static void detail_pair(const struct text *t, const struct pair_state *p)
 
 	(void)addr_format(&p->dst, addr);
 	tw_begin(&w, t, 2, 6);
-	tw_itemf(&w, "", "DST %s", addr);
+	tw_item_cat(&w, "", "DST ", addr);
 	tw_dl(&w, "  ", p->dl);
-	tw_itemf(&w, "  ", "chain %s", chain[0] ? chain : "-");
+	tw_item_cat(&w, "  ", "chain ", chain[0] ? chain : "-");
 	tw_ifname(&w, "in", p->in, sizeof(p->in));
 	tw_ifname(&w, "out", p->out, sizeof(p->out));
 	tw_end(&w);
@@ -699,13 +800,13 @@ static void detail_head(const struct text *t, const struct source_state *s)
 
 	(void)addr_format(&s->src, addr);
 	tw_begin(&w, t, 0, 4);
-	tw_itemf(&w, "", "SRC %s", addr);
+	tw_item_cat(&w, "", "SRC ", addr);
 	tw_dl(&w, "  ", s->dl);
-	tw_itemf(&w, "  ", "packets %" PRIu64, s->packets);
+	tw_item_u64(&w, "  ", "packets ", s->packets, "");
 	if (report_format_time(&s->first, when))
-		tw_itemf(&w, "  ", "first %s", when);
+		tw_item_cat(&w, "  ", "first ", when);
 	if (report_format_time(&s->last, when))
-		tw_itemf(&w, "  ", "last %s", when);
+		tw_item_cat(&w, "  ", "last ", when);
 	tw_end(&w);
 }
 
@@ -733,6 +834,7 @@ static void detail_scans(const struct text *t, const struct source_state *s)
 static void detail_source_counts(const struct text *t, const struct source_state *s)
 {
 	char num[4];
+	struct item it;
 	struct tw w;
 	unsigned i;
 
@@ -743,10 +845,13 @@ static void detail_source_counts(const struct text *t, const struct source_state
 			(void)snprintf(num, sizeof(num), "%u", (unsigned)s->protos[i].proto);
 			name = num;
 		}
-		tw_itemf(&w, i ? ", " : "", "%s %" PRIu64, name, s->protos[i].count);
+		item_init(&it, name);
+		item_add(&it, " ", 1);
+		item_u64(&it, s->protos[i].count);
+		tw_item_it(&w, i ? ", " : "", &it);
 	}
 	if (s->protos_other)
-		tw_itemf(&w, i ? ", " : "", "other %" PRIu64, s->protos_other);
+		tw_item_u64(&w, i ? ", " : "", "other ", s->protos_other, "");
 	else if (!i)
 		tw_item(&w, "", "-");
 	tw_end(&w);
@@ -774,7 +879,7 @@ static void text_details(const struct text *t, const struct source_state **v, si
 		const struct source_state *s = v[i];
 		if (!report_source_listed(s, o))
 			continue;
-		(void)fputc('\n', t->f);
+		outbuf_putc(t->o, '\n');
 		detail_head(t, s);
 		detail_scans(t, s);
 		detail_source_counts(t, s);
@@ -788,11 +893,13 @@ int report_text_sources(FILE *out, const struct source_state **v, size_t n,
 			const struct input_stats *in, const struct engine_stats *es,
 			const struct report_opts *o)
 {
-	struct text t = { .f = out, .width = o->width ? o->width : TEXT_WIDTH_DEFAULT,
+	struct outbuf ob;
+	struct text t = { .o = &ob, .width = o->width ? o->width : TEXT_WIDTH_DEFAULT,
 			  .color = o->color };
 	size_t listed = 0;
-	int r;
+	int r, rw;
 
+	outbuf_init(&ob, out);
 	if (t.width < TEXT_WIDTH_MIN)
 		t.width = TEXT_WIDTH_MIN;
 	if (t.width > TEXT_WIDTH_MAX)
@@ -801,16 +908,19 @@ int report_text_sources(FILE *out, const struct source_state **v, size_t n,
 		listed += report_source_listed(v[i], o);
 
 	text_summary(&t, in, es, o, n, listed);
-	(void)fputc('\n', out);
+	outbuf_putc(&ob, '\n');
 	r = text_table(&t, v, n, o, listed);
-	if (r < 0)
-		return r;
-	if (listed) {
-		(void)fputc('\n', out);
+	if (r >= 0 && listed) {
+		outbuf_putc(&ob, '\n');
 		text_details(&t, v, n, o);
 	}
+	rw = outbuf_flush(&ob); /* also what came before a failed text_table() */
+	if (r < 0)
+		return r;
 	if (fflush(out) == EOF)
 		return -errno;
+	if (rw < 0)
+		return rw;
 	return ferror(out) ? -EIO : 0;
 }
 

@@ -4,11 +4,17 @@
  * (event.h), so turning it back into a date is gmtime's arithmetic: done here
  * on int64_t, so that no time_t width, TZ variable or libc range limit can
  * change or refuse it. No zone is appended: the log's zone is the reader's.
+ *
+ * Reports write two times per source and destination, so the usual cases
+ * (years 0..9999, uptimes >= 0) are written digit by digit; the rest go
+ * through snprintf, whose output the fast paths reproduce byte for byte.
  */
 #include "report/report.h"
 
 #include <inttypes.h>
 #include <stdio.h>
+
+#include "util/num.h"
 
 #define SECS_PER_DAY 86400
 
@@ -32,6 +38,15 @@ static void civil_from_days(int64_t z, int64_t *ret_y, unsigned *ret_m, unsigned
 	*ret_y = y + (m <= 2);
 }
 
+/* v (< 10^width) in exactly `width` digits, leading zeros. */
+static void put_digits(char *o, unsigned v, unsigned width)
+{
+	while (width--) {
+		o[width] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
 static int format_wall(int64_t sec, char buf[40])
 {
 	int64_t days = sec / SECS_PER_DAY, y;
@@ -45,6 +60,21 @@ static int format_wall(int64_t sec, char buf[40])
 	}
 	civil_from_days(days, &y, &mon, &mday);
 	tod = (unsigned)rem;
+	if (y >= 0 && y <= 9999) { /* "%04d-%02u-%02uT%02u:%02u:%02u" by hand */
+		put_digits(buf, (unsigned)y, 4);
+		buf[4] = '-';
+		put_digits(buf + 5, mon % 100, 2);
+		buf[7] = '-';
+		put_digits(buf + 8, mday % 100, 2);
+		buf[10] = 'T';
+		put_digits(buf + 11, (tod / 3600) % 100, 2);
+		buf[13] = ':';
+		put_digits(buf + 14, (tod / 60) % 60, 2);
+		buf[16] = ':';
+		put_digits(buf + 17, tod % 60, 2);
+		buf[19] = '\0';
+		return 19;
+	}
 	n = snprintf(buf, 40, "%04" PRId64 "-%02u-%02uT%02u:%02u:%02u", y, mon % 100, mday % 100,
 		     (tod / 3600) % 100, (tod / 60) % 60, tod % 60);
 	return n > 0 && n < 40 ? n : 0;
@@ -52,10 +82,21 @@ static int format_wall(int64_t sec, char buf[40])
 
 static int format_uptime(int64_t sec, uint32_t usec, char buf[40])
 {
+	size_t len;
 	int n;
 
 	if (usec > 999999)
 		usec = 999999;
+	if (sec >= 0) { /* "+%lld.%06us" by hand: at most 1 + 19 + 1 + 6 + 1 bytes */
+		buf[0] = '+';
+		len = 1 + num_u64(buf + 1, (uint64_t)sec);
+		buf[len++] = '.';
+		put_digits(buf + len, usec, 6);
+		len += 6;
+		buf[len++] = 's';
+		buf[len] = '\0';
+		return (int)len;
+	}
 	n = snprintf(buf, 40, "+%lld.%06" PRIu32 "s", (long long)sec, usec);
 	return n > 0 && n < 40 ? n : 0;
 }

@@ -5,21 +5,41 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define NUM_U64_MAX 21 /* 20 digits + NUL */
 
-/* Writes v in decimal, NUL-terminated; returns the number of digits. */
+/* Writes v in decimal, NUL-terminated; returns the number of digits.
+ * Two digits per division, from a table of "00".."99". */
 static inline size_t num_u64(char buf[NUM_U64_MAX], uint64_t v)
 {
+	static const char pairs[201] = "00010203040506070809"
+				       "10111213141516171819"
+				       "20212223242526272829"
+				       "30313233343536373839"
+				       "40414243444546474849"
+				       "50515253545556575859"
+				       "60616263646566676869"
+				       "70717273747576777879"
+				       "80818283848586878889"
+				       "90919293949596979899";
 	char tmp[20];
-	size_t n = 0;
+	size_t i = sizeof(tmp), n;
 
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	for (size_t i = 0; i < n; i++)
-		buf[i] = tmp[n - 1 - i];
+	while (v >= 100) {
+		unsigned d = (unsigned)(v % 100) * 2;
+		v /= 100;
+		tmp[--i] = pairs[d + 1];
+		tmp[--i] = pairs[d];
+	}
+	if (v >= 10) {
+		tmp[--i] = pairs[v * 2 + 1];
+		tmp[--i] = pairs[v * 2];
+	} else {
+		tmp[--i] = (char)('0' + v);
+	}
+	n = sizeof(tmp) - i;
+	memcpy(buf, tmp + i, n);
 	buf[n] = '\0';
 	return n;
 }

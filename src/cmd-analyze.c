@@ -178,6 +178,9 @@ static int analyze_file(struct analyze *a, const char *path, size_t max_line)
 		handle_line(a, &clk, name, ++lineno, line, overlong, max_line);
 	a->in.files++;
 	a->in.bytes += linereader_bytes(lr);
+	if (linereader_lost(lr))
+		log_warn("%s: the kernel overwrote unread records %llu time(s): records were lost",
+			 name, (unsigned long long)linereader_lost(lr));
 	linereader_free(lr);
 	if (r < 0)
 		return log_errno(r, "%s: read error after line %llu (the rest of the file is lost)",

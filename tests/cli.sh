@@ -80,6 +80,12 @@ head -c 100 "$tmp/scan.log.gz" >"$tmp/cut.log.gz"
 expect_status 1 "$vigil" analyze --json "$tmp/cut.log.gz"
 expect_grep "$tmp/err" "cut.log.gz"
 
+# --- /dev/kmsg as a file: what the ring buffer holds, then the end (no blocking)
+if [ -r /dev/kmsg ]; then
+	expect_status 0 timeout 30 "$vigil" analyze --json /dev/kmsg
+	expect_json '.input.lines > 0 and .input.lines == .input.events + .input.ignored + .input.malformed' 'true'
+fi
+
 # --- hostile lines: NUL bytes, invalid UTF-8, overlong: malformed, never a crash
 {
 	printf '%s SRC=198.18.0.8 DST=198.18.0.1 LEN=44 TOS=0x00 PREC=0x00 TTL=52 ID=1 PROTO=TCP SPT=1 DPT=2\000 WINDOW=1024 RES=0x00 SYN URGP=0\n' "$H"

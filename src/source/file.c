@@ -24,6 +24,9 @@ struct linereader {
 	size_t cap, start, end; /* unread bytes are buf[start..end) */
 	size_t max_line;
 	bool eof, skipping;     /* skipping: inside the rest of an overlong line */
+	bool is_device;         /* a character device such as /dev/kmsg: fd, no zlib */
+	int fd;
+	uint64_t lost;          /* records the kernel overwrote before we read them */
 	int64_t mtime;
 	uint64_t bytes;
 };
@@ -37,6 +40,7 @@ int linereader_open(const char *path, size_t max_line, struct linereader **ret)
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return -ENOMEM;
+	r->fd = -1;
 	r->max_line = max_line ? max_line : 8192;
 	r->cap = CHUNK + r->max_line + 1;
 	r->buf = malloc(r->cap);
@@ -62,6 +66,19 @@ int linereader_open(const char *path, size_t max_line, struct linereader **ret)
 	}
 	r->mtime = S_ISREG(st.st_mode) && strcmp(path, "-") ? (int64_t)st.st_mtime
 							     : (int64_t)time(NULL);
+	if (S_ISCHR(st.st_mode)) {
+		/* /dev/kmsg: read what the ring buffer holds now, then stop (a
+		 * blocking read would wait for the next record forever). zlib's
+		 * read loop drops what it read when a later read() fails (EAGAIN
+		 * at the end, EPIPE on overrun), so devices are read directly. */
+		int fl = fcntl(fd, F_GETFL);
+		if (fl >= 0)
+			(void)fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+		r->is_device = true;
+		r->fd = fd;
+		*ret = r;
+		return 0;
+	}
 	r->gz = gzdopen(fd, "rb");
 	if (!r->gz) {
 		close(fd);
@@ -82,9 +99,34 @@ struct linereader *linereader_free(struct linereader *r)
 		return NULL;
 	if (r->gz)
 		gzclose_r(r->gz);
+	if (r->fd >= 0)
+		close(r->fd);
 	free(r->buf);
 	free(r);
 	return NULL;
+}
+
+/* /dev/kmsg hands out one record per read(); EAGAIN: the ring buffer is
+ * drained; EPIPE: records were overwritten before we read them (count, go on). */
+static int fill_device(struct linereader *r, size_t room)
+{
+	ssize_t n = read(r->fd, r->buf + r->end, room);
+
+	if (n < 0 && errno == EPIPE) {
+		r->lost++;
+		return 0;
+	}
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+		r->eof = true;
+		return 0;
+	}
+	if (n < 0)
+		return errno == EINTR ? 0 : -errno;
+	if (n == 0)
+		r->eof = true;
+	r->end += (size_t)n;
+	r->bytes += (uint64_t)n;
+	return 0;
 }
 
 static int fill(struct linereader *r)
@@ -97,11 +139,12 @@ static int fill(struct linereader *r)
 	size_t room = r->cap - 1 - r->end;
 	if (room > CHUNK)
 		room = CHUNK;
+	if (r->is_device)
+		return fill_device(r, room);
 	int n = gzread(r->gz, r->buf + r->end, (unsigned)room);
 	if (n < 0) {
 		int zerr;
-		const char *msg = gzerror(r->gz, &zerr);
-		(void)msg;
+		(void)gzerror(r->gz, &zerr);
 		return zerr == Z_ERRNO ? -errno : -EIO;
 	}
 	if (n == 0) {
@@ -165,6 +208,11 @@ int linereader_next(struct linereader *r, struct span *ret_line, bool *ret_overl
 int64_t linereader_mtime(const struct linereader *r)
 {
 	return r->mtime;
+}
+
+uint64_t linereader_lost(const struct linereader *r)
+{
+	return r->lost;
 }
 
 uint64_t linereader_bytes(const struct linereader *r)

@@ -4,7 +4,8 @@
  * the name. Lines are handed out as spans into one reused buffer: no
  * allocation per line. A line longer than max_line is cut: the caller gets
  * its first max_line bytes with *ret_overlong set and the rest is skipped,
- * so one hostile line cannot grow memory.
+ * so one hostile line cannot grow memory. A character device (/dev/kmsg)
+ * is read without blocking: what the ring buffer holds, then end of input.
  */
 #ifndef VIGIL_FILE_H
 #define VIGIL_FILE_H
@@ -28,5 +29,8 @@ int linereader_next(struct linereader *r, struct span *ret_line, bool *ret_overl
 /* Modification time of the file (now for stdin), seconds since the epoch. */
 int64_t linereader_mtime(const struct linereader *r);
 uint64_t linereader_bytes(const struct linereader *r); /* uncompressed bytes read */
+/* Times a device (/dev/kmsg) reported records overwritten before they were
+ * read (EPIPE): each is at least one lost record. */
+uint64_t linereader_lost(const struct linereader *r);
 
 #endif

@@ -300,6 +300,8 @@ static int print_report(struct analyze *a, const struct config *cfg)
 	ro.color = !o->json && !o->no_color && isatty(STDOUT_FILENO) &&
 		   !(no_color && no_color[0]);
 	ro.width = 80;
+	ro.home_net = cfg->home_net;
+	ro.n_home_net = cfg->n_home_net;
 	int r = o->json ? report_json(stdout, a->engine, &a->in, &ro)
 			: report_text(stdout, a->engine, &a->in, &ro);
 	if (fflush(stdout) != 0 || ferror(stdout))

@@ -127,6 +127,16 @@ expect_status 1 "$vigil" analyze --config "$tmp/missing.conf" "$tmp/scan.log"
 expect_status 0 "$vigil" analyze --json --config "$tmp/good.conf" "$tmp/scan.log"
 expect_json '.sources[0].danger_level' '1'
 
+# --- HOME_NET marks local sources (psad's "Local IP"); "any" marks none
+printf 'HOME_NET 198.18.0.0/29, 2001:db8::/32;\n' >"$tmp/home.conf"
+expect_status 0 "$vigil" analyze --json --config "$tmp/home.conf" "$tmp/scan.log"
+expect_json '.sources[0].local' 'true'
+printf 'HOME_NET 198.18.1.0/24;\n' >"$tmp/home2.conf"
+expect_status 0 "$vigil" analyze --json --config "$tmp/home2.conf" "$tmp/scan.log"
+expect_json '.sources[0] | has("local")' 'false'
+expect_status 0 "$vigil" analyze --json "$tmp/scan.log"
+expect_json '.sources[0] | has("local")' 'false'
+
 # --- auto_dl: level 5 for the scanner, level 0 hides a source
 printf '198.18.0.7   5;\n' >"$tmp/auto_dl"
 expect_status 0 "$vigil" analyze --json --auto-dl "$tmp/auto_dl" "$tmp/scan.log"

@@ -35,6 +35,14 @@ bool report_source_listed(const struct source_state *s, const struct report_opts
 	return false;
 }
 
+bool report_source_local(const struct source_state *s, const struct report_opts *o)
+{
+	for (size_t i = 0; i < o->n_home_net; i++)
+		if (net_contains(&o->home_net[i], &s->src))
+			return true;
+	return false;
+}
+
 int report_span_format(struct port_span sp, char buf[REPORT_SPAN_MAX])
 {
 	/* printf-free: a port list can hold 32768 spans */
@@ -276,7 +284,8 @@ static void json_scan_types(struct jsonw *w, uint32_t types)
 	jsonw_arr_end(w);
 }
 
-static void json_source(struct jsonw *w, const struct source_state *s)
+static void json_source(struct jsonw *w, const struct source_state *s,
+			const struct report_opts *o)
 {
 	char buf[ADDR_STR_MAX];
 
@@ -298,6 +307,10 @@ static void json_source(struct jsonw *w, const struct source_state *s)
 	jsonw_key_u64(w, "sweep_level", s->sweep_dl);
 	if (s->autodl_dl)
 		jsonw_key_u64(w, "auto_dl_level", s->autodl_dl);
+	if (report_source_local(s, o)) {
+		jsonw_key(w, "local");
+		jsonw_bool(w, true);
+	}
 	if (s->untracked_dsts || s->untracked_packets) {
 		jsonw_key_u64(w, "untracked_destinations", s->untracked_dsts);
 		jsonw_key_u64(w, "untracked_packets", s->untracked_packets);
@@ -321,7 +334,7 @@ int report_json_sources(FILE *out, const struct source_state **v, size_t n,
 	jsonw_arr_begin(&w);
 	for (size_t i = 0; i < n; i++)
 		if (report_source_listed(v[i], o))
-			json_source(&w, v[i]);
+			json_source(&w, v[i], o);
 	jsonw_arr_end(&w);
 	jsonw_obj_end(&w);
 	r = jsonw_finish(&w); /* hands jsonw's buffer to stdio before the '\n' */

@@ -300,6 +300,14 @@ void jsonw_null(struct jsonw *w)
 	value_end(w);
 }
 
+void jsonw_bool(struct jsonw *w, bool v)
+{
+	if (!value_begin(w))
+		return;
+	put(w, v ? "true" : "false", v ? 4 : 5);
+	value_end(w);
+}
+
 void jsonw_key_str(struct jsonw *w, const char *key, const char *s)
 {
 	jsonw_key(w, key);

@@ -55,6 +55,7 @@ void jsonw_strn(struct jsonw *w, const char *p, size_t len);
 void jsonw_u64(struct jsonw *w, uint64_t v);
 void jsonw_int(struct jsonw *w, long long v);
 void jsonw_null(struct jsonw *w);
+void jsonw_bool(struct jsonw *w, bool v);
 
 /* One string value written in pieces (escaped like jsonw_strn). */
 void jsonw_str_begin(struct jsonw *w);

@@ -23,6 +23,8 @@
 bool report_source_listed(const struct source_state *s, const struct report_opts *o);
 
 /* "1000-1500" or "80". Returns the length. */
+/* Is the source inside HOME_NET (never when HOME_NET is "any")? */
+bool report_source_local(const struct source_state *s, const struct report_opts *o);
 int report_span_format(struct port_span sp, char buf[REPORT_SPAN_MAX]);
 
 /* v holds n sources in report order (engine_sources_sorted()); only those

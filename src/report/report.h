@@ -8,6 +8,7 @@
 #define VIGIL_REPORT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -37,6 +38,8 @@ struct report_opts {
 	unsigned min_dl;      /* list sources with dl >= min_dl */
 	bool has_ip;          /* --ip: only sources in ip, or with a destination in it */
 	struct net ip;
+	const struct net *home_net; /* HOME_NET: sources inside are marked local, as */
+	size_t n_home_net;          /* psad's "Local IP" (0 entries: "any", no marks) */
 	bool color;           /* text: ANSI colour (only on a tty, not with NO_COLOR) */
 	unsigned width;       /* text: terminal width, 80 if unknown */
 };

@@ -831,7 +831,8 @@ static void detail_scans(const struct text *t, const struct source_state *s)
 	tw_end(&w);
 }
 
-static void detail_source_counts(const struct text *t, const struct source_state *s)
+static void detail_source_counts(const struct text *t, const struct source_state *s,
+				 const struct report_opts *o)
 {
 	char num[4];
 	struct item it;
@@ -863,6 +864,11 @@ static void detail_source_counts(const struct text *t, const struct source_state
 			tw_itemf(&w, s->sweep_dl ? ", " : "", "auto_dl DL %u", (unsigned)s->autodl_dl);
 		tw_end(&w);
 	}
+	if (report_source_local(s, o)) {
+		tw_label(&w, t, "local");
+		tw_item(&w, "", "inside HOME_NET");
+		tw_end(&w);
+	}
 	if (s->untracked_dsts || s->untracked_packets) {
 		tw_label(&w, t, "untracked");
 		tw_itemf(&w, "", "%" PRIu32 " destinations, %" PRIu64 " packets (not itemised)",
@@ -882,7 +888,7 @@ static void text_details(const struct text *t, const struct source_state **v, si
 		outbuf_putc(t->o, '\n');
 		detail_head(t, s);
 		detail_scans(t, s);
-		detail_source_counts(t, s);
+		detail_source_counts(t, s, o);
 		for (uint32_t j = 0; j < s->n_pairs; j++)
 			if (s->pairs[j])
 				detail_pair(t, s->pairs[j]);

@@ -40,7 +40,6 @@ struct analyze {
 	struct engine *engine;
 	struct input_stats in;
 	int64_t clock_sec; /* last known log time, for events without one */
-	unsigned malformed_shown;
 };
 
 static const char analyze_usage[] =
@@ -72,19 +71,9 @@ static int64_t local_wall(int64_t t)
 
 static void note_time(struct analyze *a, const struct vtime *t)
 {
-	struct input_stats *in = &a->in;
-
-	if (t->kind == VTIME_NONE)
-		return;
-	if (in->first.kind == VTIME_NONE || (t->kind == in->first.kind &&
-					     (t->sec < in->first.sec ||
-					      (t->sec == in->first.sec && t->usec < in->first.usec))))
-		in->first = *t;
-	if (in->last.kind == VTIME_NONE || (t->kind == in->last.kind &&
-					    (t->sec > in->last.sec ||
-					     (t->sec == in->last.sec && t->usec > in->last.usec))))
-		in->last = *t;
-	a->clock_sec = t->sec;
+	vtime_merge(&a->in.first, &a->in.last, t);
+	if (t->kind != VTIME_NONE)
+		a->clock_sec = t->sec;
 }
 
 static void count_ignored(struct input_stats *in, enum parse_ignore why)
@@ -141,8 +130,7 @@ static void handle_line(struct analyze *a, struct parse_clock *clk, const char *
 		if (engine_feed(a->engine, &ev, a->clock_sec) == ENGINE_COUNTED) {
 			a->in.events++;
 		} else {
-			a->in.ignored++;
-			a->in.ignored_filtered++;
+			a->in.ignored++; /* by reason in engine_stats */
 		}
 		break;
 	case PARSE_IGNORED:

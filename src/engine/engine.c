@@ -265,29 +265,6 @@ static bool engine_make_room(struct engine *e, const struct src_node *keep, bool
 
 /* ---- sources ------------------------------------------------------------- */
 
-/* Earliest/latest wall times; an uptime clock keeps first and latest
- * arrival (uptimes of different boots do not compare); a time of another
- * kind than the first one kept is not mixed in. */
-static void vtime_merge(struct vtime *first, struct vtime *last, const struct vtime *t)
-{
-	if (t->kind == VTIME_NONE)
-		return;
-	if (first->kind == VTIME_NONE) {
-		*first = *last = *t;
-		return;
-	}
-	if (t->kind != first->kind)
-		return;
-	if (t->kind != VTIME_WALL) {
-		*last = *t;
-		return;
-	}
-	if (t->sec < first->sec || (t->sec == first->sec && t->usec < first->usec))
-		*first = *t;
-	if (t->sec > last->sec || (t->sec == last->sec && t->usec > last->usec))
-		*last = *t;
-}
-
 static struct src_node *engine_source_get(struct engine *e, const struct addr *src)
 {
 	struct src_node *n = table_lookup(e->sources, src);

@@ -31,6 +31,28 @@ int event_flags_format(uint8_t flags, char buf[40])
 	return o;
 }
 
+static bool vtime_before(const struct vtime *a, const struct vtime *b)
+{
+	return a->sec < b->sec || (a->sec == b->sec && a->usec < b->usec);
+}
+
+void vtime_merge(struct vtime *first, struct vtime *last, const struct vtime *t)
+{
+	if (t->kind == VTIME_NONE)
+		return;
+	if (first->kind == VTIME_NONE) {
+		*first = *last = *t;
+		return;
+	}
+	if (t->kind != first->kind)
+		return;
+	/* earliest and latest, not first and last line: rsyslog's times can step back */
+	if (vtime_before(t, first))
+		*first = *t;
+	if (vtime_before(last, t))
+		*last = *t;
+}
+
 const char *event_proto_name(uint8_t proto)
 {
 	switch (proto) {

@@ -155,6 +155,10 @@ static inline bool event_is_v6(const struct event *ev)
 	return ev->src.family == ADDR_V6;
 }
 
+/* Widen [first, last] to take t in. Times of another kind than the span's
+ * (uptime vs wall clock) cannot be compared and are left out. */
+void vtime_merge(struct vtime *first, struct vtime *last, const struct vtime *t);
+
 /* "SYN", "URG PSH FIN", "NULL": the kernel's words and order. Returns length. */
 int event_flags_format(uint8_t flags, char buf[40]);
 /* Lower-case protocol name ("tcp", "icmp6", ...) or NULL for other numbers. */

@@ -25,12 +25,11 @@ struct input_stats {
 	uint64_t events;
 	uint64_t ignored;
 	uint64_t malformed;
-	/* ignored, by reason (the engine's filter reasons come from engine_stats) */
+	/* ignored, by reason; the configuration filters' counts are in engine_stats */
 	uint64_t ignored_blank;
 	uint64_t ignored_not_firewall; /* not a netfilter record */
 	uint64_t ignored_not_kernel;   /* a netfilter-looking line from another program */
 	uint64_t ignored_not_ip;       /* ARP and other non-IP families */
-	uint64_t ignored_filtered;     /* by config filters (see engine_stats) */
 	struct vtime first, last;      /* time span of the events */
 };
 

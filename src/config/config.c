@@ -204,6 +204,12 @@ out_close:
 	return r;
 }
 
+int config_read_file(const char *path, size_t max, config_diag_fn *diag, void *data,
+		     char **ret_buf, size_t *ret_len)
+{
+	return conf_read_file(path, max, diag, data, ret_buf, ret_len);
+}
+
 /* --- the statement reader --- */
 
 /* Offset of the first byte that is not printable UTF-8 or a tab, or s.len. */
@@ -573,6 +579,67 @@ too_long:
 	return -EINVAL;
 }
 
+/* Signature rules name networks and ports by variable ($HTTP_PORTS,
+ * $SQL_SERVERS, $AIM_SERVERS): psad.conf defines them as keys ending in
+ * _PORTS, _SERVERS or _NET. Their values are kept as text; the signature
+ * loader parses them where a rule uses them. */
+static bool is_sig_var(struct span name)
+{
+	static const char *const ends[] = { "_PORTS", "_SERVERS", "_NET" };
+
+	for (size_t i = 0; i < sizeof(ends) / sizeof(ends[0]); i++) {
+		size_t n = strlen(ends[i]);
+		if (name.len > n && memcmp(name.p + name.len - n, ends[i], n) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void apply_sig_var(struct loader *L, size_t ei, const char *kname)
+{
+	const struct entry *e = &L->ents[ei];
+	struct config *cfg = L->cfg;
+	struct config_var *v;
+	struct span val;
+
+	if (e->key.len >= CONFIG_SIGVAR_NAME_MAX) {
+		conf_report(&L->src, CONFIG_ERROR, e->line, "variable name %s is too long", kname);
+		return;
+	}
+	v = NULL;
+	for (size_t i = 0; i < cfg->n_sig_vars && !v; i++)
+		if (span_eq(e->key, cfg->sig_vars[i].name, strlen(cfg->sig_vars[i].name)))
+			v = &cfg->sig_vars[i]; /* a built-in default, or a file loaded earlier */
+	if (!v && cfg->n_sig_vars >= CONFIG_SIGVARS_MAX) {
+		conf_report(&L->src, CONFIG_ERROR, e->line,
+			    "more than %d signature variables, %s ignored", CONFIG_SIGVARS_MAX, kname);
+		return;
+	}
+	if (expand(L, ei, kname, &val) < 0)
+		return;
+	if (val.len >= CONFIG_SIGVAR_VALUE_MAX) {
+		conf_report(&L->src, CONFIG_ERROR, e->line, "value of %s is longer than %d bytes",
+			    kname, CONFIG_SIGVAR_VALUE_MAX - 1);
+		return;
+	}
+	if (!v)
+		v = &cfg->sig_vars[cfg->n_sig_vars++];
+	memcpy(v->name, e->key.p, e->key.len);
+	v->name[e->key.len] = '\0';
+	memcpy(v->value, val.p, val.len);
+	v->value[val.len] = '\0';
+}
+
+const char *config_sig_var(const struct config *cfg, const char *name, size_t len)
+{
+	for (size_t i = 0; i < cfg->n_sig_vars; i++) {
+		const struct config_var *v = &cfg->sig_vars[i];
+		if (strlen(v->name) == len && memcmp(v->name, name, len) == 0)
+			return v->value;
+	}
+	return NULL;
+}
+
 static void apply_entry(struct loader *L, size_t ei)
 {
 	const struct entry *e = &L->ents[ei];
@@ -585,6 +652,10 @@ static void apply_entry(struct loader *L, size_t ei)
 	if (!k) {
 		if (first_def(L, e->key) != (long)ei)
 			return; /* reported once per key */
+		if (is_sig_var(e->key)) {
+			apply_sig_var(L, ei, kname);
+			return;
+		}
 		if (conf_key_is_psad(e->key))
 			conf_report(&L->src, CONFIG_NOTE, e->line,
 				    "psad key '%s' is not used by vigil, ignoring", kname);
@@ -808,6 +879,12 @@ void config_dump(const struct config *cfg, FILE *out)
 			commented = true;
 		}
 		dump_line(out, commented, k->name, t.p, t.len, false);
+	}
+	if (cfg->n_sig_vars)
+		fputs("# signature variables\n", out);
+	for (size_t i = 0; i < cfg->n_sig_vars; i++) {
+		const struct config_var *v = &cfg->sig_vars[i];
+		dump_line(out, false, v->name, v->value, strlen(v->value), false);
 	}
 }
 

@@ -20,11 +20,21 @@
 #define CONFIG_LIST_MAX 64      /* entries in one list-valued key */
 #define CONFIG_STR_MAX 256      /* one string value */
 #define CONFIG_IFNAME_MAX 16    /* IFNAMSIZ */
+#define CONFIG_SIGVARS_MAX 32   /* signature variables (HTTP_PORTS, SQL_SERVERS, ...) */
+#define CONFIG_SIGVAR_NAME_MAX 48
+#define CONFIG_SIGVAR_VALUE_MAX 1024
 
 /* "tcp/61000-61356, udp/53": a protocol number and an inclusive port range. */
 struct port_range {
 	uint8_t proto; /* IPPROTO_NUM_TCP, _UDP, _UDPLITE */
 	uint16_t lo, hi;
+};
+
+/* A variable signature rules may name ($HTTP_PORTS, $SQL_SERVERS): a psad.conf
+ * key ending in _PORTS, _SERVERS or _NET, its value with $VARs expanded. */
+struct config_var {
+	char name[CONFIG_SIGVAR_NAME_MAX];
+	char value[CONFIG_SIGVAR_VALUE_MAX];
 };
 
 struct config {
@@ -66,6 +76,18 @@ struct config {
 	/* Files. */
 	char auto_dl_file[CONFIG_STR_MAX];   /* AUTO_DL_FILE */
 	char signatures_file[CONFIG_STR_MAX];/* SIGNATURES_FILE (psad: SIGS_FILE) */
+	char icmp_types_file[CONFIG_STR_MAX];  /* ICMP_TYPES_FILE */
+	char icmp6_types_file[CONFIG_STR_MAX]; /* ICMP6_TYPES_FILE */
+	char p0f_file[CONFIG_STR_MAX];         /* P0F_FILE: p0f v1 SYN fingerprints */
+	char posf_file[CONFIG_STR_MAX];        /* POSF_FILE: fingerprints of SYNs without options */
+	char reputation_files[CONFIG_STR_MAX]; /* REPUTATION_FILES: comma list, "" = none */
+
+	/* Signatures, fingerprints, reputation. */
+	struct config_var sig_vars[CONFIG_SIGVARS_MAX];
+	size_t n_sig_vars;
+	uint32_t max_hops;                   /* MAX_HOPS: TTL distance for OS fingerprints */
+	bool expect_tcp_options;             /* EXPECT_TCP_OPTIONS: the log carries TCP options */
+	uint32_t reputation_danger_level;    /* REPUTATION_DANGER_LEVEL */
 
 	/* Daemon keys fixed by cli.md (loaded, validated and dumped now; used by `run`). */
 	char input_sources[CONFIG_STR_MAX];
@@ -106,6 +128,13 @@ int config_load(struct config *cfg, const char *path, config_diag_fn *diag, void
 int config_load_buf(struct config *cfg, const char *name, const char *buf, size_t len,
 		    config_diag_fn *diag, void *data);
 
+/* Read a whole regular file of at most max bytes into a malloc'd buffer
+ * (data files named by the configuration: signatures, fingerprints, lists).
+ * -errno from open/read is returned silently for the caller to report; "not
+ * a regular file" and "file too large" also go to diag. */
+int config_read_file(const char *path, size_t max, config_diag_fn *diag, void *data,
+		     char **ret_buf, size_t *ret_len);
+
 /* Effective configuration in the file's grammar (vigil config --dump). */
 void config_dump(const struct config *cfg, FILE *out);
 
@@ -116,5 +145,7 @@ int config_parse_ports(const char *s, size_t len, struct port_range *ret, size_t
 bool config_port_ignored(const struct config *cfg, uint8_t proto, uint16_t dport);
 bool config_intf_ignored(const struct config *cfg, const char *name, size_t len);
 bool config_prefix_selected(const struct config *cfg, const char *prefix, size_t len);
+/* A signature variable's value (name without '$'), or NULL. */
+const char *config_sig_var(const struct config *cfg, const char *name, size_t len);
 
 #endif

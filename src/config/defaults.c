@@ -1,5 +1,6 @@
 /* defaults.c - vigil's built-in configuration: psad 3.0's defaults where the
  * key means the same, vigil's own limits otherwise (see config.h). */
+#include <stdio.h>
 #include <string.h>
 
 #include "config/config.h"
@@ -11,6 +12,14 @@ static void set_str(char *dst, const char *s)
 		n = CONFIG_STR_MAX - 1;
 	memcpy(dst, s, n);
 	dst[n] = '\0';
+}
+
+static void set_var(struct config *cfg, const char *name, const char *value)
+{
+	struct config_var *v = &cfg->sig_vars[cfg->n_sig_vars++];
+
+	snprintf(v->name, sizeof(v->name), "%s", name);
+	snprintf(v->value, sizeof(v->value), "%s", value);
 }
 
 void config_init(struct config *cfg)
@@ -39,6 +48,19 @@ void config_init(struct config *cfg)
 	cfg->max_line_length = 8192;
 	set_str(cfg->auto_dl_file, "/etc/vigil/auto_dl");
 	set_str(cfg->signatures_file, "/etc/vigil/signatures");
+	set_str(cfg->icmp_types_file, "/etc/vigil/icmp_types");
+	set_str(cfg->icmp6_types_file, "/etc/vigil/icmp6_types");
+	set_str(cfg->p0f_file, "/etc/vigil/pf.os");
+	set_str(cfg->posf_file, "/etc/vigil/posf");
+	cfg->reputation_files[0] = '\0';
+	cfg->max_hops = 20;
+	cfg->expect_tcp_options = true;
+	cfg->reputation_danger_level = 4; /* psad's shipped feeds */
+	/* psad.conf's port variables (its _SERVERS ones default to HOME_NET,
+	 * which the signature loader does without a variable) */
+	set_var(cfg, "HTTP_PORTS", "80");
+	set_var(cfg, "SHELLCODE_PORTS", "!80");
+	set_var(cfg, "ORACLE_PORTS", "1521");
 	set_str(cfg->input_sources, "kmsg");
 	set_str(cfg->alert_json_file, "/var/log/vigil/alerts.json");
 	set_str(cfg->state_dir, "/var/lib/vigil");

@@ -72,13 +72,13 @@ const char *conf_proto_name(uint8_t proto)
  * psad.conf of psad 2.4.6 and 3.0, and a few older names) --- */
 
 static const char *const psad_keys[] = {
-	"AIM_SERVERS", "ALERTING_METHODS", "ALERT_ALL", "ANALYSIS_MODE_DIR",
+	"ALERTING_METHODS", "ALERT_ALL", "ANALYSIS_MODE_DIR",
 	"ANALYSIS_OUTPUT_FILE", "AUTO_BLOCK_DL1_TIMEOUT", "AUTO_BLOCK_DL2_TIMEOUT",
 	"AUTO_BLOCK_DL3_TIMEOUT", "AUTO_BLOCK_DL4_TIMEOUT", "AUTO_BLOCK_DL5_TIMEOUT",
 	"AUTO_BLOCK_IPT_FILE", "AUTO_BLOCK_REGEX", "AUTO_BLOCK_TCPWR_FILE",
 	"AUTO_DETECT_JOURNALCTL", "AUTO_IPT_SOCK", "CHECK_INTERVAL", "CMDLINE_FILE",
 	"CONF_ARCHIVE_DIR", "CUSTOM_SYSLOG_TS_RE", "DISK_CHECK_INTERVAL",
-	"DISK_MAX_PERCENTAGE", "DISK_MAX_RM_RETRIES", "DNS_LOOKUP_THRESHOLD", "DNS_SERVERS",
+	"DISK_MAX_PERCENTAGE", "DISK_MAX_RM_RETRIES", "DNS_LOOKUP_THRESHOLD", 
 	"DSHIELD_ALERT_EMAIL", "DSHIELD_ALERT_INTERVAL", "DSHIELD_COUNTER_FILE",
 	"DSHIELD_DL_THRESHOLD", "DSHIELD_EMAIL_FILE", "DSHIELD_LATEST_EMAIL",
 	"DSHIELD_USER_EMAIL", "DSHIELD_USER_ID", "EMAIL_ALERT_DANGER_LEVEL",
@@ -93,28 +93,28 @@ static const char *const psad_keys[] = {
 	"ENABLE_WHOIS_FORCE_ASCII", "ENABLE_WHOIS_FORCE_SRC_IP", "ENABLE_WHOIS_LOOKUPS",
 	"ERROR_DIR", "ETC_HOSTS_DENY", "ETC_HOSTS_DENY_FILE", "ETC_METALOG_CONF",
 	"ETC_RSYSLOG_CONF", "ETC_SYSLOGNG_CONF", "ETC_SYSLOG_CONF", "EXEC_EXT_SCRIPT_PER_ALERT",
-	"EXPECT_TCP_OPTIONS", "EXTERNAL_BLOCK_SCRIPT", "EXTERNAL_SCRIPT", "FLUSH_IPT_AT_INIT",
+	"EXTERNAL_BLOCK_SCRIPT", "EXTERNAL_SCRIPT", "FLUSH_IPT_AT_INIT",
 	"FWSNORT_RULES_DIR", "FW_CHECK_FILE", "FW_CMD", "FW_CMD_ARGS", "FW_DATA_FILE",
 	"FW_ERROR_LOG", "FW_MSG_READ_CMD", "FW_MSG_READ_CMD_ARGS", "FW_MSG_READ_MIN_PKTS",
-	"HOSTNAME", "HTTP_PORTS", "HTTP_SERVERS", "ICMP6_TYPES_FILE", "ICMP_TYPES_FILE",
+	"HOSTNAME", 
 	"IFCFGTYPE", "IGNORE_KERNEL_TIMESTAMP", "IGNORE_LOG_PREFIXES", "IMPORT_OLD_SCANS",
 	"INSTALL_LOG_FILE", "INSTALL_ROOT", "IPTABLES_BLOCK_METHOD", "IPTABLES_PREREQ_CHECK",
 	"IPT_ERROR_PATTERN", "IPT_OUTPUT_PATTERN", "IPT_PREFIX_COUNTER_FILE", "IPT_SYSLOG_FILE",
 	"IPT_WRITE_FWDATA", "IP_INFO", "IP_OPTS_FILE", "KMSGSD_PID_FILE", "MAIL_ALERT_PREFIX",
-	"MAIL_ERROR_PREFIX", "MAIL_FATAL_PREFIX", "MAIL_STATUS_PREFIX", "MAX_HOPS",
-	"MIN_ARCHIVE_DANGER_LEVEL", "ORACLE_PORTS", "P0F_FILE", "PACKET_COUNTER_FILE",
-	"PERSISTENCE_CTR_THRESHOLD", "PID_FILE", "POSF_FILE", "PRINT_SCAN_HASH",
+	"MAIL_ERROR_PREFIX", "MAIL_FATAL_PREFIX", "MAIL_STATUS_PREFIX", 
+	"MIN_ARCHIVE_DANGER_LEVEL", "PACKET_COUNTER_FILE",
+	"PERSISTENCE_CTR_THRESHOLD", "PID_FILE", "PRINT_SCAN_HASH",
 	"PROC_FORWARD_FILE", "PROTOCOLS_FILE", "PSADWATCHD_CHECK_INTERVAL",
 	"PSADWATCHD_MAX_RETRIES", "PSADWATCHD_PID_FILE", "PSAD_CMDLINE_FILE", "PSAD_CONF_DIR",
 	"PSAD_DIR", "PSAD_ERR_DIR", "PSAD_FIFO", "PSAD_FIFO_DIR", "PSAD_FIFO_FILE",
 	"PSAD_FW_READ_PID_FILE", "PSAD_LIBS_DIR", "PSAD_LIB_DIR", "PSAD_PID_FILE",
 	"PSAD_RUN_DIR", "PSAD_TMP_DIR", "REPUTATION_FEED", "REPUTATION_FEEDS_DIR",
-	"SCAN_DATA_ARCHIVE_DIR", "SHELLCODE_PORTS", "SHOW_ALL_SIGNATURES",
+	"SCAN_DATA_ARCHIVE_DIR", "SHOW_ALL_SIGNATURES",
 	"SIG_MSG_SYSLOG_THRESHOLD", "SIG_SID_SYSLOG_THRESHOLD", "SIG_UPDATE_URL",
-	"SMTP_SERVERS", "SNORT_RULES_DIR", "SNORT_RULE_DL_FILE", "SNORT_SID_STR", "SQL_SERVERS",
+	"SNORT_RULES_DIR", "SNORT_RULE_DL_FILE", "SNORT_SID_STR", 
 	"STATUS_IP_THRESHOLD", "STATUS_OUTPUT_FILE", "STATUS_PORTS_THRESHOLD",
 	"STATUS_SIGS_THRESHOLD", "SYSLOG_DAEMON", "SYSLOG_IDENTITY", "SYSLOG_PRIORITY",
-	"TCPWRAPPERS_BLOCK_METHOD", "TELNET_SERVERS", "TOP_ATTACKERS_FILE",
+	"TCPWRAPPERS_BLOCK_METHOD", "TOP_ATTACKERS_FILE",
 	"TOP_IP_LOG_THRESHOLD", "TOP_PORTS_LOG_THRESHOLD", "TOP_SCANNED_PORTS_FILE",
 	"TOP_SCANS_CTR_THRESHOLD", "TOP_SIGS_FILE", "TOP_SIGS_LOG_THRESHOLD",
 	"TOP_STATUS_THRESHOLD", "TRUNCATE_FWDATA", "ULOG_DATA_FILE", "USE_FW_MSG_READ_CMD_ARGS",
@@ -224,6 +224,24 @@ static int set_str(const struct key *k, struct config *cfg, struct key_val v, ch
 static void fmt_str(const struct key *k, const struct config *cfg, struct conf_text *out)
 {
 	conf_text_puts(out, CF(cfg, k, char));
+}
+
+/* A string that may be empty, written k->none ("NONE") */
+static int set_opt_str(const struct key *k, struct config *cfg, struct key_val v, char *reason,
+		       size_t rsize)
+{
+	if (!v.quoted && span_eq_nocase(v.s, k->none)) {
+		F(cfg, k, char)[0] = '\0';
+		return 0;
+	}
+	return store_str(k, cfg, v.s, reason, rsize);
+}
+
+static void fmt_opt_str(const struct key *k, const struct config *cfg, struct conf_text *out)
+{
+	const char *s = CF(cfg, k, char);
+
+	conf_text_puts(out, s[0] ? s : k->none);
 }
 
 /* kmsg | journal | file:PATH | nflog:GROUP | syslog-udp:ADDR:PORT | syslog-tcp:ADDR:PORT */
@@ -603,6 +621,17 @@ const struct key conf_keys[] = {
 	STR("AUTO_DL_FILE", auto_dl_file, set_str),
 	{ .name = "SIGNATURES_FILE", .alias = "SIGS_FILE", .set = set_str, .fmt = fmt_str,
 	  .off = OFF(signatures_file), .size = sizeof(((struct config *)0)->signatures_file) },
+
+	STR("ICMP_TYPES_FILE", icmp_types_file, set_str),
+	STR("ICMP6_TYPES_FILE", icmp6_types_file, set_str),
+	STR("P0F_FILE", p0f_file, set_str),
+	STR("POSF_FILE", posf_file, set_str),
+	U32("MAX_HOPS", max_hops, 0, 255),
+	BOOL("EXPECT_TCP_OPTIONS", expect_tcp_options),
+	{ .name = "REPUTATION_FILES", .set = set_opt_str, .fmt = fmt_opt_str,
+	  .off = OFF(reputation_files), .size = sizeof(((struct config *)0)->reputation_files),
+	  .none = "NONE" },
+	U32("REPUTATION_DANGER_LEVEL", reputation_danger_level, 1, 5),
 
 	STR("INPUT_SOURCES", input_sources, set_sources),
 	STR("ALERT_JSON_FILE", alert_json_file, set_str),

@@ -143,9 +143,12 @@ static void *grow(void *p, uint32_t n, uint32_t *cap, size_t sz)
 }
 
 /* The set's copy of s: equal strings give the same pointer. */
-static const char *osfp_intern(struct osfp *o, const char *s, size_t n)
+/* Names come from the file and end up in reports and diagnostics: they are
+ * kept escaped (escape.h), so every later use may print them as they are. */
+static const char *osfp_intern(struct osfp *o, const char *raw, size_t raw_len)
 {
-	char **names, *c;
+	char **names, *c, s[256];
+	size_t n = escape_bytes(raw, raw_len, s, sizeof(s));
 
 	for (uint32_t i = 0; i < o->n_names; i++)
 		if (strncmp(o->names[i], s, n) == 0 && o->names[i][n] == '\0')

@@ -37,9 +37,15 @@ LDHARD  := -pie -Wl,-z,relro,-z,now
 CFLAGS  ?= -O2 -g
 SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
+# The default data sets (etc/) are compiled in: scripts/embed.sh writes them
+# as C arrays into build-gen/embedded.c, a source of every build.
+EMBED_FILES := signatures=etc/signatures icmp_types=etc/icmp_types \
+               icmp6_types=etc/icmp6_types pf.os=etc/pf.os posf=etc/posf
+EMBED_C  := build-gen/embedded.c
+
 ALL_C    := $(wildcard src/*/*.c)
 TEST_C   := $(filter %-test.c,$(ALL_C))
-LIB_C    := $(filter-out %-test.c,$(ALL_C))
+LIB_C    := $(filter-out %-test.c,$(ALL_C)) $(EMBED_C)
 APP_C    := $(wildcard src/*.c)
 FUZZ_C   := $(wildcard fuzz/fuzz-*.c)
 
@@ -86,6 +92,10 @@ build-fuzz/fuzz-%: build-fuzz/fuzz/fuzz-%.o $(FLIB_O)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -g -o $@ $^ $(PKG_LIBS)
 
+$(EMBED_C): scripts/embed.sh $(foreach f,$(EMBED_FILES),$(lastword $(subst =, ,$(f))))
+	@mkdir -p $(dir $@)
+	sh scripts/embed.sh $(EMBED_FILES) > $@.tmp && mv $@.tmp $@
+
 deps:
 	@sh scripts/deps.sh
 
@@ -122,6 +132,6 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/vigil $(DESTDIR)$(PREFIX)/share/man/man8/vigil.8
 
 clean:
-	rm -rf build build-san build-fuzz
+	rm -rf build build-san build-fuzz build-gen
 
 -include $(shell find build build-san build-fuzz -name '*.d' 2>/dev/null)

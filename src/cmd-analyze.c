@@ -17,6 +17,7 @@
 #include "cmd.h"
 #include "config/autodl.h"
 #include "engine/engine.h"
+#include "match/matchers.h"
 #include "parse/parse.h"
 #include "report/report.h"
 #include "source/file.h"
@@ -26,7 +27,7 @@
 struct analyze_opts {
 	const char *config_path;
 	const char *autodl_path;
-	const char *sig_path;
+	struct matchers_opts mo;
 	bool json, verbose, no_color;
 	unsigned min_dl;
 	bool min_dl_given;
@@ -47,7 +48,13 @@ static const char analyze_usage[] =
 	"Report port scans found in firewall logs (plain or .gz; '-' or none: stdin).\n"
 	"  --config FILE     configuration (default " CONFIG_PATH_DEFAULT ", optional)\n"
 	"  --auto-dl FILE    psad-format auto_dl file (default: AUTO_DL_FILE if present)\n"
-	"  --signatures FILE psad-format signatures (matching arrives in a later version)\n"
+	"  --signatures FILE psad-format signatures (default: SIGNATURES_FILE, else the\n"
+	"                    set built into vigil)\n"
+	"  --no-signatures   no signature matching\n"
+	"  --no-icmp-types   do not check ICMP/ICMPv6 types and codes\n"
+	"  --no-os-guess     no passive OS fingerprinting\n"
+	"  --reputation FILE list of known-bad addresses/networks (repeatable; adds to\n"
+	"                    REPUTATION_FILES)\n"
 	"  --json            one JSON document on stdout instead of the text report\n"
 	"  --min-dl N        list only sources with danger level >= N (0-5)\n"
 	"  --ip ADDR[/LEN]   list only sources in ADDR/LEN or with a destination in it\n"
@@ -182,6 +189,10 @@ static int parse_opts(int argc, char **argv, struct analyze_opts *o, int *ret_ex
 		{ "config", required_argument, NULL, 'c' },
 		{ "auto-dl", required_argument, NULL, 'a' },
 		{ "signatures", required_argument, NULL, 's' },
+		{ "no-signatures", no_argument, NULL, 'S' },
+		{ "no-icmp-types", no_argument, NULL, 'I' },
+		{ "no-os-guess", no_argument, NULL, 'O' },
+		{ "reputation", required_argument, NULL, 'r' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "min-dl", required_argument, NULL, 'm' },
 		{ "ip", required_argument, NULL, 'i' },
@@ -204,7 +215,23 @@ static int parse_opts(int argc, char **argv, struct analyze_opts *o, int *ret_ex
 			o->autodl_path = optarg;
 			break;
 		case 's':
-			o->sig_path = optarg;
+			o->mo.sig_path = optarg;
+			break;
+		case 'S':
+			o->mo.no_signatures = true;
+			break;
+		case 'I':
+			o->mo.no_icmp_types = true;
+			break;
+		case 'O':
+			o->mo.no_os = true;
+			break;
+		case 'r':
+			if (o->mo.n_rep >= MATCHERS_REP_MAX) {
+				log_error("--reputation: at most %d files", MATCHERS_REP_MAX);
+				return *ret_exit = EXIT_USAGE, -EINVAL;
+			}
+			o->mo.rep_paths[o->mo.n_rep++] = optarg;
 			break;
 		case 'j':
 			o->json = true;
@@ -259,6 +286,46 @@ static void autodl_diag(const struct config_diag *d, void *data)
 	fprintf(stderr, "vigil: %s:%u: %s: %s\n", d->file, d->line, names[d->severity], d->msg);
 }
 
+/* Diagnostics of the data sets (signatures, ICMP types, fingerprints,
+ * reputation lists): errors and warnings, FILE:LINE each, at most
+ * DATA_DIAG_MAX per file unless --verbose (a bad list of 100,000 lines must
+ * not bury the report); notes only with --verbose. */
+#define DATA_DIAG_MAX 20
+struct data_diag {
+	bool verbose;
+	unsigned errors, shown, hidden;
+	char file[256];
+};
+
+static void data_diag(const struct config_diag *d, void *data)
+{
+	static const char *const names[] = { "note", "warning", "error" };
+	struct data_diag *dd = data;
+	char file[256];
+
+	if (d->severity == CONFIG_ERROR)
+		dd->errors++;
+	if (d->severity == CONFIG_NOTE && !dd->verbose)
+		return;
+	escape_bytes(d->file, strlen(d->file), file, sizeof(file));
+	if (strcmp(file, dd->file) != 0) {
+		if (dd->hidden)
+			log_warn("%s: %u more problem(s) not shown (--verbose shows all)", dd->file,
+				 dd->hidden);
+		snprintf(dd->file, sizeof(dd->file), "%s", file);
+		dd->shown = dd->hidden = 0;
+	}
+	if (!dd->verbose && dd->shown >= DATA_DIAG_MAX) {
+		dd->hidden++;
+		return;
+	}
+	dd->shown++;
+	if (d->line)
+		fprintf(stderr, "vigil: %s:%u: %s: %s\n", file, d->line, names[d->severity], d->msg);
+	else
+		fprintf(stderr, "vigil: %s: %s: %s\n", file, names[d->severity], d->msg);
+}
+
 static int run(struct analyze *a, const struct config *cfg, int nfiles, char **files)
 {
 	int status = EXIT_OK;
@@ -303,6 +370,7 @@ int cmd_analyze(int argc, char **argv)
 	struct analyze a = { .o = &o };
 	struct config cfg;
 	struct autodl *adl = NULL;
+	struct matchers m;
 	int status = EXIT_RUNTIME, ex = EXIT_OK, r;
 
 	r = parse_opts(argc, argv, &o, &ex);
@@ -310,13 +378,14 @@ int cmd_analyze(int argc, char **argv)
 		return ex;
 	if (cmd_load_config(&cfg, o.config_path, o.verbose) < 0)
 		return EXIT_RUNTIME;
-	if (o.sig_path) {
-		if (access(o.sig_path, R_OK) < 0)
-			return log_errno(-errno, "cannot read signatures file '%s'", o.sig_path),
-			       EXIT_RUNTIME;
-		log_warn("--signatures: signature matching is not in this version yet; "
-			 "'%s' is not used",
-			 o.sig_path);
+	struct data_diag dd = { .verbose = o.verbose };
+	r = matchers_load(&m, &cfg, &o.mo, data_diag, &dd);
+	if (dd.hidden)
+		log_warn("%s: %u more problem(s) not shown (--verbose shows all)", dd.file, dd.hidden);
+	if (r < 0) {
+		if (r == -ENOMEM)
+			log_errno(r, "cannot load the signature and fingerprint sets");
+		return EXIT_RUNTIME;
 	}
 	const char *adl_path = o.autodl_path ? o.autodl_path : cfg.auto_dl_file;
 	unsigned adl_errors = 0;
@@ -328,13 +397,14 @@ int cmd_analyze(int argc, char **argv)
 			log_errno(r, "cannot read auto_dl file '%s'", adl_path);
 		else
 			log_error("%s: %u error(s) in the auto_dl file", adl_path, adl_errors);
-		return EXIT_RUNTIME;
+		goto out;
 	}
 	r = engine_new(&cfg, adl, NULL, NULL, &a.engine);
 	if (r < 0) {
 		log_errno(r, "cannot start the engine");
 		goto out;
 	}
+	engine_set_matchers(a.engine, &m);
 	status = run(&a, &cfg, argc - optind, argv + optind);
 	if (a.in.malformed && !o.verbose)
 		log_warn("%llu malformed line(s) counted; --verbose names each one",
@@ -344,5 +414,6 @@ int cmd_analyze(int argc, char **argv)
 out:
 	engine_free(a.engine);
 	autodl_free(adl);
+	matchers_done(&m);
 	return status;
 }

@@ -60,7 +60,15 @@ expect_json '.input | [.lines, .events, .ignored, .malformed]' '[10,6,3,1]'
 expect_json '.input.lines == .input.events + .input.ignored + .input.malformed' 'true'
 expect_json '.input.ignored_by.not_kernel' '1'
 expect_json '[.sources[].src]' '["198.18.0.7"]'
-expect_json '.sources[0] | [.danger_level, .packets, .scan_types, .nmap]' '[1,6,["SYN"],["-sS"]]'
+# the scan alone is DL1; the built-in signature set names nmap's window-1024
+# SYN (DL2) and the services probed (DL1 each)
+expect_json '.sources[0] | [.danger_level, .packets, .scan_types, .nmap]' '[2,6,["SYN"],["-sS"]]'
+expect_json '.sources[0].destinations[0].danger_level' '1'
+expect_json '[.sources[0].signatures[] | select(.dl == 2) | .count]' '[6]'
+expect_json '[.sources[0].signatures[] | .sid] | contains([3000079])' 'true'
+expect_json '.sources[0] | [.signature_level, .os_guess, .invalid_icmp]' '[2,["NMAP:syn scan"],0]'
+expect_status 0 "$vigil" analyze --json --no-signatures "$tmp/scan.log"
+expect_json '.sources[0] | [.danger_level, .signatures]' '[1,[]]'
 expect_json '.sources[0].destinations[0].tcp | [.ports, .port_min, .port_max, .port_count]' \
 	'["21-23,25,80,443",21,443,6]'
 expect_json '.sources[0].destinations[0] | [.dst, .chain, .in, .out]' '["198.18.0.1","INPUT","eth0",""]'
@@ -103,7 +111,7 @@ if awk 'length($0) > 80 { exit 1 }' "$tmp/out"; then ok; else bad "text report w
 expect_grep "$tmp/out" "198.18.0.7"
 
 # --- filters: --min-dl, --ip
-expect_status 0 "$vigil" analyze --json --min-dl 2 "$tmp/scan.log"
+expect_status 0 "$vigil" analyze --json --min-dl 3 "$tmp/scan.log"
 expect_json '.sources | length' '0'
 expect_status 0 "$vigil" analyze --json --ip 198.18.0.0/24 "$tmp/scan.log"
 expect_json '.sources | length' '1'
@@ -124,7 +132,7 @@ expect_status 0 "$vigil" config --dump --config "$tmp/dump.conf"
 if cmp -s "$tmp/out" "$tmp/dump.conf"; then ok; else bad "config --dump does not round-trip"; fi
 expect_status 1 "$vigil" analyze --config "$tmp/missing.conf" "$tmp/scan.log"
 # a config's threshold changes the verdict: DL1 at 3 packets
-expect_status 0 "$vigil" analyze --json --config "$tmp/good.conf" "$tmp/scan.log"
+expect_status 0 "$vigil" analyze --json --no-signatures --config "$tmp/good.conf" "$tmp/scan.log"
 expect_json '.sources[0].danger_level' '1'
 
 # --- HOME_NET marks local sources (psad's "Local IP"); "any" marks none

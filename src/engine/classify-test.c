@@ -105,6 +105,15 @@ static void test_syn_by_length(void **state)
 	assert_int_equal(classify_syn(&v6), SCAN_SYN);
 	v6.ip_len = 80;
 	assert_int_equal(classify_syn(&v6), SCAN_CONNECT);
+	/* IPv4 options are not TCP's: a raw SYN with record route (40 bytes) */
+	v4.ip_len = 84;
+	v4.ip_opt = SPAN_LIT("07270400000000000000000000000000000000000000000000000000000000000000000000000000");
+	assert_int_equal(classify_syn(&v4), SCAN_SYN);
+	/* IPv6 extension headers (Topera: 8 empty option headers, LEN 124)
+	 * have no logged length; an OS's connect() sends none */
+	v6.ip_len = 124;
+	v6.v6_empty_opts = 8;
+	assert_int_equal(classify_syn(&v6), SCAN_SYN);
 }
 
 static void test_packet_kinds(void **state)

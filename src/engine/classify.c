@@ -69,10 +69,13 @@ enum scan_type classify_syn(const struct event *ev)
 		return (o->has_ts || o->has_sackok || o->has_ws) ? SCAN_CONNECT : SCAN_SYN;
 	}
 	/* Options not logged: 20 bytes IP (40 IPv6) + 20 TCP + 4 MSS is a raw
-	 * SYN; a connect() SYN carries 20 more option bytes. */
+	 * SYN; a connect() SYN carries 20 more option bytes. IPv4 options
+	 * (logged as hex) are not TCP's; IPv6 extension headers have no
+	 * logged length, and an OS's connect() sends none: a crafted SYN. */
 	if (event_is_v6(ev))
-		return ev->ip_len <= 64 ? SCAN_SYN : SCAN_CONNECT;
-	return ev->ip_len <= 44 ? SCAN_SYN : SCAN_CONNECT;
+		return ev->ip_len <= 64 || ev->ip_opt.len || ev->v6_empty_opts ? SCAN_SYN
+									: SCAN_CONNECT;
+	return ev->ip_len - ev->ip_opt.len / 2 <= 44 ? SCAN_SYN : SCAN_CONNECT;
 }
 
 static bool classify_icmp_probe(const struct event *ev)

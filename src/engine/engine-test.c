@@ -656,7 +656,8 @@ static void test_filter_verdicts(void **state)
 static void test_verdict_names(void **state)
 {
 	static const char *const want[] = {"counted",  "ipv6", "prefix",    "interface",
-					   "protocol", "port", "conntrack", "auto_dl"};
+					   "protocol", "port", "conntrack", "auto_dl",
+					   "signature"};
 
 	(void)state;
 	for (int v = 0; v < _ENGINE_VERDICT_MAX; v++)

@@ -26,6 +26,7 @@
 #include "config/autodl.h"
 #include "config/config.h"
 #include "engine/classify.h"
+#include "engine/intel.h"
 #include "engine/portset.h"
 #include "engine/table.h"
 #include "util/escape.h"
@@ -39,6 +40,8 @@
 struct engine {
 	const struct config *cfg;
 	const struct autodl *adl;
+	const struct matchers *m; /* NULL: scans only */
+	struct intel_global intel;
 	engine_change_fn *cb;
 	void *cb_data;
 
@@ -71,6 +74,7 @@ static const char *const verdict_names[_ENGINE_VERDICT_MAX] = {
     [ENGINE_IGNORED_PORT] = "port",
     [ENGINE_IGNORED_CONNTRACK] = "conntrack",
     [ENGINE_IGNORED_AUTODL] = "auto_dl",
+    [ENGINE_IGNORED_SIGNATURE] = "signature",
 };
 
 const char *engine_verdict_name(enum engine_verdict v)
@@ -172,10 +176,12 @@ static void pair_release(struct src_node *n, struct pair_state *p)
 
 static void node_release(struct src_node *n)
 {
+	intel_free(n->s.intel);
 	for (uint32_t i = 0; i < n->s.n_pairs; i++)
 		pair_release(n, n->s.pairs[i]);
 	if (n->s.pairs != &n->first_ptr)
 		free(n->s.pairs);
+	n->s.intel = NULL;
 	if (n->more) {
 		free(n->more->pair_index);
 		free(n->more->dst_bits);
@@ -275,6 +281,8 @@ static struct src_node *engine_source_get(struct engine *e, const struct addr *s
 		return NULL;
 	if (table_insert(e->sources, src, &n) < 0)
 		return NULL;
+	if (e->m && intel_new_source(e->m, &n->s) < 0)
+		e->stats.oom++;
 	return n;
 }
 
@@ -697,7 +705,7 @@ static void engine_score(struct feed *f)
 	} else if (f->p) {
 		pair_rescore(f, f->p, tot_dsts, true);
 	}
-	s->dl = max_u8(s->dl, max_u8(s->sweep_dl, s->autodl_dl));
+	s->dl = max_u8(s->dl, max_u8(max_u8(s->sweep_dl, s->autodl_dl), intel_level(s->intel)));
 	if (s->dl > f->old_src_dl)
 		engine_notify(f, NULL, f->old_src_dl, s->dl);
 }
@@ -709,7 +717,13 @@ enum engine_verdict engine_feed(struct engine *e, const struct event *ev, int64_
 	const struct autodl_entry *adl = NULL;
 	enum engine_verdict v = engine_filter(e, ev, &adl);
 	struct feed f = {.e = e, .ev = ev, .now = now_sec};
+	struct intel_pkt pk;
 
+	if (v == ENGINE_COUNTED && e->m) {
+		intel_prepare(e->m, ev, &pk);
+		if (pk.suppress)
+			v = ENGINE_IGNORED_SIGNATURE;
+	}
 	if (v != ENGINE_COUNTED) {
 		e->stats.ignored[v]++;
 		return v;
@@ -727,6 +741,8 @@ enum engine_verdict engine_feed(struct engine *e, const struct event *ev, int64_
 		pair_count(e, f.p, ev);
 		pair_window(e, f.p, ev, now_sec);
 	}
+	if (e->m && intel_count(e->m, &e->intel, &f.n->s, f.p, ev, &pk) < 0)
+		e->stats.oom++;
 	engine_score(&f);
 	return ENGINE_COUNTED;
 }
@@ -762,6 +778,11 @@ int engine_new(const struct config *cfg, const struct autodl *adl, engine_change
 	}
 	*ret_engine = e;
 	return 0;
+}
+
+void engine_set_matchers(struct engine *e, const struct matchers *m)
+{
+	e->m = m;
 }
 
 struct engine *engine_free(struct engine *e)

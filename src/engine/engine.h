@@ -16,6 +16,7 @@
 
 struct autodl;
 struct config;
+struct matchers;
 struct event;
 struct engine; /* opaque */
 
@@ -29,6 +30,7 @@ enum engine_verdict {
 	ENGINE_IGNORED_PORT,      /* IGNORE_PORTS */
 	ENGINE_IGNORED_CONNTRACK, /* IGNORE_CONNTRACK_BUG_PKTS Y and ACK or RST set */
 	ENGINE_IGNORED_AUTODL,    /* auto_dl level 0 */
+	ENGINE_IGNORED_SIGNATURE, /* a signature with psad_dl 0 (suppress) matched */
 	_ENGINE_VERDICT_MAX,
 };
 const char *engine_verdict_name(enum engine_verdict v); /* "ipv6", "prefix", ... */
@@ -62,6 +64,10 @@ struct engine *engine_free(struct engine *e); /* NULL-safe; returns NULL */
  * time in analyze (or the last known one when it has none), CLOCK_MONOTONIC
  * seconds in the daemon. */
 enum engine_verdict engine_feed(struct engine *e, const struct event *ev, int64_t now_sec);
+
+/* Match events against m (signatures, ICMP types, OS fingerprints,
+ * reputation) from now on; m must outlive the engine. NULL: scans only. */
+void engine_set_matchers(struct engine *e, const struct matchers *m);
 
 void engine_get_stats(const struct engine *e, struct engine_stats *ret);
 size_t engine_source_count(const struct engine *e);

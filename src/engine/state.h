@@ -14,6 +14,8 @@
 
 #include "engine/portset.h"
 #include "event/event.h"
+#include "match/osfp.h"
+#include "util/addr.h"
 
 #define PAIR_FLAGSETS_MAX 8
 #define PAIR_ICMP_MAX 8
@@ -98,14 +100,72 @@ struct pair_state {
 	/* Kinds of probe every packet suggested (1 << enum scan_type), whether
 	 * or not the pair scored; scan_types is published from it at DL >= 1. */
 	uint32_t probe_types;
+
+	/* Named-scanner heuristics and OS guessing per pair. */
+	uint16_t syn23;            /* SYNs to tcp/23 since the last Mirai verdict */
+	struct posf_obs posf;      /* option-less SYNs, for the posf guess */
+};
+
+/* Named scanning tools, told by their packets (psad-behaviour.md 3.2). */
+enum scanner {
+	SCANNER_MIRAI,   /* tcp/2323 after 10 SYNs to tcp/23, or SEQ = destination address */
+	SCANNER_MASSCAN, /* SYN without options where options are logged */
+	SCANNER_TOPERA,  /* IPv6 TCP with >= 7 empty option headers */
+	_SCANNER_MAX,
+};
+const char *scanner_name(enum scanner s); /* "Mirai", "Masscan", "Topera" */
+
+struct sig;
+struct sig_count {
+	const struct sig *sig; /* owned by the signature set, which outlives the engine */
+	uint64_t count;
+	uint16_t last_dport;   /* of the last matching packet (0: none) */
+};
+
+#define SOURCE_SIGS_MAX 64     /* distinct signatures itemised per source */
+#define SOURCE_OS_MAX 8        /* distinct OS guesses per source */
+#define SOURCE_BAD_ICMP_MAX 8  /* distinct invalid ICMP type/code pairs itemised */
+#define IPOPT_NUMBERS 32
+
+/* What a source did beyond scanning: signatures, OS guesses, invalid ICMP,
+ * IP options, named scanners, reputation. Allocated on the first finding,
+ * so the many sources with none cost a pointer. Bounded: the arrays are
+ * capped and what does not fit is counted in the *_other fields. */
+struct source_intel {
+	struct sig_count *sigs; /* n_sigs, in first-match order */
+	uint32_t n_sigs, cap_sigs;
+	uint64_t sigs_other;    /* matches of signatures beyond SOURCE_SIGS_MAX */
+	uint8_t sig_dl;         /* highest psad_dl matched */
+
+	const char *os[SOURCE_OS_MAX]; /* owned by the fingerprint set */
+	uint8_t n_os;
+	bool os_other;
+
+	uint64_t invalid_icmp;
+	struct icmp_count bad_icmp[SOURCE_BAD_ICMP_MAX];
+	uint8_t n_bad_icmp;
+	uint8_t icmp_dl;        /* 2 once an invalid type or code was seen */
+
+	uint64_t *ipopt;               /* [IPOPT_NUMBERS] packets per IPv4 option number */
+	uint64_t ipopt_packets;        /* packets carrying options */
+	uint64_t ipopt_malformed;      /* option bytes that did not parse */
+	uint64_t source_routed;        /* LSRR or SSRR */
+
+	uint32_t scanners;      /* 1 << enum scanner */
+
+	bool listed;            /* in a reputation list */
+	struct net rep_net;     /* the longest matching entry */
+	const char *rep_list;   /* its list's name (owned by the set) */
+	uint8_t rep_dl;
 };
 
 /* One source address. */
 struct source_state {
 	struct addr src;
-	uint8_t dl;          /* highest of: pairs, sweep, auto_dl (and later signatures) */
+	uint8_t dl;          /* highest of: pairs, sweep, auto_dl, intel levels */
 	uint8_t sweep_dl;    /* from the number of destinations */
 	uint8_t autodl_dl;   /* from the auto_dl file, 0 if none */
+	struct source_intel *intel; /* NULL until there is a finding */
 	uint64_t packets;
 	struct vtime first, last;
 	struct proto_count protos[SOURCE_PROTOS_MAX];

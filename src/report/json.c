@@ -15,6 +15,8 @@
 #include <string.h>
 
 #include "engine/engine.h"
+#include "match/ipopts.h"
+#include "match/signature.h"
 #include "report/jsonw.h"
 #include "report/report-internal.h"
 #include "util/num.h"
@@ -284,6 +286,83 @@ static void json_scan_types(struct jsonw *w, uint32_t types)
 	jsonw_arr_end(w);
 }
 
+/* cli.md's signatures, os_guess and invalid_icmp, always present; the other
+ * findings only when there are some. */
+static void json_intel(struct jsonw *w, const struct source_state *s)
+{
+	const struct source_intel *x = s->intel;
+	char buf[2 * NUM_U64_MAX];
+
+	jsonw_key(w, "signatures");
+	jsonw_arr_begin(w);
+	for (uint32_t i = 0; x && i < x->n_sigs; i++) {
+		const struct sig *sig = x->sigs[i].sig;
+		jsonw_obj_begin(w);
+		jsonw_key_u64(w, "sid", sig->id);
+		jsonw_key_str(w, "msg", sig->msg);
+		jsonw_key_u64(w, "count", x->sigs[i].count);
+		jsonw_key_u64(w, "dl", sig->dl);
+		if (sig->psad_id && sig->psad_id != sig->id)
+			jsonw_key_u64(w, "psad_id", sig->psad_id);
+		if (x->sigs[i].last_dport)
+			jsonw_key_u64(w, "last_dport", x->sigs[i].last_dport);
+		jsonw_obj_end(w);
+	}
+	jsonw_arr_end(w);
+	jsonw_key(w, "os_guess");
+	jsonw_arr_begin(w);
+	for (uint8_t i = 0; x && i < x->n_os; i++)
+		jsonw_str(w, x->os[i]);
+	jsonw_arr_end(w);
+	jsonw_key_u64(w, "invalid_icmp", x ? x->invalid_icmp : 0);
+	if (!x)
+		return;
+	if (x->sigs_other)
+		jsonw_key_u64(w, "signatures_other", x->sigs_other);
+	if (x->sig_dl)
+		jsonw_key_u64(w, "signature_level", x->sig_dl);
+	if (x->n_bad_icmp) {
+		jsonw_key(w, "invalid_icmp_types");
+		jsonw_obj_begin(w);
+		for (uint8_t i = 0; i < x->n_bad_icmp; i++) {
+			size_t n = num_u64(buf, x->bad_icmp[i].type);
+			buf[n++] = '/';
+			(void)num_u64(buf + n, x->bad_icmp[i].code);
+			jsonw_key_u64(w, buf, x->bad_icmp[i].count);
+		}
+		jsonw_obj_end(w);
+	}
+	if (x->ipopt_packets) {
+		jsonw_key(w, "ip_options");
+		jsonw_obj_begin(w);
+		for (unsigned n = 0; x->ipopt && n < IPOPT_NUMBERS; n++)
+			if (x->ipopt[n])
+				jsonw_key_u64(w, ipopt_name(n), x->ipopt[n]);
+		if (x->ipopt_malformed)
+			jsonw_key_u64(w, "malformed", x->ipopt_malformed);
+		jsonw_obj_end(w);
+		jsonw_key_u64(w, "source_routed", x->source_routed);
+	}
+	if (x->scanners) {
+		jsonw_key(w, "scanners");
+		jsonw_arr_begin(w);
+		for (unsigned i = 0; i < _SCANNER_MAX; i++)
+			if (x->scanners & (UINT32_C(1) << i))
+				jsonw_str(w, scanner_name((enum scanner)i));
+		jsonw_arr_end(w);
+	}
+	if (x->listed) {
+		char net[NET_STR_MAX];
+		(void)net_format(&x->rep_net, net);
+		jsonw_key(w, "reputation");
+		jsonw_obj_begin(w);
+		jsonw_key_str(w, "list", x->rep_list);
+		jsonw_key_str(w, "network", net);
+		jsonw_key_u64(w, "dl", x->rep_dl);
+		jsonw_obj_end(w);
+	}
+}
+
 static void json_source(struct jsonw *w, const struct source_state *s,
 			const struct report_opts *o)
 {
@@ -304,6 +383,7 @@ static void json_source(struct jsonw *w, const struct source_state *s,
 		if (s->pairs[i])
 			json_pair(w, s->pairs[i]);
 	jsonw_arr_end(w);
+	json_intel(w, s);
 	jsonw_key_u64(w, "sweep_level", s->sweep_dl);
 	if (s->autodl_dl)
 		jsonw_key_u64(w, "auto_dl_level", s->autodl_dl);

@@ -361,7 +361,7 @@ static void test_json_syn_scan(void **state)
 		       "\"port_max\":1500,\"port_count\":501,\"flags\":{\"SYN\":1002}},"
 		       "\"ip_protocols\":[6],\"packets\":1002,"
 		       "\"first_seen\":\"2026-03-11T20:35:11\",\"last_seen\":\"2026-03-11T20:35:14\","
-		       "\"chain_packets\":{\"INPUT\":1002}}],\"sweep_level\":0}]}\n");
+		       "\"chain_packets\":{\"INPUT\":1002}}],\"signatures\":[],\"os_guess\":[],\"invalid_icmp\":0,\"sweep_level\":0}]}\n");
 	doc = run_json(v, 1, &in, NULL, NULL);
 	assert_string_equal(doc, expect);
 	free(doc);
@@ -441,7 +441,7 @@ static void test_json_ipv6(void **state)
 			    "\"chain\":\"INPUT\",\"in\":\"eth1\",\"out\":\"\","
 			    "\"icmp\":{\"packets\":7,\"types\":{\"128/0\":6,\"135/0\":1}},"
 			    "\"ip_protocols\":[58],\"packets\":7,\"first_seen\":null,"
-			    "\"last_seen\":null,\"chain_packets\":{}}],\"sweep_level\":0}]}\n");
+			    "\"last_seen\":null,\"chain_packets\":{}}],\"signatures\":[],\"os_guess\":[],\"invalid_icmp\":0,\"sweep_level\":0}]}\n");
 	free(doc);
 	source_free(s);
 }
@@ -539,9 +539,10 @@ static void test_json_omits_empty_protocols(void **state)
 	assert_null(strstr(doc, "\"tcp\""));
 	assert_null(strstr(doc, "\"udplite\""));
 	assert_null(strstr(doc, "\"icmp\""));
-	assert_null(strstr(doc, "signatures"));
-	assert_null(strstr(doc, "os_guess"));
-	assert_null(strstr(doc, "invalid_icmp"));
+	/* cli.md's per-source findings are always there, empty when none */
+	assert_non_null(strstr(doc, "\"signatures\":[],\"os_guess\":[],\"invalid_icmp\":0,"));
+	assert_null(strstr(doc, "\"scanners\""));
+	assert_null(strstr(doc, "\"reputation\""));
 	assert_non_null(strstr(doc, "\"out\":\"\",\"udp\":{\"packets\":4,\"ports\":\"161-162\","
 				    "\"port_min\":161,\"port_max\":162,\"port_count\":2},"
 				    "\"ip_protocols\":[17,50],"));

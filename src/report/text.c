@@ -30,6 +30,8 @@
 #include <string.h>
 
 #include "engine/engine.h"
+#include "match/ipopts.h"
+#include "match/signature.h"
 #include "report/outbuf.h"
 #include "report/report-internal.h"
 #include "util/num.h"
@@ -41,7 +43,7 @@
 #define TEXT_WIDTH_DEFAULT 80
 #define TEXT_WIDTH_MIN 60
 #define TEXT_WIDTH_MAX 250
-#define TEXT_ITEM_MAX 96   /* one formatted item: an address, a time, "8/0:123" */
+#define TEXT_ITEM_MAX 192  /* one formatted item: an address, a time, a signature */
 #define TEXT_SCANS_MAX 128 /* every scan type name, joined by ',' */
 #define PORTS_CELL_MIN 16  /* narrowest PORTS cell in a table row */
 #define LABEL_COL 14       /* where a summary or source value starts */
@@ -831,6 +833,29 @@ static void detail_scans(const struct text *t, const struct source_state *s)
 	tw_end(&w);
 }
 
+/* The levels a source got besides its pairs' own. */
+static void detail_levels(const struct text *t, const struct source_state *s)
+{
+	const struct source_intel *x = s->intel;
+	static const char *const names[] = { "sweep", "auto_dl", "signature", "invalid ICMP",
+					     "reputation" };
+	unsigned v[] = { s->sweep_dl, s->autodl_dl, x ? x->sig_dl : 0, x ? x->icmp_dl : 0,
+			 x && x->listed ? x->rep_dl : 0 };
+	bool any = false;
+	struct tw w;
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		if (!v[i])
+			continue;
+		if (!any)
+			tw_label(&w, t, "levels");
+		tw_itemf(&w, any ? ", " : "", "%s DL %u", names[i], v[i]);
+		any = true;
+	}
+	if (any)
+		tw_end(&w);
+}
+
 static void detail_source_counts(const struct text *t, const struct source_state *s,
 				 const struct report_opts *o)
 {
@@ -856,14 +881,7 @@ static void detail_source_counts(const struct text *t, const struct source_state
 	else if (!i)
 		tw_item(&w, "", "-");
 	tw_end(&w);
-	if (s->sweep_dl || s->autodl_dl) {
-		tw_label(&w, t, "levels");
-		if (s->sweep_dl)
-			tw_itemf(&w, "", "sweep DL %u", (unsigned)s->sweep_dl);
-		if (s->autodl_dl)
-			tw_itemf(&w, s->sweep_dl ? ", " : "", "auto_dl DL %u", (unsigned)s->autodl_dl);
-		tw_end(&w);
-	}
+	detail_levels(t, s);
 	if (report_source_local(s, o)) {
 		tw_label(&w, t, "local");
 		tw_item(&w, "", "inside HOME_NET");
@@ -873,6 +891,105 @@ static void detail_source_counts(const struct text *t, const struct source_state
 		tw_label(&w, t, "untracked");
 		tw_itemf(&w, "", "%" PRIu32 " destinations, %" PRIu64 " packets (not itemised)",
 			 s->untracked_dsts, s->untracked_packets);
+		tw_end(&w);
+	}
+}
+
+static void detail_sigs(const struct text *t, const struct source_intel *x)
+{
+	struct tw w;
+
+	if (!x->n_sigs && !x->sigs_other)
+		return;
+	/* one line per signature: "sid 384 DL 2 x5  ICMP PING", the message
+	 * word by word so that a long one wraps under itself */
+	for (uint32_t i = 0; i < x->n_sigs; i++) {
+		const struct sig *sig = x->sigs[i].sig;
+		const char *p = sig->msg;
+		bool first = true;
+
+		tw_label(&w, t, i ? "" : "signatures");
+		tw_itemf(&w, "", "sid %" PRIu32 " DL %u x%" PRIu64, sig->id, (unsigned)sig->dl,
+			 x->sigs[i].count);
+		while (*p) {
+			size_t n = strcspn(p, " ");
+			if (n)
+				tw_item_n(&w, first ? "  " : " ", p, n, NULL);
+			first = false;
+			p += n;
+			p += strspn(p, " ");
+		}
+		tw_end(&w);
+	}
+	if (x->sigs_other) {
+		tw_label(&w, t, x->n_sigs ? "" : "signatures");
+		tw_item_u64(&w, "", "other signatures x", x->sigs_other, "");
+		tw_end(&w);
+	}
+}
+
+static void detail_icmp_opts(const struct text *t, const struct source_intel *x)
+{
+	struct tw w;
+
+	if (x->invalid_icmp) {
+		tw_label(&w, t, "invalid ICMP");
+		for (uint8_t i = 0; i < x->n_bad_icmp; i++)
+			tw_itemf(&w, i ? ", " : "", "type %u code %u x%" PRIu64,
+				 (unsigned)x->bad_icmp[i].type, (unsigned)x->bad_icmp[i].code,
+				 x->bad_icmp[i].count);
+		tw_item_u64(&w, x->n_bad_icmp ? ", " : "", "", x->invalid_icmp, " packets");
+		tw_end(&w);
+	}
+	if (x->ipopt_packets) {
+		bool any = false;
+		tw_label(&w, t, "IP options");
+		for (unsigned n = 0; x->ipopt && n < IPOPT_NUMBERS; n++) {
+			if (!x->ipopt[n])
+				continue;
+			tw_itemf(&w, any ? ", " : "", "%s x%" PRIu64, ipopt_name(n), x->ipopt[n]);
+			any = true;
+		}
+		if (x->ipopt_malformed)
+			tw_item_u64(&w, any ? ", " : "", "malformed x", x->ipopt_malformed, "");
+		if (x->source_routed)
+			tw_item_u64(&w, "; ", "source routed: ", x->source_routed, " packets");
+		tw_end(&w);
+	}
+}
+
+/* Signatures, OS guesses, invalid ICMP, IP options, scanners, reputation. */
+static void detail_intel(const struct text *t, const struct source_state *s)
+{
+	const struct source_intel *x = s->intel;
+	struct tw w;
+
+	if (!x)
+		return;
+	detail_sigs(t, x);
+	if (x->n_os) {
+		tw_label(&w, t, "OS guess");
+		for (uint8_t i = 0; i < x->n_os; i++)
+			tw_item(&w, i ? ", " : "", x->os[i]);
+		tw_end(&w);
+	}
+	detail_icmp_opts(t, x);
+	if (x->scanners) {
+		bool any = false;
+		tw_label(&w, t, "scanner");
+		for (unsigned i = 0; i < _SCANNER_MAX; i++) {
+			if (!(x->scanners & (UINT32_C(1) << i)))
+				continue;
+			tw_item(&w, any ? ", " : "", scanner_name((enum scanner)i));
+			any = true;
+		}
+		tw_end(&w);
+	}
+	if (x->listed) {
+		char net[NET_STR_MAX];
+		(void)net_format(&x->rep_net, net);
+		tw_label(&w, t, "reputation");
+		tw_itemf(&w, "", "%s listed in %s, DL %u", net, x->rep_list, (unsigned)x->rep_dl);
 		tw_end(&w);
 	}
 }
@@ -889,6 +1006,7 @@ static void text_details(const struct text *t, const struct source_state **v, si
 		detail_head(t, s);
 		detail_scans(t, s);
 		detail_source_counts(t, s, o);
+		detail_intel(t, s);
 		for (uint32_t j = 0; j < s->n_pairs; j++)
 			if (s->pairs[j])
 				detail_pair(t, s->pairs[j]);

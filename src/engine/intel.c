@@ -1,0 +1,304 @@
+/* intel.c - signatures, ICMP validity, IP options, OS guesses, named scanners
+ * and reputation for the engine (see intel.h).
+ *
+ * Named scanners (psad-behaviour.md 3.2), with psad's heuristics made
+ * stricter where they misfire:
+ *  - Mirai: psad's heuristic (a SYN to tcp/2323 after at least 10 SYNs to
+ *    tcp/23 from the same source to the same destination; the count starts
+ *    again afterwards), and, where the log carries SEQ=, Mirai's own
+ *    fingerprint: its scanner puts the destination IPv4 address in the TCP
+ *    sequence number of every SYN.
+ *  - Masscan: psad calls every SYN without TCP options Masscan once any TCP
+ *    record with options was seen, which names hping3, nmap's SYN with
+ *    --ip-options and every option-less stack alike. vigil also asks for
+ *    masscan's own marks: with SEQ= logged, its IP ID is
+ *    (destination ^ destination port ^ sequence) & 0xffff; without, its
+ *    fixed window of 1024.
+ *  - Topera: an IPv6 TCP packet behind at least TOPERA_EMPTY_OPTS empty
+ *    extension-header option groups, as psad.
+ */
+#include "engine/intel.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "match/icmptypes.h"
+#include "match/ipopts.h"
+#include "match/matchers.h"
+#include "match/osfp.h"
+#include "match/reputation.h"
+#include "match/signature.h"
+
+#define MIRAI_SYN23_MIN 10    /* psad: SYNs to tcp/23 before the one to tcp/2323 */
+#define TOPERA_EMPTY_OPTS 7   /* psad: consecutive empty IPv6 option groups */
+#define MASSCAN_WINDOW 1024
+#define ICMP_INVALID_DL 2     /* psad: an invalid ICMP type or code */
+#define SIGS_CAP_MIN 2
+
+static const char *const scanner_names[_SCANNER_MAX] = {
+	[SCANNER_MIRAI] = "Mirai",
+	[SCANNER_MASSCAN] = "Masscan",
+	[SCANNER_TOPERA] = "Topera",
+};
+
+const char *scanner_name(enum scanner s)
+{
+	return (unsigned)s < _SCANNER_MAX ? scanner_names[s] : "?";
+}
+
+static uint8_t max_u8(uint8_t a, uint8_t b)
+{
+	return a > b ? a : b;
+}
+
+void intel_prepare(const struct matchers *m, const struct event *ev, struct intel_pkt *ret)
+{
+	ret->ipopts = 0;
+	ret->ipopts_malformed = false;
+	ret->n_sigs = ret->n_sigs_total = 0;
+	ret->suppress = false;
+	if (ev->ip_opt.len && !event_is_v6(ev))
+		ret->ipopts = ipopts_decode(ev->ip_opt, &ret->ipopts_malformed);
+	if (!m->sigs)
+		return;
+	ret->n_sigs_total = sigset_match(m->sigs, ev, ret->ipopts, ret->sig_idx, INTEL_PKT_SIGS);
+	ret->n_sigs = ret->n_sigs_total < INTEL_PKT_SIGS ? ret->n_sigs_total : INTEL_PKT_SIGS;
+	for (size_t i = 0; i < ret->n_sigs; i++)
+		if (sigset_get(m->sigs, ret->sig_idx[i])->dl == 0)
+			ret->suppress = true;
+}
+
+static struct source_intel *intel_of(struct source_state *s)
+{
+	if (!s->intel)
+		s->intel = calloc(1, sizeof(*s->intel));
+	return s->intel;
+}
+
+int intel_new_source(const struct matchers *m, struct source_state *s)
+{
+	struct reputation_hit hit;
+	struct source_intel *x;
+
+	if (!m->rep || !reputation_lookup(m->rep, &s->src, &hit))
+		return 0;
+	if (!(x = intel_of(s)))
+		return -ENOMEM;
+	x->listed = true;
+	x->rep_net = hit.net;
+	x->rep_list = hit.list;
+	x->rep_dl = m->rep_dl;
+	return 0;
+}
+
+static int sig_add(struct source_intel *x, const struct sig *sig, const struct event *ev)
+{
+	struct sig_count *c = NULL;
+
+	for (uint32_t i = 0; i < x->n_sigs; i++)
+		if (x->sigs[i].sig == sig) {
+			c = &x->sigs[i];
+			break;
+		}
+	if (!c) {
+		if (x->n_sigs >= SOURCE_SIGS_MAX) {
+			x->sigs_other++;
+			x->sig_dl = max_u8(x->sig_dl, sig->dl);
+			return 0;
+		}
+		if (x->n_sigs == x->cap_sigs) {
+			uint32_t cap = x->cap_sigs ? 2 * x->cap_sigs : SIGS_CAP_MIN;
+			struct sig_count *n = realloc(x->sigs, cap * sizeof(*n));
+			if (!n)
+				return -ENOMEM;
+			x->sigs = n;
+			x->cap_sigs = cap;
+		}
+		c = &x->sigs[x->n_sigs++];
+		*c = (struct sig_count){ .sig = sig };
+	}
+	c->count++;
+	if (ev->has_ports)
+		c->last_dport = ev->dport;
+	x->sig_dl = max_u8(x->sig_dl, sig->dl);
+	return 0;
+}
+
+/* ICMP or ICMPv6 type and code against the tables. */
+static int icmp_check(const struct matchers *m, struct source_state *s, const struct event *ev)
+{
+	const struct icmp_types *t;
+	struct source_intel *x;
+
+	if (!ev->has_icmp)
+		return 0;
+	if (ev->proto == IPPROTO_NUM_ICMP && !event_is_v6(ev))
+		t = m->icmp4;
+	else if (ev->proto == IPPROTO_NUM_ICMPV6 && event_is_v6(ev))
+		t = m->icmp6;
+	else
+		return 0;
+	if (!t || icmp_types_check(t, ev->icmp_type, ev->icmp_code) == ICMP_VALID)
+		return 0;
+	if (!(x = intel_of(s)))
+		return -ENOMEM;
+	x->invalid_icmp++;
+	x->icmp_dl = ICMP_INVALID_DL;
+	for (uint8_t i = 0; i < x->n_bad_icmp; i++)
+		if (x->bad_icmp[i].type == ev->icmp_type && x->bad_icmp[i].code == ev->icmp_code) {
+			x->bad_icmp[i].count++;
+			return 0;
+		}
+	if (x->n_bad_icmp < SOURCE_BAD_ICMP_MAX)
+		x->bad_icmp[x->n_bad_icmp++] =
+		    (struct icmp_count){ ev->icmp_type, ev->icmp_code, 1 };
+	return 0;
+}
+
+static int ipopts_count(struct source_state *s, const struct intel_pkt *pk)
+{
+	struct source_intel *x;
+
+	if (!pk->ipopts && !pk->ipopts_malformed)
+		return 0;
+	if (!(x = intel_of(s)))
+		return -ENOMEM;
+	if (!x->ipopt && !(x->ipopt = calloc(IPOPT_NUMBERS, sizeof(*x->ipopt))))
+		return -ENOMEM;
+	x->ipopt_packets++;
+	if (pk->ipopts_malformed)
+		x->ipopt_malformed++;
+	for (unsigned n = 0; n < IPOPT_NUMBERS; n++)
+		if (pk->ipopts & (UINT32_C(1) << n))
+			x->ipopt[n]++;
+	if (ipopts_source_routed(pk->ipopts))
+		x->source_routed++;
+	return 0;
+}
+
+static int os_add(struct source_state *s, const char *guess)
+{
+	struct source_intel *x = intel_of(s);
+
+	if (!x)
+		return -ENOMEM;
+	for (uint8_t i = 0; i < x->n_os; i++)
+		if (x->os[i] == guess || strcmp(x->os[i], guess) == 0)
+			return 0;
+	if (x->n_os < SOURCE_OS_MAX)
+		x->os[x->n_os++] = guess;
+	else
+		x->os_other = true;
+	return 0;
+}
+
+static bool is_syn(const struct event *ev)
+{
+	return ev->proto == IPPROTO_NUM_TCP &&
+	       (ev->tcp_flags & (uint8_t)~(TCPF_ECE | TCPF_CWR)) == TCPF_SYN;
+}
+
+static int os_guess(const struct matchers *m, struct source_state *s, struct pair_state *p,
+		    const struct event *ev)
+{
+	const char *g[SOURCE_OS_MAX];
+	size_t n;
+	int r = 0;
+
+	if (!m->os || !is_syn(ev))
+		return 0;
+	/* p0f also for option-less SYNs whose length proves they have none
+	 * (psad uses only posf there): hping3 and masscan have p0f entries */
+	n = osfp_match_p0f(m->os, ev, g, SOURCE_OS_MAX);
+	for (size_t i = 0; i < n && i < SOURCE_OS_MAX && r == 0; i++)
+		r = os_add(s, g[i]);
+	if (n || ev->has_tcp_opts || !p)
+		return r;
+	osfp_posf_observe(&p->posf, ev);
+	if ((g[0] = osfp_posf_guess(m->os, &p->posf)))
+		r = os_add(s, g[0]);
+	return r;
+}
+
+/* The IPv4 destination as the 32-bit number Mirai writes into SEQ. */
+static uint32_t v4_number(const struct addr *a)
+{
+	return (uint32_t)a->b[0] << 24 | (uint32_t)a->b[1] << 16 | (uint32_t)a->b[2] << 8 |
+	       a->b[3];
+}
+
+static uint32_t scanners_of(const struct matchers *m, const struct intel_global *g,
+			    struct pair_state *p, const struct event *ev)
+{
+	uint32_t found = 0;
+
+	if (ev->proto != IPPROTO_NUM_TCP)
+		return 0;
+	if (event_is_v6(ev) && ev->v6_empty_opts >= TOPERA_EMPTY_OPTS)
+		found |= UINT32_C(1) << SCANNER_TOPERA;
+	if (!is_syn(ev))
+		return found;
+	if (!event_is_v6(ev) && ev->has_seq && ev->seq == v4_number(&ev->dst))
+		found |= UINT32_C(1) << SCANNER_MIRAI;
+	if (p && ev->dport == 23 && p->syn23 < UINT16_MAX)
+		p->syn23++;
+	if (p && ev->dport == 2323 && p->syn23 >= MIRAI_SYN23_MIN) {
+		found |= UINT32_C(1) << SCANNER_MIRAI;
+		p->syn23 = 0;
+	}
+	if (m->expect_tcp_options && g->tcp_opts_seen && !ev->has_tcp_opts && !event_is_v6(ev)) {
+		bool marks = ev->has_seq ? ev->ip_id == ((v4_number(&ev->dst) ^ ev->dport ^ ev->seq) &
+							 0xffff)
+					 : ev->window == MASSCAN_WINDOW;
+		if (marks)
+			found |= UINT32_C(1) << SCANNER_MASSCAN;
+	}
+	return found;
+}
+
+int intel_count(const struct matchers *m, struct intel_global *g, struct source_state *s,
+		struct pair_state *p, const struct event *ev, const struct intel_pkt *pk)
+{
+	struct source_intel *x;
+	uint32_t found;
+	int r = 0;
+
+	if (ev->has_tcp_opts)
+		g->tcp_opts_seen = true;
+	for (size_t i = 0; i < pk->n_sigs && r == 0; i++) {
+		if (!(x = intel_of(s)))
+			return -ENOMEM;
+		r = sig_add(x, sigset_get(m->sigs, pk->sig_idx[i]), ev);
+	}
+	if (pk->n_sigs_total > pk->n_sigs && s->intel)
+		s->intel->sigs_other += pk->n_sigs_total - pk->n_sigs;
+	if (r == 0)
+		r = icmp_check(m, s, ev);
+	if (r == 0)
+		r = ipopts_count(s, pk);
+	if (r == 0)
+		r = os_guess(m, s, p, ev);
+	if (r == 0 && (found = scanners_of(m, g, p, ev))) {
+		if (!(x = intel_of(s)))
+			return -ENOMEM;
+		x->scanners |= found;
+	}
+	return r;
+}
+
+uint8_t intel_level(const struct source_intel *x)
+{
+	if (!x)
+		return 0;
+	return max_u8(max_u8(x->sig_dl, x->icmp_dl), x->listed ? x->rep_dl : 0);
+}
+
+void intel_free(struct source_intel *x)
+{
+	if (!x)
+		return;
+	free(x->sigs);
+	free(x->ipopt);
+	free(x);
+}

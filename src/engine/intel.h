@@ -1,0 +1,54 @@
+/* intel.h - the engine's findings beyond scan counts (internal to src/engine).
+ *
+ * Per packet, before it is counted: the signature matches (a psad_dl 0
+ * rule suppresses the packet, as in psad). Per new source: the reputation
+ * lists. Per counted packet: signature counts, ICMP type/code validity, IPv4
+ * options, OS guesses and the named-scanner heuristics, into the source's
+ * lazily allocated struct source_intel.
+ */
+#ifndef VIGIL_INTEL_H
+#define VIGIL_INTEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/state.h"
+
+struct matchers;
+struct event;
+
+#define INTEL_PKT_SIGS 32 /* matches of one packet itemised; more are counted */
+
+/* What one packet matched, worked out once before it is counted. */
+struct intel_pkt {
+	uint32_t ipopts;           /* IPv4 option numbers present */
+	bool ipopts_malformed;
+	uint32_t sig_idx[INTEL_PKT_SIGS];
+	size_t n_sigs;             /* itemised in sig_idx */
+	size_t n_sigs_total;       /* all matches (may exceed INTEL_PKT_SIGS) */
+	bool suppress;             /* a psad_dl 0 rule matched */
+};
+
+void intel_prepare(const struct matchers *m, const struct event *ev, struct intel_pkt *ret);
+
+/* Engine-wide memory the heuristics need. */
+struct intel_global {
+	bool tcp_opts_seen; /* some TCP record carried options: they are logged */
+};
+
+/* A new source: look it up in the reputation lists. -ENOMEM leaves it unlisted. */
+int intel_new_source(const struct matchers *m, struct source_state *s);
+
+/* The packet was counted for s (and p, NULL when the destination is not
+ * itemised). -ENOMEM when a finding could not be stored (it is lost, the
+ * caller counts it). */
+int intel_count(const struct matchers *m, struct intel_global *g, struct source_state *s,
+		struct pair_state *p, const struct event *ev, const struct intel_pkt *pk);
+
+/* The level the findings give the source (0 when none). */
+uint8_t intel_level(const struct source_intel *x);
+
+void intel_free(struct source_intel *x); /* NULL-safe */
+
+#endif

@@ -156,5 +156,73 @@ printf '198.18.0.7 5\n' >"$tmp/auto_dl_bad"
 expect_status 1 "$vigil" analyze --json --auto-dl "$tmp/auto_dl_bad" "$tmp/scan.log"
 expect_grep "$tmp/err" "auto_dl_bad:1"
 
+# --- the built-in data sets on the crafted capture (the fixtures load psad's
+# signatures; here vigil's own set, ICMP tables and fingerprints)
+crafted=$(dirname "$0")/data/capture/crafted.rfc3164
+src() { echo ".sources[] | select(.src == \"$1\")"; }
+expect_status 0 "$vigil" analyze --json "$crafted"
+expect_json "$(src 198.18.0.104) | [.danger_level, [.signatures[] | [.sid, .dl]]]" '[3,[[3000068,3]]]'
+expect_json "$(src 198.18.0.100) | [.signatures[] | .sid] | contains([100205])" 'true'
+expect_json "$(src 198.18.0.109) | [.signatures[] | .sid]" '[623]'
+expect_json "$(src 198.18.0.111) | [.danger_level, [.signatures[] | .sid]]" '[2,[384]]'
+expect_json "$(src 198.18.0.115) | [.danger_level, .invalid_icmp, .invalid_icmp_types]" '[2,1,{"8/2":1}]'
+expect_json "$(src 2001:db8:0:1::100) | [.danger_level, .invalid_icmp, .invalid_icmp_types]" '[2,1,{"135/22":1}]'
+expect_json "$(src 198.18.0.118) | [.ip_options, .source_routed]" '[{"lsrr":2},2]'
+expect_json "$(src 198.18.0.117) | [.ip_options, .source_routed]" '[{"rr":2},0]'
+expect_json "$(src 198.18.0.121) | .scanners" '["Mirai"]'
+expect_json "$(src 198.18.0.122) | .scanners" '["Mirai"]'
+expect_json "$(src 198.18.0.123) | .scanners" '["Masscan"]'
+expect_json "$(src 2001:db8:0:1::102) | [.scanners, .scan_types]" '[["Topera"],["SYN"]]'
+expect_json "$(src 198.18.0.100) | .scanners" 'null'
+expect_json "$(src 198.18.0.124) | .os_guess | contains([\"NMAP:syn scan\"])" 'true'
+expect_json "$(src 198.18.0.125) | .os_guess" '["Linux:4.19 and newer"]'
+# the text report shows them, within 80 columns
+expect_status 0 "$vigil" analyze "$crafted"
+expect_grep "$tmp/out" "signatures  sid 3000068 DL 3 x1  BACKDOOR Back Orifice"
+expect_grep "$tmp/out" "scanner     Mirai"
+expect_grep "$tmp/out" "bad ICMP    type 8 code 2 x1"
+if awk 'length($0) > 80 { exit 1 }' "$tmp/out"; then ok; else bad "crafted text report wider than 80 columns"; fi
+# switched off one by one
+expect_status 0 "$vigil" analyze --json --no-signatures --no-icmp-types --no-os-guess "$crafted"
+expect_json '[.sources[] | .signatures[]] | length' '0'
+expect_json '[.sources[] | .invalid_icmp] | add' '0'
+expect_json '[.sources[] | .os_guess[]] | length' '0'
+
+# --- reputation lists: longest prefix, level, FILE:LINE for bad lines
+printf '# test list\n198.18.0.0/16\n198.18.0.125 ; the connect() scanner\nnot-an-address\n' >"$tmp/bad-nets"
+expect_status 0 "$vigil" analyze --json --reputation "$tmp/bad-nets" "$crafted"
+expect_json "$(src 198.18.0.125) | [.danger_level, .reputation.network, .reputation.dl]" '[4,"198.18.0.125",4]'
+expect_json "$(src 198.18.0.111) | [.danger_level, .reputation.network]" '[4,"198.18.0.0/16"]'
+expect_json "$(src 2001:db8:0:1::100) | has(\"reputation\")" 'false'
+expect_grep "$tmp/err" "bad-nets:4: error"
+printf 'REPUTATION_FILES %s;\nREPUTATION_DANGER_LEVEL 5;\n' "$tmp/bad-nets" >"$tmp/rep.conf"
+expect_status 0 "$vigil" analyze --json --config "$tmp/rep.conf" "$crafted"
+expect_json "$(src 198.18.0.125) | .danger_level" '5'
+expect_status 1 "$vigil" analyze --json --reputation "$tmp/no-such-list" "$crafted"
+expect_grep "$tmp/err" "no-such-list"
+
+# --- --signatures: a bad rule is FILE:LINE, skipped, counted; the rest match;
+# a rule needing payload is reported once as unsupported; a missing file is fatal
+{
+	echo '# test rules'
+	echo 'alert tcp any any -> any 23 (msg:"telnet"; flags:S; sid:1; psad_dl:4;)'
+	echo 'alert tcp any any -> any 23 (msg:"unterminated; sid:2;)'
+	echo 'alert tcp any any -> any 80 (msg:"payload"; content:"GET"; sid:3;)'
+	echo 'alert tcp any any -> any 81 (msg:"payload 2"; content:"GET"; sid:4;)'
+} >"$tmp/rules"
+expect_status 0 "$vigil" analyze --json --signatures "$tmp/rules" "$crafted"
+expect_json "$(src 198.18.0.121) | [.danger_level, [.signatures[] | [.sid, .count]]]" '[4,[[1,10]]]'
+expect_grep "$tmp/err" "rules:3: error"
+expect_grep "$tmp/err" "rules:4: warning: .*content.*2 rules"
+expect_status 1 "$vigil" analyze --json --signatures "$tmp/no-such-rules" "$crafted"
+expect_grep "$tmp/err" "no-such-rules"
+printf 'SIGNATURES_FILE %s;\n' "$tmp/no-such-rules" >"$tmp/sig.conf"
+expect_status 1 "$vigil" analyze --json --config "$tmp/sig.conf" "$crafted"
+# psad's own set, through a psad.conf naming it (SIGS_FILE), loads without a word
+printf 'SIGS_FILE %s/data/psad/signatures;\n' "$(cd "$(dirname "$0")" && pwd)" >"$tmp/psadsig.conf"
+expect_status 0 "$vigil" analyze --json --config "$tmp/psadsig.conf" "$crafted"
+expect_json "$(src 198.18.0.100) | [.signatures[] | .sid]" '[100205]'
+if [ -s "$tmp/err" ]; then bad "psad's signatures gave diagnostics: $(head -c 300 "$tmp/err")"; else ok; fi
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

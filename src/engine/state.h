@@ -126,6 +126,7 @@ struct sig_count {
 #define SOURCE_OS_MAX 8        /* distinct OS guesses per source */
 #define SOURCE_BAD_ICMP_MAX 8  /* distinct invalid ICMP type/code pairs itemised */
 #define IPOPT_NUMBERS 32
+#define IPOPT_FIRST_REAL 2 /* reports skip 0 (end of list) and 1 (no-op): padding */
 
 /* What a source did beyond scanning: signatures, OS guesses, invalid ICMP,
  * IP options, named scanners, reputation. Allocated on the first finding,

@@ -335,7 +335,7 @@ static void json_intel(struct jsonw *w, const struct source_state *s)
 	if (x->ipopt_packets) {
 		jsonw_key(w, "ip_options");
 		jsonw_obj_begin(w);
-		for (unsigned n = 0; x->ipopt && n < IPOPT_NUMBERS; n++)
+		for (unsigned n = IPOPT_FIRST_REAL; x->ipopt && n < IPOPT_NUMBERS; n++)
 			if (x->ipopt[n])
 				jsonw_key_u64(w, ipopt_name(n), x->ipopt[n]);
 		if (x->ipopt_malformed)

@@ -933,18 +933,23 @@ static void detail_icmp_opts(const struct text *t, const struct source_intel *x)
 	struct tw w;
 
 	if (x->invalid_icmp) {
-		tw_label(&w, t, "invalid ICMP");
-		for (uint8_t i = 0; i < x->n_bad_icmp; i++)
+		uint64_t listed = 0;
+		tw_label(&w, t, "bad ICMP");
+		for (uint8_t i = 0; i < x->n_bad_icmp; i++) {
 			tw_itemf(&w, i ? ", " : "", "type %u code %u x%" PRIu64,
 				 (unsigned)x->bad_icmp[i].type, (unsigned)x->bad_icmp[i].code,
 				 x->bad_icmp[i].count);
-		tw_item_u64(&w, x->n_bad_icmp ? ", " : "", "", x->invalid_icmp, " packets");
+			listed += x->bad_icmp[i].count;
+		}
+		if (listed < x->invalid_icmp)
+			tw_item_u64(&w, x->n_bad_icmp ? ", " : "", "other x", x->invalid_icmp - listed,
+				    "");
 		tw_end(&w);
 	}
 	if (x->ipopt_packets) {
 		bool any = false;
 		tw_label(&w, t, "IP options");
-		for (unsigned n = 0; x->ipopt && n < IPOPT_NUMBERS; n++) {
+		for (unsigned n = IPOPT_FIRST_REAL; x->ipopt && n < IPOPT_NUMBERS; n++) {
 			if (!x->ipopt[n])
 				continue;
 			tw_itemf(&w, any ? ", " : "", "%s x%" PRIu64, ipopt_name(n), x->ipopt[n]);

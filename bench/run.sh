@@ -5,7 +5,12 @@
 #    to one core: median wall time, lines/s, MB/s, peak RSS;
 # 2. the flood log (one distinct source per line): peak RSS, time, the "limits" object;
 # 3. psad -A on the log's first 100,000 lines (when psad is installed), and the ratio;
-# 4. the same log gzip'd.
+# 4. the same log gzip'd;
+# 5. signature matching: the main log with --no-signatures (ICMP tables and OS
+#    fingerprints still on), with psad's 206 rules (tests/data/psad/signatures)
+#    and with 10,000 generated rules (bench/gen-sigs.sh); the drop from the
+#    first. Also with everything of section 5 off, for the cost of the ICMP
+#    tables and fingerprints.
 # It is a measurement: it exits 0 whatever the figures, 1 only when a run fails.
 set -eu
 
@@ -202,17 +207,19 @@ input_counts() {
 
 # ---- 1. the main log ---------------------------------------------------------
 
-# run_series NAME COUNT FIRST_OUT FILE: COUNT timed runs of `vigil analyze
-# --json FILE`; the first run's JSON goes to FIRST_OUT, times (ns) to
-# $W/t.NAME, peak RSS (KB) to $W/r.NAME. Leaves RC non-zero on a failed run.
+# run_series NAME COUNT FIRST_OUT FILE [OPTION...]: COUNT timed runs of
+# `vigil analyze --json [OPTION...] FILE`; the first run's JSON goes to
+# FIRST_OUT, times (ns) to $W/t.NAME, peak RSS (KB) to $W/r.NAME. Leaves RC
+# non-zero on a failed run.
 run_series() {
 	name=$1 count=$2 first=$3 file=$4
+	shift 4
 	: > "$W/t.$name"
 	: > "$W/r.$name"
 	i=1
 	while [ "$i" -le "$count" ]; do
 		if [ "$i" -eq 1 ]; then o=$first; else o=/dev/null; fi
-		measure "$o" "$TIMEOUT" "$VIGIL" analyze --json "$file"
+		measure "$o" "$TIMEOUT" "$VIGIL" analyze --json "$@" "$file"
 		if [ "$RC" -ne 0 ]; then
 			fail "$name run $i"
 			return
@@ -338,6 +345,38 @@ if [ "$RC" -eq 0 ]; then
 fi
 say ""
 
+# ---- 5. signatures ------------------------------------------------------------
+
+SIGS10K="$DIR/sigs-10000"
+if [ ! -s "$SIGS10K" ] || [ "$ROOT/bench/gen-sigs.sh" -nt "$SIGS10K" ]; then
+	sh "$ROOT/bench/gen-sigs.sh" 10000 > "$SIGS10K.tmp"
+	mv "$SIGS10K.tmp" "$SIGS10K"
+fi
+say "[5] signature matching on $(basename "$LOG"), $RUNS runs each"
+S_OK=1
+say "  no signatures, ICMP tables or OS fingerprints (--no-signatures --no-icmp-types --no-os-guess):"
+run_series bare "$RUNS" /dev/null "$LOG" --no-signatures --no-icmp-types --no-os-guess
+[ "$RC" -eq 0 ] || S_OK=0
+say "  no signatures (--no-signatures):"
+run_series nosig "$RUNS" /dev/null "$LOG" --no-signatures
+[ "$RC" -eq 0 ] || S_OK=0
+say "  psad's signatures (tests/data/psad/signatures, 206 rules):"
+run_series psadsig "$RUNS" "$W/psadsig.json" "$LOG" --signatures "$ROOT/tests/data/psad/signatures"
+[ "$RC" -eq 0 ] || S_OK=0
+say "  10,000 generated rules (bench/gen-sigs.sh):"
+run_series sig10k "$RUNS" "$W/sig10k.json" "$LOG" --signatures "$SIGS10K"
+[ "$RC" -eq 0 ] || S_OK=0
+if [ "$S_OK" = 1 ]; then
+	S_BARE=$(median "$W/t.bare")
+	S_NOSIG=$(median "$W/t.nosig")
+	S_PSAD=$(median "$W/t.psadsig")
+	S_10K=$(median "$W/t.sig10k")
+	if [ -n "$JQ" ]; then
+		say "  matches with psad's set: $($JQ '[.sources[].signatures[]?.count] | add // 0' "$W/psadsig.json") over $($JQ '[.sources[] | select((.signatures | length) > 0)] | length' "$W/psadsig.json") sources; with 10,000 rules: $($JQ '[.sources[].signatures[]?.count] | add // 0' "$W/sig10k.json")"
+	fi
+fi
+say ""
+
 # ---- summary -----------------------------------------------------------------
 
 verdict() { # verdict OK(1/0) EXPR-with-v
@@ -386,6 +425,17 @@ PINNED="not pinned"
 		say "gzip:  $(awk -v b="$GZBYTES" 'BEGIN{printf "%.0f MB", b/1e6}') .gz, median $(awk -v t="$G_MED" 'BEGIN{printf "%.2f", t/1e9}') s, $(human_lps "$G_LPS"), $G_MBS MB/s uncompressed"
 	else
 		say "gzip:  FAILED"
+	fi
+	if [ "$S_OK" = 1 ]; then
+		say "sigs:  without signatures, ICMP tables and fingerprints median $(awk -v t="$S_BARE" 'BEGIN{printf "%.2f", t/1e9}') s; ICMP tables and fingerprints cost $(awk -v a="$S_BARE" -v b="$S_NOSIG" 'BEGIN{printf "%.1f%%", (1 - a/b) * 100}')"
+		for pair in "default set:$V_MED" "psad's 206 rules:$S_PSAD" "10,000 rules:$S_10K"; do
+			label=${pair%%:*} t=${pair#*:}
+			[ -n "$t" ] || continue
+			say "sigs:  $label median $(awk -v t="$t" 'BEGIN{printf "%.2f", t/1e9}') s, $(human_lps "$(awk -v n="$NLINES" -v t="$t" 'BEGIN{printf "%.0f", n/(t/1e9)}')"), $(awk -v a="$S_NOSIG" -v b="$t" 'BEGIN{printf "%.1f%%", (1 - a/b) * 100}') slower than without signatures ($(awk -v t="$S_NOSIG" 'BEGIN{printf "%.2f", t/1e9}') s)"
+			say "  drop <= 20%:           $(verdict 1 "$S_NOSIG / $t >= 0.8")"
+		done
+	else
+		say "sigs:  FAILED"
 	fi
 	say "load averages: $LOAD0 at start, $(cut -d' ' -f1-3 /proc/loadavg 2> /dev/null || echo '?') at end"
 	say "bench took $(($(date +%s) - START)) s"

@@ -344,7 +344,7 @@ static int run(struct analyze *a, const struct config *cfg, int nfiles, char **f
 	return status;
 }
 
-static int print_report(struct analyze *a, const struct config *cfg)
+static int print_report(struct analyze *a, const struct config *cfg, const struct matchers *m)
 {
 	const struct analyze_opts *o = a->o;
 	struct report_opts ro = { .min_dl = o->min_dl, .has_ip = o->has_ip, .ip = o->ip };
@@ -356,6 +356,7 @@ static int print_report(struct analyze *a, const struct config *cfg)
 		   !(no_color && no_color[0]);
 	ro.width = 80;
 	ro.home_net = cfg->home_net;
+	ro.m = m;
 	ro.n_home_net = cfg->n_home_net;
 	int r = o->json ? report_json(stdout, a->engine, &a->in, &ro)
 			: report_text(stdout, a->engine, &a->in, &ro);
@@ -409,7 +410,7 @@ int cmd_analyze(int argc, char **argv)
 	if (a.in.malformed && !o.verbose)
 		log_warn("%llu malformed line(s) counted; --verbose names each one",
 			 (unsigned long long)a.in.malformed);
-	if (print_report(&a, &cfg) < 0)
+	if (print_report(&a, &cfg, &m) < 0)
 		status = EXIT_RUNTIME;
 out:
 	engine_free(a.engine);

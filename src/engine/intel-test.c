@@ -243,10 +243,11 @@ static void test_ip_options(void **state)
 	feed(f, &ev);
 	s = find(f, "198.51.100.5");
 	assert_non_null(s->intel);
-	assert_int_equal(s->intel->ipopt_packets, 2);
-	assert_int_equal(s->intel->ipopt[3], 1); /* lsrr */
-	assert_int_equal(s->intel->ipopt[7], 1); /* rr */
-	assert_int_equal(s->intel->source_routed, 1);
+	assert_non_null(s->intel->ipopts);
+	assert_int_equal(s->intel->ipopts->packets, 2);
+	assert_int_equal(s->intel->ipopts->count[3], 1); /* lsrr */
+	assert_int_equal(s->intel->ipopts->count[7], 1); /* rr */
+	assert_int_equal(s->intel->ipopts->source_routed, 1);
 	assert_int_equal(s->intel->n_sigs, 1);
 	assert_int_equal(s->intel->sigs[0].sig->id, 500);
 }
@@ -372,11 +373,11 @@ static void test_reputation(void **state)
 	feed(f, &ev);
 	s = find(f, "203.0.113.9");
 	assert_non_null(s->intel);
-	assert_true(s->intel->listed);
+	assert_non_null(s->intel->rep);
 	assert_int_equal(s->dl, 4);
-	net_format(&s->intel->rep_net, buf);
+	net_format(&s->intel->rep->net, buf);
 	assert_string_equal(buf, "203.0.113.0/24");
-	assert_string_equal(s->intel->rep_list, "bad.txt");
+	assert_string_equal(s->intel->rep->list, "bad.txt");
 
 	ev = ev_syn("2001:db8:bad::1", "2001:db8::1", 80);
 	feed(f, &ev);

@@ -34,7 +34,7 @@
 #define TOPERA_EMPTY_OPTS 7   /* psad: consecutive empty IPv6 option groups */
 #define MASSCAN_WINDOW 1024
 #define ICMP_INVALID_DL 2     /* psad: an invalid ICMP type or code */
-#define SIGS_CAP_MIN 2
+#define SIGS_CAP_MIN 1 /* most sources match one signature */
 
 static const char *const scanner_names[_SCANNER_MAX] = {
 	[SCANNER_MIRAI] = "Mirai",
@@ -83,11 +83,10 @@ int intel_new_source(const struct matchers *m, struct source_state *s)
 
 	if (!m->rep || !reputation_lookup(m->rep, &s->src, &hit))
 		return 0;
-	if (!(x = intel_of(s)))
+	if (!(x = intel_of(s)) || !(x->rep = malloc(sizeof(*x->rep))))
 		return -ENOMEM;
-	x->listed = true;
-	x->rep_net = hit.net;
-	x->rep_list = hit.list;
+	x->rep->net = hit.net;
+	x->rep->list = hit.list;
 	x->rep_dl = m->rep_dl;
 	return 0;
 }
@@ -96,7 +95,7 @@ static int sig_add(struct source_intel *x, const struct sig *sig, const struct e
 {
 	struct sig_count *c = NULL;
 
-	for (uint32_t i = 0; i < x->n_sigs; i++)
+	for (uint16_t i = 0; i < x->n_sigs; i++)
 		if (x->sigs[i].sig == sig) {
 			c = &x->sigs[i];
 			break;
@@ -108,7 +107,7 @@ static int sig_add(struct source_intel *x, const struct sig *sig, const struct e
 			return 0;
 		}
 		if (x->n_sigs == x->cap_sigs) {
-			uint32_t cap = x->cap_sigs ? 2 * x->cap_sigs : SIGS_CAP_MIN;
+			uint16_t cap = x->cap_sigs ? 2 * x->cap_sigs : SIGS_CAP_MIN;
 			struct sig_count *n = realloc(x->sigs, cap * sizeof(*n));
 			if (!n)
 				return -ENOMEM;
@@ -145,6 +144,8 @@ static int icmp_check(const struct matchers *m, struct source_state *s, const st
 		return -ENOMEM;
 	x->invalid_icmp++;
 	x->icmp_dl = ICMP_INVALID_DL;
+	if (!x->bad_icmp && !(x->bad_icmp = calloc(SOURCE_BAD_ICMP_MAX, sizeof(*x->bad_icmp))))
+		return -ENOMEM;
 	for (uint8_t i = 0; i < x->n_bad_icmp; i++)
 		if (x->bad_icmp[i].type == ev->icmp_type && x->bad_icmp[i].code == ev->icmp_code) {
 			x->bad_icmp[i].count++;
@@ -164,16 +165,16 @@ static int ipopts_count(struct source_state *s, const struct intel_pkt *pk)
 		return 0;
 	if (!(x = intel_of(s)))
 		return -ENOMEM;
-	if (!x->ipopt && !(x->ipopt = calloc(IPOPT_NUMBERS, sizeof(*x->ipopt))))
+	if (!x->ipopts && !(x->ipopts = calloc(1, sizeof(*x->ipopts))))
 		return -ENOMEM;
-	x->ipopt_packets++;
+	x->ipopts->packets++;
 	if (pk->ipopts_malformed)
-		x->ipopt_malformed++;
+		x->ipopts->malformed++;
 	for (unsigned n = 0; n < IPOPT_NUMBERS; n++)
 		if (pk->ipopts & (UINT32_C(1) << n))
-			x->ipopt[n]++;
+			x->ipopts->count[n]++;
 	if (ipopts_source_routed(pk->ipopts))
-		x->source_routed++;
+		x->ipopts->source_routed++;
 	return 0;
 }
 
@@ -186,10 +187,19 @@ static int os_add(struct source_state *s, const char *guess)
 	for (uint8_t i = 0; i < x->n_os; i++)
 		if (x->os[i] == guess || strcmp(x->os[i], guess) == 0)
 			return 0;
-	if (x->n_os < SOURCE_OS_MAX)
-		x->os[x->n_os++] = guess;
-	else
+	if (x->n_os >= SOURCE_OS_MAX) {
 		x->os_other = true;
+		return 0;
+	}
+	/* grown 1, 2, 4, 8: most sources get one guess (a flood of spoofed
+	 * sources costs one pointer each) */
+	if (!(x->n_os & (x->n_os - 1))) {
+		const char **n = realloc(x->os, (x->n_os ? 2u * x->n_os : 1u) * sizeof(*n));
+		if (!n)
+			return -ENOMEM;
+		x->os = n;
+	}
+	x->os[x->n_os++] = guess;
 	return 0;
 }
 
@@ -199,10 +209,58 @@ static bool is_syn(const struct event *ev)
 	       (ev->tcp_flags & (uint8_t)~(TCPF_ECE | TCPF_CWR)) == TCPF_SYN;
 }
 
-static int os_guess(const struct matchers *m, struct source_state *s, struct pair_state *p,
-		    const struct event *ev)
+/* The per-packet facts p0f's quirks look at (zero IP ID, URG pointer,
+ * reserved bits, ACK number): part of the memo key. */
+static uint8_t memo_quirks(const struct event *ev)
 {
-	const char *g[SOURCE_OS_MAX];
+	return (uint8_t)((ev->ip_id == 0) | (ev->urgp != 0) << 1 | (ev->res != 0) << 2 |
+			 (ev->has_seq && ev->ack) << 3);
+}
+
+/* osfp_match_p0f() through the memo: the slot is picked by a hash of the
+ * header fields, and used only when they are all equal. */
+static size_t p0f_memo(const struct matchers *m, struct intel_global *gl, const struct event *ev,
+		       const char **ret)
+{
+	size_t hl = ev->tcp_opt_hex.len;
+	uint32_t h = 2166136261u;
+	struct os_memo *mo;
+	size_t n;
+
+	if (hl > OS_MEMO_HEX)
+		return osfp_match_p0f(m->os, ev, ret, OS_MEMO_GUESSES);
+	h = (h ^ ev->window) * 16777619u;
+	h = (h ^ ev->ttl) * 16777619u;
+	h = (h ^ ev->ip_len) * 16777619u;
+	h = (h ^ ev->ip_flags) * 16777619u;
+	for (size_t i = 0; i < hl; i++)
+		h = (h ^ (uint8_t)ev->tcp_opt_hex.p[i]) * 16777619u;
+	mo = &gl->memo[(h ^ h >> 16) % OS_MEMO_SLOTS];
+	if (mo->used && mo->window == ev->window && mo->ttl == ev->ttl &&
+	    mo->ip_len == ev->ip_len && mo->ip_flags == ev->ip_flags &&
+	    mo->quirks == memo_quirks(ev) && mo->ip_opt_len == ev->ip_opt.len &&
+	    mo->v6 == event_is_v6(ev) && mo->hex_len == hl &&
+	    (!hl || memcmp(mo->hex, ev->tcp_opt_hex.p, hl) == 0)) {
+		if (mo->n)
+			memcpy(ret, mo->guess, mo->n * sizeof(*ret));
+		return mo->n;
+	}
+	n = osfp_match_p0f(m->os, ev, ret, OS_MEMO_GUESSES);
+	*mo = (struct os_memo){ .used = true, .v6 = event_is_v6(ev), .ttl = ev->ttl,
+				.ip_flags = ev->ip_flags, .hex_len = (uint8_t)hl, .n = (uint8_t)n,
+				.window = ev->window, .ip_len = ev->ip_len,
+				.quirks = memo_quirks(ev), .ip_opt_len = (uint16_t)ev->ip_opt.len };
+	if (hl)
+		memcpy(mo->hex, ev->tcp_opt_hex.p, hl);
+	if (n)
+		memcpy(mo->guess, ret, n * sizeof(*ret));
+	return n;
+}
+
+static int os_guess(const struct matchers *m, struct intel_global *gl, struct source_state *s,
+		    struct pair_state *p, const struct event *ev)
+{
+	const char *g[OS_MEMO_GUESSES];
 	size_t n;
 	int r = 0;
 
@@ -210,8 +268,8 @@ static int os_guess(const struct matchers *m, struct source_state *s, struct pai
 		return 0;
 	/* p0f also for option-less SYNs whose length proves they have none
 	 * (psad uses only posf there): hping3 and masscan have p0f entries */
-	n = osfp_match_p0f(m->os, ev, g, SOURCE_OS_MAX);
-	for (size_t i = 0; i < n && i < SOURCE_OS_MAX && r == 0; i++)
+	n = p0f_memo(m, gl, ev, g);
+	for (size_t i = 0; i < n && r == 0; i++)
 		r = os_add(s, g[i]);
 	if (n || ev->has_tcp_opts || !p)
 		return r;
@@ -278,11 +336,11 @@ int intel_count(const struct matchers *m, struct intel_global *g, struct source_
 	if (r == 0)
 		r = ipopts_count(s, pk);
 	if (r == 0)
-		r = os_guess(m, s, p, ev);
+		r = os_guess(m, g, s, p, ev);
 	if (r == 0 && (found = scanners_of(m, g, p, ev))) {
 		if (!(x = intel_of(s)))
 			return -ENOMEM;
-		x->scanners |= found;
+		x->scanners |= (uint8_t)found;
 	}
 	return r;
 }
@@ -291,7 +349,7 @@ uint8_t intel_level(const struct source_intel *x)
 {
 	if (!x)
 		return 0;
-	return max_u8(max_u8(x->sig_dl, x->icmp_dl), x->listed ? x->rep_dl : 0);
+	return max_u8(max_u8(x->sig_dl, x->icmp_dl), x->rep ? x->rep_dl : 0);
 }
 
 void intel_free(struct source_intel *x)
@@ -299,6 +357,9 @@ void intel_free(struct source_intel *x)
 	if (!x)
 		return;
 	free(x->sigs);
-	free(x->ipopt);
+	free(x->os);
+	free(x->bad_icmp);
+	free(x->ipopts);
+	free(x->rep);
 	free(x);
 }

@@ -32,9 +32,25 @@ struct intel_pkt {
 
 void intel_prepare(const struct matchers *m, const struct event *ev, struct intel_pkt *ret);
 
+/* The p0f answer for one SYN header (everything p0f looks at), so that the
+ * thousands of alike SYNs of a scan are fingerprinted once. */
+#define OS_MEMO_SLOTS 256
+#define OS_MEMO_GUESSES 4
+#define OS_MEMO_HEX 80 /* 40 option bytes in hex */
+struct os_memo {
+	bool used, v6;
+	uint8_t ttl, ip_flags, hex_len, n;
+	uint8_t quirks;         /* what p0f's quirks test: see memo_quirks() */
+	uint16_t ip_opt_len;
+	uint16_t window, ip_len;
+	char hex[OS_MEMO_HEX];
+	const char *guess[OS_MEMO_GUESSES];
+};
+
 /* Engine-wide memory the heuristics need. */
 struct intel_global {
 	bool tcp_opts_seen; /* some TCP record carried options: they are logged */
+	struct os_memo memo[OS_MEMO_SLOTS];
 };
 
 /* A new source: look it up in the reputation lists. -ENOMEM leaves it unlisted. */

@@ -128,36 +128,42 @@ struct sig_count {
 #define IPOPT_NUMBERS 32
 #define IPOPT_FIRST_REAL 2 /* reports skip 0 (end of list) and 1 (no-op): padding */
 
+/* IPv4 options a source sent: packets per option number. */
+struct intel_ipopts {
+	uint64_t count[IPOPT_NUMBERS];
+	uint64_t packets;       /* packets carrying options */
+	uint64_t malformed;     /* option bytes that did not parse */
+	uint64_t source_routed; /* LSRR or SSRR */
+};
+
+/* The reputation list entry a source is in. */
+struct intel_rep {
+	struct net net;   /* the longest matching entry */
+	const char *list; /* its list's name (owned by the set) */
+};
+
 /* What a source did beyond scanning: signatures, OS guesses, invalid ICMP,
  * IP options, named scanners, reputation. Allocated on the first finding,
- * so the many sources with none cost a pointer. Bounded: the arrays are
- * capped and what does not fit is counted in the *_other fields. */
+ * and its parts on their first finding, so the many sources with none cost
+ * a pointer, and a flood of spoofed sources that each match one signature
+ * about 130 bytes each. Bounded: the arrays are capped and what does not
+ * fit is counted in the *_other fields. */
 struct source_intel {
-	struct sig_count *sigs; /* n_sigs, in first-match order */
-	uint32_t n_sigs, cap_sigs;
-	uint64_t sigs_other;    /* matches of signatures beyond SOURCE_SIGS_MAX */
-	uint8_t sig_dl;         /* highest psad_dl matched */
-
-	const char *os[SOURCE_OS_MAX]; /* owned by the fingerprint set */
-	uint8_t n_os;
-	bool os_other;
-
+	struct sig_count *sigs;  /* n_sigs, in first-match order */
+	const char **os;         /* n_os guesses (at most SOURCE_OS_MAX), the
+				  * strings owned by the fingerprint set */
+	struct icmp_count *bad_icmp; /* [SOURCE_BAD_ICMP_MAX] */
+	struct intel_ipopts *ipopts;
+	struct intel_rep *rep;   /* NULL: not listed */
+	uint64_t sigs_other;     /* matches of signatures beyond SOURCE_SIGS_MAX */
 	uint64_t invalid_icmp;
-	struct icmp_count bad_icmp[SOURCE_BAD_ICMP_MAX];
-	uint8_t n_bad_icmp;
-	uint8_t icmp_dl;        /* 2 once an invalid type or code was seen */
-
-	uint64_t *ipopt;               /* [IPOPT_NUMBERS] packets per IPv4 option number */
-	uint64_t ipopt_packets;        /* packets carrying options */
-	uint64_t ipopt_malformed;      /* option bytes that did not parse */
-	uint64_t source_routed;        /* LSRR or SSRR */
-
-	uint32_t scanners;      /* 1 << enum scanner */
-
-	bool listed;            /* in a reputation list */
-	struct net rep_net;     /* the longest matching entry */
-	const char *rep_list;   /* its list's name (owned by the set) */
+	uint16_t n_sigs, cap_sigs;
+	uint8_t n_os, n_bad_icmp;
+	bool os_other;
+	uint8_t sig_dl;          /* highest psad_dl matched */
+	uint8_t icmp_dl;         /* 2 once an invalid type or code was seen */
 	uint8_t rep_dl;
+	uint8_t scanners;        /* 1 << enum scanner */
 };
 
 /* One source address. */

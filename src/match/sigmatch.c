@@ -6,20 +6,27 @@
  *
  *   tcp, udp   forward: by destination port, 65536 keys, for rules whose
  *              dport is one port, a range or a list of at most 1024 ports
- *              in all without negation; otherwise (tcp) by the exact flag
- *              byte the rule needs (flags:F, flags:0, ... without modifier
- *              or mask), else the protocol's wildcard list.
- *              reversed ('<>' rules only): the same, keyed by the packet's
- *              source port against the rule's dport. A reversed entry
- *              reports only when the forward test fails, so a rule that
- *              matches both ways is reported once.
+ *              in all without negation; else by source port the same way
+ *              (rules on replies "from udp/123"); else (tcp) under every
+ *              flag byte the rule's flags test accepts (a pure function of
+ *              the byte, whatever the modifier or mask: flags:S,12 is filed
+ *              under SYN and its three ECN variants; those that also test
+ *              one exact window, keyed by flag byte and window); else the
+ *              protocol's
+ *              wildcard list.
+ *              reversed ('<>' rules only): the same with the packet's ports
+ *              swapped. A reversed entry reports only when the forward test
+ *              fails, so a rule that matches both ways is reported once.
  *   icmp       by type (256 keys) for rules with one itype, else wildcard.
- *   ip         one list: tested against every packet.
+ *   ip         three lists: rules needing IPv4 options (visited only when
+ *              the packet has some), sameip rules (only when src == dst),
+ *              the rest (every packet).
  *
- * A packet visits its protocol's port bucket, flag bucket and wildcard list
- * (both directions), the icmp type bucket (ICMPv4 only, as psad: ICMPv6
- * types differ) and the ip list. The work is proportional to the rules that
- * could match, not to the size of the set; nothing is allocated. Tables
+ * A packet visits its protocol's port, source-port and flag buckets and
+ * wildcard list (both directions), the icmp type bucket (ICMPv4 only, as
+ * psad: ICMPv6 types differ) and the ip lists. The work is proportional to
+ * the rules that could match, not to the size of the set; nothing is
+ * allocated. Tables
  * with no entries are not allocated at all (a 65536-key table is 256 KiB).
  *
  * Evaluation from the logged header (differences from psad noted):
@@ -75,26 +82,71 @@ static uint32_t list_ports(const struct sigset *s, const struct sig_list *l)
 	return n;
 }
 
-static bool flags_bucket(const struct sig_rule *r)
+static bool bits_match(uint8_t mod, uint8_t want, uint8_t ignore, uint8_t pkt);
+
+static void emit_ports(const struct sigset *s, enum pass pass, struct sig_csr *c,
+		       const struct sig_list *l, uint32_t e)
 {
-	return r->proto == SIGP_TCP && r->has_flags && r->flags_mod == SIGM_EXACT &&
-	       !r->flags_ignore && !r->need_ack;
+	for (uint32_t i = 0; i < l->n_pos; i++) {
+		const struct sig_prange *pr = &s->ports[l->off + i];
+		for (uint32_t p = pr->lo; p <= pr->hi; p++)
+			emit(pass, c, p, e);
+	}
 }
 
-/* Put entry e in one direction of a tcp/udp index, keyed by the ports of l. */
-static void index_dir(const struct sigset *s, enum pass pass, struct sig_pindex *pi,
-		      const struct sig_rule *r, const struct sig_list *l, uint32_t e)
+/* Put entry e in one direction of a tcp/udp index: dl is the rule's port
+ * list compared with the key the visit uses for port, sl the one compared
+ * with its sport key. A flag test is a function of the flag byte alone, so
+ * a tcp rule is filed under every byte it accepts (whatever its modifier):
+ * a SYN never meets the FIN, NULL or XMAS rules. */
+static bool list_any(const struct sig_list *l)
 {
-	if (list_ports(s, l) <= SIG_INDEX_PORTS_MAX) {
-		for (uint32_t i = 0; i < l->n_pos; i++) {
-			const struct sig_prange *pr = &s->ports[l->off + i];
-			for (uint32_t p = pr->lo; p <= pr->hi; p++)
-				emit(pass, &pi->port, p, e);
+	return l->any && !l->neg;
+}
+
+/* A forward entry whose header test the table key makes redundant: the
+ * addresses are "any" and so is every port list but the one indexed (whose
+ * positive ranges the key came from). Most rules are such, and skipping
+ * their header test halves the work per candidate. */
+static uint32_t keyed(const struct sig_rule *r, uint32_t e, const struct sig_list *indexed)
+{
+	if ((e & 3) != SIGE_FWD || !list_any(&r->src) || !list_any(&r->dst))
+		return e;
+	if ((&r->sport != indexed && !list_any(&r->sport)) ||
+	    (&r->dport != indexed && !list_any(&r->dport)))
+		return e;
+	return (e & ~3u) | SIGE_KEYED;
+}
+
+static void index_dir(const struct sigset *s, enum pass pass, struct sig_pindex *pi,
+		      const struct sig_rule *r, const struct sig_list *dl,
+		      const struct sig_list *sl, uint32_t e)
+{
+	uint32_t dn = list_ports(s, dl), sn = list_ports(s, sl);
+
+	/* by the narrower of the two port lists: "from port 53 to a port
+	 * below 1024" is one sport key, not 1023 dport keys */
+	if (dn <= SIG_INDEX_PORTS_MAX && dn <= sn) {
+		emit_ports(s, pass, &pi->port, dl, keyed(r, e, dl));
+	} else if (sn <= SIG_INDEX_PORTS_MAX) {
+		emit_ports(s, pass, &pi->sport, sl, keyed(r, e, sl));
+	} else if (r->proto == SIGP_TCP && (r->has_flags || r->need_ack)) {
+		const struct sig_num *w = &r->num[SIGF_WINDOW];
+		bool win = (r->has_num & (1u << SIGF_WINDOW)) && !w->neg && w->lo == w->hi;
+		e = keyed(r, e, NULL);
+		for (unsigned v = 0; v < 256; v++) {
+			if (r->has_flags &&
+			    !bits_match(r->flags_mod, r->flags_want, r->flags_ignore, (uint8_t)v))
+				continue;
+			if (r->need_ack && !(v & TCPF_ACK))
+				continue;
+			if (win)
+				emit(pass, &pi->flagwin, sig_flagwin_key((uint8_t)v, (uint16_t)w->lo), e);
+			else
+				emit(pass, &pi->flags, v, e);
 		}
-	} else if (flags_bucket(r)) {
-		emit(pass, &pi->flags, r->flags_want, e);
 	} else {
-		emit(pass, &pi->rest, 0, e);
+		emit(pass, &pi->rest, 0, keyed(r, e, NULL));
 	}
 }
 
@@ -108,26 +160,37 @@ static void index_rule(struct sigset *s, enum pass pass, uint32_t i)
 	case SIGP_TCP:
 	case SIGP_UDP: {
 		bool tcp = r->proto == SIGP_TCP;
-		index_dir(s, pass, tcp ? &ix->tcp_fwd : &ix->udp_fwd, r, &r->dport, fwd);
+		index_dir(s, pass, tcp ? &ix->tcp_fwd : &ix->udp_fwd, r, &r->dport, &r->sport,
+			  fwd);
 		if (r->bidir)
 			index_dir(s, pass, tcp ? &ix->tcp_rev : &ix->udp_rev, r, &r->dport,
-				  i << 2 | SIGE_REV);
+				  &r->sport, i << 2 | SIGE_REV);
 		break;
 	}
 	case SIGP_ICMP: {
 		const struct sig_num *t = &r->num[SIGF_ITYPE];
 		uint32_t e = i << 2 | (r->bidir ? SIGE_EITHER : SIGE_FWD);
+		e = keyed(r, e, NULL); /* icmp rules' ports are "any" */
 		if ((r->has_num & (1u << SIGF_ITYPE)) && !t->neg && t->lo == t->hi)
 			emit(pass, &ix->icmp_type, t->lo, e);
 		else
 			emit(pass, &ix->icmp_rest, 0, e);
 		break;
 	}
-	default:
-		emit(pass, &ix->ip, 0, i << 2 | (r->bidir ? SIGE_EITHER : SIGE_FWD));
+	default: {
+		uint32_t e = keyed(r, i << 2 | (r->bidir ? SIGE_EITHER : SIGE_FWD), NULL);
+		if (r->has_ipopts)
+			emit(pass, &ix->ip_opts, 0, e);
+		else if (r->sameip)
+			emit(pass, &ix->ip_same, 0, e);
+		else
+			emit(pass, &ix->ip, 0, e);
 		break;
 	}
+	}
 }
+
+#define SIG_INDEX_TABLES 32 /* >= what index_tables() returns (25) */
 
 /* Every table, for the loops below. */
 static size_t index_tables(struct sig_index *ix, struct sig_csr **ret)
@@ -137,22 +200,27 @@ static size_t index_tables(struct sig_index *ix, struct sig_csr **ret)
 
 	for (size_t i = 0; i < 4; i++) {
 		ret[n++] = &pi[i]->port;
+		ret[n++] = &pi[i]->sport;
 		ret[n++] = &pi[i]->flags;
+		ret[n++] = &pi[i]->flagwin;
 		ret[n++] = &pi[i]->rest;
 	}
 	ret[n++] = &ix->icmp_type;
 	ret[n++] = &ix->icmp_rest;
 	ret[n++] = &ix->ip;
+	ret[n++] = &ix->ip_opts;
+	ret[n++] = &ix->ip_same;
 	return n;
 }
 
 void sig_index_free(struct sig_index *ix)
 {
-	struct sig_csr *t[16];
+	struct sig_csr *t[SIG_INDEX_TABLES];
 	size_t n = index_tables(ix, t);
 
 	for (size_t i = 0; i < n; i++) {
 		free(t[i]->start);
+		free(t[i]->used);
 		free(t[i]->ent);
 	}
 	memset(ix, 0, sizeof(*ix));
@@ -161,18 +229,22 @@ void sig_index_free(struct sig_index *ix)
 int sig_index_build(struct sigset *s)
 {
 	struct sig_index *ix = &s->idx;
-	struct sig_csr *t[16];
+	struct sig_csr *t[SIG_INDEX_TABLES];
 	size_t n;
 
 	sig_index_free(ix);
 	ix->tcp_fwd.port.nkeys = ix->tcp_rev.port.nkeys = 65536;
 	ix->udp_fwd.port.nkeys = ix->udp_rev.port.nkeys = 65536;
+	ix->tcp_fwd.sport.nkeys = ix->tcp_rev.sport.nkeys = 65536;
+	ix->udp_fwd.sport.nkeys = ix->udp_rev.sport.nkeys = 65536;
 	ix->tcp_fwd.flags.nkeys = ix->tcp_rev.flags.nkeys = 256;
+	ix->tcp_fwd.flagwin.nkeys = ix->tcp_rev.flagwin.nkeys = 65536;
+	ix->udp_fwd.flagwin.nkeys = ix->udp_rev.flagwin.nkeys = 1;
 	ix->udp_fwd.flags.nkeys = ix->udp_rev.flags.nkeys = 1;
 	ix->tcp_fwd.rest.nkeys = ix->tcp_rev.rest.nkeys = 1;
 	ix->udp_fwd.rest.nkeys = ix->udp_rev.rest.nkeys = 1;
 	ix->icmp_type.nkeys = 256;
-	ix->icmp_rest.nkeys = ix->ip.nkeys = 1;
+	ix->icmp_rest.nkeys = ix->ip.nkeys = ix->ip_opts.nkeys = ix->ip_same.nkeys = 1;
 	n = index_tables(ix, t);
 
 	for (uint32_t i = 0; i < s->n_rules; i++)
@@ -193,8 +265,15 @@ int sig_index_build(struct sigset *s)
 		uint32_t sum = 0;
 		if (!t[k]->start)
 			continue;
+		if (t[k]->nkeys > 256 &&
+		    !(t[k]->used = calloc((t[k]->nkeys + 63) / 64, sizeof(*t[k]->used)))) {
+			sig_index_free(ix);
+			return -ENOMEM;
+		}
 		for (uint32_t key = 0; key <= t[k]->nkeys; key++) {
 			uint32_t c = t[k]->start[key];
+			if (c && t[k]->used)
+				t[k]->used[key >> 6] |= UINT64_C(1) << (key & 63);
 			t[k]->start[key] = sum;
 			sum += c;
 		}
@@ -420,6 +499,9 @@ static bool entry_match(const struct match_ctx *m, uint32_t e)
 	bool ok;
 
 	switch (e & 3) {
+	case SIGE_KEYED:
+		ok = true;
+		break;
 	case SIGE_FWD:
 		ok = rule_header(m->s, r, m->ev, false);
 		break;
@@ -435,7 +517,7 @@ static bool entry_match(const struct match_ctx *m, uint32_t e)
 
 static void visit(struct match_ctx *m, const struct sig_csr *c, uint32_t key)
 {
-	if (!c->start)
+	if (!c->start || (c->used && !(c->used[key >> 6] >> (key & 63) & 1)))
 		return;
 	for (uint32_t k = c->start[key]; k < c->start[key + 1]; k++) {
 		if (!entry_match(m, c->ent[k]))
@@ -446,13 +528,15 @@ static void visit(struct match_ctx *m, const struct sig_csr *c, uint32_t key)
 	}
 }
 
-static void visit_dir(struct match_ctx *m, const struct sig_pindex *pi, bool has_port,
-		      uint16_t port)
+static void visit_dir(struct match_ctx *m, const struct sig_pindex *pi, uint16_t port,
+		      uint16_t sport)
 {
-	if (has_port)
-		visit(m, &pi->port, port);
-	if (m->ev->proto == IPPROTO_NUM_TCP)
+	visit(m, &pi->port, port);
+	visit(m, &pi->sport, sport);
+	if (m->ev->proto == IPPROTO_NUM_TCP) {
 		visit(m, &pi->flags, m->ev->tcp_flags);
+		visit(m, &pi->flagwin, sig_flagwin_key(m->ev->tcp_flags, m->ev->window));
+	}
 	visit(m, &pi->rest, 0);
 }
 
@@ -464,17 +548,21 @@ size_t sigset_match(const struct sigset *s, const struct event *ev, uint32_t ipo
 
 	/* tcp and udp rules need the transport header (rule_proto()) */
 	if (ev->proto == IPPROTO_NUM_TCP && ev->has_ports) {
-		visit_dir(&m, &ix->tcp_fwd, true, ev->dport);
-		visit_dir(&m, &ix->tcp_rev, true, ev->sport);
+		visit_dir(&m, &ix->tcp_fwd, ev->dport, ev->sport);
+		visit_dir(&m, &ix->tcp_rev, ev->sport, ev->dport);
 	} else if (ev->proto == IPPROTO_NUM_UDP && ev->has_ports) {
-		visit_dir(&m, &ix->udp_fwd, true, ev->dport);
-		visit_dir(&m, &ix->udp_rev, true, ev->sport);
+		visit_dir(&m, &ix->udp_fwd, ev->dport, ev->sport);
+		visit_dir(&m, &ix->udp_rev, ev->sport, ev->dport);
 	} else if (is_icmp4(ev)) {
 		if (ev->has_icmp)
 			visit(&m, &ix->icmp_type, ev->icmp_type);
 		visit(&m, &ix->icmp_rest, 0);
 	}
 	visit(&m, &ix->ip, 0);
+	if (ipopts)
+		visit(&m, &ix->ip_opts, 0);
+	if (ix->ip_same.start && addr_eq(&ev->src, &ev->dst))
+		visit(&m, &ix->ip_same, 0);
 
 	/* file order for the caller (matches are few: insertion sort) */
 	size_t n = m.n < max ? m.n : max;

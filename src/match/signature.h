@@ -155,23 +155,39 @@ struct sig_csr {
 	uint32_t nkeys, n_ent;
 	uint32_t *start;
 	uint32_t *ent;
+	uint64_t *used; /* bit k: key k has entries (tables of 65536 keys: 8 KiB
+			 * that stay in cache, where start[] would miss on
+			 * nearly every packet) */
 };
 
 enum sig_entry_mode {
 	SIGE_FWD,      /* the rule as written */
 	SIGE_REV,      /* reversed ('<>'), and only if the forward test fails */
 	SIGE_EITHER,   /* '<>' rule whose bucket does not depend on direction */
+	SIGE_KEYED,    /* as written, and the table's key already proves its
+			* addresses and ports (all "any" but the indexed list) */
 };
 
-/* One direction of tcp or udp: by port (dport forward, sport reversed),
- * by exact TCP flag byte for rules without an indexable port, the rest. */
+/* One direction of tcp or udp: by the rule's destination port (the
+ * packet's dport forward, its sport reversed), else by the rule's source
+ * port, else (tcp) by every flag byte the rule's flag test accepts, else
+ * the rest. */
 struct sig_pindex {
-	struct sig_csr port, flags, rest;
+	struct sig_csr port, sport, flags, flagwin, rest;
 };
 
+/* flagwin's key: a flag byte and an exact window (nmap's probes, ZMap,
+ * masscan differ by window alone). Collisions only cost a test. */
+static inline uint32_t sig_flagwin_key(uint8_t flags, uint16_t window)
+{
+	return (window ^ (uint32_t)flags * 0x9E37u) & 0xffff;
+}
+
+/* ip rules: those needing IPv4 options or src == dst are visited only for
+ * packets that have them. */
 struct sig_index {
 	struct sig_pindex tcp_fwd, tcp_rev, udp_fwd, udp_rev;
-	struct sig_csr icmp_type, icmp_rest, ip;
+	struct sig_csr icmp_type, icmp_rest, ip, ip_opts, ip_same;
 };
 
 struct sigset {

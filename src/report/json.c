@@ -16,6 +16,9 @@
 
 #include "engine/engine.h"
 #include "match/ipopts.h"
+#include "match/matchers.h"
+#include "match/osfp.h"
+#include "match/reputation.h"
 #include "match/signature.h"
 #include "report/jsonw.h"
 #include "report/report-internal.h"
@@ -94,6 +97,51 @@ static void json_input(struct jsonw *w, const struct input_stats *in,
 		jsonw_key_u64(w, name ? name : "unknown", es->ignored[v]);
 	}
 	jsonw_obj_end(w);
+	jsonw_obj_end(w);
+}
+
+/* What the run matched against: which signature set, how many rules,
+ * fingerprints and listed networks, and what was skipped loading them. */
+static void json_data_sets(struct jsonw *w, const struct matchers *m)
+{
+	if (!m)
+		return;
+	jsonw_key(w, "data_sets");
+	jsonw_obj_begin(w);
+	if (m->sigs) {
+		struct sigset_stats st;
+		sigset_get_stats(m->sigs, &st);
+		jsonw_key(w, "signatures");
+		jsonw_obj_begin(w);
+		jsonw_key_str(w, "file", m->sig_origin ? m->sig_origin : "");
+		jsonw_key_u64(w, "rules", st.rules);
+		jsonw_key_u64(w, "malformed", st.malformed);
+		jsonw_key_u64(w, "unsupported", st.unsupported);
+		jsonw_obj_end(w);
+	}
+	jsonw_key(w, "icmp_types");
+	jsonw_bool(w, m->icmp4 != NULL);
+	if (m->os) {
+		struct osfp_stats st;
+		osfp_get_stats(m->os, &st);
+		jsonw_key(w, "os_fingerprints");
+		jsonw_obj_begin(w);
+		jsonw_key_u64(w, "p0f", st.p0f_entries);
+		jsonw_key_u64(w, "posf", st.posf_entries);
+		jsonw_key_u64(w, "errors", st.errors);
+		jsonw_obj_end(w);
+	}
+	if (m->rep) {
+		struct reputation_stats st;
+		reputation_get_stats(m->rep, &st);
+		jsonw_key(w, "reputation");
+		jsonw_obj_begin(w);
+		jsonw_key_u64(w, "lists", st.lists);
+		jsonw_key_u64(w, "networks", st.entries);
+		jsonw_key_u64(w, "errors", st.errors);
+		jsonw_key_u64(w, "dropped", st.dropped);
+		jsonw_obj_end(w);
+	}
 	jsonw_obj_end(w);
 }
 
@@ -295,7 +343,7 @@ static void json_intel(struct jsonw *w, const struct source_state *s)
 
 	jsonw_key(w, "signatures");
 	jsonw_arr_begin(w);
-	for (uint32_t i = 0; x && i < x->n_sigs; i++) {
+	for (uint16_t i = 0; x && i < x->n_sigs; i++) {
 		const struct sig *sig = x->sigs[i].sig;
 		jsonw_obj_begin(w);
 		jsonw_key_u64(w, "sid", sig->id);
@@ -332,16 +380,17 @@ static void json_intel(struct jsonw *w, const struct source_state *s)
 		}
 		jsonw_obj_end(w);
 	}
-	if (x->ipopt_packets) {
+	if (x->ipopts) {
+		const struct intel_ipopts *io = x->ipopts;
 		jsonw_key(w, "ip_options");
 		jsonw_obj_begin(w);
-		for (unsigned n = IPOPT_FIRST_REAL; x->ipopt && n < IPOPT_NUMBERS; n++)
-			if (x->ipopt[n])
-				jsonw_key_u64(w, ipopt_name(n), x->ipopt[n]);
-		if (x->ipopt_malformed)
-			jsonw_key_u64(w, "malformed", x->ipopt_malformed);
+		for (unsigned n = IPOPT_FIRST_REAL; n < IPOPT_NUMBERS; n++)
+			if (io->count[n])
+				jsonw_key_u64(w, ipopt_name(n), io->count[n]);
+		if (io->malformed)
+			jsonw_key_u64(w, "malformed", io->malformed);
 		jsonw_obj_end(w);
-		jsonw_key_u64(w, "source_routed", x->source_routed);
+		jsonw_key_u64(w, "source_routed", io->source_routed);
 	}
 	if (x->scanners) {
 		jsonw_key(w, "scanners");
@@ -351,12 +400,12 @@ static void json_intel(struct jsonw *w, const struct source_state *s)
 				jsonw_str(w, scanner_name((enum scanner)i));
 		jsonw_arr_end(w);
 	}
-	if (x->listed) {
+	if (x->rep) {
 		char net[NET_STR_MAX];
-		(void)net_format(&x->rep_net, net);
+		(void)net_format(&x->rep->net, net);
 		jsonw_key(w, "reputation");
 		jsonw_obj_begin(w);
-		jsonw_key_str(w, "list", x->rep_list);
+		jsonw_key_str(w, "list", x->rep->list);
 		jsonw_key_str(w, "network", net);
 		jsonw_key_u64(w, "dl", x->rep_dl);
 		jsonw_obj_end(w);
@@ -410,6 +459,7 @@ int report_json_sources(FILE *out, const struct source_state **v, size_t n,
 	jsonw_key_str(&w, "vigil", VIGIL_VERSION);
 	json_input(&w, in, es);
 	json_limits(&w, es);
+	json_data_sets(&w, o->m);
 	jsonw_key(&w, "sources");
 	jsonw_arr_begin(&w);
 	for (size_t i = 0; i < n; i++)

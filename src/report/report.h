@@ -16,6 +16,7 @@
 #include "util/addr.h"
 
 struct engine;
+struct matchers;
 
 /* How the input lines were counted: lines == events + ignored + malformed. */
 struct input_stats {
@@ -39,6 +40,7 @@ struct report_opts {
 	struct net ip;
 	const struct net *home_net; /* HOME_NET: sources inside are marked local, as */
 	size_t n_home_net;          /* psad's "Local IP" (0 entries: "any", no marks) */
+	const struct matchers *m;   /* the data sets matched against, or NULL */
 	bool color;           /* text: ANSI colour (only on a tty, not with NO_COLOR) */
 	unsigned width;       /* text: terminal width, 80 if unknown */
 };

@@ -31,6 +31,8 @@
 
 #include "engine/engine.h"
 #include "match/ipopts.h"
+#include "match/matchers.h"
+#include "match/reputation.h"
 #include "match/signature.h"
 #include "report/outbuf.h"
 #include "report/report-internal.h"
@@ -369,6 +371,38 @@ static void text_span(const struct text *t, const struct input_stats *in)
 	tw_end(&w);
 }
 
+/* "signatures  305 rules (built-in); 2 malformed, 1 needing payload skipped" */
+static void text_data_sets(const struct text *t, const struct matchers *m)
+{
+	struct tw w;
+
+	if (!m)
+		return;
+	tw_label(&w, t, "signatures");
+	if (m->sigs) {
+		struct sigset_stats st;
+		sigset_get_stats(m->sigs, &st);
+		tw_itemf(&w, "", "%" PRIu32 " rules", st.rules);
+		tw_item_cat(&w, " ", "from ", m->sig_origin ? m->sig_origin : "?");
+		if (st.malformed)
+			tw_itemf(&w, "; ", "%" PRIu32 " malformed skipped", st.malformed);
+		if (st.unsupported)
+			tw_itemf(&w, "; ", "%" PRIu32 " needing payload skipped", st.unsupported);
+	} else {
+		tw_item(&w, "", "off");
+	}
+	tw_end(&w);
+	if (m->rep) {
+		struct reputation_stats st;
+		reputation_get_stats(m->rep, &st);
+		tw_label(&w, t, "reputation");
+		tw_itemf(&w, "", "%" PRIu64 " networks in %" PRIu64 " list(s)", st.entries, st.lists);
+		if (st.errors)
+			tw_itemf(&w, "; ", "%" PRIu64 " bad lines skipped", st.errors);
+		tw_end(&w);
+	}
+}
+
 static void text_summary(const struct text *t, const struct input_stats *in,
 			 const struct engine_stats *es, const struct report_opts *o, size_t n,
 			 size_t listed)
@@ -397,6 +431,7 @@ static void text_summary(const struct text *t, const struct input_stats *in,
 	tw_end(&w);
 	text_span(t, in);
 	text_lost(t, es);
+	text_data_sets(t, o->m);
 }
 
 /* --- table ------------------------------------------------------------ */
@@ -840,7 +875,7 @@ static void detail_levels(const struct text *t, const struct source_state *s)
 	static const char *const names[] = { "sweep", "auto_dl", "signature", "invalid ICMP",
 					     "reputation" };
 	unsigned v[] = { s->sweep_dl, s->autodl_dl, x ? x->sig_dl : 0, x ? x->icmp_dl : 0,
-			 x && x->listed ? x->rep_dl : 0 };
+			 x && x->rep ? x->rep_dl : 0 };
 	bool any = false;
 	struct tw w;
 
@@ -903,7 +938,7 @@ static void detail_sigs(const struct text *t, const struct source_intel *x)
 		return;
 	/* one line per signature: "sid 384 DL 2 x5  ICMP PING", the message
 	 * word by word so that a long one wraps under itself */
-	for (uint32_t i = 0; i < x->n_sigs; i++) {
+	for (uint16_t i = 0; i < x->n_sigs; i++) {
 		const struct sig *sig = x->sigs[i].sig;
 		const char *p = sig->msg;
 		bool first = true;
@@ -946,19 +981,20 @@ static void detail_icmp_opts(const struct text *t, const struct source_intel *x)
 				    "");
 		tw_end(&w);
 	}
-	if (x->ipopt_packets) {
+	if (x->ipopts) {
+		const struct intel_ipopts *io = x->ipopts;
 		bool any = false;
 		tw_label(&w, t, "IP options");
-		for (unsigned n = IPOPT_FIRST_REAL; x->ipopt && n < IPOPT_NUMBERS; n++) {
-			if (!x->ipopt[n])
+		for (unsigned n = IPOPT_FIRST_REAL; n < IPOPT_NUMBERS; n++) {
+			if (!io->count[n])
 				continue;
-			tw_itemf(&w, any ? ", " : "", "%s x%" PRIu64, ipopt_name(n), x->ipopt[n]);
+			tw_itemf(&w, any ? ", " : "", "%s x%" PRIu64, ipopt_name(n), io->count[n]);
 			any = true;
 		}
-		if (x->ipopt_malformed)
-			tw_item_u64(&w, any ? ", " : "", "malformed x", x->ipopt_malformed, "");
-		if (x->source_routed)
-			tw_item_u64(&w, "; ", "source routed: ", x->source_routed, " packets");
+		if (io->malformed)
+			tw_item_u64(&w, any ? ", " : "", "malformed x", io->malformed, "");
+		if (io->source_routed)
+			tw_item_u64(&w, "; ", "source routed: ", io->source_routed, " packets");
 		tw_end(&w);
 	}
 }
@@ -990,11 +1026,11 @@ static void detail_intel(const struct text *t, const struct source_state *s)
 		}
 		tw_end(&w);
 	}
-	if (x->listed) {
+	if (x->rep) {
 		char net[NET_STR_MAX];
-		(void)net_format(&x->rep_net, net);
+		(void)net_format(&x->rep->net, net);
 		tw_label(&w, t, "reputation");
-		tw_itemf(&w, "", "%s listed in %s, DL %u", net, x->rep_list, (unsigned)x->rep_dl);
+		tw_itemf(&w, "", "%s listed in %s, DL %u", net, x->rep->list, (unsigned)x->rep_dl);
 		tw_end(&w);
 	}
 }

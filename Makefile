@@ -127,9 +127,13 @@ install: build/vigil
 	install -m 0644 docs/vigil.8 $(DESTDIR)$(PREFIX)/share/man/man8/vigil.8
 	install -m 0644 etc/vigil.conf $(DESTDIR)/etc/vigil/vigil.conf.example
 	install -m 0644 etc/auto_dl $(DESTDIR)/etc/vigil/auto_dl.example
+	install -d $(DESTDIR)$(PREFIX)/share/vigil
+	install -m 0644 etc/signatures etc/icmp_types etc/icmp6_types etc/pf.os etc/posf \
+		$(DESTDIR)$(PREFIX)/share/vigil/
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/vigil $(DESTDIR)$(PREFIX)/share/man/man8/vigil.8
+	rm -rf $(DESTDIR)$(PREFIX)/share/vigil
 
 clean:
 	rm -rf build build-san build-fuzz build-gen

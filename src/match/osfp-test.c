@@ -203,7 +203,7 @@ static void test_file_errors(void **state)
 	(void)state;
 	assert_int_equal(osfp_load_p0f(o, "tests/data/psad/no-such-file", NULL, NULL), -ENOENT);
 	assert_int_equal(osfp_load_posf(o, "tests/data/psad/no-such-file", NULL, NULL), -ENOENT);
-	assert_int_equal(osfp_load_p0f(o, "tests/data/psad", NULL, NULL), -EISDIR);
+	assert_int_equal(osfp_load_p0f(o, "tests/data/psad", NULL, NULL), -EINVAL); /* not a regular file */
 	osfp_free(o);
 }
 

@@ -13,13 +13,10 @@
 #include "match/osfp.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "event/event.h"
 #include "util/escape.h"
@@ -741,61 +738,11 @@ int osfp_load_posf_buf(struct osfp *o, const char *name, const char *buf, size_t
 
 /* ---- files ---------------------------------------------------------------- */
 
-static int read_whole(const char *path, char **ret_buf, size_t *ret_len)
-{
-	struct stat st;
-	size_t len = 0;
-	char *buf = NULL;
-	int fd, r;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0) {
-		r = -errno;
-		goto out_close;
-	}
-	if (st.st_size > OSFP_FILE_MAX) {
-		r = -EFBIG;
-		goto out_close;
-	}
-	buf = malloc(OSFP_FILE_MAX + 1); /* st_size may lie (procfs, growing file) */
-	if (!buf) {
-		r = -ENOMEM;
-		goto out_close;
-	}
-	for (;;) {
-		ssize_t n = read(fd, buf + len, OSFP_FILE_MAX + 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			r = -errno;
-			goto out_free;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-		if (len > OSFP_FILE_MAX) {
-			r = -EFBIG;
-			goto out_free;
-		}
-	}
-	close(fd);
-	*ret_buf = buf;
-	*ret_len = len;
-	return 0;
-out_free:
-	free(buf);
-out_close:
-	close(fd);
-	return r;
-}
-
 int osfp_load_p0f(struct osfp *o, const char *path, config_diag_fn *diag, void *data)
 {
 	char *buf;
 	size_t len;
-	int r = read_whole(path, &buf, &len);
+	int r = config_read_file(path, OSFP_FILE_MAX, diag, data, &buf, &len);
 
 	if (r < 0)
 		return r;
@@ -808,7 +755,7 @@ int osfp_load_posf(struct osfp *o, const char *path, config_diag_fn *diag, void 
 {
 	char *buf;
 	size_t len;
-	int r = read_whole(path, &buf, &len);
+	int r = config_read_file(path, OSFP_FILE_MAX, diag, data, &buf, &len);
 
 	if (r < 0)
 		return r;

@@ -88,8 +88,9 @@ int osfp_load_p0f_buf(struct osfp *o, const char *name, const char *buf, size_t 
 		      config_diag_fn *diag, void *data);
 int osfp_load_posf_buf(struct osfp *o, const char *name, const char *buf, size_t len,
 		       config_diag_fn *diag, void *data);
-/* Same from a file of at most OSFP_FILE_MAX bytes: also -ENOENT, -EFBIG or
- * another -errno when it cannot be read (nothing loaded then). */
+/* Same from a file of at most OSFP_FILE_MAX bytes (config_read_file()):
+ * also -ENOENT or another -errno when it cannot be read, -EINVAL (not a
+ * regular file) or -EFBIG (reported through diag); nothing loaded then. */
 int osfp_load_p0f(struct osfp *o, const char *path, config_diag_fn *diag, void *data);
 int osfp_load_posf(struct osfp *o, const char *path, config_diag_fn *diag, void *data);
 

@@ -34,14 +34,11 @@
 #include "match/reputation.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "util/escape.h"
 
@@ -556,80 +553,19 @@ int reputation_add_buf(struct reputation *r, const char *name, const char *buf, 
 }
 
 /* Read fd to its end; more than REPUTATION_MAX_FILE bytes is -EFBIG. */
-static int rep_read_fd(int fd, size_t hint, char **ret_buf, size_t *ret_len)
-{
-	size_t len = 0, cap = hint > 0 && hint <= REPUTATION_MAX_FILE ? hint + 1 : 65536;
-	char *buf = malloc(cap), *nbuf;
-	int r;
-
-	if (!buf)
-		return -ENOMEM;
-	for (;;) {
-		if (len == cap) {
-			if (cap > REPUTATION_MAX_FILE) {
-				r = -EFBIG;
-				goto out_free_buf;
-			}
-			cap = cap > REPUTATION_MAX_FILE / 2 ? REPUTATION_MAX_FILE + 1 : cap * 2;
-			nbuf = realloc(buf, cap);
-			if (!nbuf) {
-				r = -ENOMEM;
-				goto out_free_buf;
-			}
-			buf = nbuf;
-		}
-		ssize_t n = read(fd, buf + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			r = -errno;
-			goto out_free_buf;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	*ret_buf = buf;
-	*ret_len = len;
-	return 0;
-out_free_buf:
-	free(buf);
-	return r;
-}
 
 int reputation_add_file(struct reputation *r, const char *path, config_diag_fn *diag, void *data)
 {
-	struct rep_load ld = { .r = r, .name = path, .diag = diag, .data = data };
-	struct stat st;
 	char *buf = NULL;
 	size_t len = 0;
-	int fd, ret;
+	int ret;
 
-	/* O_NONBLOCK: opening a FIFO must not hang; it is rejected below */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0) {
-		ret = -errno;
-		goto out_close;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		r->stats.errors++;
-		rep_report(&ld, CONFIG_ERROR, "not a regular file");
-		ret = -EINVAL;
-		goto out_close;
-	}
-	ret = rep_read_fd(fd, st.st_size > 0 ? (size_t)st.st_size : 0, &buf, &len);
-	if (ret == -EFBIG) {
-		r->stats.errors++;
-		rep_report(&ld, CONFIG_ERROR, "file too large (more than %zu bytes)",
-			   REPUTATION_MAX_FILE);
-	}
+	ret = config_read_file(path, REPUTATION_MAX_FILE, diag, data, &buf, &len);
+	if (ret == -EINVAL || ret == -EFBIG)
+		r->stats.errors++; /* not a regular file, too large: reported */
 	if (ret < 0)
-		goto out_close;
+		return ret;
 	ret = reputation_add_buf(r, path, buf, len, diag, data);
 	free(buf);
-out_close:
-	close(fd);
 	return ret;
 }

@@ -10,7 +10,9 @@
 #    fingerprints still on), with psad's 206 rules (tests/data/psad/signatures)
 #    and with 10,000 generated rules (bench/gen-sigs.sh); the drop from the
 #    first. Also with everything of section 5 off, for the cost of the ICMP
-#    tables and fingerprints.
+#    tables and fingerprints;
+# 6. reputation lists (bench/rep-bench.c, linked with vigil's objects): load
+#    time and ns per lookup for 10 to 1,000,000 networks.
 # It is a measurement: it exits 0 whatever the figures, 1 only when a run fails.
 set -eu
 
@@ -377,6 +379,26 @@ if [ "$S_OK" = 1 ]; then
 fi
 say ""
 
+# ---- 6. reputation lists -----------------------------------------------------
+
+say "[6] reputation lists: bench/rep-bench.c (load time, ns per lookup)"
+R_OK=0
+OBJS=$(ls "$ROOT"/build/src/*/*.o "$ROOT"/build/build-gen/*.o 2> /dev/null | grep -v -- '-test\.o$' || true)
+if [ -n "$OBJS" ] && cc -O2 -std=c11 -D_GNU_SOURCE -I"$ROOT/src" -o "$W/rep-bench" \
+	"$ROOT/bench/rep-bench.c" $OBJS -lz 2> "$W/err"; then
+	measure "$W/rep.txt" "$TIMEOUT" "$W/rep-bench" "$SEED"
+	if [ "$RC" -eq 0 ]; then
+		R_OK=1
+		sed 's/^/  /' "$W/rep.txt"
+	else
+		fail "rep-bench"
+	fi
+else
+	RC=1
+	fail "building rep-bench (needs the objects of make build/vigil)"
+fi
+say ""
+
 # ---- summary -----------------------------------------------------------------
 
 verdict() { # verdict OK(1/0) EXPR-with-v
@@ -436,6 +458,9 @@ PINNED="not pinned"
 		done
 	else
 		say "sigs:  FAILED"
+	fi
+	if [ "$R_OK" = 1 ]; then
+		say "rep:   $(grep -E '^ *100000 ' "$W/rep.txt" | awk '{printf "100,000 networks load in %s ms", $4}'); $(tail -n 1 "$W/rep.txt")"
 	fi
 	say "load averages: $LOAD0 at start, $(cut -d' ' -f1-3 /proc/loadavg 2> /dev/null || echo '?') at end"
 	say "bench took $(($(date +%s) - START)) s"

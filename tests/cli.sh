@@ -176,6 +176,13 @@ expect_json "$(src 2001:db8:0:1::102) | [.scanners, .scan_types]" '[["Topera"],[
 expect_json "$(src 198.18.0.100) | .scanners" 'null'
 expect_json "$(src 198.18.0.124) | .os_guess | contains([\"NMAP:syn scan\"])" 'true'
 expect_json "$(src 198.18.0.125) | .os_guess" '["Linux:4.19 and newer"]'
+# nmap's SYN scans in the other captures get a guess too (psad's set gives none)
+expect_status 0 "$vigil" analyze --json "$(dirname "$0")/data/capture/ipt4-scans.rfc3164"
+expect_json "$(src 198.18.0.3) | .os_guess" '["NMAP:syn scan"]'
+expect_json "$(src 198.18.0.2) | .os_guess" '["Linux:4.19 and newer"]'
+expect_status 0 "$vigil" analyze --json "$(dirname "$0")/data/capture/ip6-scans.rfc3339"
+expect_json "$(src 2001:db8:0:1::3) | .os_guess" '["NMAP:syn scan"]'
+expect_json "$(src 2001:db8:0:1::2) | .os_guess" '["Linux:4.19 and newer"]'
 # the text report shows them, within 80 columns
 expect_status 0 "$vigil" analyze "$crafted"
 expect_grep "$tmp/out" "signatures  sid 3000068 DL 3 x1  BACKDOOR Back Orifice"

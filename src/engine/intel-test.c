@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -412,6 +413,44 @@ static void test_os_guess(void **state)
 	assert_string_equal(s->intel->os[0], "NMAP:syn scan");
 }
 
+/* A source matching many signatures (a scan through signed ports) gets an
+ * index over them; the counts stay exact on both sides of the switch. */
+static void test_many_signatures(void **state)
+{
+	struct fx *f = *state;
+	char rules_buf[4096];
+	size_t o = 0;
+	struct matchers m = f->m;
+	struct engine *e;
+	const struct source_state **v;
+	size_t n;
+
+	for (int i = 0; i < 40; i++)
+		o += (size_t)snprintf(rules_buf + o, sizeof(rules_buf) - o,
+				      "alert tcp any any -> any %d (msg:\"p%d\"; sid:%d;)\n",
+				      1000 + i, i, 7000 + i);
+	m.sigs = NULL;
+	assert_int_equal(sigset_load_buf("many", rules_buf, o, vars, NULL, NULL, NULL, &m.sigs), 0);
+	assert_int_equal(engine_new(&f->cfg, NULL, NULL, NULL, &e), 0);
+	engine_set_matchers(e, &m);
+	for (int round = 0; round < 3; round++)
+		for (int i = 0; i < 40; i++) {
+			struct event ev = ev_syn("198.51.100.20", "192.0.2.1", (uint16_t)(1000 + i));
+			assert_int_equal(engine_feed(e, &ev, T0), ENGINE_COUNTED);
+		}
+	v = engine_sources_sorted(e, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(v[0]->intel->n_sigs, 40);
+	assert_non_null(v[0]->intel->sig_slot);
+	for (int i = 0; i < 40; i++) {
+		assert_int_equal(v[0]->intel->sigs[i].sig->id, 7000 + i);
+		assert_int_equal(v[0]->intel->sigs[i].count, 3);
+	}
+	free(v);
+	engine_free(e);
+	sigset_free(m.sigs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -425,6 +464,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_topera, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_reputation, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_os_guess, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_many_signatures, fx_setup, fx_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

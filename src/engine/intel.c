@@ -91,15 +91,54 @@ int intel_new_source(const struct matchers *m, struct source_state *s)
 	return 0;
 }
 
+#define SIG_LINEAR_MAX 8 /* signatures of a source searched linearly */
+
+static uint32_t sig_hash(const struct sig *sig)
+{
+	uint64_t h = (uint64_t)(uintptr_t)sig * UINT64_C(0x9E3779B97F4A7C15);
+	return (uint32_t)(h >> 57); /* 7 bits: SIG_SLOTS */
+}
+
+/* The slot of sig in x's index: where it is, or the empty one it goes to. */
+static uint8_t *sig_slot_of(const struct source_intel *x, const struct sig *sig)
+{
+	uint32_t h = sig_hash(sig);
+
+	for (;; h = (h + 1) % SIG_SLOTS) {
+		uint8_t *sl = &x->sig_slot[h];
+		if (!*sl || x->sigs[*sl - 1].sig == sig)
+			return sl;
+	}
+}
+
+/* Index the source's signatures once it has more than SIG_LINEAR_MAX. */
+static int sig_index(struct source_intel *x)
+{
+	if (x->sig_slot || x->n_sigs <= SIG_LINEAR_MAX)
+		return 0;
+	if (!(x->sig_slot = calloc(SIG_SLOTS, 1)))
+		return -ENOMEM;
+	for (uint16_t i = 0; i < x->n_sigs; i++)
+		*sig_slot_of(x, x->sigs[i].sig) = (uint8_t)(i + 1);
+	return 0;
+}
+
+static struct sig_count *sig_find(const struct source_intel *x, const struct sig *sig)
+{
+	if (x->sig_slot) {
+		uint8_t sl = *sig_slot_of(x, sig);
+		return sl ? &x->sigs[sl - 1] : NULL;
+	}
+	for (uint16_t i = 0; i < x->n_sigs; i++)
+		if (x->sigs[i].sig == sig)
+			return &x->sigs[i];
+	return NULL;
+}
+
 static int sig_add(struct source_intel *x, const struct sig *sig, const struct event *ev)
 {
-	struct sig_count *c = NULL;
+	struct sig_count *c = sig_find(x, sig);
 
-	for (uint16_t i = 0; i < x->n_sigs; i++)
-		if (x->sigs[i].sig == sig) {
-			c = &x->sigs[i];
-			break;
-		}
 	if (!c) {
 		if (x->n_sigs >= SOURCE_SIGS_MAX) {
 			x->sigs_other++;
@@ -116,6 +155,10 @@ static int sig_add(struct source_intel *x, const struct sig *sig, const struct e
 		}
 		c = &x->sigs[x->n_sigs++];
 		*c = (struct sig_count){ .sig = sig };
+		if (x->sig_slot)
+			*sig_slot_of(x, sig) = (uint8_t)x->n_sigs;
+		else if (sig_index(x) < 0)
+			return -ENOMEM;
 	}
 	c->count++;
 	if (ev->has_ports)
@@ -357,6 +400,7 @@ void intel_free(struct source_intel *x)
 	if (!x)
 		return;
 	free(x->sigs);
+	free(x->sig_slot);
 	free(x->os);
 	free(x->bad_icmp);
 	free(x->ipopts);

@@ -148,8 +148,13 @@ struct intel_rep {
  * a pointer, and a flood of spoofed sources that each match one signature
  * about 130 bytes each. Bounded: the arrays are capped and what does not
  * fit is counted in the *_other fields. */
+#define SIG_SLOTS 128 /* > 2 * SOURCE_SIGS_MAX: the index stays half empty */
+
 struct source_intel {
 	struct sig_count *sigs;  /* n_sigs, in first-match order */
+	uint8_t *sig_slot;       /* [SIG_SLOTS] sigs index + 1 by hashed signature,
+				  * once a source has more than a few (a scan
+				  * through many signed ports) */
 	const char **os;         /* n_os guesses (at most SOURCE_OS_MAX), the
 				  * strings owned by the fingerprint set */
 	struct icmp_count *bad_icmp; /* [SOURCE_BAD_ICMP_MAX] */

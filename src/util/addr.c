@@ -304,19 +304,6 @@ int net_parse(struct span s, struct net *ret)
 	return 0;
 }
 
-bool net_contains(const struct net *n, const struct addr *a)
-{
-	if (a->family != n->a.family)
-		return false;
-	int full = n->len / 8, rest = n->len % 8;
-	if (memcmp(a->b, n->a.b, (size_t)full) != 0)
-		return false;
-	if (!rest)
-		return true;
-	uint8_t m = (uint8_t)(0xFF00u >> rest);
-	return (a->b[full] & m) == n->a.b[full];
-}
-
 int net_format(const struct net *n, char buf[NET_STR_MAX])
 {
 	char a[ADDR_STR_MAX];

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "util/span.h"
 
@@ -41,7 +42,30 @@ int addr_cmp(const struct addr *x, const struct addr *y);
 
 /* "ADDR", "ADDR/LEN", or IPv4 "ADDR/DOTTED.MASK" (contiguous masks only). */
 int net_parse(struct span s, struct net *ret);
-bool net_contains(const struct net *n, const struct addr *a);
+/* Inline and branch-light: signature rules and auto_dl test it per packet.
+ * Both halves of the 16 address bytes are compared under the prefix mask
+ * (an IPv4 address fills the first 4 bytes, the rest are zero). */
+static inline uint64_t addr_be64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v)); /* one load */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	return v;
+}
+
+static inline bool net_contains(const struct net *n, const struct addr *a)
+{
+	unsigned len = n->len > 128 ? 128 : n->len;
+	uint64_t hi = len >= 64 ? ~UINT64_C(0) : len ? ~UINT64_C(0) << (64 - len) : 0;
+	uint64_t lo = len <= 64 ? 0 : len >= 128 ? ~UINT64_C(0) : ~UINT64_C(0) << (128 - len);
+
+	return a->family == n->a.family &&
+	       ((addr_be64(a->b) ^ addr_be64(n->a.b)) & hi) == 0 &&
+	       ((addr_be64(a->b + 8) ^ addr_be64(n->a.b + 8)) & lo) == 0;
+}
 int net_format(const struct net *n, char buf[NET_STR_MAX]);
 
 #endif

@@ -11,15 +11,17 @@
  *              flag byte the rule's flags test accepts (a pure function of
  *              the byte, whatever the modifier or mask: flags:S,12 is filed
  *              under SYN and its three ECN variants; those that also test
- *              one exact window, keyed by flag byte and window); else the
+ *              one exact window, IP ID or sequence number, keyed by flag
+ *              byte and that value); else the
  *              protocol's
  *              wildcard list.
  *              reversed ('<>' rules only): the same with the packet's ports
  *              swapped. A reversed entry reports only when the forward test
  *              fails, so a rule that matches both ways is reported once.
  *   icmp       by type (256 keys) for rules with one itype, else wildcard.
- *   ip         three lists: rules needing IPv4 options (visited only when
- *              the packet has some), sameip rules (only when src == dst),
+ *   ip         rules needing IPv4 options (visited only when the packet has
+ *              some), sameip rules (only when src == dst), by exact TTL, by a
+ *              hash of the one destination or else source host they name,
  *              the rest (every packet).
  *
  * A packet visits its protocol's port, source-port and flag buckets and
@@ -99,6 +101,17 @@ static void emit_ports(const struct sigset *s, enum pass pass, struct sig_csr *c
  * with its sport key. A flag test is a function of the flag byte alone, so
  * a tcp rule is filed under every byte it accepts (whatever its modifier):
  * a SYN never meets the FIN, NULL or XMAS rules. */
+/* The one host a positive address list names, or NULL. */
+static const struct net *list_host(const struct sigset *s, const struct sig_list *l)
+{
+	const struct net *n;
+
+	if (l->any || l->neg || l->n_neg || l->n_pos != 1)
+		return NULL;
+	n = &s->nets[l->off];
+	return n->len == (n->a.family == ADDR_V4 ? 32 : 128) ? n : NULL;
+}
+
 static bool list_any(const struct sig_list *l)
 {
 	return l->any && !l->neg;
@@ -131,8 +144,18 @@ static void index_dir(const struct sigset *s, enum pass pass, struct sig_pindex 
 	} else if (sn <= SIG_INDEX_PORTS_MAX) {
 		emit_ports(s, pass, &pi->sport, sl, keyed(r, e, sl));
 	} else if (r->proto == SIGP_TCP && (r->has_flags || r->need_ack)) {
-		const struct sig_num *w = &r->num[SIGF_WINDOW];
-		bool win = (r->has_num & (1u << SIGF_WINDOW)) && !w->neg && w->lo == w->hi;
+		/* one exact field keys the rule further: window, else IP ID, else SEQ */
+		static const unsigned fields[] = { SIGF_WINDOW, SIGF_ID, SIGF_SEQ };
+		struct sig_csr *tables[] = { &pi->flagwin, &pi->flagid, &pi->flagseq };
+		struct sig_csr *t = &pi->flags;
+		uint32_t val = 0;
+		for (size_t k = 0; k < 3 && t == &pi->flags; k++) {
+			const struct sig_num *nf = &r->num[fields[k]];
+			if ((r->has_num & (1u << fields[k])) && !nf->neg && nf->lo == nf->hi) {
+				t = tables[k];
+				val = nf->lo;
+			}
+		}
 		e = keyed(r, e, NULL);
 		for (unsigned v = 0; v < 256; v++) {
 			if (r->has_flags &&
@@ -140,10 +163,7 @@ static void index_dir(const struct sigset *s, enum pass pass, struct sig_pindex 
 				continue;
 			if (r->need_ack && !(v & TCPF_ACK))
 				continue;
-			if (win)
-				emit(pass, &pi->flagwin, sig_flagwin_key((uint8_t)v, (uint16_t)w->lo), e);
-			else
-				emit(pass, &pi->flags, v, e);
+			emit(pass, t, t == &pi->flags ? v : sig_flagwin_key((uint8_t)v, val), e);
 		}
 	} else {
 		emit(pass, &pi->rest, 0, keyed(r, e, NULL));
@@ -179,10 +199,19 @@ static void index_rule(struct sigset *s, enum pass pass, uint32_t i)
 	}
 	default: {
 		uint32_t e = keyed(r, i << 2 | (r->bidir ? SIGE_EITHER : SIGE_FWD), NULL);
+		const struct sig_num *ttl = &r->num[SIGF_TTL];
+		const struct net *h;
 		if (r->has_ipopts)
 			emit(pass, &ix->ip_opts, 0, e);
 		else if (r->sameip)
 			emit(pass, &ix->ip_same, 0, e);
+		else if ((r->has_num & (1u << SIGF_TTL)) && !ttl->neg && ttl->lo == ttl->hi &&
+			 ttl->lo < 256)
+			emit(pass, &ix->ip_ttl, ttl->lo, e);
+		else if (!r->bidir && (h = list_host(s, &r->dst)))
+			emit(pass, &ix->ip_dst, sig_addr_key(&h->a), e);
+		else if (!r->bidir && (h = list_host(s, &r->src)))
+			emit(pass, &ix->ip_src, sig_addr_key(&h->a), e);
 		else
 			emit(pass, &ix->ip, 0, e);
 		break;
@@ -190,7 +219,7 @@ static void index_rule(struct sigset *s, enum pass pass, uint32_t i)
 	}
 }
 
-#define SIG_INDEX_TABLES 32 /* >= what index_tables() returns (25) */
+#define SIG_INDEX_TABLES 40 /* >= what index_tables() returns (36) */
 
 /* Every table, for the loops below. */
 static size_t index_tables(struct sig_index *ix, struct sig_csr **ret)
@@ -203,6 +232,8 @@ static size_t index_tables(struct sig_index *ix, struct sig_csr **ret)
 		ret[n++] = &pi[i]->sport;
 		ret[n++] = &pi[i]->flags;
 		ret[n++] = &pi[i]->flagwin;
+		ret[n++] = &pi[i]->flagid;
+		ret[n++] = &pi[i]->flagseq;
 		ret[n++] = &pi[i]->rest;
 	}
 	ret[n++] = &ix->icmp_type;
@@ -210,6 +241,9 @@ static size_t index_tables(struct sig_index *ix, struct sig_csr **ret)
 	ret[n++] = &ix->ip;
 	ret[n++] = &ix->ip_opts;
 	ret[n++] = &ix->ip_same;
+	ret[n++] = &ix->ip_ttl;
+	ret[n++] = &ix->ip_dst;
+	ret[n++] = &ix->ip_src;
 	return n;
 }
 
@@ -223,7 +257,41 @@ void sig_index_free(struct sig_index *ix)
 		free(t[i]->used);
 		free(t[i]->ent);
 	}
+	free(ix->flagchk);
 	memset(ix, 0, sizeof(*ix));
+}
+
+/* (flags & mask) == want, equivalent to the rule's flag and ACK tests, or
+ * 0 (no quick test) when it cannot be put so (the "any of" modifier). */
+static uint16_t flag_check(const struct sig_rule *r)
+{
+	uint8_t mask = 0, want = 0;
+
+	if (r->proto != SIGP_TCP)
+		return 0;
+	if (r->has_flags) {
+		switch (r->flags_mod) {
+		case SIGM_EXACT:
+			mask = (uint8_t)~r->flags_ignore;
+			want = r->flags_want & mask;
+			break;
+		case SIGM_ALL:
+			mask = want = r->flags_want & (uint8_t)~r->flags_ignore;
+			break;
+		case SIGM_NONE:
+			mask = r->flags_want & (uint8_t)~r->flags_ignore;
+			break;
+		default:
+			return 0;
+		}
+	}
+	if (r->need_ack) {
+		if ((mask & TCPF_ACK) && !(want & TCPF_ACK))
+			return 0; /* never matches: the full test says so */
+		mask |= TCPF_ACK;
+		want |= TCPF_ACK;
+	}
+	return (uint16_t)(mask | want << 8);
 }
 
 int sig_index_build(struct sigset *s)
@@ -240,13 +308,23 @@ int sig_index_build(struct sigset *s)
 	ix->tcp_fwd.flags.nkeys = ix->tcp_rev.flags.nkeys = 256;
 	ix->tcp_fwd.flagwin.nkeys = ix->tcp_rev.flagwin.nkeys = 65536;
 	ix->udp_fwd.flagwin.nkeys = ix->udp_rev.flagwin.nkeys = 1;
+	ix->tcp_fwd.flagid.nkeys = ix->tcp_rev.flagid.nkeys = 65536;
+	ix->udp_fwd.flagid.nkeys = ix->udp_rev.flagid.nkeys = 1;
+	ix->tcp_fwd.flagseq.nkeys = ix->tcp_rev.flagseq.nkeys = 65536;
+	ix->udp_fwd.flagseq.nkeys = ix->udp_rev.flagseq.nkeys = 1;
 	ix->udp_fwd.flags.nkeys = ix->udp_rev.flags.nkeys = 1;
 	ix->tcp_fwd.rest.nkeys = ix->tcp_rev.rest.nkeys = 1;
 	ix->udp_fwd.rest.nkeys = ix->udp_rev.rest.nkeys = 1;
 	ix->icmp_type.nkeys = 256;
 	ix->icmp_rest.nkeys = ix->ip.nkeys = ix->ip_opts.nkeys = ix->ip_same.nkeys = 1;
+	ix->ip_ttl.nkeys = 256;
+	ix->ip_dst.nkeys = ix->ip_src.nkeys = 65536;
 	n = index_tables(ix, t);
 
+	if (s->n_rules && !(ix->flagchk = calloc(s->n_rules, sizeof(*ix->flagchk))))
+		return -ENOMEM;
+	for (uint32_t i = 0; i < s->n_rules; i++)
+		ix->flagchk[i] = flag_check(&s->rules[i]);
 	for (uint32_t i = 0; i < s->n_rules; i++)
 		index_rule(s, PASS_TOTAL, i);
 	for (size_t k = 0; k < n; k++) {
@@ -280,6 +358,13 @@ int sig_index_build(struct sigset *s)
 	}
 	for (uint32_t i = 0; i < s->n_rules; i++)
 		index_rule(s, PASS_FILL, i);
+	{
+		struct sig_pindex *pis[] = { &ix->tcp_fwd, &ix->tcp_rev, &ix->udp_fwd, &ix->udp_rev };
+		for (size_t i = 0; i < 4; i++)
+			pis[i]->n_ent = pis[i]->port.n_ent + pis[i]->sport.n_ent + pis[i]->flags.n_ent +
+					pis[i]->flagwin.n_ent + pis[i]->flagid.n_ent +
+					pis[i]->flagseq.n_ent + pis[i]->rest.n_ent;
+	}
 	for (size_t k = 0; k < n; k++) { /* filling advanced start[key] to start[key + 1] */
 		if (!t[k]->start)
 			continue;
@@ -342,13 +427,11 @@ static bool rule_header(const struct sigset *s, const struct sig_rule *r, const 
 	       list_port(s, &r->dport, ev, rev ? ev->sport : ev->dport);
 }
 
+/* Bytes of a logged option field: the parser accepts only hex digits there
+ * (IPv4 OPT, TCP OPT), two per byte. */
 static uint32_t hex_bytes(struct span h)
 {
-	uint32_t n = 0;
-
-	for (size_t i = 0; i < h.len; i++)
-		n += span_hexval(h.p[i]) >= 0;
-	return n / 2;
+	return (uint32_t)(h.len / 2);
 }
 
 /* Payload length from the header lengths (see the top of this file). */
@@ -515,12 +598,14 @@ static bool entry_match(const struct match_ctx *m, uint32_t e)
 	return ok && rule_options(r, m->ev, m->ipopts);
 }
 
-static void visit(struct match_ctx *m, const struct sig_csr *c, uint32_t key)
+static inline __attribute__((always_inline)) void visit(struct match_ctx *m,
+							 const struct sig_csr *c, uint32_t key)
 {
 	if (!c->start || (c->used && !(c->used[key >> 6] >> (key & 63) & 1)))
 		return;
 	for (uint32_t k = c->start[key]; k < c->start[key + 1]; k++) {
-		if (!entry_match(m, c->ent[k]))
+		uint16_t fc = m->s->idx.flagchk[c->ent[k] >> 2];
+		if ((m->ev->tcp_flags & (fc & 0xff)) != fc >> 8 || !entry_match(m, c->ent[k]))
 			continue;
 		if (m->n < m->max)
 			m->out[m->n] = c->ent[k] >> 2;
@@ -531,11 +616,17 @@ static void visit(struct match_ctx *m, const struct sig_csr *c, uint32_t key)
 static void visit_dir(struct match_ctx *m, const struct sig_pindex *pi, uint16_t port,
 		      uint16_t sport)
 {
+	if (!pi->n_ent)
+		return; /* no rule in this direction (reversed: no '<>' rule) */
 	visit(m, &pi->port, port);
 	visit(m, &pi->sport, sport);
 	if (m->ev->proto == IPPROTO_NUM_TCP) {
 		visit(m, &pi->flags, m->ev->tcp_flags);
 		visit(m, &pi->flagwin, sig_flagwin_key(m->ev->tcp_flags, m->ev->window));
+		if (!event_is_v6(m->ev))
+			visit(m, &pi->flagid, sig_flagwin_key(m->ev->tcp_flags, m->ev->ip_id));
+		if (m->ev->has_seq)
+			visit(m, &pi->flagseq, sig_flagwin_key(m->ev->tcp_flags, m->ev->seq));
 	}
 	visit(m, &pi->rest, 0);
 }
@@ -563,6 +654,11 @@ size_t sigset_match(const struct sigset *s, const struct event *ev, uint32_t ipo
 		visit(&m, &ix->ip_opts, 0);
 	if (ix->ip_same.start && addr_eq(&ev->src, &ev->dst))
 		visit(&m, &ix->ip_same, 0);
+	visit(&m, &ix->ip_ttl, ev->ttl);
+	if (ix->ip_dst.start)
+		visit(&m, &ix->ip_dst, sig_addr_key(&ev->dst));
+	if (ix->ip_src.start)
+		visit(&m, &ix->ip_src, sig_addr_key(&ev->src));
 
 	/* file order for the caller (matches are few: insertion sort) */
 	size_t n = m.n < max ? m.n : max;

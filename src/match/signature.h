@@ -173,22 +173,41 @@ enum sig_entry_mode {
  * port, else (tcp) by every flag byte the rule's flag test accepts, else
  * the rest. */
 struct sig_pindex {
-	struct sig_csr port, sport, flags, flagwin, rest;
+	struct sig_csr port, sport, flags, flagwin, flagid, flagseq, rest;
+	uint32_t n_ent; /* all seven: 0 skips the direction */
 };
 
-/* flagwin's key: a flag byte and an exact window (nmap's probes, ZMap,
- * masscan differ by window alone). Collisions only cost a test. */
-static inline uint32_t sig_flagwin_key(uint8_t flags, uint16_t window)
+/* The key of flagwin, flagid and flagseq: a flag byte and one exact field
+ * (nmap's probes, ZMap and masscan differ by window alone; synscan, ipEye,
+ * shaft, NAPTHA by IP ID or sequence number), folded to 16 bits. Collisions
+ * only cost a test. */
+static inline uint32_t sig_flagwin_key(uint8_t flags, uint32_t value)
 {
-	return (window ^ (uint32_t)flags * 0x9E37u) & 0xffff;
+	return (value ^ value >> 16 ^ (uint32_t)flags * 0x9E37u) & 0xffff;
 }
 
 /* ip rules: those needing IPv4 options or src == dst are visited only for
- * packets that have them. */
+ * packets that have them; those with one exact TTL by TTL; those naming one
+ * destination or source host by a hash of it. */
 struct sig_index {
 	struct sig_pindex tcp_fwd, tcp_rev, udp_fwd, udp_rev;
-	struct sig_csr icmp_type, icmp_rest, ip, ip_opts, ip_same;
+	struct sig_csr icmp_type, icmp_rest, ip, ip_opts, ip_same, ip_ttl, ip_dst, ip_src;
+	/* Per rule, its TCP flag test as "(flags & mask) == want" when it can
+	 * be put so (mask in the low byte, want in the high one; 0: no such
+	 * test): 2 bytes a rule stay in cache where the 264-byte rules do not,
+	 * so a packet whose flags a port's rules reject never touches them. */
+	uint16_t *flagchk;
 };
+
+/* 16-bit hash of an address, the key of ip_dst and ip_src. */
+static inline uint32_t sig_addr_key(const struct addr *a)
+{
+	uint32_t h = 2166136261u;
+
+	for (int i = 0; i < 16; i++)
+		h = (h ^ a->b[i]) * 16777619u;
+	return (h ^ h >> 16) & 0xffff;
+}
 
 struct sigset {
 	struct sig_rule *rules;

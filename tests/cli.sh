@@ -187,7 +187,7 @@ expect_json "$(src 2001:db8:0:1::2) | .os_guess" '["Linux:4.19 and newer"]'
 expect_status 0 "$vigil" analyze "$crafted"
 expect_grep "$tmp/out" "signatures  sid 3000068 DL 3 x1  BACKDOOR Back Orifice"
 expect_grep "$tmp/out" "scanner     Mirai"
-expect_grep "$tmp/out" "bad ICMP    type 8 code 2 x1"
+expect_grep "$tmp/out" "bad ICMP    type 8 (Echo) code 2 x1"
 if awk 'length($0) > 80 { exit 1 }' "$tmp/out"; then ok; else bad "crafted text report wider than 80 columns"; fi
 # switched off one by one
 expect_status 0 "$vigil" analyze --json --no-signatures --no-icmp-types --no-os-guess "$crafted"
@@ -207,6 +207,9 @@ expect_status 0 "$vigil" analyze --json --config "$tmp/rep.conf" "$crafted"
 expect_json "$(src 198.18.0.125) | .danger_level" '5'
 expect_status 1 "$vigil" analyze --json --reputation "$tmp/no-such-list" "$crafted"
 expect_grep "$tmp/err" "no-such-list"
+# a directory is not a list: fatal, like a missing file
+expect_status 1 "$vigil" analyze --json --reputation "$tmp" "$crafted"
+expect_grep "$tmp/err" "not a regular file"
 
 # --- --signatures: a bad rule is FILE:LINE, skipped, counted; the rest match;
 # a rule needing payload is reported once as unsupported; a missing file is fatal

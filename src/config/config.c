@@ -212,45 +212,6 @@ int config_read_file(const char *path, size_t max, config_diag_fn *diag, void *d
 
 /* --- the statement reader --- */
 
-/* Offset of the first byte that is not printable UTF-8 or a tab, or s.len. */
-static size_t bad_byte(struct span s)
-{
-	size_t i = 0;
-
-	while (i < s.len) {
-		unsigned char c = (unsigned char)s.p[i];
-		uint32_t cp, min;
-		size_t more;
-
-		if (c < 0x80) {
-			if ((c < 0x20 && c != '\t') || c == 0x7f)
-				return i;
-			i++;
-			continue;
-		}
-		if ((c & 0xe0) == 0xc0) {
-			more = 1, cp = c & 0x1f, min = 0x80;
-		} else if ((c & 0xf0) == 0xe0) {
-			more = 2, cp = c & 0x0f, min = 0x800;
-		} else if ((c & 0xf8) == 0xf0) {
-			more = 3, cp = c & 0x07, min = 0x10000;
-		} else {
-			return i;
-		}
-		if (s.len - i <= more)
-			return i;
-		for (size_t k = 1; k <= more; k++) {
-			unsigned char cc = (unsigned char)s.p[i + k];
-			if ((cc & 0xc0) != 0x80)
-				return i;
-			cp = cp << 6 | (cc & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return i;
-		i += more + 1;
-	}
-	return s.len;
-}
 
 static bool stmt_from_line(struct conf_src *src, struct span line, struct span *ret)
 {
@@ -283,7 +244,7 @@ static bool stmt_from_line(struct conf_src *src, struct span line, struct span *
 		conf_report(src, CONFIG_ERROR, src->lineno, "nothing before ';'");
 		return false;
 	}
-	bad = bad_byte(s);
+	bad = span_text_invalid_at(s);
 	if (bad < s.len) {
 		conf_report(src, CONFIG_ERROR, src->lineno, "invalid byte 0x%02x at column %zu",
 			    (unsigned char)s.p[bad], (size_t)(s.p + bad - line.p) + 1);

@@ -88,6 +88,7 @@ struct config {
 	uint32_t max_hops;                   /* MAX_HOPS: TTL distance for OS fingerprints */
 	bool expect_tcp_options;             /* EXPECT_TCP_OPTIONS: the log carries TCP options */
 	uint32_t reputation_danger_level;    /* REPUTATION_DANGER_LEVEL */
+	uint32_t reputation_max_networks;    /* REPUTATION_MAX_NETWORKS: memory bound of the lists */
 
 	/* Daemon keys fixed by cli.md (loaded, validated and dumped now; used by `run`). */
 	char input_sources[CONFIG_STR_MAX];

@@ -56,6 +56,7 @@ void config_init(struct config *cfg)
 	cfg->max_hops = 20;
 	cfg->expect_tcp_options = true;
 	cfg->reputation_danger_level = 4; /* psad's shipped feeds */
+	cfg->reputation_max_networks = 16u << 20; /* ~20 bytes each: about 330 MiB at most */
 	/* psad.conf's port variables (its _SERVERS ones default to HOME_NET,
 	 * which the signature loader does without a variable) */
 	set_var(cfg, "HTTP_PORTS", "80");

@@ -632,6 +632,7 @@ const struct key conf_keys[] = {
 	  .off = OFF(reputation_files), .size = sizeof(((struct config *)0)->reputation_files),
 	  .none = "NONE" },
 	U32("REPUTATION_DANGER_LEVEL", reputation_danger_level, 1, 5),
+	U32("REPUTATION_MAX_NETWORKS", reputation_max_networks, 1, 16u << 20),
 
 	STR("INPUT_SOURCES", input_sources, set_sources),
 	STR("ALERT_JSON_FILE", alert_json_file, set_str),

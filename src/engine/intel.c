@@ -246,12 +246,6 @@ static int os_add(struct source_state *s, const char *guess)
 	return 0;
 }
 
-static bool is_syn(const struct event *ev)
-{
-	return ev->proto == IPPROTO_NUM_TCP &&
-	       (ev->tcp_flags & (uint8_t)~(TCPF_ECE | TCPF_CWR)) == TCPF_SYN;
-}
-
 /* The per-packet facts p0f's quirks look at (zero IP ID, URG pointer,
  * reserved bits, ACK number): part of the memo key. */
 static uint8_t memo_quirks(const struct event *ev)
@@ -307,7 +301,7 @@ static int os_guess(const struct matchers *m, struct intel_global *gl, struct so
 	size_t n;
 	int r = 0;
 
-	if (!m->os || !is_syn(ev))
+	if (!m->os || !event_is_syn(ev))
 		return 0;
 	/* p0f also for option-less SYNs whose length proves they have none
 	 * (psad uses only posf there): hping3 and masscan have p0f entries */
@@ -338,7 +332,7 @@ static uint32_t scanners_of(const struct matchers *m, const struct intel_global 
 		return 0;
 	if (event_is_v6(ev) && ev->v6_empty_opts >= TOPERA_EMPTY_OPTS)
 		found |= UINT32_C(1) << SCANNER_TOPERA;
-	if (!is_syn(ev))
+	if (!event_is_syn(ev))
 		return found;
 	if (!event_is_v6(ev) && ev->has_seq && ev->seq == v4_number(&ev->dst))
 		found |= UINT32_C(1) << SCANNER_MIRAI;

@@ -92,6 +92,7 @@ struct tcp_opts {
 	uint16_t mss;
 	uint8_t wscale;
 	bool has_mss, has_ws, has_sackok, has_ts;
+	bool past_eol;                   /* a non-zero byte after EOL (p0f's P quirk) */
 	uint32_t tsval, tsecr;
 };
 
@@ -153,6 +154,13 @@ struct event {
 static inline bool event_is_v6(const struct event *ev)
 {
 	return ev->src.family == ADDR_V6;
+}
+
+/* A SYN as a stack sends it: flags exactly SYN, ECN's CWR and ECE allowed. */
+static inline bool event_is_syn(const struct event *ev)
+{
+	return ev->proto == IPPROTO_NUM_TCP &&
+	       (ev->tcp_flags & (uint8_t)~(TCPF_ECE | TCPF_CWR)) == TCPF_SYN;
 }
 
 /* Widen [first, last] to take t in. Times of another kind than the span's

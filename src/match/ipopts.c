@@ -11,12 +11,6 @@
  */
 #include "match/ipopts.h"
 
-/* Hex pair at p (both digits already checked). */
-static inline unsigned hex_byte(const char *p)
-{
-	return (unsigned)(span_hexval(p[0]) << 4 | span_hexval(p[1]));
-}
-
 static bool all_hex(struct span hex)
 {
 	for (size_t i = 0; i < hex.len; i++)
@@ -36,8 +30,8 @@ uint32_t ipopts_decode(struct span hex, bool *ret_malformed)
 			*ret_malformed = true;
 		return 0;
 	}
-	while (i < n) {
-		unsigned type = hex_byte(hex.p + 2 * i), len;
+	while (i < n) { /* every digit checked above: span_hexbyte() is >= 0 */
+		unsigned type = (unsigned)span_hexbyte(hex.p + 2 * i), len;
 
 		mask |= 1u << (type & 31);
 		if (type == 0) /* EOL: the rest is padding */
@@ -50,7 +44,7 @@ uint32_t ipopts_decode(struct span hex, bool *ret_malformed)
 			bad = true;
 			break;
 		}
-		len = hex_byte(hex.p + 2 * (i + 1));
+		len = (unsigned)span_hexbyte(hex.p + 2 * (i + 1));
 		if (len < 2 || len > n - i) {
 			bad = true;
 			break;

@@ -72,108 +72,93 @@ static void report_unreadable(config_diag_fn *diag, void *data, const char *file
 	diag(&d, data);
 }
 
-/* A data set's text: the file at path, or the built-in copy when path is the
- * default one and absent. *ret_buf is what to free (NULL for built-in). */
-static int data_get(const char *path, const char *deflt, const char *builtin,
-		    config_diag_fn *diag, void *data, char **ret_buf, const char **ret_p,
-		    size_t *ret_len, const char **ret_origin)
+/* Parse one data set's text (a *_load_buf of the match modules). Bad lines
+ * are the parser's to report and skip; only -ENOMEM fails. */
+typedef int parse_fn(void *ctx, const char *name, const char *buf, size_t len,
+		     config_diag_fn *diag, void *data);
+
+/* Read path and parse it; when path is the built-in default deflt and does
+ * not exist, parse the copy compiled into vigil instead (deflt NULL: no
+ * such copy). A file that cannot be read fails the load, reported. Returns
+ * 0 and sets *ret_origin (path or "built-in"), or -errno. */
+static int load_data(const char *path, const char *deflt, const char *builtin, size_t max,
+		     parse_fn *parse, void *ctx, config_diag_fn *diag, void *data,
+		     const char **ret_origin)
 {
 	const struct embedded_file *ef;
+	char *buf = NULL;
+	size_t len = 0;
 	int r;
 
-	r = config_read_file(path, DATA_FILE_MAX, diag, data, ret_buf, ret_len);
+	r = config_read_file(path, max, diag, data, &buf, &len);
 	if (r == 0) {
-		*ret_p = *ret_buf;
+		r = parse(ctx, path, buf, len, diag, data);
+		free(buf);
 		*ret_origin = path;
-		return 0;
-	}
-	if (r == -ENOENT && strcmp(path, deflt) == 0 && (ef = embedded_find(builtin))) {
-		*ret_buf = NULL;
-		*ret_p = ef->data;
-		*ret_len = ef->len;
+	} else if (r == -ENOENT && deflt && strcmp(path, deflt) == 0 &&
+		   (ef = embedded_find(builtin))) {
+		r = parse(ctx, "built-in", ef->data, ef->len, diag, data);
 		*ret_origin = "built-in";
-		return 0;
+	} else {
+		if (r != -EINVAL && r != -EFBIG) /* those two were reported */
+			report_unreadable(diag, data, path, r);
+		return r;
 	}
-	if (r != -EINVAL && r != -EFBIG)
-		report_unreadable(diag, data, path, r);
-	return r;
+	return r == -EINVAL ? 0 : r; /* bad lines were reported and skipped */
+}
+
+struct sig_ctx {
+	struct vars *vars;
+	struct sigset **ret;
+};
+
+static int parse_sigs(void *ctx, const char *name, const char *buf, size_t len,
+		      config_diag_fn *diag, void *data)
+{
+	struct sig_ctx *c = ctx;
+
+	return sigset_load_buf(name, buf, len, var_lookup, c->vars, diag, data, c->ret);
+}
+
+static int parse_icmp(void *ctx, const char *name, const char *buf, size_t len,
+		      config_diag_fn *diag, void *data)
+{
+	return icmp_types_load_buf(name, buf, len, diag, data, ctx);
+}
+
+static int parse_p0f(void *ctx, const char *name, const char *buf, size_t len,
+		     config_diag_fn *diag, void *data)
+{
+	return osfp_load_p0f_buf(ctx, name, buf, len, diag, data);
+}
+
+static int parse_posf(void *ctx, const char *name, const char *buf, size_t len,
+		      config_diag_fn *diag, void *data)
+{
+	return osfp_load_posf_buf(ctx, name, buf, len, diag, data);
+}
+
+static int parse_rep(void *ctx, const char *name, const char *buf, size_t len,
+		     config_diag_fn *diag, void *data)
+{
+	return reputation_add_buf(ctx, name, buf, len, diag, data);
 }
 
 static int load_sigs(struct matchers *m, const struct config *cfg, const char *path,
 		     config_diag_fn *diag, void *data)
 {
-	struct vars *v = calloc(1, sizeof(*v));
-	const char *p, *origin;
-	char *buf = NULL;
-	size_t len;
+	struct sig_ctx c = { .vars = calloc(1, sizeof(*c.vars)), .ret = &m->sigs };
 	int r;
 
-	if (!v)
+	if (!c.vars)
 		return -ENOMEM;
-	v->cfg = cfg;
-	nets_text(cfg->home_net, cfg->n_home_net, v->home, sizeof(v->home));
-	nets_text(cfg->external_net, cfg->n_external_net, v->external, sizeof(v->external));
-	r = data_get(path, "/etc/vigil/signatures", "signatures", diag, data, &buf, &p, &len,
-		     &origin);
-	if (r == 0) {
-		r = sigset_load_buf(origin, p, len, var_lookup, v, diag, data, &m->sigs);
-		m->sig_origin = origin == path ? path : "built-in";
-		if (r == -EINVAL)
-			r = 0; /* bad rules were reported and skipped */
-	}
-	free(buf);
-	free(v);
-	return r;
-}
-
-static int load_icmp(struct icmp_types **ret, const char *path, const char *deflt,
-		     const char *builtin, config_diag_fn *diag, void *data)
-{
-	const char *p, *origin;
-	char *buf = NULL;
-	size_t len;
-	int r;
-
-	r = data_get(path, deflt, builtin, diag, data, &buf, &p, &len, &origin);
-	if (r == 0) {
-		r = icmp_types_load_buf(origin, p, len, diag, data, ret);
-		if (r == -EINVAL)
-			r = 0;
-	}
-	free(buf);
-	return r;
-}
-
-typedef int os_load_fn(struct osfp *o, const char *name, const char *buf, size_t len,
-		       config_diag_fn *diag, void *data);
-
-static int load_os_file(struct osfp *os, os_load_fn *fn, const char *path, const char *deflt,
-			const char *builtin, config_diag_fn *diag, void *data)
-{
-	const char *p, *origin;
-	char *buf = NULL;
-	size_t len;
-	int r;
-
-	r = data_get(path, deflt, builtin, diag, data, &buf, &p, &len, &origin);
-	if (r == 0) {
-		r = fn(os, origin, p, len, diag, data);
-		if (r == -EINVAL)
-			r = 0;
-	}
-	free(buf);
-	return r;
-}
-
-static int load_rep_list(struct reputation *rep, const char *path, config_diag_fn *diag,
-			 void *data)
-{
-	int r = reputation_add_file(rep, path, diag, data);
-
-	if (r == -EINVAL)
-		return 0; /* bad lines were reported and skipped */
-	if (r < 0 && r != -ENOMEM && r != -EFBIG)
-		report_unreadable(diag, data, path, r);
+	c.vars->cfg = cfg;
+	nets_text(cfg->home_net, cfg->n_home_net, c.vars->home, sizeof(c.vars->home));
+	nets_text(cfg->external_net, cfg->n_external_net, c.vars->external,
+		  sizeof(c.vars->external));
+	r = load_data(path, "/etc/vigil/signatures", "signatures", DATA_FILE_MAX, parse_sigs, &c,
+		      diag, data, &m->sig_origin);
+	free(c.vars);
 	return r;
 }
 
@@ -182,24 +167,31 @@ static int load_rep(struct matchers *m, const struct config *cfg, const struct m
 {
 	char path[CONFIG_STR_MAX];
 	struct span rest = span_make(cfg->reputation_files, strlen(cfg->reputation_files)), it;
+	const char *origin;
 	int r;
 
 	if (!rest.len && !o->n_rep)
 		return 0;
 	if (!(m->rep = reputation_new()))
 		return -ENOMEM;
+	reputation_set_max_entries(m->rep, cfg->reputation_max_networks);
 	m->rep_dl = (uint8_t)cfg->reputation_danger_level;
 	while (span_next_token(&rest, ',', &it)) {
 		span_trim(&it);
 		if (!it.len)
 			continue;
 		snprintf(path, sizeof(path), "%.*s", (int)it.len, it.p);
-		if ((r = load_rep_list(m->rep, path, diag, data)) < 0)
+		r = load_data(path, NULL, NULL, REPUTATION_MAX_FILE, parse_rep, m->rep, diag, data,
+			      &origin);
+		if (r < 0)
 			return r;
 	}
-	for (size_t i = 0; i < o->n_rep; i++)
-		if ((r = load_rep_list(m->rep, o->rep_paths[i], diag, data)) < 0)
+	for (size_t i = 0; i < o->n_rep; i++) {
+		r = load_data(o->rep_paths[i], NULL, NULL, REPUTATION_MAX_FILE, parse_rep, m->rep,
+			      diag, data, &origin);
+		if (r < 0)
 			return r;
+	}
 	return 0;
 }
 
@@ -207,6 +199,7 @@ int matchers_load(struct matchers *m, const struct config *cfg, const struct mat
 		  config_diag_fn *diag, void *data)
 {
 	static const struct matchers_opts none;
+	const char *origin;
 	int r = 0;
 
 	memset(m, 0, sizeof(*m));
@@ -216,20 +209,20 @@ int matchers_load(struct matchers *m, const struct config *cfg, const struct mat
 	if (!o->no_signatures)
 		r = load_sigs(m, cfg, o->sig_path ? o->sig_path : cfg->signatures_file, diag, data);
 	if (r == 0 && !o->no_icmp_types)
-		r = load_icmp(&m->icmp4, cfg->icmp_types_file, "/etc/vigil/icmp_types",
-			      "icmp_types", diag, data);
+		r = load_data(cfg->icmp_types_file, "/etc/vigil/icmp_types", "icmp_types",
+			      DATA_FILE_MAX, parse_icmp, &m->icmp4, diag, data, &origin);
 	if (r == 0 && !o->no_icmp_types)
-		r = load_icmp(&m->icmp6, cfg->icmp6_types_file, "/etc/vigil/icmp6_types",
-			      "icmp6_types", diag, data);
+		r = load_data(cfg->icmp6_types_file, "/etc/vigil/icmp6_types", "icmp6_types",
+			      DATA_FILE_MAX, parse_icmp, &m->icmp6, diag, data, &origin);
 	if (r == 0 && !o->no_os) {
 		if (!(m->os = osfp_new(cfg->max_hops)))
 			r = -ENOMEM;
 		if (r == 0)
-			r = load_os_file(m->os, osfp_load_p0f_buf, cfg->p0f_file,
-					 "/etc/vigil/pf.os", "pf.os", diag, data);
+			r = load_data(cfg->p0f_file, "/etc/vigil/pf.os", "pf.os", DATA_FILE_MAX,
+				      parse_p0f, m->os, diag, data, &origin);
 		if (r == 0)
-			r = load_os_file(m->os, osfp_load_posf_buf, cfg->posf_file,
-					 "/etc/vigil/posf", "posf", diag, data);
+			r = load_data(cfg->posf_file, "/etc/vigil/posf", "posf", DATA_FILE_MAX,
+				      parse_posf, m->os, diag, data, &origin);
 	}
 	if (r == 0)
 		r = load_rep(m, cfg, o, diag, data);

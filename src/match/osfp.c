@@ -736,75 +736,12 @@ int osfp_load_posf_buf(struct osfp *o, const char *name, const char *buf, size_t
 	return pl.ld.bad ? -EINVAL : 0;
 }
 
-/* ---- files ---------------------------------------------------------------- */
-
-int osfp_load_p0f(struct osfp *o, const char *path, config_diag_fn *diag, void *data)
-{
-	char *buf;
-	size_t len;
-	int r = config_read_file(path, OSFP_FILE_MAX, diag, data, &buf, &len);
-
-	if (r < 0)
-		return r;
-	r = osfp_load_p0f_buf(o, path, buf, len, diag, data);
-	free(buf);
-	return r;
-}
-
-int osfp_load_posf(struct osfp *o, const char *path, config_diag_fn *diag, void *data)
-{
-	char *buf;
-	size_t len;
-	int r = config_read_file(path, OSFP_FILE_MAX, diag, data, &buf, &len);
-
-	if (r < 0)
-		return r;
-	r = osfp_load_posf_buf(o, path, buf, len, diag, data);
-	free(buf);
-	return r;
-}
-
 /* ---- matching ------------------------------------------------------------- */
-
-bool osfp_is_syn(const struct event *ev)
-{
-	return ev->proto == IPPROTO_NUM_TCP &&
-	       (ev->tcp_flags & ~(TCPF_ECE | TCPF_CWR)) == TCPF_SYN;
-}
 
 /* The IPv4-style length: nf_log's IPv6 LEN counts the 40-byte header. */
 static int syn_len(const struct event *ev)
 {
 	return event_is_v6(ev) ? (int)ev->ip_len - 20 : ev->ip_len;
-}
-
-static unsigned hex_byte(struct span hex, size_t i)
-{
-	int h = span_hexval(hex.p[2 * i]), l = span_hexval(hex.p[2 * i + 1]);
-
-	return h < 0 || l < 0 ? 0 : (unsigned)(h << 4 | l);
-}
-
-/* p0f's P quirk: a non-zero byte after EOL. The log parser stops at EOL, so
- * walk the option bytes again (already validated: whole, hex, <= 40). */
-static bool opts_past_eol(struct span hex)
-{
-	size_t n = hex.len / 2, i = 0;
-
-	while (i < n) {
-		unsigned kind = hex_byte(hex, i);
-		if (kind == TCPOPT_KIND_EOL)
-			break;
-		if (kind == TCPOPT_KIND_NOP || i + 1 >= n) {
-			i++;
-			continue;
-		}
-		i += hex_byte(hex, i + 1) < 2 ? 2 : hex_byte(hex, i + 1);
-	}
-	for (i++; i < n; i++)
-		if (hex_byte(hex, i))
-			return true;
-	return false;
 }
 
 static uint16_t packet_quirks(const struct event *ev)
@@ -814,7 +751,7 @@ static uint16_t packet_quirks(const struct event *ev)
 	uint16_t q = 0;
 	int payload;
 
-	if (t->count && t->kinds[t->count - 1] == TCPOPT_KIND_EOL && opts_past_eol(ev->tcp_opt_hex))
+	if (t->past_eol)
 		q |= QUIRK_P;
 	if (!v6 && ev->ip_id == 0)
 		q |= QUIRK_Z;
@@ -903,7 +840,7 @@ size_t osfp_match_p0f(const struct osfp *o, const struct event *ev, const char *
 	struct syn s;
 	size_t n = 0;
 
-	if (!o || !max || !osfp_is_syn(ev))
+	if (!o || !max || !event_is_syn(ev))
 		return 0;
 	s = (struct syn){ .ev = ev, .v6 = event_is_v6(ev), .len = syn_len(ev) };
 	if (ev->has_tcp_opts) {
@@ -956,7 +893,7 @@ void osfp_posf_observe(struct posf_obs *obs, const struct event *ev)
 	bool v6 = event_is_v6(ev);
 	int len = syn_len(ev);
 
-	if (!osfp_is_syn(ev) || ev->has_tcp_opts || obs->pkts >= POSF_OBS_PKTS_MAX)
+	if (!event_is_syn(ev) || ev->has_tcp_opts || obs->pkts >= POSF_OBS_PKTS_MAX)
 		return;
 	if (len < 0 || (obs->pkts && v6 != obs->v6))
 		return;

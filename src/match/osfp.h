@@ -29,8 +29,8 @@
  *           never match (only clean SYNs are fingerprinted). 9-field entries
  *           ignore quirks, as psad does.
  *   OS      a leading '*' or '-' (p0f display hints) is dropped; a leading
- *           '@' (generic signature) is kept, so callers can prefer exact
- *           guesses as psad's email does (osfp_guess_is_generic()).
+ *           '@' (generic signature) is kept, so a reader can tell a
+ *           family-wide guess from an exact one.
  * The guess is "OS:version" ("OS" when version is empty); subtype and
  * details are only documentation.
  *
@@ -66,7 +66,6 @@ struct event;
 #define OSFP_MAX_HOPS_DEFAULT 20
 #define OSFP_LINE_MAX	      1024
 #define OSFP_ENTRIES_MAX      4096
-#define OSFP_FILE_MAX	      (1024 * 1024)
 
 struct osfp; /* opaque: p0f and posf entries */
 
@@ -88,16 +87,9 @@ int osfp_load_p0f_buf(struct osfp *o, const char *name, const char *buf, size_t 
 		      config_diag_fn *diag, void *data);
 int osfp_load_posf_buf(struct osfp *o, const char *name, const char *buf, size_t len,
 		       config_diag_fn *diag, void *data);
-/* Same from a file of at most OSFP_FILE_MAX bytes (config_read_file()):
- * also -ENOENT or another -errno when it cannot be read, -EINVAL (not a
- * regular file) or -EFBIG (reported through diag); nothing loaded then. */
-int osfp_load_p0f(struct osfp *o, const char *path, config_diag_fn *diag, void *data);
-int osfp_load_posf(struct osfp *o, const char *path, config_diag_fn *diag, void *data);
 
 void osfp_get_stats(const struct osfp *o, struct osfp_stats *ret);
 
-/* Is this a SYN osfp looks at: TCP, flags exactly SYN (ECE/CWR allowed)? */
-bool osfp_is_syn(const struct event *ev);
 
 /* Fingerprint one SYN against the p0f set. A SYN with logged options
  * (ev->has_tcp_opts) is compared with every entry of its option layout.
@@ -109,12 +101,6 @@ bool osfp_is_syn(const struct event *ev);
  * returns how many; the strings are owned by o and live as long as it. */
 size_t osfp_match_p0f(const struct osfp *o, const struct event *ev, const char **ret_guesses,
 		      size_t max);
-
-/* A '@' signature: a guess for a family, less precise than the others. */
-static inline bool osfp_guess_is_generic(const char *guess)
-{
-	return guess && guess[0] == '@';
-}
 
 /* What one (source, destination) pair's option-less SYNs looked like, over
  * the first POSF_OBS_PKTS_MAX of them. Zero it (= { 0 }) before first use;

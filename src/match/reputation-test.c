@@ -447,32 +447,6 @@ static void test_cap(void **state)
 	reputation_free(r);
 }
 
-static void test_file(void **state)
-{
-	char path[] = "/tmp/rep-test-XXXXXX";
-	struct reputation *r = reputation_new();
-	struct diags ds = { 0 };
-	int fd = mkstemp(path);
-
-	(void)state;
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, "192.0.2.0/24\nbogus\n", 19), 19);
-	close(fd);
-	assert_int_equal(reputation_add_file(r, path, record, &ds), -EINVAL);
-	assert_int_equal(ds.n, 1);
-	assert_int_equal(ds.d[0].line, 2);
-	assert_string_equal(ds.d[0].file, path);
-	check(r, "192.0.2.5", "192.0.2.0/24", path);
-	unlink(path);
-	ds.n = 0;
-	assert_int_equal(reputation_add_file(r, path, record, &ds), -ENOENT);
-	assert_int_equal(ds.n, 0); /* silent: the caller reports it */
-	assert_int_equal(reputation_add_file(r, "/tmp", record, &ds), -EINVAL);
-	assert_int_equal(ds.n, 1);
-	assert_string_equal(ds.d[0].msg, "not a regular file");
-	reputation_free(r);
-}
-
 /* --- a large generated list against a linear scan --- */
 
 #define BIG_N4	     200000
@@ -616,7 +590,6 @@ int main(void)
 		cmocka_unit_test(test_duplicates),
 		cmocka_unit_test(test_two_lists),
 		cmocka_unit_test(test_cap),
-		cmocka_unit_test(test_file),
 		cmocka_unit_test(test_big_list),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

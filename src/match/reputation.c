@@ -553,19 +553,3 @@ int reputation_add_buf(struct reputation *r, const char *name, const char *buf, 
 }
 
 /* Read fd to its end; more than REPUTATION_MAX_FILE bytes is -EFBIG. */
-
-int reputation_add_file(struct reputation *r, const char *path, config_diag_fn *diag, void *data)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	int ret;
-
-	ret = config_read_file(path, REPUTATION_MAX_FILE, diag, data, &buf, &len);
-	if (ret == -EINVAL || ret == -EFBIG)
-		r->stats.errors++; /* not a regular file, too large: reported */
-	if (ret < 0)
-		return ret;
-	ret = reputation_add_buf(r, path, buf, len, diag, data);
-	free(buf);
-	return ret;
-}

@@ -15,7 +15,8 @@
  * Limits: REPUTATION_MAX_ENTRIES distinct networks per set, or fewer
  * (reputation_set_max_entries); more are reported once per list and
  * counted in stats.dropped, lines of at most
- * REPUTATION_MAX_LINE bytes, files of at most REPUTATION_MAX_FILE bytes.
+ * REPUTATION_MAX_LINE bytes; files of at most REPUTATION_MAX_FILE bytes
+ * (read by the caller: matchers.c).
  * A lookup does the same few memory reads for ten entries or a million
  * and never allocates; after loading, the set is read-only and may be shared.
  */
@@ -49,11 +50,6 @@ void reputation_set_max_entries(struct reputation *r, uint32_t max);
  * the failure stay loaded). diag may be NULL. */
 int reputation_add_buf(struct reputation *r, const char *name, const char *buf, size_t len,
 		       config_diag_fn *diag, void *data);
-
-/* Same, from a regular file; the path is the list's name. -errno from
- * open/read is returned without a diagnostic (the caller reports it);
- * anything else (not a regular file, too large, bad lines) goes to diag. */
-int reputation_add_file(struct reputation *r, const char *path, config_diag_fn *diag, void *data);
 
 struct reputation_hit {
 	struct net net;   /* the matching network as listed (host bits cleared) */

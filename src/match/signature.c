@@ -172,44 +172,6 @@ static int grow(void **p, size_t *cap, size_t need, size_t size)
 
 /* ---- bytes of a line ---- */
 
-/* Offset of the first byte that is not valid UTF-8 text without control
- * characters (C0 but tab, DEL, C1), or -1. */
-static long text_check(struct span s)
-{
-	const unsigned char *p = (const unsigned char *)s.p;
-	size_t i = 0;
-
-	while (i < s.len) {
-		unsigned c = p[i], need, cp;
-		if (c < 0x80) {
-			if ((c < 0x20 && c != '\t') || c == 0x7f)
-				return (long)i;
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf)
-			need = 1, cp = c & 0x1f;
-		else if (c >= 0xe0 && c <= 0xef)
-			need = 2, cp = c & 0x0f;
-		else if (c >= 0xf0 && c <= 0xf4)
-			need = 3, cp = c & 0x07;
-		else
-			return (long)i;
-		if (i + need >= s.len)
-			return (long)i;
-		for (unsigned k = 1; k <= need; k++) {
-			if ((p[i + k] & 0xc0) != 0x80)
-				return (long)i;
-			cp = cp << 6 | (p[i + k] & 0x3f);
-		}
-		/* overlong, surrogates, beyond U+10FFFF, C1 controls */
-		if ((need == 2 && cp < 0x800) || (need == 3 && cp < 0x10000) || cp > 0x10ffff ||
-		    (cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0x80 && cp <= 0x9f))
-			return (long)i;
-		i += need + 1;
-	}
-	return -1;
-}
 
 static bool is_space(char c)
 {
@@ -1140,7 +1102,7 @@ static int rule_parse(struct loader *L, struct span line)
 	size_t n_nets = s->n_nets, n_ports = s->n_ports, n_text = s->n_text;
 	struct sig_rule r = { .pub.dl = SIG_DL_DEFAULT };
 	struct span rest = line, opts;
-	long bad = text_check(line);
+	size_t bad = span_text_invalid_at(line);
 	int ret;
 
 	L->rule_tally = 0;
@@ -1148,10 +1110,9 @@ static int rule_parse(struct loader *L, struct span line)
 	L->has_msg = false;
 	if (line.len > SIG_LINE_MAX)
 		ret = fail(L, "a rule of at most 8192 bytes", span_make(line.p, 40));
-	else if (bad >= 0)
+	else if (bad < line.len)
 		ret = fail(L, "UTF-8 text without control characters",
-			   span_make(line.p + bad, line.len - (size_t)bad < 16 ?
-						       line.len - (size_t)bad : 16));
+			   span_make(line.p + bad, line.len - bad < 16 ? line.len - bad : 16));
 	else if ((ret = header_parse(L, &r, line, &rest)) == 0 &&
 		 (ret = opts_region(L, rest, &opts)) == 0 && (ret = opts_parse(L, &r, opts)) == 0)
 		ret = rule_finish(L, &r, line);

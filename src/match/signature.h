@@ -202,11 +202,7 @@ struct sig_index {
 /* 16-bit hash of an address, the key of ip_dst and ip_src. */
 static inline uint32_t sig_addr_key(const struct addr *a)
 {
-	uint32_t h = 2166136261u;
-
-	for (int i = 0; i < 16; i++)
-		h = (h ^ a->b[i]) * 16777619u;
-	return (h ^ h >> 16) & 0xffff;
+	return (uint32_t)(addr_hash(a, 0) >> 48);
 }
 
 struct sigset {

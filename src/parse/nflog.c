@@ -149,17 +149,20 @@ int parse_tcp_options(struct span hex, struct tcp_opts *ret)
 			return -EINVAL;
 #endif
 	for (; i < n; i++) { /* validate while decoding: one pass */
-		int h = span_hexval(hex.p[2 * i]), l = span_hexval(hex.p[2 * i + 1]);
-		bad |= h | l;
-		b[i] = (uint8_t)((unsigned)h << 4 | (unsigned)l);
+		int v = span_hexbyte(hex.p + 2 * i);
+		bad |= v;
+		b[i] = (uint8_t)v;
 	}
 	if (bad < 0)
 		return -EINVAL;
 	for (i = 0; i < n && o.count < EVENT_TCPOPT_MAX;) {
 		uint8_t kind = b[i];
 		o.kinds[o.count++] = kind;
-		if (kind == TCPOPT_KIND_EOL)
+		if (kind == TCPOPT_KIND_EOL) {
+			while (++i < n)
+				o.past_eol |= b[i] != 0;
 			break;
+		}
 		if (kind == TCPOPT_KIND_NOP) {
 			i++;
 			continue;

@@ -983,6 +983,22 @@ static void test_tcp_options_truncated(void **state)
 	assert_int_equal(o.mss, 1460);
 }
 
+/* Bytes after EOL are padding; a non-zero one is p0f's P quirk. */
+static void test_tcp_options_past_eol(void **state)
+{
+	struct tcp_opts o;
+
+	(void)state;
+	assert_int_equal(tcpopts("020405B4000000", &o), 0);
+	assert_int_equal(o.count, 2);
+	assert_int_equal(o.kinds[1], TCPOPT_KIND_EOL);
+	assert_false(o.past_eol);
+	assert_int_equal(tcpopts("020405B4000001", &o), 0);
+	assert_true(o.past_eol);
+	assert_int_equal(tcpopts("020405B4", &o), 0);
+	assert_false(o.past_eol);
+}
+
 static void test_tcp_options_bounds(void **state)
 {
 	struct tcp_opts o;
@@ -1500,6 +1516,7 @@ int main(void)
 	    cmocka_unit_test(test_tcp_options_linux_syn),
 	    cmocka_unit_test(test_tcp_options_nmap_and_sack),
 	    cmocka_unit_test(test_tcp_options_truncated),
+	    cmocka_unit_test(test_tcp_options_past_eol),
 	    cmocka_unit_test(test_tcp_options_bounds),
 	    T(test_malformed_values),
 	    T(test_malformed_missing_fields),

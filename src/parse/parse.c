@@ -14,50 +14,6 @@
 #include "parse/nflog.h"
 #include "parse/wrapper.h"
 
-/* Offset of the first byte that breaks UTF-8 (RFC 3629: no overlongs, no
- * surrogates, nothing above U+10FFFF), or -1 if the span is valid. */
-static long utf8_invalid_at(struct span s)
-{
-	const unsigned char *p = (const unsigned char *)s.p;
-	size_t i = 0;
-
-	while (i < s.len) {
-		/* fast path: 8 ASCII bytes at a time */
-		if (i + 8 <= s.len) {
-			uint64_t w;
-			memcpy(&w, p + i, 8);
-			if (!(w & 0x8080808080808080ULL)) {
-				i += 8;
-				continue;
-			}
-		}
-		unsigned c = p[i];
-		size_t n;
-		unsigned min;
-		if (c < 0x80) {
-			i++;
-			continue;
-		} else if (c >= 0xC2 && c <= 0xDF) {
-			n = 1, min = 0x80;
-		} else if (c >= 0xE0 && c <= 0xEF) {
-			n = 2, min = 0x800;
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			n = 3, min = 0x10000;
-		} else {
-			return (long)i;
-		}
-		unsigned cp = c & (0x3F >> n);
-		for (size_t k = 1; k <= n; k++) {
-			if (i + k >= s.len || (p[i + k] & 0xC0) != 0x80)
-				return (long)i;
-			cp = cp << 6 | (p[i + k] & 0x3F);
-		}
-		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-			return (long)i;
-		i += n + 1;
-	}
-	return -1;
-}
 
 /* NUL or a byte >= 0x80 somewhere in w (Hacker's Delight 6-1 for zero bytes). */
 static inline bool word_suspect(uint64_t w)
@@ -100,11 +56,11 @@ static enum parse_verdict bad_bytes(struct span line, struct parse_error *err)
 		err->got = span_make(nul, 1);
 		return PARSE_MALFORMED;
 	}
-	long at = utf8_invalid_at(line);
-	if (at >= 0) {
-		err->column = (size_t)at + 1;
+	size_t at = span_utf8_invalid_at(line);
+	if (at < line.len) {
+		err->column = at + 1;
 		err->reason = "invalid UTF-8 in line";
-		err->got = span_make(line.p + at, line.len - (size_t)at < 4 ? line.len - (size_t)at : 4);
+		err->got = span_make(line.p + at, line.len - at < 4 ? line.len - at : 4);
 		return PARSE_MALFORMED;
 	}
 	return PARSE_EVENT;

@@ -30,12 +30,14 @@
 #include <string.h>
 
 #include "engine/engine.h"
+#include "match/icmptypes.h"
 #include "match/ipopts.h"
 #include "match/matchers.h"
 #include "match/reputation.h"
 #include "match/signature.h"
 #include "report/outbuf.h"
 #include "report/report-internal.h"
+#include "util/escape.h"
 #include "util/num.h"
 
 #ifndef VIGIL_VERSION
@@ -383,7 +385,9 @@ static void text_data_sets(const struct text *t, const struct matchers *m)
 		struct sigset_stats st;
 		sigset_get_stats(m->sigs, &st);
 		tw_itemf(&w, "", "%" PRIu32 " rules", st.rules);
-		tw_item_cat(&w, " ", "from ", m->sig_origin ? m->sig_origin : "?");
+		char origin[TEXT_ITEM_MAX - 8];
+		escape_bytes(m->sig_origin, strlen(m->sig_origin), origin, sizeof(origin));
+		tw_item_cat(&w, " ", "from ", origin); /* a path from the command line */
 		if (st.malformed)
 			tw_itemf(&w, "; ", "%" PRIu32 " malformed skipped", st.malformed);
 		if (st.unsupported)
@@ -963,18 +967,33 @@ static void detail_sigs(const struct text *t, const struct source_intel *x)
 	}
 }
 
-static void detail_icmp_opts(const struct text *t, const struct source_intel *x)
+/* The ICMP table of the source's family, for type names. */
+static const struct icmp_types *icmp_table(const struct matchers *m, const struct source_state *s)
 {
+	if (!m)
+		return NULL;
+	return s->src.family == ADDR_V6 ? m->icmp6 : m->icmp4;
+}
+
+static void detail_icmp_opts(const struct text *t, const struct source_state *s,
+			     const struct matchers *m)
+{
+	const struct source_intel *x = s->intel;
+	const struct icmp_types *tab = icmp_table(m, s);
 	struct tw w;
 
 	if (x->invalid_icmp) {
 		uint64_t listed = 0;
 		tw_label(&w, t, "bad ICMP");
 		for (uint8_t i = 0; i < x->n_bad_icmp; i++) {
-			tw_itemf(&w, i ? ", " : "", "type %u code %u x%" PRIu64,
-				 (unsigned)x->bad_icmp[i].type, (unsigned)x->bad_icmp[i].code,
-				 x->bad_icmp[i].count);
-			listed += x->bad_icmp[i].count;
+			const struct icmp_count *c = &x->bad_icmp[i];
+			/* psad's wording: an invalid code of a known type names it */
+			const char *name = tab ? icmp_types_name(tab, c->type) : NULL;
+			tw_itemf(&w, i ? ", " : "", "type %u%s%s%s code %u x%" PRIu64,
+				 (unsigned)c->type, name && *name ? " (" : "",
+				 name && *name ? name : "", name && *name ? ")" : "",
+				 (unsigned)c->code, c->count);
+			listed += c->count;
 		}
 		if (listed < x->invalid_icmp)
 			tw_item_u64(&w, x->n_bad_icmp ? ", " : "", "other x", x->invalid_icmp - listed,
@@ -1000,7 +1019,8 @@ static void detail_icmp_opts(const struct text *t, const struct source_intel *x)
 }
 
 /* Signatures, OS guesses, invalid ICMP, IP options, scanners, reputation. */
-static void detail_intel(const struct text *t, const struct source_state *s)
+static void detail_intel(const struct text *t, const struct source_state *s,
+			 const struct matchers *m)
 {
 	const struct source_intel *x = s->intel;
 	struct tw w;
@@ -1014,7 +1034,7 @@ static void detail_intel(const struct text *t, const struct source_state *s)
 			tw_item(&w, i ? ", " : "", x->os[i]);
 		tw_end(&w);
 	}
-	detail_icmp_opts(t, x);
+	detail_icmp_opts(t, s, m);
 	if (x->scanners) {
 		bool any = false;
 		tw_label(&w, t, "scanner");
@@ -1030,7 +1050,9 @@ static void detail_intel(const struct text *t, const struct source_state *s)
 		char net[NET_STR_MAX];
 		(void)net_format(&x->rep->net, net);
 		tw_label(&w, t, "reputation");
-		tw_itemf(&w, "", "%s listed in %s, DL %u", net, x->rep->list, (unsigned)x->rep_dl);
+		char list[TEXT_ITEM_MAX / 2];
+		escape_bytes(x->rep->list, strlen(x->rep->list), list, sizeof(list));
+		tw_itemf(&w, "", "%s listed in %s, DL %u", net, list, (unsigned)x->rep_dl);
 		tw_end(&w);
 	}
 }
@@ -1047,7 +1069,7 @@ static void text_details(const struct text *t, const struct source_state **v, si
 		detail_head(t, s);
 		detail_scans(t, s);
 		detail_source_counts(t, s, o);
-		detail_intel(t, s);
+		detail_intel(t, s, o->m);
 		for (uint32_t j = 0; j < s->n_pairs; j++)
 			if (s->pairs[j])
 				detail_pair(t, s->pairs[j]);

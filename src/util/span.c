@@ -101,3 +101,59 @@ int span_hex_to_u32(struct span s, uint32_t *ret)
 	*ret = v;
 	return 0;
 }
+
+/* Both checks in one walk; controls says whether controls are invalid. */
+static size_t invalid_at(struct span s, bool controls)
+{
+	const unsigned char *p = (const unsigned char *)s.p;
+	size_t i = 0;
+
+	while (i < s.len) {
+		/* fast path for plain UTF-8: 8 ASCII bytes at a time */
+		if (!controls && i + 8 <= s.len) {
+			uint64_t w;
+			memcpy(&w, p + i, 8);
+			if (!(w & UINT64_C(0x8080808080808080))) {
+				i += 8;
+				continue;
+			}
+		}
+		unsigned c = p[i], cp, min;
+		size_t n;
+		if (c < 0x80) {
+			if (controls && ((c < 0x20 && c != '\t') || c == 0x7f))
+				return i;
+			i++;
+			continue;
+		} else if (c >= 0xC2 && c <= 0xDF) {
+			n = 1, min = 0x80;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			n = 2, min = 0x800;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			n = 3, min = 0x10000;
+		} else {
+			return i;
+		}
+		cp = c & (0x3Fu >> n);
+		for (size_t k = 1; k <= n; k++) {
+			if (i + k >= s.len || (p[i + k] & 0xC0) != 0x80)
+				return i;
+			cp = cp << 6 | (p[i + k] & 0x3Fu);
+		}
+		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) ||
+		    (controls && cp <= 0x9F))
+			return i;
+		i += n + 1;
+	}
+	return s.len;
+}
+
+size_t span_utf8_invalid_at(struct span s)
+{
+	return invalid_at(s, false);
+}
+
+size_t span_text_invalid_at(struct span s)
+{
+	return invalid_at(s, true);
+}

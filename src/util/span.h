@@ -169,7 +169,25 @@ static inline int span_hexval(char c)
 	return span_hex_digit[(unsigned char)c];
 }
 
+/* The byte written as two hex digits at p, or -1. */
+static inline int span_hexbyte(const char *p)
+{
+	int h = span_hexval(p[0]), l = span_hexval(p[1]);
+
+	return (h | l) < 0 ? -1 : h << 4 | l;
+}
+
 /* "0x3C" or "3C"; used for TOS=, PREC=, RES=, MARK=. */
 int span_hex_to_u32(struct span s, uint32_t *ret);
+
+/* Offset of the first byte that breaks UTF-8 (RFC 3629: no overlongs, no
+ * surrogates, nothing above U+10FFFF), or s.len when the span is valid. */
+size_t span_utf8_invalid_at(struct span s);
+
+/* Offset of the first byte that is not printable text: broken UTF-8, an
+ * ASCII control other than tab, DEL, or a C1 control (U+0080-U+009F, which
+ * terminals obey as ESC sequences); s.len when there is none. For names and
+ * messages from files that reach reports as they are. */
+size_t span_text_invalid_at(struct span s);
 
 #endif

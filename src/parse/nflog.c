@@ -92,8 +92,11 @@ static long find_in_key(struct span s)
 long nflog_find_record(struct span msg)
 {
 	struct span s = msg;
-	const char *end = msg.p + msg.len, *sp = NULL;
+	const char *end, *sp = NULL;
 
+	if (msg.len < 3) /* also keeps msg.p, maybe NULL then, out of the arithmetic */
+		return -1;
+	end = msg.p + msg.len;
 	for (;;) {
 		long at = find_in_key(s);
 		if (at < 0)

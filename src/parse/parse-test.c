@@ -1286,6 +1286,8 @@ static void test_malformed_nul_hides_record(void **state)
 	/* other lines with NUL bytes stay other lines */
 	fx_expect_at(f, "Nov 25 12:29:10 fw1 sshd[1]: \0 hello", 36, PARSE_IGNORED,
 		     PARSE_IGN_NOT_FIREWALL, __FILE__, __LINE__);
+	fx_expect_at(f, "Nov 25 12:29:10 fw1 login[1]: \0 LOGIN=root", 42, PARSE_IGNORED,
+		     PARSE_IGN_NOT_FIREWALL, __FILE__, __LINE__);
 }
 
 static void test_malformed_utf8_prefix(void **state)
@@ -1451,6 +1453,8 @@ static void test_record_search_linear(void **state)
 		}
 		free(p);
 	}
+	assert_int_equal(nflog_find_record(span_make(NULL, 0)), -1);
+	assert_int_equal(nflog_find_record(span_make("IN=", 3)), -1);
 	/* the first real record after a pathological stretch is still found */
 	char *p = repeat("", "IN=", 3 * 100000);
 	size_t n = strlen(p);

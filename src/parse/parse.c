@@ -66,11 +66,12 @@ static enum parse_verdict bad_bytes(struct span line, struct parse_error *err)
 	return PARSE_EVENT;
 }
 
-/* A line with NUL bytes that still shows a record's keys. */
+/* A line with NUL bytes that still shows a record's keys (as words: not
+ * "LOGIN=" in another program's text). */
 static bool damaged_record(struct span line)
 {
-	return span_find(line, "IN=", 3) >= 0 || span_find(line, "OUT=", 4) >= 0 ||
-	       span_find(line, "SRC=", 4) >= 0;
+	return span_starts(line, "IN=", 3) || span_find(line, " IN=", 4) >= 0 ||
+	       span_find(line, " OUT=", 5) >= 0 || span_find(line, " SRC=", 5) >= 0;
 }
 
 static bool is_blank(struct span s)

@@ -59,5 +59,12 @@ rec() { # SRC LEN
 src_json "$tmp/syn.json" 198.18.0.140 '[.signatures[]?.sid]' '[]'
 src_json "$tmp/syn.json" 198.18.0.141 '[.signatures[]?.sid] | index(207) != null' true
 
+# one log with options (crafted: a real masscan after an nmap SYN with MSS)
+# and one without (ufw): nmap's option-less-looking SYNs through ufw are not
+# masscan's 40-byte ones
+"$vigil" analyze --json "$cap/../capture/crafted.rfc3164" "$cap/ufw-default.rfc3164" > "$tmp/both.json" 2>/dev/null
+src_json "$tmp/both.json" 198.18.0.132 '.scanners // []' '[]'
+src_json "$tmp/both.json" 198.18.0.123 '.scanners' '["Masscan"]'
+
 echo "unlogged-options: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

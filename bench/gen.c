@@ -1037,6 +1037,45 @@ static int gen_mixed(uint64_t nlines, uint32_t nsrc, unsigned noise_pct, unsigne
 	return 0;
 }
 
+/* ---- pathological record-search shapes ---- */
+
+/* Lines of LINE_BYTES bytes (newline included), about TOTAL bytes in all,
+ * each a syslog header then one unit repeated: 'i' "IN=" (no space: the
+ * record search's worst case), 's' "IN=x " (a candidate per 5 bytes, never
+ * followed by OUT=), 'k' a real record start then "SRC=198.18.0.7 " repeated
+ * (the key loop). For bench/run.sh's linearity check. */
+static int gen_patho(uint64_t total, uint64_t line_bytes, char shape)
+{
+	static const char head[] = "Dec  6 04:00:00 fw1 kernel: ";
+	const char *unit, *start = "";
+	char *line;
+	size_t hn = sizeof(head) - 1, un, sn, o;
+
+	switch (shape) {
+	case 'i': unit = "IN="; break;
+	case 's': unit = "IN=x "; break;
+	case 'k':
+		unit = "SRC=198.18.0.7 ";
+		start = "DROP IN=eth0 OUT= ";
+		break;
+	default:
+		return 2;
+	}
+	un = strlen(unit);
+	sn = strlen(start);
+	if (line_bytes < hn + sn + un + 1 || !(line = malloc(line_bytes)))
+		return 2;
+	memcpy(line, head, hn);
+	memcpy(line + hn, start, sn);
+	for (o = hn + sn; o + 1 < line_bytes; o++)
+		line[o] = unit[(o - hn - sn) % un];
+	line[line_bytes - 1] = '\n';
+	for (uint64_t n = 0; n < total / line_bytes + 1; n++)
+		fwrite(line, 1, line_bytes, out);
+	free(line);
+	return 0;
+}
+
 /* ---- the flood: one line per distinct source ---- */
 
 static int gen_flood(uint64_t nlines)
@@ -1099,6 +1138,8 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: gen [-n LINES] [-S SOURCES] [-s SEED] [-p NOISE_PCT] [-6 V6_PCT] [-H HOURS] [-k] [-o FILE]\n"
 		"       gen -f [-n LINES] [-s SEED] [-k] [-o FILE]   (flood: one distinct source per line)\n"
+		"       gen -P SHAPE -L LINE_BYTES [-n TOTAL_BYTES] [-o FILE]   (pathological lines:\n"
+		"          SHAPE i \"IN=IN=...\", s \"IN=x IN=x ...\", k a record of repeated SRC=)\n"
 		"-k: kernel lines carry the bracketed uptime (\"kernel: [86400.000000] \")\n"
 		"defaults: -n 4000000 -S 5000 -s 1 -p 5 -6 20 -H 8; -f -n 1000000\n");
 	exit(2);
@@ -1111,9 +1152,11 @@ int main(int argc, char **argv)
 	unsigned noise = 5, v6 = 20;
 	double hours = 8;
 	bool flood = false;
+	char patho = 0;
+	uint64_t line_bytes = 0;
 	const char *path = NULL;
 	int c;
-	while ((c = getopt(argc, argv, "n:S:s:p:6:H:o:fkh")) != -1) {
+	while ((c = getopt(argc, argv, "n:S:s:p:6:H:o:fkhP:L:")) != -1) {
 		char *e = NULL;
 		switch (c) {
 		case 'n':
@@ -1146,6 +1189,13 @@ int main(int argc, char **argv)
 			kernel_ts = true;
 			e = (char *)"";
 			break;
+		case 'P':
+			patho = optarg[0];
+			e = optarg[0] && !optarg[1] ? (char *)"" : NULL;
+			break;
+		case 'L':
+			line_bytes = strtoull(optarg, &e, 10);
+			break;
 		default:
 			usage();
 		}
@@ -1154,7 +1204,7 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc || noise > 100 || v6 > 100 || nsrc == 0 || !(hours > 0))
 		usage();
-	if (!nlines)
+	if (!nlines && !patho)
 		nlines = flood ? 1000000 : 4000000;
 	out = stdout;
 	if (path && !(out = fopen(path, "w"))) {
@@ -1162,7 +1212,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	rng_seed(seed);
-	int r = flood ? gen_flood(nlines) : gen_mixed(nlines, nsrc, noise, v6, hours);
+	int r = patho ? gen_patho(nlines ? nlines : 64u << 20, line_bytes, patho)
+	      : flood ? gen_flood(nlines) : gen_mixed(nlines, nsrc, noise, v6, hours);
+	if (r == 2)
+		usage();
 	if (fflush(out) != 0 || (path && fclose(out) != 0)) {
 		fprintf(stderr, "gen: write: %s\n", strerror(errno));
 		return 1;

@@ -13,6 +13,8 @@
 #    tables and fingerprints;
 # 6. reputation lists (bench/rep-bench.c, linked with vigil's objects): load
 #    time and ns per lookup for 10 to 1,000,000 networks.
+# 7. pathological lines ("IN=IN=IN=...", "IN=x IN=x ...", repeated keys) from
+#    1 KiB to 1 MiB: MB/s per line length, flat when the parse is linear.
 # It is a measurement: it exits 0 whatever the figures, 1 only when a run fails.
 set -eu
 
@@ -399,6 +401,41 @@ else
 fi
 say ""
 
+# ---- 7. pathological lines: the record search is linear ----------------------
+# Lines made of one unit repeated (bench/gen.c -P): "IN=IN=IN=..." (the record
+# search's worst case: a candidate every 3 bytes, no space), "IN=x IN=x ..."
+# (a candidate every 5 bytes, never followed by OUT=) and a record of
+# repeated "SRC=..." keys. About 32 MiB per file, lines from 1 KiB to 1 MiB
+# (MAX_LINE_LENGTH raised by a private config). Linear time: MB/s stays flat
+# as the lines grow; a search that rescanned the tail per candidate would
+# fall with the line length (measured before the fix: 103 s for 32 MiB of
+# 1 MiB "IN=" lines).
+say "[7] pathological lines: the record search (MB/s should not fall as lines grow)"
+P_TOTAL=${BENCH_PATHO_BYTES:-33554432}
+printf 'MAX_LINE_LENGTH 1048576;\n' > "$W/patho.conf"
+PATHO_SUM=""
+for shape in i s k; do
+	row=""
+	for len in 1024 8192 65536 1048576; do
+		PLOG="$DIR/patho-$shape-$len.log"
+		[ -s "$PLOG" ] || "$GEN" -P "$shape" -L "$len" -n "$P_TOTAL" -o "$PLOG"
+		PB=$(fsize "$PLOG")
+		: > "$W/pt"
+		for i in 1 2 3; do
+			measure "$W/patho.json" "$TIMEOUT" "$VIGIL" analyze --config "$W/patho.conf" --json "$PLOG"
+			[ "$RC" -eq 0 ] || { fail "patho $shape $len"; break; }
+			echo "$T_NS" >> "$W/pt"
+		done
+		PM=$(median "$W/pt")
+		[ -n "$PM" ] || continue
+		row="$row $(awk -v b="$PB" -v t="$PM" 'BEGIN{printf "%7.0f", b/1e6/(t/1e9)}')"
+	done
+	say "  shape $shape  MB/s at 1 KiB, 8 KiB, 64 KiB, 1 MiB lines:$row"
+	PATHO_SUM="$PATHO_SUM
+patho: shape $shape MB/s (1K 8K 64K 1M lines):$row"
+done
+say ""
+
 # ---- summary -----------------------------------------------------------------
 
 verdict() { # verdict OK(1/0) EXPR-with-v
@@ -462,6 +499,7 @@ PINNED="not pinned"
 	if [ "$R_OK" = 1 ]; then
 		say "rep:   $(grep -E '^ *100000 ' "$W/rep.txt" | awk '{printf "100,000 networks load in %s ms", $4}'); $(tail -n 1 "$W/rep.txt")"
 	fi
+	[ -n "$PATHO_SUM" ] && say "${PATHO_SUM#?}"
 	say "load averages: $LOAD0 at start, $(cut -d' ' -f1-3 /proc/loadavg 2> /dev/null || echo '?') at end"
 	say "bench took $(($(date +%s) - START)) s"
 } | tee "$DIR/summary.txt"

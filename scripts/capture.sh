@@ -20,6 +20,12 @@
 # The "crafted" phase sends hand-made packets (hping3, masscan if installed,
 # scripts/capture/craft.py) for signatures, invalid ICMP, IP options, sameip,
 # Mirai, Masscan, Topera and OS detection (crafted.rfc3164, crafted.kmsg).
+# The "ufw" and "firewalld" phases log as those tools do by default, with no
+# TCP options: real ufw (enabled inside the target namespace only, on a
+# private copy of its config that ip netns exec bind-mounts from
+# /etc/netns/NS/) and firewalld's LogDenied rule as its nftables backend
+# writes it; a Linux connect() SYN, a Windows-shaped SYN (craft.py winsyn)
+# and nmap scans (ufw-default.rfc3164, firewalld-default.rfc3339).
 # Each phase is framed by marker records written to /dev/kmsg; every wrapper is
 # cut at the markers and must hold exactly as many records as the master
 # capture (else the script fails). Finally scripts/capture/expect.py writes
@@ -27,7 +33,8 @@
 # psad in analysis mode on the scenario fixtures (tests/data/psad-opinion/).
 # Takes about 2.5 minutes. See tests/data/README.md.
 #
-# PHASES="crafted" (or any subset of: ipt4 nft4 ip6 benign mixed fwd crafted)
+# PHASES="crafted" (or any subset of: ipt4 nft4 ip6 benign mixed fwd crafted
+# ufw firewalld)
 # runs and writes only those phases: the other fixtures, their expected files
 # and psad opinions are left as they are.
 #
@@ -42,10 +49,10 @@ EXPECTED=$ROOT/tests/data/expected
 OPINION=$ROOT/tests/data/psad-opinion
 PY=/usr/bin/python3
 HELP=$ROOT/scripts/capture
-PHASES=${PHASES:-ipt4 nft4 ip6 benign mixed fwd crafted}
+PHASES=${PHASES:-ipt4 nft4 ip6 benign mixed fwd crafted ufw firewalld}
 want() { case " $PHASES " in *" $1 "*) return 0 ;; esac; return 1; }
 for p in $PHASES; do
-	case $p in ipt4|nft4|ip6|benign|mixed|fwd|crafted) ;; *) echo "capture.sh: unknown phase $p" >&2; exit 2 ;; esac
+	case $p in ipt4|nft4|ip6|benign|mixed|fwd|crafted|ufw|firewalld) ;; *) echo "capture.sh: unknown phase $p" >&2; exit 2 ;; esac
 done
 sh "$ROOT/scripts/deps.sh" capture || exit 1
 
@@ -60,6 +67,9 @@ ULOGD_PLUGINS=$(dirname "$(ls /usr/lib/*/ulogd/ulogd_inppkt_NFLOG.so 2>/dev/null
 [ -e "$ULOGD_PLUGINS/ulogd_output_LOGEMU.so" ] || { echo "capture.sh: ulogd2 plugins not found" >&2; exit 1; }
 [ -x /lib/systemd/systemd-journald ] || { echo "capture.sh: missing /lib/systemd/systemd-journald" >&2; exit 1; }
 [ -e /proc/sys/net/netfilter/nf_log_all_netns ] || { echo "capture.sh: kernel lacks nf_log_all_netns" >&2; exit 1; }
+if want ufw; then
+	command -v ufw >/dev/null 2>&1 || { echo "capture.sh: missing command: ufw (sh scripts/deps.sh capture)" >&2; exit 1; }
+fi
 
 ID=$$
 TAG="vigil-capture-$ID-$(date +%s)"
@@ -101,6 +111,9 @@ cleanup() {
 	for ns in $NS_S $NS_T $NS_A $NS_R $NS_B; do
 		ip netns del "$ns" 2>/dev/null
 	done
+	# ufw's private config for the target namespace (phase ufw)
+	rm -rf "/etc/netns/$NS_T"
+	rmdir /etc/netns 2>/dev/null
 	echo "$OLD_LOG_ALL" > /proc/sys/net/netfilter/nf_log_all_netns
 	if [ "${KEEP_WORK:-0}" = 1 ]; then log "work dir kept: $WORK"; else rm -rf "$WORK"; fi
 	[ $rc -ne 0 ] && log "FAILED (exit $rc)"
@@ -497,6 +510,85 @@ phase_end crafted
 stop_pid "$HTTP6_PID"; HTTP6_PID=""
 fi
 
+# ---------------------------------------------------------------- phases ufw, firewalld
+# The default logging of ufw and firewalld: no TCP options, so the TCP header
+# length (and any payload) is unknown to the reader. Per source: a Linux
+# connect() SYN (the scanner namespace's own kernel, one SYN: the socket
+# gives up before the first retransmission), a SYN shaped as Windows'
+# connect() sends it (craft.py winsyn), nmap -sS and (firewalld) nmap -sT.
+ufw_fd_setup() {
+	i=130; while [ $i -le 139 ]; do ip -n "$NS_S" addr replace 198.18.0.$i/24 dev eth0; i=$((i + 1)); done
+}
+linux_syn() { # SRC DPORT: one connect() SYN from SRC
+	S timeout 10 $PY -c '
+import socket, sys
+s = socket.socket()
+s.bind((sys.argv[1], 0))
+s.settimeout(0.5)
+try:
+    s.connect(("198.18.0.1", int(sys.argv[2])))
+except OSError:
+    pass
+s.close()
+' "$1" "$2"
+}
+win_syn() { # SRC DPORT WINDOW
+	S timeout 30 $PY "$HELP/craft.py" eth0 00:00:5e:00:53:02 00:00:5e:00:53:01 winsyn "$1" 198.18.0.1 1 "$2" "$3"
+}
+
+if want ufw; then
+ufw_fd_setup
+phase_begin ufw
+# Real ufw, as installed (Debian's defaults: deny incoming, LOGLEVEL low:
+# "[UFW BLOCK] ", at most 3 records a minute after a burst of 10), enabled
+# in the target namespace only: ip netns exec bind-mounts /etc/netns/NS/ufw
+# and /etc/netns/NS/default over /etc/ufw and /etc/default, so ENABLED=yes
+# and the rules ufw writes stay in that copy (removed by cleanup).
+mkdir -p "/etc/netns/$NS_T/default"
+cp -a /etc/ufw "/etc/netns/$NS_T/ufw"
+cp -a /etc/default/ufw "/etc/netns/$NS_T/default/ufw"
+T ufw --force enable >>"$WORK/ufw.out" 2>&1
+T iptables -S ufw-logging-deny >>"$WORK/ufw.out" 2>&1
+linux_syn 198.18.0.130 443; gap
+win_syn 198.18.0.131 443 64240; gap
+# about 8 of these fit the rate limit's burst: a real scan seen through ufw
+nmap_raw 198.18.0.132 -sS -p 40000-40099 198.18.0.1
+phase_end ufw
+T ufw --force disable >>"$WORK/ufw.out" 2>&1
+fi
+
+if want firewalld; then
+ufw_fd_setup
+phase_begin firewalld
+# firewalld's LogDenied rule (firewall-cmd --set-log-denied=all; the default,
+# off, logs nothing) as its nftables backend writes it for the default zone
+# (firewalld's src/firewall/core/nftables.py: a log statement with prefix
+# "filter_IN_public_REJECT: " and no flags, before the zone's reject with
+# icmpx admin-prohibited). firewalld itself needs D-Bus and would manage the
+# host's own firewall: its rule is loaded instead.
+T nft -f - <<'EOF'
+table inet firewalld {
+	chain filter_INPUT {
+		type filter hook input priority filter + 10; policy accept;
+		ct state established,related accept
+		iifname "lo" accept
+		jump filter_INPUT_POLICIES
+	}
+	chain filter_INPUT_POLICIES {
+		iifname "eth0" log prefix "filter_IN_public_REJECT: "
+		iifname "eth0" reject with icmpx admin-prohibited
+	}
+}
+EOF
+linux_syn 198.18.0.134 443; gap
+win_syn 198.18.0.135 443 65535; gap
+nmap_raw 198.18.0.136 -sS -p 40000-40049 198.18.0.1; gap
+ip -n "$NS_S" route replace 198.18.0.0/24 dev eth0 src 198.18.0.137
+S $NMAP -sT -p 40000-40029 --max-rtt-timeout 300ms --initial-rtt-timeout 300ms 198.18.0.1 >>"$WORK/nmap.out" 2>&1
+ip -n "$NS_S" route replace 198.18.0.0/24 dev eth0 src 198.18.0.2
+phase_end firewalld
+fi
+
 # ---------------------------------------------------------------- stop readers
 sleep 1
 mark "capture-done"
@@ -518,9 +610,17 @@ done
 
 # ---------------------------------------------------------------- fixtures
 mkdir -p "$OUT"
+# Phases whose records are told apart by source address too: nf_log_all_netns
+# logs every namespace of the host, and other tests' loopback traffic landed
+# between these phases' markers (an awk regex; empty: every record).
+phase_filter() {
+	case $1 in
+	ufw|firewalld) echo 'SRC=198[.]18[.]0[.]13[0-9] DST=198[.]18[.]0[.]1 ' ;;
+	esac
+}
 cut_phase() { # FILE PHASE: netfilter lines strictly between the phase's markers
-	awk -v b="$TAG $2 begin" -v e="$TAG $2 end" \
-		'index($0, e) { f = 0 } f && /IN=/ && /OUT=/ { print } index($0, b) { f = 1 }' "$1"
+	awk -v b="$TAG $2 begin" -v e="$TAG $2 end" -v r="$(phase_filter "$2")" \
+		'index($0, e) { f = 0 } f && /IN=/ && /OUT=/ && (r == "" || $0 ~ r) { print } index($0, b) { f = 1 }' "$1"
 }
 emit() { # SRC PHASE NAME: write OUT/NAME and check its record count against the master
 	cut_phase "$1" "$2" > "$OUT/$3"
@@ -542,11 +642,15 @@ if want benign; then rm -f "$OUT"/benign.*; fi
 if want fwd; then rm -f "$OUT"/fwd-forward.*; fi
 if want mixed; then rm -f "$OUT"/mixed.*; fi
 if want crafted; then rm -f "$OUT"/crafted.*; fi
+if want ufw; then rm -f "$OUT"/ufw-default.*; fi
+if want firewalld; then rm -f "$OUT"/firewalld-default.*; fi
 if want ipt4; then emit "$WORK/rs-3164.log" ipt4 ipt4-scans.rfc3164; fi
 if want nft4; then emit "$WORK/kmsg.raw" nft4 nft4-scans.kmsg; fi
 if want ip6; then emit "$WORK/rs-3339.log" ip6 ip6-scans.rfc3339; fi
 if want benign; then emit "$WORK/rs-3164.log" benign benign.rfc3164; fi
 if want fwd; then emit "$WORK/kmsg.raw" fwd fwd-forward.kmsg; fi
+if want ufw; then emit "$WORK/rs-3164.log" ufw ufw-default.rfc3164; fi
+if want firewalld; then emit "$WORK/rs-3339.log" firewalld firewalld-default.rfc3339; fi
 if want crafted; then
 	emit "$WORK/rs-3164.log" crafted crafted.rfc3164
 	emit "$WORK/kmsg.raw" crafted crafted.kmsg

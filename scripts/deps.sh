@@ -13,7 +13,7 @@ PKGS="build-essential pkg-config clang libclang-rt-14-dev zlib1g-dev libcmocka-d
 # `deps.sh capture`: also what scripts/capture.sh drives (a private rsyslogd,
 # journald and ulogd2 write the fixtures' wrapper formats).
 if [ "${1:-}" = capture ]; then
-	PKGS="$PKGS rsyslog systemd ulogd2 util-linux"
+	PKGS="$PKGS rsyslog systemd ulogd2 util-linux ufw"
 fi
 
 missing=""

@@ -21,6 +21,11 @@ KIND:
                               behind NOPTS (default 8) empty Destination
                               Options headers, as the Topera scanner sends;
                               one frame per port from DPORT upwards
+  winsyn DPORT [WINDOW]       IPv4 TCP SYN shaped as Windows 10/11 sends one
+                              from connect(): TTL 128, DF, window 64240
+                              (default) or 65535, options MSS 1460, NOP,
+                              WS 8, NOP, NOP, SACK-permitted (IP LEN 52);
+                              one frame per port from DPORT upwards
 Only 198.18.0.0/15 and 2001:db8::/32 addresses are accepted.
 """
 import ipaddress, socket, struct, sys, time
@@ -42,12 +47,12 @@ def mac(s):
     return bytes(int(x, 16) for x in s.split(":"))
 
 
-def ipv4(src, dst, proto, payload, opts=b"", ident=0x1234):
+def ipv4(src, dst, proto, payload, opts=b"", ident=0x1234, ttl=64, df=False):
     while len(opts) % 4:
         opts += b"\0"           # EOL padding
     ihl = 5 + len(opts) // 4
-    hdr = struct.pack("!BBHHHBBH4s4s", 0x40 | ihl, 0, 4 * ihl + len(payload), ident, 0,
-                      64, proto, 0, src.packed, dst.packed) + opts
+    hdr = struct.pack("!BBHHHBBH4s4s", 0x40 | ihl, 0, 4 * ihl + len(payload), ident,
+                      0x4000 if df else 0, ttl, proto, 0, src.packed, dst.packed) + opts
     hdr = hdr[:10] + struct.pack("!H", csum(hdr)) + hdr[12:]
     return hdr + payload
 
@@ -68,6 +73,18 @@ def tcp_syn6(src, dst, sport, dport, seq):
     pseudo = src.packed + dst.packed + struct.pack("!IxxxB", len(seg), 6)
     c = csum(pseudo + seg)
     return seg[:16] + struct.pack("!H", c) + seg[18:]
+
+
+def tcp_syn4(src, dst, sport, dport, seq, window, opts):
+    seg = struct.pack("!HHIIBBHHH", sport, dport, seq, 0, (5 + len(opts) // 4) << 4, 0x02,
+                      window, 0, 0) + opts
+    pseudo = src.packed + dst.packed + struct.pack("!BBH", 0, 6, len(seg))
+    c = csum(pseudo + seg)
+    return seg[:16] + struct.pack("!H", c) + seg[18:]
+
+
+# Windows' connect() SYN options: MSS 1460, NOP, WS 8, NOP, NOP, SACK-permitted
+WIN_SYN_OPTS = bytes([2, 4, 0x05, 0xb4, 1, 3, 3, 8, 1, 1, 4, 2])
 
 
 def ipv6(src, dst, nxt, payload, hlim=64):
@@ -120,6 +137,11 @@ def main():
                 pl = struct.pack("!BB", nxt, 0) + bytes([1, 4, 0, 0, 0, 0]) + pl   # PadN, 4 bytes
                 nxt = 60
             frames.append((ipv6(src, dst, nxt, pl), 0x86dd))
+        elif kind == "winsyn":
+            dport = int(args[0]) + i
+            window = int(args[1]) if len(args) > 1 else 64240
+            pl = tcp_syn4(src, dst, 49700 + i, dport, 0x5a000000 + i, window, WIN_SYN_OPTS)
+            frames.append((ipv4(src, dst, 6, pl, b"", 0x2000 + i, 128, True), 0x0800))
         else:
             raise SystemExit("craft.py: unknown KIND %s" % kind)
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)

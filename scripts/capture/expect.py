@@ -279,6 +279,39 @@ CRAFTED = [
 ]
 
 
+# ---------------------------------------------------------------- ufw, firewalld
+# capture.sh phases "ufw" and "firewalld": the tools' default logging, without
+# TCP options. fields: values every record of the source must show (the SYN's
+# shape: LEN, TTL, WINDOW). An ordinary Linux or Windows SYN is DL 0 (no
+# signature: its header length is unknown, so no payload is assumed); real
+# nmap scans still score. ufw logs at most 3 records a minute after a burst
+# of 10 ("LOGLEVEL low"): how many of nmap's SYNs it logged is measured
+# (syn_ports: every record a SYN to one of them; at least min_recs).
+UFW = [
+    S(src=V4M % 130, recs=[tcp1(443)], opts="none", fields={"LEN": "60", "TTL": "64"},
+      what="Linux connect() SYN to tcp/443 (options MSS SACKOK TS NOP WS, unlogged)"),
+    S(src=V4M % 131, recs=[tcp1(443)], opts="none",
+      fields={"LEN": "52", "TTL": "128", "WINDOW": "64240"},
+      what="craft.py winsyn: Windows' connect() SYN (MSS NOP WS NOP NOP SACKOK), tcp/443"),
+    S(src=V4M % 132, measured=True, syn_ports=rng(40000, 40099), min_recs=5, types=["SYN"],
+      nmap=["-sS"], what="nmap -sS -p 40000-40099 through ufw's rate limit"),
+]
+
+FIREWALLD = [
+    S(src=V4M % 134, recs=[tcp1(443)], opts="none", fields={"LEN": "60", "TTL": "64"},
+      what="Linux connect() SYN to tcp/443"),
+    S(src=V4M % 135, recs=[tcp1(443)], opts="none",
+      fields={"LEN": "52", "TTL": "128", "WINDOW": "65535"},
+      what="craft.py winsyn (window 65535), tcp/443"),
+    S(src=V4M % 136, recs=[tcp1(p) for p in rng(40000, 40049)], opts="none", fields={"LEN": "44"},
+      types=["SYN"], nmap=["-sS"], what="nmap -sS -p 40000-40049 (MSS alone: LEN 44, a raw SYN)"),
+    # Linux connect() SYNs without logged options: LEN 60 leaves room for a
+    # connect()'s options or a raw SYN's data, which vigil says it cannot tell
+    S(src=V4M % 137, recs=[tcp1(p) for p in rng(40000, 40029)], opts="none", fields={"LEN": "60"},
+      types=["SYN_OR_CONNECT"], nmap=["-sS or -sT"], what="nmap -sT -p 40000-40029"),
+]
+
+
 def ip_to_int(a):
     import ipaddress
     return int(ipaddress.IPv4Address(a))
@@ -326,6 +359,17 @@ def expect_crafted(fixture, sc, recs, with_times):
             ok = {opt_kind(r["tcpopt"]) for r in mine}
             if ok != {sc["opts"]}:
                 die(fixture, "%s: TCP options %s, planned %s" % (src, ok, sc["opts"]))
+    for k, v in sc.get("fields", {}).items():
+        for r in mine:
+            m = re.search(r" %s=(\S+)" % k, r["line"][r["line"].index("IN="):])
+            if not m or m.group(1) != v:
+                die(fixture, "%s: %s=%s planned, got %s" % (src, k, v, r["line"][-160:]))
+    if "syn_ports" in sc:
+        for r in mine:
+            if r["proto"] != "TCP" or r.get("flags") != "SYN" or r.get("dpt") not in sc["syn_ports"]:
+                die(fixture, "%s: not a SYN to the scanned ports: %s" % (src, r["line"][-120:]))
+        if len(mine) < sc.get("min_recs", 1):
+            die(fixture, "%s: %d records, want at least %d" % (src, len(mine), sc["min_recs"]))
     if sc.get("seq_is_dst"):
         for r in mine:
             m = re.search(r" SEQ=(\d+) ", r["line"])
@@ -440,6 +484,8 @@ for w in ("kmsg", "rfc3164", "rfc3339", "rfc5424", "dmesg", "dmesg-T", "dmesg-r"
           "ulogd"):
     FIXTURES["mixed." + w] = MIXED
 FIXTURES["crafted.rfc3164"] = CRAFTED
+FIXTURES["ufw-default.rfc3164"] = UFW
+FIXTURES["firewalld-default.rfc3339"] = FIREWALLD
 FIXTURES["crafted.kmsg"] = CRAFTED
 
 
@@ -638,7 +684,8 @@ def main():
         if stray:
             die(fixture, "records from unplanned sources %s" % stray)
         doc = {"input": {"lines": len(lines), "malformed": 0},
-               "sources": [(expect_crafted if plan is CRAFTED else expect_scan)(fixture, sc, recs, with_times)
+               "sources": [(expect_crafted if plan in (CRAFTED, UFW, FIREWALLD) else expect_scan)(
+                   fixture, sc, recs, with_times)
                            for sc in plan]}
         with open(os.path.join(exp, fixture + ".json"), "w") as fh:
             json.dump(doc, fh, indent=1)

@@ -98,22 +98,37 @@ static void test_syn_by_length(void **state)
 	assert_int_equal(classify_syn(&v4), SCAN_SYN);
 	v4.ip_len = 40; /* masscan: no options at all */
 	assert_int_equal(classify_syn(&v4), SCAN_SYN);
+	/* longer: a connect() (Linux 60, Windows 52) or a raw SYN with options
+	 * or data; without logged options the log cannot tell */
 	v4.ip_len = 45;
-	assert_int_equal(classify_syn(&v4), SCAN_CONNECT);
+	assert_int_equal(classify_syn(&v4), SCAN_SYN_UNTOLD);
 	v4.ip_len = 60;
-	assert_int_equal(classify_syn(&v4), SCAN_CONNECT);
+	assert_int_equal(classify_syn(&v4), SCAN_SYN_UNTOLD);
+	v4.ip_len = 52;
+	assert_int_equal(classify_syn(&v4), SCAN_SYN_UNTOLD);
 	assert_int_equal(classify_syn(&v6), SCAN_SYN);
 	v6.ip_len = 80;
-	assert_int_equal(classify_syn(&v6), SCAN_CONNECT);
+	assert_int_equal(classify_syn(&v6), SCAN_SYN_UNTOLD);
 	/* IPv4 options are not TCP's: a raw SYN with record route (40 bytes) */
 	v4.ip_len = 84;
 	v4.ip_opt = SPAN_LIT("07270400000000000000000000000000000000000000000000000000000000000000000000000000");
 	assert_int_equal(classify_syn(&v4), SCAN_SYN);
-	/* IPv6 extension headers (Topera: 8 empty option headers, LEN 124)
-	 * have no logged length; an OS's connect() sends none */
+	/* IPv6 extension headers (Topera: 8 empty option headers, LEN 124):
+	 * each logged one takes its minimum 8 bytes off, leaving a raw SYN */
 	v6.ip_len = 124;
+	assert_int_equal(classify_syn(&v6), SCAN_SYN_UNTOLD); /* headers not logged */
 	v6.v6_empty_opts = 8;
+	v6.v6_ext_hdrs = 8;
 	assert_int_equal(classify_syn(&v6), SCAN_SYN);
+	v6.ip_len = 132; /* 8 more bytes: room for options, or data */
+	assert_int_equal(classify_syn(&v6), SCAN_SYN_UNTOLD);
+	v6.ip_len = 124;
+	v6.v6_ext_hdrs = 1; /* one header: 56 bytes left beyond it */
+	assert_int_equal(classify_syn(&v6), SCAN_SYN_UNTOLD);
+	/* a 32-bit LEN (BIG TCP) does not wrap */
+	v4.ip_opt = SPAN_LIT("");
+	v4.ip_len = 0xFFFFFFF0u;
+	assert_int_equal(classify_syn(&v4), SCAN_SYN_UNTOLD);
 }
 
 static void test_packet_kinds(void **state)
@@ -124,6 +139,9 @@ static void test_packet_kinds(void **state)
 	ev = ev_syn("192.0.2.1", 44);
 	assert_int_equal(classify_packet(&ev), BIT(SCAN_SYN));
 	ev.ip_len = 60;
+	assert_int_equal(classify_packet(&ev), BIT(SCAN_SYN_UNTOLD));
+	ev.has_tcp_opts = true; /* Linux connect()'s options logged */
+	ev.tcp_opts.has_mss = ev.tcp_opts.has_sackok = ev.tcp_opts.has_ts = true;
 	assert_int_equal(classify_packet(&ev), BIT(SCAN_CONNECT));
 	ev.tcp_flags = TCPF_URG | TCPF_PSH | TCPF_FIN;
 	assert_int_equal(classify_packet(&ev), BIT(SCAN_XMAS));
@@ -153,17 +171,31 @@ static void test_packet_kinds(void **state)
 
 	ev = ev_new("192.0.2.1", IPPROTO_NUM_ESP);
 	assert_int_equal(classify_packet(&ev), 0);
+
+	/* the other family's ICMP number is a bare protocol, not a probe */
+	ev = ev_new("192.0.2.1", IPPROTO_NUM_ICMPV6);
+	ev.has_icmp = true;
+	ev.icmp_type = 128;
+	assert_int_equal(classify_packet(&ev), 0);
+	ev = ev_new("2001:db8::1", IPPROTO_NUM_ICMP);
+	ev.has_icmp = true;
+	ev.icmp_type = 8;
+	assert_int_equal(classify_packet(&ev), 0);
+	ev = ev_new("2001:db8::1", IPPROTO_NUM_ICMPV6);
+	ev.has_icmp = true;
+	ev.icmp_type = 128;
+	assert_int_equal(classify_packet(&ev), BIT(SCAN_PING));
 }
 
 static void test_names(void **state)
 {
 	static const char *const names[_SCAN_MAX] = {
-	    "SYN",    "CONNECT", "FIN",	  "NULL", "XMAS",  "ACK",   "MAIMON",
-	    "SYNFIN", "UDP",	 "PROTO", "PING", "SWEEP", "OTHER",
+	    "SYN",  "CONNECT", "SYN_OR_CONNECT", "FIN",	 "NULL",  "XMAS",  "ACK",
+	    "MAIMON", "SYNFIN", "UDP",		  "PROTO", "PING", "SWEEP", "OTHER",
 	};
 	static const char *const nmap[_SCAN_MAX] = {
-	    "-sS", "-sT", "-sF", "-sN", "-sX", "-sA", "-sM", "--scanflags SYNFIN",
-	    "-sU", "-sO", "-sn", NULL,	NULL,
+	    "-sS", "-sT", "-sS or -sT", "-sF", "-sN", "-sX", "-sA", "-sM", "--scanflags SYNFIN",
+	    "-sU", "-sO", "-sn",	NULL,  NULL,
 	};
 
 	(void)state;

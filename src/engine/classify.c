@@ -10,7 +10,8 @@
 #include <stddef.h>
 
 static const char *const scan_names[_SCAN_MAX] = {
-    [SCAN_SYN] = "SYN",	      [SCAN_CONNECT] = "CONNECT", [SCAN_FIN] = "FIN",
+    [SCAN_SYN] = "SYN",	      [SCAN_CONNECT] = "CONNECT", [SCAN_SYN_UNTOLD] = "SYN_OR_CONNECT",
+    [SCAN_FIN] = "FIN",
     [SCAN_NULL] = "NULL",     [SCAN_XMAS] = "XMAS",	  [SCAN_ACK] = "ACK",
     [SCAN_MAIMON] = "MAIMON", [SCAN_SYNFIN] = "SYNFIN",	  [SCAN_UDP] = "UDP",
     [SCAN_PROTO] = "PROTO",   [SCAN_PING] = "PING",	  [SCAN_SWEEP] = "SWEEP",
@@ -19,6 +20,7 @@ static const char *const scan_names[_SCAN_MAX] = {
 
 static const char *const scan_nmap[_SCAN_MAX] = {
     [SCAN_SYN] = "-sS",	   [SCAN_CONNECT] = "-sT",
+    [SCAN_SYN_UNTOLD] = "-sS or -sT",
     [SCAN_FIN] = "-sF",	   [SCAN_NULL] = "-sN",
     [SCAN_XMAS] = "-sX",   [SCAN_ACK] = "-sA",
     [SCAN_MAIMON] = "-sM", [SCAN_SYNFIN] = "--scanflags SYNFIN",
@@ -68,14 +70,19 @@ enum scan_type classify_syn(const struct event *ev)
 		const struct tcp_opts *o = &ev->tcp_opts;
 		return (o->has_ts || o->has_sackok || o->has_ws) ? SCAN_CONNECT : SCAN_SYN;
 	}
-	/* Options not logged: 20 bytes IP (40 IPv6) + 20 TCP + 4 MSS is a raw
-	 * SYN; a connect() SYN carries 20 more option bytes. IPv4 options
-	 * (logged as hex) are not TCP's; IPv6 extension headers have no
-	 * logged length, and an OS's connect() sends none: a crafted SYN. */
-	if (event_is_v6(ev))
-		return ev->ip_len <= 64 || ev->ip_opt.len || ev->v6_empty_opts ? SCAN_SYN
-									: SCAN_CONNECT;
-	return ev->ip_len - ev->ip_opt.len / 2 <= 44 ? SCAN_SYN : SCAN_CONNECT;
+	/* No "OPT (...)": the rule may not log options (ufw's and firewalld's
+	 * default), so the TCP header's length is unknown. What the length can
+	 * still prove: 20 bytes IP (IPv4 options, logged as hex, are not TCP's;
+	 * 40 IPv6) + 20 TCP + at most 4 (MSS alone) leaves no room for the
+	 * option set any OS's connect() sends (Windows 12 bytes, Linux 20,
+	 * macOS 24): a raw SYN. IPv6 extension headers are not TCP's either:
+	 * each logged one takes at least its minimum 8 bytes off (Topera pads
+	 * SYNs with empty ones; unlogged ones stay in and leave it untold).
+	 * Anything longer may be a connect() or a raw SYN with options or data:
+	 * not told, and said so. */
+	uint64_t ip_hdr = event_is_v6(ev) ? 40 + 8 * (uint64_t)ev->v6_ext_hdrs
+					  : 20 + ev->ip_opt.len / 2;
+	return (uint64_t)ev->ip_len <= ip_hdr + 20 + 4 ? SCAN_SYN : SCAN_SYN_UNTOLD;
 }
 
 static bool classify_icmp_probe(const struct event *ev)
@@ -104,7 +111,7 @@ uint32_t classify_packet(const struct event *ev)
 		return UINT32_C(1) << SCAN_UDP;
 	case IPPROTO_NUM_ICMP:
 	case IPPROTO_NUM_ICMPV6:
-		return classify_icmp_probe(ev) ? UINT32_C(1) << SCAN_PING : 0;
+		return event_is_icmp(ev) && classify_icmp_probe(ev) ? UINT32_C(1) << SCAN_PING : 0;
 	default:
 		return 0;
 	}

@@ -18,8 +18,10 @@
 enum scan_type classify_tcp_flags(uint8_t flags);
 
 /* A SYN packet: SCAN_SYN for a raw nmap -sS style SYN (no options or MSS
- * only; short), SCAN_CONNECT for an OS connect() (timestamps, SACK-permitted
- * or window scale; long). */
+ * only), SCAN_CONNECT for an OS connect() (timestamps, SACK-permitted or
+ * window scale). Options not logged: SCAN_SYN when the length leaves no room
+ * for a connect()'s options or the packet has IPv6 extension headers, else
+ * SCAN_SYN_UNTOLD (the log cannot tell). */
 enum scan_type classify_syn(const struct event *ev);
 
 /* Bit set (1 << enum scan_type) of what this packet alone suggests:

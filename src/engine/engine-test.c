@@ -513,10 +513,12 @@ static void test_syn_vs_connect(void **state)
 	assert_int_equal(p->connect_packets, 6);
 	assert_int_equal(p->scan_types, BIT(SCAN_CONNECT));
 	assert_int_equal(source_of(f, "192.0.2.61")->scan_types, BIT(SCAN_CONNECT));
+	/* 44 bytes: a raw SYN; 60: a connect() or a raw SYN with options or
+	 * data, which the log cannot tell without the options */
 	p = pair_of(source_of(f, "192.0.2.62"), "192.0.2.1");
 	assert_int_equal(p->syn_packets, 3);
-	assert_int_equal(p->connect_packets, 3);
-	assert_int_equal(p->scan_types, BIT(SCAN_SYN) | BIT(SCAN_CONNECT));
+	assert_int_equal(p->connect_packets, 0);
+	assert_int_equal(p->scan_types, BIT(SCAN_SYN) | BIT(SCAN_SYN_UNTOLD));
 }
 
 static void test_ecn_syn_is_syn(void **state)

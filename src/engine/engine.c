@@ -573,6 +573,10 @@ static void pair_count(struct engine *e, struct pair_state *p, const struct even
 		break;
 	case IPPROTO_NUM_ICMP:
 	case IPPROTO_NUM_ICMPV6:
+		if (!event_is_icmp(ev)) { /* the other family's ICMP: a bare protocol number */
+			p->other_packets++;
+			break;
+		}
 		p->icmp_packets++;
 		if (ev->has_icmp)
 			icmp_count(p, ev->icmp_type, ev->icmp_code);

@@ -342,7 +342,13 @@ static uint32_t scanners_of(const struct matchers *m, const struct intel_global 
 		found |= UINT32_C(1) << SCANNER_MIRAI;
 		p->syn23 = 0;
 	}
-	if (m->expect_tcp_options && g->tcp_opts_seen && !ev->has_tcp_opts && !event_is_v6(ev)) {
+	/* "options are logged" is known per stream, not per LOG rule: a rule
+	 * that logs none (ufw, firewalld) beside one that does would make every
+	 * SYN of the first look option-less. masscan's SYN has no options and
+	 * no data: 40 bytes (+ IP options), which an nmap SYN (MSS: 44) or an
+	 * OS's connect() (52-64) is not, logged options or not. */
+	if (m->expect_tcp_options && g->tcp_opts_seen && !ev->has_tcp_opts && !event_is_v6(ev) &&
+	    ev->ip_len == 40 + ev->ip_opt.len / 2) {
 		bool marks = ev->has_seq ? ev->ip_id == ((v4_number(&ev->dst) ^ ev->dport ^ ev->seq) &
 							 0xffff)
 					 : ev->window == MASSCAN_WINDOW;

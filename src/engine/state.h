@@ -26,6 +26,8 @@
 enum scan_type {
 	SCAN_SYN,     /* -sS: raw SYN (no options, or MSS only; short) */
 	SCAN_CONNECT, /* -sT: SYN with the OS's full option set (connect()) */
+	SCAN_SYN_UNTOLD, /* -sS or -sT: a SYN whose options were not logged and
+			  * whose length leaves room for either (classify_syn()) */
 	SCAN_FIN,     /* -sF */
 	SCAN_NULL,    /* -sN */
 	SCAN_XMAS,    /* -sX */

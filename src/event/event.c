@@ -75,6 +75,13 @@ const char *event_proto_name(uint8_t proto)
 	}
 }
 
+const char *event_proto_name_af(uint8_t proto, bool v6)
+{
+	if (proto == (v6 ? IPPROTO_NUM_ICMP : IPPROTO_NUM_ICMPV6))
+		return NULL;
+	return event_proto_name(proto);
+}
+
 const char *event_chain_name(enum chain c)
 {
 	switch (c) {

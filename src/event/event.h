@@ -110,7 +110,8 @@ struct event {
 
 	/* IP header. */
 	struct addr src, dst;
-	uint16_t ip_len;     /* LEN= (IPv6: payload + 40, as printed) */
+	uint32_t ip_len;     /* LEN= (IPv6: payload + 40, as printed; above 65535
+			      * for IPv4 BIG TCP/GSO, IPv6 up to 65575) */
 	uint8_t tos, prec;   /* IPv4 TOS=, PREC= */
 	uint8_t ttl;         /* IPv4 TTL= or IPv6 HOPLIMIT= */
 	uint16_t ip_id;      /* IPv4 ID= */
@@ -120,6 +121,8 @@ struct event {
 	uint16_t frag_off;   /* FRAG: value */
 	struct span ip_opt;  /* hex of IPv4 options, or IPv6 extension header text */
 	uint8_t v6_empty_opts; /* IPv6 consecutive empty "OPT ( )" groups (Topera) */
+	uint8_t v6_ext_hdrs;   /* IPv6 extension headers logged ("OPT ( ... )" groups),
+				* at least 8 bytes each (RFC 8200 4.2); saturates at 255 */
 
 	/* Transport. */
 	uint8_t proto;       /* IP protocol number */
@@ -139,9 +142,9 @@ struct event {
 	uint8_t icmp_type, icmp_code;
 	bool has_icmp_echo;  /* ID=/SEQ= of echo request/reply */
 	uint16_t icmp_id, icmp_seq;
-	uint16_t icmp_mtu;
+	uint32_t icmp_mtu;   /* ICMP frag-needed (16-bit) or ICMPv6 packet-too-big (32-bit) */
 	bool incomplete;     /* INCOMPLETE [N bytes]: header truncated */
-	uint16_t incomplete_bytes;
+	uint32_t incomplete_bytes;
 	uint32_t spi;        /* AH/ESP */
 
 	/* Socket and mark. */
@@ -154,6 +157,14 @@ struct event {
 static inline bool event_is_v6(const struct event *ev)
 {
 	return ev->src.family == ADDR_V6;
+}
+
+/* ICMP of the record's own family: protocol 1 in IPv4, 58 in IPv6. The
+ * kernel prints any other protocol as a number: PROTO=58 in an IPv4 record
+ * (nmap -sO sends it) is protocol 58 with no header decoded, not ICMPv6. */
+static inline bool event_is_icmp(const struct event *ev)
+{
+	return ev->proto == (event_is_v6(ev) ? IPPROTO_NUM_ICMPV6 : IPPROTO_NUM_ICMP);
 }
 
 /* A SYN as a stack sends it: flags exactly SYN, ECN's CWR and ECE allowed. */
@@ -171,6 +182,9 @@ void vtime_merge(struct vtime *first, struct vtime *last, const struct vtime *t)
 int event_flags_format(uint8_t flags, char buf[40]);
 /* Lower-case protocol name ("tcp", "icmp6", ...) or NULL for other numbers. */
 const char *event_proto_name(uint8_t proto);
+/* The same for a packet of family v6 or IPv4: NULL for ICMP of the other
+ * family (protocol 58 in IPv4, 1 in IPv6), which is shown as a number. */
+const char *event_proto_name_af(uint8_t proto, bool v6);
 const char *event_chain_name(enum chain c);
 
 #endif

@@ -13,6 +13,7 @@
 #include "match/osfp.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -741,7 +742,9 @@ int osfp_load_posf_buf(struct osfp *o, const char *name, const char *buf, size_t
 /* The IPv4-style length: nf_log's IPv6 LEN counts the 40-byte header. */
 static int syn_len(const struct event *ev)
 {
-	return event_is_v6(ev) ? (int)ev->ip_len - 20 : ev->ip_len;
+	int64_t len = event_is_v6(ev) ? (int64_t)ev->ip_len - 20 : (int64_t)ev->ip_len;
+
+	return len > INT_MAX ? INT_MAX : (int)len; /* LEN= is 32-bit (BIG TCP) */
 }
 
 static uint16_t packet_quirks(const struct event *ev)

@@ -38,6 +38,12 @@
  *    (20 + logged TCP option bytes); UDP: udp LEN - 8; ICMP: LEN - IP
  *    header - 8; other protocols: LEN - IP header; never below 0. psad
  *    estimates TCP as LEN - 40 (- 44 more for SYN) and ICMP as LEN - 24.
+ *    A TCP record without "OPT (...)" does not tell its header length: the
+ *    LOG rule may not log options (ufw's and firewalld's default), so the
+ *    header is anything from 20 to 60 bytes and the payload a range; a
+ *    dsize test matches only if it holds for every value of that range (an
+ *    ordinary 60-byte SYN is not "data in a SYN": psad does not flag it
+ *    either).
  *  - IPv6: ttl tests the hop limit, tos the traffic class; id, ipopts and
  *    fragbits never match (IPv4 header fields). psad skips ip-level tests
  *    on IPv6 (they pass); vigil evaluates what exists and fails what cannot.
@@ -434,30 +440,61 @@ static uint32_t hex_bytes(struct span h)
 	return (uint32_t)(h.len / 2);
 }
 
-/* Payload length from the header lengths (see the top of this file). */
-static uint32_t event_dsize(const struct event *ev)
+static uint32_t clamp_len(int64_t n)
+{
+	return n <= 0 ? 0 : n >= UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+}
+
+/* TCP header bytes as the record tells them: [lo, hi]. Options logged
+ * ("OPT (hex)"): exact. No OPT, or OPT (TRUNCATED): the header's data
+ * offset is unknown, 20 to 60 bytes (RFC 9293 3.1). */
+static void tcp_hdr_range(const struct event *ev, int64_t *lo, int64_t *hi)
+{
+	if (ev->has_tcp_opts && !ev->tcp_opts.truncated) {
+		*lo = *hi = 20 + (int64_t)hex_bytes(ev->tcp_opt_hex);
+		return;
+	}
+	*lo = 20;
+	*hi = 60;
+}
+
+/* Payload length from the header lengths (see the top of this file), as the
+ * range [*lo, *hi] of the values the record allows. */
+static void event_dsize(const struct event *ev, uint32_t *lo, uint32_t *hi)
 {
 	bool v6 = event_is_v6(ev);
-	int32_t ip_hdr = v6 ? 40 : 20 + (int32_t)hex_bytes(ev->ip_opt);
-	int32_t n;
+	int64_t ip_hdr = v6 ? 40 : 20 + (int64_t)hex_bytes(ev->ip_opt);
+	int64_t len = (int64_t)ev->ip_len, h_lo, h_hi;
 
 	switch (ev->proto) {
 	case IPPROTO_NUM_TCP:
-		n = (int32_t)ev->ip_len - ip_hdr - 20 - (int32_t)hex_bytes(ev->tcp_opt_hex);
-		break;
+		tcp_hdr_range(ev, &h_lo, &h_hi);
+		*lo = clamp_len(len - ip_hdr - h_hi);
+		*hi = clamp_len(len - ip_hdr - h_lo);
+		return;
 	case IPPROTO_NUM_UDP:
 	case IPPROTO_NUM_UDPLITE:
-		n = (int32_t)ev->udp_len - 8;
-		break;
+		*lo = *hi = clamp_len((int64_t)ev->udp_len - 8);
+		return;
 	case IPPROTO_NUM_ICMP:
 	case IPPROTO_NUM_ICMPV6:
-		n = (int32_t)ev->ip_len - ip_hdr - 8;
-		break;
+		*lo = *hi = clamp_len(len - ip_hdr - (event_is_icmp(ev) ? 8 : 0));
+		return;
 	default:
-		n = (int32_t)ev->ip_len - ip_hdr;
-		break;
+		*lo = *hi = clamp_len(len - ip_hdr);
+		return;
 	}
-	return n > 0 ? (uint32_t)n : 0;
+}
+
+/* Does "v in [n->lo, n->hi]" (inverted by n->neg) hold for every v in
+ * [lo, hi]? For lo == hi, the plain test. */
+static bool num_holds_all(const struct sig_num *n, uint32_t lo, uint32_t hi)
+{
+	if (n->lo > n->hi) /* empty set */
+		return n->neg;
+	if (!n->neg)
+		return lo >= n->lo && hi <= n->hi;
+	return hi < n->lo || lo > n->hi;
 }
 
 /* IPv6 extension headers are logged without their lengths, so the payload
@@ -484,7 +521,7 @@ static bool field_value(const struct event *ev, unsigned f, uint32_t *ret)
 	case SIGF_TOS:      *ret = v6 ? ev->tc : ev->tos; return true;
 	case SIGF_ID:       *ret = ev->ip_id; return !v6;
 	case SIGF_IPLEN:    *ret = ev->ip_len; return true;
-	case SIGF_DSIZE:    return dsize_known(ev) && (*ret = event_dsize(ev), true);
+	case SIGF_DSIZE:    return false; /* a range: see rule_options() */
 	case SIGF_WINDOW:   *ret = ev->window; return tcp;
 	case SIGF_SEQ:      *ret = ev->seq; return tcp && ev->has_seq;
 	case SIGF_ACK:      *ret = ev->ack; return tcp && ev->has_seq;
@@ -523,7 +560,15 @@ static bool rule_options(const struct sig_rule *r, const struct event *ev, uint3
 	for (uint32_t has = r->has_num; has; has &= has - 1) {
 		unsigned f = (unsigned)__builtin_ctz(has);
 		const struct sig_num *n = &r->num[f];
-		uint32_t v;
+		uint32_t v, hi;
+		if (f == SIGF_DSIZE) {
+			if (!dsize_known(ev))
+				return false;
+			event_dsize(ev, &v, &hi);
+			if (!num_holds_all(n, v, hi))
+				return false;
+			continue;
+		}
 		if (!field_value(ev, f, &v) || ((v >= n->lo && v <= n->hi) == n->neg))
 			return false;
 	}

@@ -464,12 +464,56 @@ static void test_options_tcp(void **state)
 	/* dsize: LEN 60 - 20 IP - (20 + 12 option bytes) TCP = 8 */
 	ev = ev_tcp(1, 2, TCPF_SYN);
 	ev.ip_len = 60;
+	ev.has_tcp_opts = true;
 	ev.tcp_opt_hex = SPAN_LIT("020405B40402080A00000000");
 	assert_true(hit1("alert tcp any any -> any any (msg:\"m\"; sid:1; dsize:8;)", &ev, 0));
 	ev.ip_opt = SPAN_LIT("83070400000000"); /* 7 option bytes: not a multiple of 4, still counted */
 	assert_true(hit1("alert tcp any any -> any any (msg:\"m\"; sid:1; dsize:1;)", &ev, 0));
 	ev.ip_len = 20;
 	assert_true(hit1("alert tcp any any -> any any (msg:\"m\"; sid:1; psad_dsize:0;)", &ev, 0));
+}
+
+/* A TCP record without "OPT (...)": the rule may not log options (ufw's,
+ * firewalld's default), so the header is 20 to 60 bytes and the payload a
+ * range; a dsize test matches only when it holds over the whole range. */
+static void test_dsize_options_unlogged(void **state)
+{
+	static const char *const data_syn =
+	    "alert tcp any any -> any any (msg:\"data in TCP SYN packet\"; flags:S,12; "
+	    "dsize:>6; sid:207;)";
+	struct event ev = ev_tcp(1, 2, TCPF_SYN);
+
+	(void)state;
+	ev.ip_len = 60; /* Linux SYN: 20 option bytes, unlogged */
+	assert_false(hit1(data_syn, &ev, 0));
+	assert_false(hit1("alert tcp any any -> any any (msg:\"m\"; sid:1; psad_dsize:>6;)", &ev, 0));
+	assert_false(hit1("alert tcp any any -> any any (msg:\"m\"; sid:1; dsize:20;)", &ev, 0));
+	assert_false(hit1("alert tcp any any -> any any (msg:\"m\"; sid:1; dsize:0;)", &ev, 0));
+	/* true for every payload 0..20 */
+	assert_true(hit1("alert tcp any any -> any any (msg:\"m\"; sid:1; dsize:<21;)", &ev, 0));
+	assert_true(hit1("alert tcp any any -> any any (msg:\"m\"; sid:1; dsize:!30;)", &ev, 0));
+	assert_false(hit1("alert tcp any any -> any any (msg:\"m\"; sid:1; dsize:!10;)", &ev, 0));
+	ev.ip_len = 52; /* Windows SYN: 12 option bytes */
+	assert_false(hit1(data_syn, &ev, 0));
+	ev.ip_len = 40; /* no room for options or data: exactly 0 */
+	assert_true(hit1("alert tcp any any -> any any (msg:\"m\"; sid:1; dsize:0;)", &ev, 0));
+	ev.ip_len = 87; /* even a 60-byte header leaves 7 bytes of data */
+	assert_true(hit1(data_syn, &ev, 0));
+	ev.ip_len = 86;
+	assert_false(hit1(data_syn, &ev, 0));
+	/* OPT (TRUNCATED): the options were not readable, their length neither */
+	ev.ip_len = 60;
+	ev.has_tcp_opts = true;
+	ev.tcp_opts.truncated = true;
+	assert_false(hit1(data_syn, &ev, 0));
+	/* options logged: exact, even with none ("OPT" absent is then 20 bytes
+	 * only when logged; an empty logged list is exact too) */
+	ev.tcp_opts.truncated = false;
+	ev.tcp_opt_hex = SPAN_LIT("");
+	assert_true(hit1(data_syn, &ev, 0));
+	/* a 32-bit LEN (BIG TCP) */
+	ev.ip_len = 200000;
+	assert_true(hit1("alert tcp any any -> any any (msg:\"m\"; sid:1; dsize:>65000;)", &ev, 0));
 }
 
 static void test_flags(void **state)
@@ -1084,6 +1128,7 @@ int main(void)
 		cmocka_unit_test(test_number_errors),
 		cmocka_unit_test(test_options_ip),
 		cmocka_unit_test(test_options_tcp),
+		cmocka_unit_test(test_dsize_options_unlogged),
 		cmocka_unit_test(test_flags),
 		cmocka_unit_test(test_icmp_options),
 		cmocka_unit_test(test_addresses),

@@ -640,10 +640,10 @@ static const struct {
 	{ "ttl", SIGF_TTL, 255 },
 	{ "tos", SIGF_TOS, 255 },
 	{ "id", SIGF_ID, 65535 },
-	{ "ip_len", SIGF_IPLEN, 65535 },
-	{ "psad_ip_len", SIGF_IPLEN, 65535 },
-	{ "dsize", SIGF_DSIZE, 65535 },
-	{ "psad_dsize", SIGF_DSIZE, 65535 },
+	{ "ip_len", SIGF_IPLEN, UINT32_MAX }, /* LEN= is 32-bit (BIG TCP) */
+	{ "psad_ip_len", SIGF_IPLEN, UINT32_MAX }, /* LEN= is 32-bit (BIG TCP) */
+	{ "dsize", SIGF_DSIZE, UINT32_MAX },
+	{ "psad_dsize", SIGF_DSIZE, UINT32_MAX },
 	{ "window", SIGF_WINDOW, 65535 },
 	{ "seq", SIGF_SEQ, UINT32_MAX },
 	{ "ack", SIGF_ACK, UINT32_MAX },

@@ -44,6 +44,7 @@ struct nfp {
 	const char *line;
 	unsigned seen;
 	bool fragment;
+	bool proto_number;    /* PROTO= gave a number: the kernel decoded no header */
 	uint8_t empty_opt_run;
 };
 
@@ -82,18 +83,31 @@ static long find_in_key(struct span s)
 	return at < 0 ? -1 : (long)i + at;
 }
 
+/* "IN=<value> OUT=": the record starts at the first "IN=" whose value's
+ * space is followed by "OUT=". The space is searched once per stretch of
+ * text, not once per candidate: on a line of "IN=IN=IN=..." (no space) a
+ * search per candidate would rescan the whole tail each time, quadratic in
+ * the line's length. sp stays the first space at or after every candidate
+ * before it. */
 long nflog_find_record(struct span msg)
 {
 	struct span s = msg;
+	const char *end, *sp = NULL;
 
+	if (msg.len < 3) /* also keeps msg.p, maybe NULL then, out of the arithmetic */
+		return -1;
+	end = msg.p + msg.len;
 	for (;;) {
 		long at = find_in_key(s);
 		if (at < 0)
 			return -1;
-		struct span rest = span_make(s.p + at + 3, s.len - (size_t)at - 3);
-		const char *sp = span_chr_near(rest, ' ');
-		if (sp && span_starts(span_make(sp + 1, rest.len - (size_t)(sp + 1 - rest.p)),
-				      "OUT=", 4))
+		const char *v = s.p + at + 3;
+		if (!sp || sp < v) {
+			sp = span_chr_near(span_make(v, (size_t)(end - v)), ' ');
+			if (!sp) /* no space left: no later candidate has one either */
+				return -1;
+		}
+		if (span_starts(span_make(sp + 1, (size_t)(end - sp - 1)), "OUT=", 4))
 			return (long)(s.p - msg.p) + at;
 		span_skip(&s, (size_t)at + 3);
 	}
@@ -207,6 +221,7 @@ static enum parse_verdict set_proto(struct nfp *s, struct span v)
 	struct event *ev = s->ev;
 	uint8_t n;
 
+	s->proto_number = false;
 	if (span_eq(v, "TCP", 3))
 		ev->proto = IPPROTO_NUM_TCP;
 	else if (span_eq(v, "UDP", 3))
@@ -221,9 +236,10 @@ static enum parse_verdict set_proto(struct nfp *s, struct span v)
 		ev->proto = IPPROTO_NUM_AH;
 	else if (span_eq(v, "ESP", 3))
 		ev->proto = IPPROTO_NUM_ESP;
-	else if (span_to_u8(v, &n) == 0)
+	else if (span_to_u8(v, &n) == 0) {
 		ev->proto = n;
-	else
+		s->proto_number = true;
+	} else
 		return fail(s, v, "expected a protocol name or number 0-255 after PROTO=");
 	s->seen |= SEEN_PROTO;
 	return PARSE_EVENT;
@@ -374,7 +390,8 @@ static enum parse_verdict key_apply(struct nfp *s, enum key k, struct span v)
 		return set_addr(s, v, &ev->dst, SEEN_DST, "expected IPv4 address after DST=",
 				"expected IPv6 address after DST=");
 	case K_LEN:
-		NUM(ev->ip_len, span_to_u16, 0, "expected number 0-65535 after LEN=");
+		/* 32 bits: IPv4 BIG TCP/GSO prints the skb's length, IPv6 payload + 40 */
+		NUM(ev->ip_len, span_to_u32, 0, "expected number 0-4294967295 after LEN=");
 	case K_TOS:
 		if ((r = hex_field(s, v, 255, &x, "expected hex byte after TOS=")) == PARSE_EVENT)
 			ev->tos = (uint8_t)x;
@@ -428,7 +445,8 @@ static enum parse_verdict key_apply(struct nfp *s, enum key k, struct span v)
 	case K_ICMP_ID:
 		NUM(ev->icmp_id, span_to_u16, 0, "expected number 0-65535 after ID=");
 	case K_MTU:
-		NUM(ev->icmp_mtu, span_to_u16, 0, "expected number 0-65535 after MTU=");
+		/* ICMPv6 packet-too-big carries a 32-bit MTU */
+		NUM(ev->icmp_mtu, span_to_u32, 0, "expected number 0-4294967295 after MTU=");
 	case K_UID:
 		ev->has_uid = true;
 		NUM(ev->uid, span_to_u32, 0, "expected number after UID=");
@@ -500,6 +518,8 @@ static enum parse_verdict take_opt(struct nfp *s, struct span *rest)
 			if (tok.len > 1)
 				empty = false;
 			ev->ip_opt = span_make(start, (size_t)(tok.p + tok.len - start));
+			if (ev->v6_ext_hdrs < UINT8_MAX)
+				ev->v6_ext_hdrs++;
 			s->empty_opt_run = empty ? (uint8_t)(s->empty_opt_run + 1) : 0;
 			if (s->empty_opt_run > ev->v6_empty_opts)
 				ev->v6_empty_opts = s->empty_opt_run;
@@ -555,7 +575,7 @@ static enum parse_verdict take_incomplete(struct nfp *s, struct span *rest)
 		return PARSE_EVENT;
 	}
 	s->ev->incomplete = true;
-	if (span_to_u16(span_make(tok.p + 1, tok.len - 1), &s->ev->incomplete_bytes) < 0)
+	if (span_to_u32(span_make(tok.p + 1, tok.len - 1), &s->ev->incomplete_bytes) < 0)
 		return fail(s, tok, "expected number after INCOMPLETE [");
 	if (!span_next_token(rest, ' ', &tok) || !span_eq(tok, "bytes]", 6))
 		return fail(s, tok, "expected 'bytes]' after INCOMPLETE [n");
@@ -594,6 +614,7 @@ static enum parse_verdict take_word(struct nfp *s, struct span w, struct span *r
 		if (span_next_token(rest, ' ', &t1) && span_next_token(rest, ' ', &t2) &&
 		    span_next_token(rest, ' ', &n) && span_to_u8(n, &p) == 0) {
 			ev->proto = p;
+			s->proto_number = true;
 			s->seen |= SEEN_EXTHDR;
 		}
 	}
@@ -616,13 +637,21 @@ static enum parse_verdict check_complete(struct nfp *s, struct span rec)
 		return fail(s, rec, "expected an interface in IN= or OUT=");
 	if (!(s->seen & (SEEN_PROTO | SEEN_EXTHDR)))
 		return fail(s, end, "missing PROTO= (truncated record?)");
-	if (ev->proto == IPPROTO_NUM_ICMP || ev->proto == IPPROTO_NUM_ICMPV6) {
+	/* The kernel names ICMP only in IPv4 records and ICMPv6 only in IPv6
+	 * ones; the other family's number comes as a number (PROTO=58 in IPv4,
+	 * PROTO=1 in IPv6: no header decoded, see event_is_icmp()). */
+	if (!s->proto_number && ev->proto == IPPROTO_NUM_ICMPV6 && !event_is_v6(ev))
+		return fail(s, end, "PROTO=ICMPv6 in an IPv4 record (the kernel writes PROTO=58)");
+	if (!s->proto_number && ev->proto == IPPROTO_NUM_ICMP && event_is_v6(ev))
+		return fail(s, end, "PROTO=ICMP in an IPv6 record (the kernel writes PROTO=1)");
+	if (event_is_icmp(ev) && !s->proto_number) {
 		ev->has_icmp = (s->seen & (SEEN_TYPE | SEEN_CODE)) == (SEEN_TYPE | SEEN_CODE);
 		ev->has_icmp_echo = ev->has_icmp &&
 				    (ev->icmp_type == 8 || ev->icmp_type == 0 ||
 				     ev->icmp_type == 128 || ev->icmp_type == 129);
 	}
-	if (s->fragment || ev->incomplete)
+	/* a protocol given by number has no header in the record */
+	if (s->fragment || ev->incomplete || s->proto_number)
 		return PARSE_EVENT;
 	switch (ev->proto) {
 	case IPPROTO_NUM_TCP:
@@ -649,8 +678,33 @@ static enum parse_verdict check_complete(struct nfp *s, struct span rec)
 							  : "missing LEN= (truncated record?)";
 		return fail(s, end, why);
 	}
-	ev->has_ports = ev->proto != IPPROTO_NUM_ICMP && ev->proto != IPPROTO_NUM_ICMPV6;
+	ev->has_ports = !event_is_icmp(ev);
 	return PARSE_EVENT;
+}
+
+/* Ethernet header as the kernel prints MAC=: 14 bytes "hh:" ... "hh", the
+ * last two the ethertype. True when mac is one, of ethertype other than IPv4
+ * (08:00) and IPv6 (86:dd). */
+static bool mac_non_ip(struct span mac)
+{
+	if (mac.len != 14 * 3 - 1)
+		return false;
+	for (size_t i = 0; i < mac.len; i++)
+		if (i % 3 == 2 ? mac.p[i] != ':' : span_hexval(mac.p[i]) < 0)
+			return false;
+	struct span type = span_make(mac.p + 36, 5);
+	return !span_eq(type, "08:00", 5) && !span_eq(type, "86:dd", 5) &&
+	       !span_eq(type, "86:DD", 5);
+}
+
+/* A record with no IP header: the kernel's record of a non-IP frame (ARP
+ * words, MACPROTO= of another ethertype, or the bare MAC header that
+ * bridge/netdev rules print for other ethertypes) is no IP traffic; anything
+ * else (a record that ends inside MAC=, or at an IPv4/IPv6 ethertype before
+ * SRC=) was cut off or damaged: malformed, not silently "not IP". */
+static bool non_ip_frame(const struct nfp *s)
+{
+	return (s->seen & SEEN_ARP) || mac_non_ip(s->ev->mac);
 }
 
 static void set_chain(struct event *ev)
@@ -860,10 +914,14 @@ enum parse_verdict nflog_parse(struct span rec, const char *line_start, struct e
 			return r;
 		want = key_next(&s, k);
 	}
-	/* ARP, or a non-IP frame (bridge/netdev rules print only the MAC header) */
 	if (!(s.seen & (SEEN_SRC | SEEN_DST)) || (!(s.seen & SEEN_SRC) && (s.seen & SEEN_ARP))) {
-		*why = PARSE_IGN_NOT_IP;
-		return PARSE_IGNORED;
+		if (non_ip_frame(&s)) {
+			*why = PARSE_IGN_NOT_IP;
+			return PARSE_IGNORED;
+		}
+		return fail(&s, span_make(end, 0),
+			    "missing SRC= (record cut off or damaged: no IP header and no "
+			    "complete non-IP frame header)");
 	}
 	set_chain(ev);
 	return check_complete(&s, rec);

@@ -28,6 +28,7 @@
 #include <arpa/inet.h>
 
 #include "event/event.h"
+#include "parse/nflog.h"
 #include "parse/parse.h"
 #include "util/span.h"
 
@@ -1080,8 +1081,9 @@ static void test_malformed_values(void **state)
 	    {HDR A4 IPH("84", "64", "1") "PROTO=ICMP TYPE=8 CODE=x ID=1 SEQ=1 ", "CODE=", "CODE=x"},
 	    {HDR A4 IPH("576", "64", "1") "PROTO=ICMP TYPE=3 CODE=4 [SRC=198.18.1.2 "
 					  "DST=198.18.0.7 LEN=1500 TOS=0x00 PREC=0x00 TTL=64 ID=1 "
-					  "PROTO=47 ] MTU=65536 ",
-	     "MTU=", "MTU=65536"},
+					  "PROTO=47 ] MTU=4294967296 ",
+	     "MTU=", "MTU=4294967296"},
+	    {HDR A4 IPH("4294967296", "64", "1") L4_TCP, "LEN=", "LEN=4294967296"},
 	    {HDR A4 IPH("60", "64", "1") L4_TCP "MARK=0x100000000 ", "MARK=", "MARK=0x100000000"},
 	    {HDR A4 IPH("60", "64", "1") L4_TCP "UID=4294967296 GID=0 ", "UID=", "UID=4294967296"},
 	    {HDR A4 IPH("76", "64", "1") "PROTO=UDP SPT=1 DPT=2 LEN=65536 ", "LEN=", "LEN=65536"},
@@ -1117,6 +1119,86 @@ static void test_malformed_missing_fields(void **state)
 	expect_malformed(f, HDR "DST=198.18.1.2 " IPH("60", "64", "1") L4_TCP, "missing SRC=");
 	expect_ignored(f, HDR "MAC=00:16:3e:00:00:01:00:16:3e:00:00:02:88:cc", PARSE_IGN_NOT_IP);
 }
+
+/* A record cut off before its IP header (a full ring buffer, a truncated
+ * file) is malformed; only a complete non-IP frame header is "not IP". */
+static void test_malformed_cut_before_ip(void **state)
+{
+	struct fx *f = *state;
+
+	expect_malformed(f, HDR "MAC=00:13:d3:38:b6:e4:00:30", "cut off");
+	expect_malformed(f, HDR "MAC=00:13:d3:38:b6:e4:00:30:48:80:4e:37:08:0", "cut off");
+	expect_malformed(f, HDR "MAC=", "cut off");
+	expect_malformed(f, HDR, "cut off");
+	expect_malformed(f, SYSLOG "DROP IN= OUT=eth0 ", "cut off");
+	/* the whole Ethernet header, of IPv4 or IPv6, then nothing */
+	expect_malformed(f, HDR MAC4, "cut off");
+	expect_malformed(f, HDR MAC6, "cut off");
+	expect_malformed(f, HDR "MACSRC=00:30:48:80:4e:37 MACDST=00:13:d3:38:b6:e4 MACPROTO=0800 ",
+			 "cut off");
+	expect_malformed(f, HDR "MACSRC=00:30:48:80:4e:37 MACDST=00:13:d3", "cut off");
+	/* non-IP frames, as bridge/netdev rules log them */
+	expect_ignored(f, HDR "MAC=00:16:3e:00:00:01:00:16:3e:00:00:02:88:CC ", PARSE_IGN_NOT_IP);
+	expect_ignored(f, HDR "MACSRC=00:30:48:80:4e:37 MACDST=00:13:d3:38:b6:e4 MACPROTO=88cc ",
+		       PARSE_IGN_NOT_IP);
+	expect_ignored(f, HDR "MAC=00:16:3e:00:00:01:00:16:3e:00:00:02:08:06 ARP HTYPE=1 "
+			      "PTYPE=0x0800 OPCODE=1 MACSRC=00:16:3e:00:00:02 IPSRC=198.18.0.7 "
+			      "MACDST=00:00:00:00:00:00 IPDST=198.18.1.2",
+		       PARSE_IGN_NOT_IP);
+}
+
+/* The kernel names TCP, UDP, UDPLITE, ICMP, AH, ESP (IPv4) and ICMPv6
+ * (IPv6) and prints every other protocol as a number, with no header. */
+static void test_proto_number_per_family(void **state)
+{
+	struct fx *f = *state;
+
+	/* nmap -sO: protocol 58 over IPv4 is not ICMPv6 */
+	expect_event(f, HDR MAC4 A4 IPH("20", "41", "7") "PROTO=58 ");
+	assert_int_equal(f->ev.proto, 58);
+	assert_false(event_is_icmp(&f->ev));
+	assert_false(f->ev.has_icmp);
+	assert_false(f->ev.has_ports);
+	/* and protocol 1 over IPv6 is not ICMP */
+	expect_event(f, HDR MAC6 A6 IPH6("40", "64") "PROTO=1 ");
+	assert_int_equal(f->ev.proto, 1);
+	assert_false(event_is_icmp(&f->ev));
+	assert_false(f->ev.has_icmp);
+	/* an old kernel's UDP-Lite, printed by number: no header to require */
+	expect_event(f, HDR MAC4 A4 IPH("28", "64", "1") "PROTO=136 ");
+	assert_int_equal(f->ev.proto, IPPROTO_NUM_UDPLITE);
+	assert_false(f->ev.has_ports);
+	/* ICMP of the record's own family still needs its type and code */
+	expect_event(f, HDR MAC4 A4 IPH("28", "64", "1") "PROTO=ICMP TYPE=8 CODE=0 ID=1 SEQ=1 ");
+	assert_true(event_is_icmp(&f->ev));
+	assert_true(f->ev.has_icmp);
+	expect_malformed(f, HDR MAC4 A4 IPH("28", "64", "1") "PROTO=ICMP ", "TYPE=");
+	/* names the kernel never writes in that family */
+	expect_malformed(f, HDR MAC4 A4 IPH("28", "64", "1") "PROTO=ICMPv6 TYPE=128 CODE=0 ",
+			 "PROTO=ICMPv6 in an IPv4 record");
+	expect_malformed(f, HDR MAC6 A6 IPH6("48", "64") "PROTO=ICMP TYPE=8 CODE=0 ",
+			 "PROTO=ICMP in an IPv6 record");
+}
+
+/* IPv6 LEN= is payload + 40 (up to 65575), IPv4 BIG TCP prints the skb's
+ * length, ICMPv6 packet-too-big carries a 32-bit MTU. */
+static void test_wide_lengths(void **state)
+{
+	struct fx *f = *state;
+
+	expect_event(f, HDR MAC6 A6 IPH6("65575", "64") L4_TCP);
+	assert_int_equal(f->ev.ip_len, 65575);
+	expect_event(f, HDR MAC4 A4 IPH("185000", "64", "1") L4_TCP);
+	assert_int_equal(f->ev.ip_len, 185000);
+	expect_event(f, HDR MAC6 A6 IPH6("1280", "64") "PROTO=ICMPv6 TYPE=2 CODE=0 [SRC=" S6
+				  " DST=" D6 " LEN=70000 TC=0 HOPLIMIT=64 FLOWLBL=0 PROTO=TCP "
+				  "SPT=443 DPT=50000 WINDOW=501 RES=0x00 ACK URGP=0 ] MTU=70000 ");
+	assert_int_equal(f->ev.icmp_mtu, 70000);
+	assert_int_equal(f->ev.ip_len, 1280);
+	expect_event(f, HDR MAC6 A6 IPH6("1280", "64") "PROTO=ICMPv6 TYPE=2 CODE=0 MTU=4294967295 ");
+	assert_int_equal(f->ev.icmp_mtu, 4294967295u);
+}
+
 
 static void test_malformed_no_interface(void **state)
 {
@@ -1189,6 +1271,25 @@ static void expect_utf8_at(struct fx *f, const char *prefix, size_t bad_off, siz
 }
 #define expect_utf8(f, prefix, off, n) expect_utf8_at((f), (prefix), (off), (n), __FILE__, __LINE__)
 
+/* NUL bytes (a log zero-filled by a crash) that break the syslog header or
+ * the record's own keys leave a damaged firewall record: malformed. */
+static void test_malformed_nul_hides_record(void **state)
+{
+	struct fx *f = *state;
+
+	expect_nul(f, "Nov 25 12:29:10 fw1 ker\0nel: DROP IN=eth0 OUT= " A4 IPH("60", "64", "1")
+		       L4_TCP);
+	expect_nul(f, "\0\0\0\0Nov 25 12:29:10 fw1 kernel: DROP IN=eth0 OUT= " A4
+		       IPH("60", "64", "1") L4_TCP);
+	expect_nul(f, SYSLOG "DROP I\0=eth0 OUT= " A4 IPH("60", "64", "1") L4_TCP);
+	expect_nul(f, SYSLOG "DROP IN=eth0 O\0T= " A4 IPH("60", "64", "1") L4_TCP);
+	/* other lines with NUL bytes stay other lines */
+	fx_expect_at(f, "Nov 25 12:29:10 fw1 sshd[1]: \0 hello", 36, PARSE_IGNORED,
+		     PARSE_IGN_NOT_FIREWALL, __FILE__, __LINE__);
+	fx_expect_at(f, "Nov 25 12:29:10 fw1 login[1]: \0 LOGIN=root", 42, PARSE_IGNORED,
+		     PARSE_IGN_NOT_FIREWALL, __FILE__, __LINE__);
+}
+
 static void test_malformed_utf8_prefix(void **state)
 {
 	struct fx *f = *state;
@@ -1216,6 +1317,9 @@ static void check_truncations(struct fx *f, const char *line)
 	const char *rec = strstr(line, "IN=");
 	const char *src = strstr(rec, " SRC=");
 	size_t vstart = (size_t)(src - line) + 5;
+	/* from just after "OUT=" (the record is found) to the end of SRC='s
+	 * value: cut off before the IP header is known, so MALFORMED */
+	size_t rstart = (size_t)(strstr(rec, "OUT=") - line) + 4;
 	size_t vend = vstart + strcspn(line + vstart, " ");
 
 	expect_event(f, line);
@@ -1225,9 +1329,9 @@ static void check_truncations(struct fx *f, const char *line)
 			fx_report(f);
 			fail_msg("empty line is not BLANK");
 		}
-		if (n >= vstart && n <= vend && f->v != PARSE_MALFORMED) {
-			print_error("cut at %zu, inside SRC= (%zu..%zu): want MALFORMED\n", n,
-				    vstart, vend);
+		if (n >= rstart && n <= vend && f->v != PARSE_MALFORMED) {
+			print_error("cut at %zu, before SRC='s value ends (%zu..%zu, value from "
+				    "%zu): want MALFORMED\n", n, rstart, vend, vstart);
 			fx_report(f);
 			fail();
 		}
@@ -1324,6 +1428,43 @@ static void test_huge_lines(void **state)
 		assert_int_equal(f->ev.v6_empty_opts, 255); /* saturates, no wrap */
 	free(line);
 	free(opts);
+}
+
+/* The record search on pathological lines ("IN=IN=IN=...", "IN=x IN=x ...")
+ * is linear: a 4 MiB line of each shape takes milliseconds (the search it
+ * replaces rescanned the tail per candidate: hours for this size). */
+static void test_record_search_linear(void **state)
+{
+	static const char *const units[] = { "IN=", "IN=x ", "IN=IN= OUT", "SRC=1.2.3.4 IN=" };
+	const size_t big = 4u << 20;
+	(void)state;
+
+	for (size_t u = 0; u < sizeof(units) / sizeof(units[0]); u++) {
+		char *p = repeat("", units[u], big);
+		struct timespec t0, t1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		long at = nflog_find_record(span_make(p, big));
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+		assert_int_equal(at, -1);
+		if (ms > 2000) {
+			print_error("unit '%s': %.0f ms for 4 MiB, want linear time\n", units[u], ms);
+			fail();
+		}
+		free(p);
+	}
+	assert_int_equal(nflog_find_record(span_make(NULL, 0)), -1);
+	assert_int_equal(nflog_find_record(span_make("IN=", 3)), -1);
+	/* the first real record after a pathological stretch is still found */
+	char *p = repeat("", "IN=", 3 * 100000);
+	size_t n = strlen(p);
+	char *line = malloc(n + 32);
+	assert_non_null(line);
+	memcpy(line, p, n);
+	memcpy(line + n, " IN=eth0 OUT= SRC=1", 20);
+	assert_int_equal(nflog_find_record(span_make(line, n + 19)), (long)n + 1);
+	free(line);
+	free(p);
 }
 
 static void test_unbalanced_brackets(void **state)
@@ -1520,6 +1661,11 @@ int main(void)
 	    cmocka_unit_test(test_tcp_options_bounds),
 	    T(test_malformed_values),
 	    T(test_malformed_missing_fields),
+	    cmocka_unit_test(test_record_search_linear),
+	    T(test_malformed_cut_before_ip),
+	    T(test_proto_number_per_family),
+	    T(test_wide_lengths),
+	    T(test_malformed_nul_hides_record),
 	    T(test_malformed_no_interface),
 	    T(test_malformed_family_mismatch),
 	    T(test_malformed_nul),

@@ -66,6 +66,14 @@ static enum parse_verdict bad_bytes(struct span line, struct parse_error *err)
 	return PARSE_EVENT;
 }
 
+/* A line with NUL bytes that still shows a record's keys (as words: not
+ * "LOGIN=" in another program's text). */
+static bool damaged_record(struct span line)
+{
+	return span_starts(line, "IN=", 3) || span_find(line, " IN=", 4) >= 0 ||
+	       span_find(line, " OUT=", 5) >= 0 || span_find(line, " SRC=", 5) >= 0;
+}
+
 static bool is_blank(struct span s)
 {
 	for (size_t i = 0; i < s.len; i++)
@@ -88,12 +96,13 @@ enum parse_verdict parse_line(struct parse_clock *c, struct span line, struct ev
 	}
 	enum wrapper_origin origin = wrapper_parse(c, line, &w);
 	long at = nflog_find_record(w.msg);
-	if (at < 0) {
-		*ret_why = PARSE_IGN_NOT_FIREWALL;
-		return PARSE_IGNORED;
-	}
-	if (origin == WRAPPER_NOT_KERNEL) {
-		*ret_why = PARSE_IGN_NOT_KERNEL;
+	if (at < 0 || origin == WRAPPER_NOT_KERNEL) {
+		/* NUL bytes (a file zero-filled by a crash) can break the header or
+		 * the record's own keys: a damaged firewall record is malformed,
+		 * not another program's line. memchr: this is the non-firewall path. */
+		if (memchr(line.p, '\0', line.len) && damaged_record(line))
+			return bad_bytes(line, reterr);
+		*ret_why = at < 0 ? PARSE_IGN_NOT_FIREWALL : PARSE_IGN_NOT_KERNEL;
 		return PARSE_IGNORED;
 	}
 	if (bad_bytes(line, reterr) == PARSE_MALFORMED)

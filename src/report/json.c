@@ -292,7 +292,7 @@ static void json_protocols(struct jsonw *w, const struct source_state *s)
 	jsonw_key(w, "protocols");
 	jsonw_obj_begin(w);
 	for (unsigned i = 0; i < s->n_protos && i < SOURCE_PROTOS_MAX; i++) {
-		const char *name = event_proto_name(s->protos[i].proto);
+		const char *name = event_proto_name_af(s->protos[i].proto, s->src.family == ADDR_V6);
 		if (!name) {
 			(void)snprintf(buf, sizeof(buf), "%u", (unsigned)s->protos[i].proto);
 			name = buf;

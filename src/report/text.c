@@ -905,7 +905,7 @@ static void detail_source_counts(const struct text *t, const struct source_state
 
 	tw_label(&w, t, "protocols");
 	for (i = 0; i < s->n_protos && i < SOURCE_PROTOS_MAX; i++) {
-		const char *name = event_proto_name(s->protos[i].proto);
+		const char *name = event_proto_name_af(s->protos[i].proto, s->src.family == ADDR_V6);
 		if (!name) {
 			(void)snprintf(num, sizeof(num), "%u", (unsigned)s->protos[i].proto);
 			name = num;

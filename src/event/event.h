@@ -109,7 +109,8 @@ struct event {
 	enum chain chain;
 
 	/* IP header. */
-	struct addr src, dst;
+	struct addr src, dst; /* IPv4-mapped IPv6 addresses are stored as IPv4 */
+	bool v4_mapped;      /* an IPv6 packet whose SRC or DST was ::ffff:a.b.c.d */
 	uint16_t ip_len;     /* LEN= (IPv6: payload + 40, as printed) */
 	uint8_t tos, prec;   /* IPv4 TOS=, PREC= */
 	uint8_t ttl;         /* IPv4 TTL= or IPv6 HOPLIMIT= */
@@ -151,9 +152,10 @@ struct event {
 	uint32_t mark;
 };
 
+/* The packet is IPv6 (its addresses may still be IPv4, when mapped). */
 static inline bool event_is_v6(const struct event *ev)
 {
-	return ev->src.family == ADDR_V6;
+	return ev->src.family == ADDR_V6 || ev->v4_mapped;
 }
 
 /* A SYN as a stack sends it: flags exactly SYN, ECN's CWR and ECE allowed. */

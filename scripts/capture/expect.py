@@ -255,7 +255,10 @@ CRAFTED = [
     S(src=V4M % 119, recs=[(V4T, "UDP", 33434, 2)], ipopts={"ssrr": 2}, sigs={502: 2},
       what="craft.py ssrr: UDP + Strict Source Route"),
     S(src=V4M % 120, recs=[(V4T, "UDP", 33434, 2)], ipopts={"ts": 2}, what="craft.py ts: UDP + Timestamp"),
-    S(src=V4T, recs=[(V4T, "UDP", 33434, 2)], sigs={527: 2}, what="craft.py udp4, source = destination (sameip)"),
+    # the source is the target's own address (the destination of its INPUT
+    # records): vigil reports it spoofed, at DL 0 (issue 8, section 2); psad: DL 2
+    S(src=V4T, recs=[(V4T, "UDP", 33434, 2)], sigs={527: 2}, spoofed="own",
+      what="craft.py udp4, source = destination (sameip)"),
     # 4. Mirai
     S(src=V4M % 121, recs=[tcp1(23, n=10), tcp1(2323)], scanners=["Mirai"], types=["SYN"], nmap=["-sS"],
       what="hping3 -S: 10 x tcp/23, then tcp/2323"),
@@ -398,6 +401,9 @@ def expect_crafted(fixture, sc, recs, with_times):
         dests.append(d)
     pairs_max = max(pairs)
     src_dl = max([pairs_max] + ([2] if sigs else []) + ([2] if invalid else []))
+    if sc.get("spoofed"):
+        src_dl = 0
+        out["spoofed"] = sc["spoofed"]
     if sc.get("src_dl", 0) is not None:
         out["danger_level"] = src_dl
     out["packets"] = len(mine)

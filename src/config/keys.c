@@ -574,6 +574,26 @@ static const char *prefix_pat_compile(struct span alt, struct prefix_pat *ret)
 	return "";
 }
 
+/* s is one group "( ... )" from its first to its last byte. */
+static bool one_group(struct span s)
+{
+	int depth = 0;
+
+	if (s.len < 2 || s.p[0] != '(' || s.p[s.len - 1] != ')')
+		return false;
+	for (size_t i = 0; i < s.len; i++) {
+		if (s.p[i] == '\\') {
+			i++;
+			continue;
+		}
+		if (s.p[i] == '(')
+			depth++;
+		else if (s.p[i] == ')' && --depth == 0)
+			return i == s.len - 1;
+	}
+	return false;
+}
+
 static int set_ignore_prefixes(const struct key *k, struct config *cfg, struct key_val v,
 			       char *reason, size_t rsize)
 {
@@ -593,9 +613,14 @@ static int set_ignore_prefixes(const struct key *k, struct config *cfg, struct k
 	tmp = calloc(CONFIG_LIST_MAX, sizeof(*tmp));
 	if (!tmp)
 		return fail(reason, rsize, "out of memory", span_make(NULL, 0));
-	for (size_t i = 0; i <= v.s.len; i++) {
-		char c = i < v.s.len ? v.s.p[i] : '|';
-		if (c == '\\' && i + 1 < v.s.len) {
+	struct span all = v.s; /* the stored text stays v.s, as written */
+	while (one_group(all)) {
+		all = span_make(all.p + 1, all.len - 2);
+		span_trim(&all);
+	}
+	for (size_t i = 0; i <= all.len; i++) {
+		char c = i < all.len ? all.p[i] : '|';
+		if (c == '\\' && i + 1 < all.len) {
 			i++;
 			continue;
 		}
@@ -603,9 +628,9 @@ static int set_ignore_prefixes(const struct key *k, struct config *cfg, struct k
 			depth++;
 		else if (c == ')' && depth > 0)
 			depth--;
-		if (c != '|' || (depth > 0 && i < v.s.len))
+		if (c != '|' || (depth > 0 && i < all.len))
 			continue;
-		struct span alt = span_make(v.s.p + start, i - start);
+		struct span alt = span_make(all.p + start, i - start);
 		start = i + 1;
 		struct prefix_pat pat;
 		const char *why = prefix_pat_compile(alt, &pat);

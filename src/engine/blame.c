@@ -114,14 +114,21 @@ static uint64_t hash_bytes(const char *p, size_t n)
 	return h;
 }
 
+/* Spans may be empty with a NULL pointer: no memcmp/memcpy on those. */
+static bool same_bytes(struct span s, const char *p, size_t n)
+{
+	return s.len == n && (!n || memcmp(s.p, p, n) == 0);
+}
+
 static uint64_t blame_host(struct blame *b, struct span host)
 {
-	if (b->host_valid && host.len == b->host_len && memcmp(host.p, b->host, host.len) == 0)
+	if (b->host_valid && same_bytes(host, b->host, b->host_len))
 		return b->host_hash;
 	b->host_hash = hash_bytes(host.p, host.len);
 	b->host_valid = host.len <= sizeof(b->host);
 	if (b->host_valid) {
-		memcpy(b->host, host.p, host.len);
+		if (host.len)
+			memcpy(b->host, host.p, host.len);
 		b->host_len = host.len;
 	}
 	return b->host_hash;
@@ -326,13 +333,14 @@ enum engine_verdict blame_filter(struct blame *b, const struct event *ev)
 	struct span p = ev->prefix;
 	enum engine_verdict v;
 
-	if (b->prefix_valid && p.len == b->prefix_len && memcmp(p.p, b->prefix, p.len) == 0) {
+	if (b->prefix_valid && same_bytes(p, b->prefix, b->prefix_len)) {
 		v = b->prefix_verdict;
 	} else {
 		v = prefix_verdict(b->cfg, p);
 		b->prefix_valid = p.len <= sizeof(b->prefix);
 		if (b->prefix_valid) {
-			memcpy(b->prefix, p.p, p.len);
+			if (p.len)
+				memcpy(b->prefix, p.p, p.len);
 			b->prefix_len = p.len;
 			b->prefix_verdict = v;
 		}

@@ -14,13 +14,15 @@
 #include "config/config.h"
 
 #define OWN_SLOTS (2 * BLAME_OWN_MAX) /* open addressing, load <= 1/2 */
-#define OWN_FILTER_BITS 1024
+#define OWN_FILTER_BITS 4096
 #define HOST_CACHE_MAX 64
 #define PREFIX_CACHE_MAX 64
+#define PREFIX_MEMO 16
 #define EPHEMERAL_LO 32768 /* Linux's ephemeral ports start here, Windows' at 49152 */
 
 struct own_entry {
 	uint64_t host; /* the reporter's hash; configured addresses: any reporter */
+	uint32_t check; /* own_mix()'s high half: most mismatches without addr_same() */
 	struct addr a;
 	uint8_t kind;  /* SPOOF_OWN or SPOOF_BROADCAST; 0: free slot */
 	bool any_host;
@@ -39,11 +41,17 @@ struct blame {
 	uint64_t host_hash;
 	bool host_valid;
 
-	/* the last prefix and its verdict */
-	char prefix[PREFIX_CACHE_MAX];
-	size_t prefix_len;
-	enum engine_verdict prefix_verdict;
-	bool prefix_valid;
+	/* the last prefixes seen and their verdicts (a log has a handful) */
+	struct prefix_memo {
+		char p[PREFIX_CACHE_MAX];
+		uint8_t len;
+		bool used;
+		uint8_t verdict; /* enum engine_verdict */
+	} memo[PREFIX_MEMO];
+
+	/* the last destination known to be the reporter's */
+	struct addr last_dst; /* of the reporter in host[] */
+	bool last_dst_valid;
 };
 
 static const char *const spoof_names[_SPOOF_MAX] = {
@@ -63,7 +71,7 @@ const char *spoof_reason_name(enum spoof_reason r)
 
 /* ---- addresses ------------------------------------------------------------ */
 
-enum spoof_reason blame_impossible(const struct addr *a)
+static inline enum spoof_reason impossible(const struct addr *a)
 {
 	static const uint8_t zero[16];
 
@@ -90,19 +98,35 @@ enum spoof_reason blame_impossible(const struct addr *a)
 	return SPOOF_NONE;
 }
 
-/* Cheap, unkeyed: only to skip the table for the many addresses that are
- * not ours (a collision costs one probe, nothing else). */
-static uint32_t own_cheap(const struct addr *a)
+enum spoof_reason blame_impossible(const struct addr *a)
 {
-	uint32_t h = 0;
+	return impossible(a);
+}
 
-	for (int i = 0; i < 16; i += 4) {
-		uint32_t w;
-		memcpy(&w, a->b + i, 4);
-		h ^= w;
-	}
-	h *= 0x9E3779B1u;
-	return h >> 22; /* 10 bits */
+/* One 64-bit mix of an address: filter bit, slot and check value. Unkeyed:
+ * the table holds only addresses the reporter's own records name (at most
+ * BLAME_OWN_MAX), so there is nothing for a flood to aim collisions at. */
+static inline uint64_t own_mix(const struct addr *a)
+{
+	uint64_t lo, hi;
+
+	memcpy(&lo, a->b, 8);
+	memcpy(&hi, a->b + 8, 8);
+	lo ^= hi * 0x9E3779B97F4A7C15ULL ^ a->family;
+	lo *= 0xBF58476D1CE4E5B9ULL;
+	return lo ^ (lo >> 31);
+}
+
+static inline bool addr_same(const struct addr *x, const struct addr *y)
+{
+	return x->family == y->family && memcmp(x->b, y->b, sizeof(x->b)) == 0;
+}
+
+static inline bool own_maybe(const struct blame *b, uint64_t mix)
+{
+	uint32_t bit = (uint32_t)mix & (OWN_FILTER_BITS - 1);
+
+	return b->filter[bit >> 6] & (UINT64_C(1) << (bit & 63));
 }
 
 static uint64_t hash_bytes(const char *p, size_t n)
@@ -126,6 +150,7 @@ static uint64_t blame_host(struct blame *b, struct span host)
 		return b->host_hash;
 	b->host_hash = hash_bytes(host.p, host.len);
 	b->host_valid = host.len <= sizeof(b->host);
+	b->last_dst_valid = false; /* it was the other reporter's */
 	if (b->host_valid) {
 		if (host.len)
 			memcpy(b->host, host.p, host.len);
@@ -134,24 +159,30 @@ static uint64_t blame_host(struct blame *b, struct span host)
 	return b->host_hash;
 }
 
-static uint32_t own_slot(const struct addr *a)
+/* The entry for a (of the reporter host, or of any when any_host), or NULL. */
+static const struct own_entry *own_find(struct blame *b, const struct addr *a, uint64_t mix,
+					struct span host, bool any_host)
 {
-	uint64_t h = addr_hash(a, 0x5bd1e995);
+	uint32_t check = (uint32_t)(mix >> 32);
+	uint64_t h = 0;
+	bool have_h = false;
 
-	return (uint32_t)(h % OWN_SLOTS);
-}
-
-/* The entry for a (of host, or of any host), or NULL. */
-static const struct own_entry *own_find(const struct blame *b, const struct addr *a, uint64_t host,
-					bool any_host)
-{
-	if (!b->n_own || !(b->filter[own_cheap(a) >> 6] & (UINT64_C(1) << (own_cheap(a) & 63))))
+	if (!b->n_own || !own_maybe(b, mix))
 		return NULL;
-	for (uint32_t i = own_slot(a), k = 0; k < OWN_SLOTS; i = (i + 1) % OWN_SLOTS, k++) {
+	for (uint32_t i = (uint32_t)(mix >> 12) % OWN_SLOTS, k = 0; k < OWN_SLOTS;
+	     i = (i + 1) % OWN_SLOTS, k++) {
 		const struct own_entry *o = &b->own[i];
 		if (!o->kind)
 			return NULL;
-		if (addr_eq(&o->a, a) && (o->any_host || any_host || o->host == host))
+		if (o->check != check || !addr_same(&o->a, a))
+			continue;
+		if (o->any_host || any_host)
+			return o;
+		if (!have_h) {
+			h = blame_host(b, host);
+			have_h = true;
+		}
+		if (o->host == h)
 			return o;
 	}
 	return NULL;
@@ -160,24 +191,24 @@ static const struct own_entry *own_find(const struct blame *b, const struct addr
 static bool own_add(struct blame *b, const struct addr *a, uint64_t host, bool any_host,
 		    uint8_t kind)
 {
-	uint32_t i, bit;
+	uint64_t mix = own_mix(a);
+	uint32_t i, bit = (uint32_t)mix & (OWN_FILTER_BITS - 1);
 
-	if (b->n_own >= BLAME_OWN_MAX) {
-		b->stats.own_dropped++;
+	if (b->n_own >= BLAME_OWN_MAX)
 		return false;
-	}
-	for (i = own_slot(a); b->own[i].kind; i = (i + 1) % OWN_SLOTS)
+	for (i = (uint32_t)(mix >> 12) % OWN_SLOTS; b->own[i].kind; i = (i + 1) % OWN_SLOTS)
 		;
-	b->own[i] = (struct own_entry){ .host = host, .a = *a, .kind = kind, .any_host = any_host };
+	b->own[i] = (struct own_entry){ .host = host, .a = *a, .kind = kind, .any_host = any_host,
+					.check = (uint32_t)(mix >> 32) };
 	b->n_own++;
-	bit = own_cheap(a);
 	b->filter[bit >> 6] |= UINT64_C(1) << (bit & 63);
 	return true;
 }
 
 bool blame_is_own(const struct blame *b, const struct addr *a)
 {
-	return own_find(b, a, 0, true) != NULL;
+	/* any_host: no reporter name is read, b is not written */
+	return own_find((struct blame *)b, a, own_mix(a), span_make(NULL, 0), true) != NULL;
 }
 
 /* The IPv4 broadcast address of a configured subnet (/30 and shorter). */
@@ -201,62 +232,87 @@ static bool own_broadcast(const struct own_net *n, struct addr *ret)
 
 bool blame_learn(struct blame *b, const struct event *ev)
 {
-	uint64_t host;
+	uint64_t mix;
 	uint8_t kind = SPOOF_OWN;
 
-	if (ev->chain != CHAIN_INPUT || !b->cfg->learn_firewall_addresses ||
-	    blame_impossible(&ev->dst) != SPOOF_NONE)
+	if (ev->chain != CHAIN_INPUT || !b->cfg->learn_firewall_addresses)
 		return false;
-	host = blame_host(b, ev->host);
-	if (own_find(b, &ev->dst, host, false))
+	/* the common case: the reporter and address of the record before */
+	if (b->last_dst_valid && addr_same(&b->last_dst, &ev->dst) && b->host_valid &&
+	    same_bytes(ev->host, b->host, b->host_len))
 		return false;
+	if (b->n_own >= BLAME_OWN_MAX) {
+		b->stats.own_dropped++; /* a record not looked at: the table is full */
+		return false;
+	}
+	if (impossible(&ev->dst) != SPOOF_NONE)
+		return false;
+	mix = own_mix(&ev->dst);
+	if (own_find(b, &ev->dst, mix, ev->host, false)) {
+		(void)blame_host(b, ev->host); /* host[] is this reporter now */
+		b->last_dst = ev->dst;
+		b->last_dst_valid = b->host_valid;
+		return false;
+	}
 	/* a broadcast destination MAC: the IPv4 address is a directed broadcast */
 	if (ev->dst.family == ADDR_V4 && ev->mac.len >= 17 &&
 	    memcmp(ev->mac.p, "ff:ff:ff:ff:ff:ff", 17) == 0)
 		kind = SPOOF_BROADCAST;
-	if (!own_add(b, &ev->dst, host, false, kind))
+	if (!own_add(b, &ev->dst, blame_host(b, ev->host), false, kind))
 		return false;
 	b->stats.own_learnt++;
 	return true;
+}
+
+enum reply_kind { REPLY_NONE, REPLY_BACKSCATTER, REPLY_ACK };
+
+/* SYN-ACK, RST, RST-ACK: backscatter; ACK set without SYN or RST: the ACK
+ * of some flow (a reply only from a service port, see below). */
+static inline enum reply_kind reply_flags(const struct event *ev)
+{
+	uint8_t f;
+
+	if (ev->proto != IPPROTO_NUM_TCP || !ev->has_ports)
+		return REPLY_NONE;
+	f = ev->tcp_flags & (uint8_t)~(TCPF_ECE | TCPF_CWR);
+	if (f == (TCPF_SYN | TCPF_ACK) || f == TCPF_RST || f == (TCPF_RST | TCPF_ACK))
+		return REPLY_BACKSCATTER;
+	return (f & TCPF_ACK) && !(f & (TCPF_SYN | TCPF_RST)) ? REPLY_ACK : REPLY_NONE;
 }
 
 void blame_packet(struct blame *b, const struct event *ev, struct blame_pkt *ret)
 {
 	const struct own_entry *o;
 
-	ret->spoofed = (uint8_t)blame_impossible(&ev->src);
-	if (!ret->spoofed && (o = own_find(b, &ev->src, blame_host(b, ev->host), false)))
+	uint64_t mix;
+
+	ret->spoofed = (uint8_t)impossible(&ev->src);
+	if (!ret->spoofed && b->n_own && own_maybe(b, (mix = own_mix(&ev->src))) &&
+	    (o = own_find(b, &ev->src, mix, ev->host, false)))
 		ret->spoofed = o->kind;
-	ret->reflected = blame_is_backscatter(ev);
+	ret->reflected = reply_flags(ev) == REPLY_BACKSCATTER;
 }
 
 /* ---- packet shapes --------------------------------------------------------- */
 
 bool blame_is_backscatter(const struct event *ev)
 {
-	uint8_t f;
-
-	if (ev->proto != IPPROTO_NUM_TCP || !ev->has_ports)
-		return false;
-	f = ev->tcp_flags & (uint8_t)~(TCPF_ECE | TCPF_CWR);
-	return f == (TCPF_SYN | TCPF_ACK) || f == TCPF_RST || f == (TCPF_RST | TCPF_ACK);
+	return reply_flags(ev) == REPLY_BACKSCATTER;
 }
 
 /* The server's side of a connection: a service port (below the ephemeral
  * ranges) talking to a client's ephemeral port. nmap's ACK and Maimon scans
  * come from one port of 33000-63999 (its "magic port") to the ports they
  * probe, mostly below 1024: not this shape. */
-bool blame_is_service_reply(const struct event *ev)
+static inline bool service_to_ephemeral(const struct event *ev)
 {
-	uint8_t f;
-
-	if (ev->proto != IPPROTO_NUM_TCP || !ev->has_ports)
-		return false;
-	f = ev->tcp_flags & (uint8_t)~(TCPF_ECE | TCPF_CWR);
-	if (!(f & TCPF_ACK) || (f & (TCPF_SYN | TCPF_RST)))
-		return false;
 	return (ev->sport < 1024 && ev->dport >= 1024) ||
 	       (ev->sport < EPHEMERAL_LO && ev->dport >= EPHEMERAL_LO);
+}
+
+bool blame_is_service_reply(const struct event *ev)
+{
+	return reply_flags(ev) == REPLY_ACK && service_to_ephemeral(ev);
 }
 
 /* ---- prefixes -------------------------------------------------------------- */
@@ -328,28 +384,37 @@ static enum engine_verdict prefix_verdict(const struct config *cfg, struct span 
 	return ENGINE_COUNTED;
 }
 
-enum engine_verdict blame_filter(struct blame *b, const struct event *ev)
+/* The prefix's verdict, remembered for the last PREFIX_MEMO prefixes. */
+static enum engine_verdict prefix_memo(struct blame *b, struct span p)
 {
-	struct span p = ev->prefix;
+	struct prefix_memo *m;
 	enum engine_verdict v;
 
-	if (b->prefix_valid && same_bytes(p, b->prefix, b->prefix_len)) {
-		v = b->prefix_verdict;
-	} else {
-		v = prefix_verdict(b->cfg, p);
-		b->prefix_valid = p.len <= sizeof(b->prefix);
-		if (b->prefix_valid) {
-			if (p.len)
-				memcpy(b->prefix, p.p, p.len);
-			b->prefix_len = p.len;
-			b->prefix_verdict = v;
-		}
+	if (!p.len || (!b->cfg->n_ignore_prefix_pats && !b->cfg->n_accept_log_prefixes))
+		return ENGINE_COUNTED;
+	/* direct-mapped by length and end bytes: one probe */
+	m = &b->memo[(p.len * 31u + (uint8_t)p.p[0] + 7u * (uint8_t)p.p[p.len - 1]) % PREFIX_MEMO];
+	if (m->used && m->len == p.len && memcmp(m->p, p.p, p.len) == 0)
+		return (enum engine_verdict)m->verdict;
+	v = prefix_verdict(b->cfg, p);
+	if (p.len <= sizeof(m->p)) {
+		memcpy(m->p, p.p, p.len);
+		m->len = (uint8_t)p.len;
+		m->used = true;
+		m->verdict = (uint8_t)v;
 	}
+	return v;
+}
+
+enum engine_verdict blame_filter(struct blame *b, const struct event *ev)
+{
+	enum engine_verdict v = prefix_memo(b, ev->prefix);
+
 	if (v != ENGINE_COUNTED)
 		return v;
 	if (ev->chain == CHAIN_OUTPUT)
 		return ENGINE_IGNORED_OUTPUT;
-	if (blame_is_service_reply(ev))
+	if (reply_flags(ev) == REPLY_ACK && service_to_ephemeral(ev))
 		return ENGINE_IGNORED_REPLY;
 	return ENGINE_COUNTED;
 }

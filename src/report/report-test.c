@@ -405,6 +405,56 @@ static void test_json_limits_and_extras(void **state)
 	source_free(s);
 }
 
+/* Spoofed and reflected sources (engine/blame.c): marked, with what they sent. */
+static void test_json_text_blame(void **state)
+{
+	struct engine_stats es = { .reflected_sources = 1, .reflected_packets = 12,
+				   .spoofed_sources = 1, .spoofed_packets = 1002 };
+	struct source_state *s = syn_scan_source(), *r = source_new("192.0.2.80", 1, 0);
+	const struct source_state *v[2] = { s, r };
+	struct source_reflect refl = { .packets = 12, .syn_ack = 10, .rst = 2, .sport = 80 };
+	char *doc;
+
+	(void)state;
+	es.spoofed_by[SPOOF_LOOPBACK] = 1;
+	s->spoofed = SPOOF_LOOPBACK;
+	s->dl = 0;
+	portset_init(&refl.dports);
+	add_ports(&refl.dports, 40000, 40011);
+	r->reflected = &refl;
+	r->packets = 12;
+	doc = run_json(v, 2, NULL, &es, NULL);
+	assert_non_null(strstr(doc, "\"blame\":{\"reflected_sources\":1,\"reflected_packets\":12,"
+				    "\"spoofed_sources\":1,\"spoofed_packets\":1002,\"spoofed_by\":{"
+				    "\"unspecified\":0,\"loopback\":1,"));
+	assert_non_null(strstr(doc, "{\"src\":\"192.0.2.55\",\"danger_level\":0,"
+				    "\"spoofed\":\"loopback\",\"packets\":1002,"));
+	assert_non_null(strstr(doc, "{\"src\":\"192.0.2.80\",\"danger_level\":1,\"reflected\":true,"
+				    "\"reflection\":{\"packets\":12,\"flags\":{\"SYN ACK\":10,"
+				    "\"RST\":2},\"service_port\":80,\"port_count\":12,"
+				    "\"ports\":\"40000-40011\"},\"packets\":12,"));
+	free(doc);
+	refl.sports_varied = true;
+	doc = run_json(v, 2, NULL, &es, NULL);
+	assert_non_null(strstr(doc, "\"service_port\":null,"));
+	free(doc);
+	doc = run_text(v, 2, NULL, &es, NULL);
+	assert_non_null(strstr(doc, "SRC 192.0.2.55  DL 0  SPOOFED loopback  packets 1002"));
+	assert_non_null(strstr(doc, "SRC 192.0.2.80  DL 1  REFLECTED  packets 12"));
+	assert_non_null(strstr(doc, "  reflected   12 replies (SYN ACK 10, RST 2, RST ACK 0) from "
+				    "several ports\n              ports 40000-40011 (12)\n"));
+	assert_non_null(strstr(doc, "  reflected   1 sources answered spoofed SYNs (12 SYN-ACK/RST "
+				    "packets): not scanners, DL 1 at most\n"));
+	assert_non_null(strstr(doc, "  spoofed     1 impossible sources (1002 packets), DL 0, never "
+				    "blocked"));
+	assert_non_null(strstr(doc, "loopback 1\n"));
+	free(doc);
+	portset_done(&refl.dports);
+	r->reflected = NULL;
+	source_free(r);
+	source_free(s);
+}
+
 static void test_json_no_time_is_null(void **state)
 {
 	struct source_state *s = syn_scan_source();
@@ -932,6 +982,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_json_syn_scan),
 		cmocka_unit_test(test_json_limits_and_extras),
+		cmocka_unit_test(test_json_text_blame),
 		cmocka_unit_test(test_json_no_time_is_null),
 		cmocka_unit_test(test_json_ipv6),
 		cmocka_unit_test(test_port_ranges),

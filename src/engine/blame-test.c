@@ -362,7 +362,7 @@ static void test_own_bounded(void **state)
 	}
 	engine_get_stats(f->e, &st);
 	assert_int_equal(st.own_learnt, BLAME_OWN_MAX);
-	assert_int_equal(st.own_dropped, 100);
+	assert_int_equal(st.own_skipped, 100);
 }
 
 /* ---- prefixes and chains ------------------------------------------------ */

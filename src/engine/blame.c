@@ -242,7 +242,7 @@ bool blame_learn(struct blame *b, const struct event *ev)
 	    same_bytes(ev->host, b->host, b->host_len))
 		return false;
 	if (b->n_own >= BLAME_OWN_MAX) {
-		b->stats.own_dropped++; /* a record not looked at: the table is full */
+		b->stats.own_skipped++; /* a record not looked at: the table is full */
 		return false;
 	}
 	if (impossible(&ev->dst) != SPOOF_NONE)

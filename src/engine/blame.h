@@ -36,7 +36,7 @@ struct blame; /* opaque */
 
 struct blame_stats {
 	uint64_t own_learnt;   /* own addresses learnt from INPUT records */
-	uint64_t own_dropped;  /* not learnt: the table was full */
+	uint64_t own_skipped;  /* INPUT records not learnt from: the table was full */
 };
 
 /* What blame_packet() found out about one counted record. */

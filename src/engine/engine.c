@@ -894,7 +894,7 @@ void engine_get_stats(const struct engine *e, struct engine_stats *ret)
 	*ret = e->stats;
 	blame_get_stats(e->blame, &bs);
 	ret->own_learnt = bs.own_learnt;
-	ret->own_dropped = bs.own_dropped;
+	ret->own_skipped = bs.own_skipped;
 }
 
 size_t engine_source_count(const struct engine *e)

@@ -55,7 +55,7 @@ struct engine_stats {
 	uint64_t spoofed_sources;    /* such sources, by reason in spoofed_by */
 	uint64_t spoofed_by[_SPOOF_MAX];
 	uint64_t own_learnt;         /* own addresses learnt from INPUT records */
-	uint64_t own_dropped;        /* not learnt: BLAME_OWN_MAX reached */
+	uint64_t own_skipped;        /* INPUT records not learnt from: BLAME_OWN_MAX reached */
 };
 
 /* A level change: a pair (dst != NULL) or the source itself (dst == NULL)

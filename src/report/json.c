@@ -172,7 +172,7 @@ static void json_blame(struct jsonw *w, const struct engine_stats *es)
 		jsonw_key_u64(w, spoof_reason_name((enum spoof_reason)r), es->spoofed_by[r]);
 	jsonw_obj_end(w);
 	jsonw_key_u64(w, "own_addresses_learnt", es->own_learnt);
-	jsonw_key_u64(w, "own_addresses_dropped", es->own_dropped);
+	jsonw_key_u64(w, "own_learning_skipped", es->own_skipped);
 	jsonw_obj_end(w);
 }
 

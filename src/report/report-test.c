@@ -356,7 +356,7 @@ static void test_json_syn_scan(void **state)
 		       "\"spoofed_sources\":0,\"spoofed_packets\":0,\"spoofed_by\":{"
 		       "\"unspecified\":0,\"loopback\":0,\"multicast\":0,\"broadcast\":0,"
 		       "\"reserved\":0,\"own\":0},\"own_addresses_learnt\":0,"
-		       "\"own_addresses_dropped\":0},"
+		       "\"own_learning_skipped\":0},"
 		       "\"sources\":[{\"src\":\"192.0.2.55\",\"danger_level\":3,\"packets\":1002,"
 		       "\"first_seen\":\"2026-03-11T20:35:11\",\"last_seen\":\"2026-03-11T20:35:14\","
 		       "\"protocols\":{\"tcp\":1002},\"scan_types\":[\"SYN\"],\"nmap\":[\"-sS\"],"

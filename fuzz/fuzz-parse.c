@@ -7,8 +7,9 @@
  * checked and a violation traps, which libFuzzer reports as a crash:
  *
  *   - the verdict is one of the three, an IGNORED reason one of the four;
- *   - an EVENT has addresses of family 4 or 6, the same for SRC and DST, a
- *     chain, and every span inside the line;
+ *   - an EVENT has addresses of family 4 or 6, the same for SRC and DST
+ *     (unless one was IPv4-mapped: then v4_mapped), a chain, and every
+ *     span inside the line;
  *   - a MALFORMED has a reason, a column in 1..len+1 and its bytes inside
  *     the line;
  *   - parsing the same line again gives the same verdict.
@@ -47,7 +48,7 @@ static bool inside(struct span s, const char *buf, size_t len)
 static void check_event(const struct event *e, const char *buf, size_t len)
 {
 	check(e->src.family == ADDR_V4 || e->src.family == ADDR_V6);
-	check(e->dst.family == e->src.family);
+	check(e->dst.family == e->src.family || e->v4_mapped); /* ::ffff:a.b.c.d is IPv4 */
 	check(e->chain == CHAIN_INPUT || e->chain == CHAIN_OUTPUT || e->chain == CHAIN_FORWARD);
 	check(e->time.kind <= VTIME_UPTIME);
 	check(e->time.usec < 1000000);

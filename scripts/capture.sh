@@ -49,10 +49,10 @@ EXPECTED=$ROOT/tests/data/expected
 OPINION=$ROOT/tests/data/psad-opinion
 PY=/usr/bin/python3
 HELP=$ROOT/scripts/capture
-PHASES=${PHASES:-ipt4 nft4 ip6 benign mixed fwd crafted ufw firewalld}
+PHASES=${PHASES:-ipt4 nft4 ip6 benign mixed fwd crafted ufw firewalld blame}
 want() { case " $PHASES " in *" $1 "*) return 0 ;; esac; return 1; }
 for p in $PHASES; do
-	case $p in ipt4|nft4|ip6|benign|mixed|fwd|crafted|ufw|firewalld) ;; *) echo "capture.sh: unknown phase $p" >&2; exit 2 ;; esac
+	case $p in ipt4|nft4|ip6|benign|mixed|fwd|crafted|ufw|firewalld|blame) ;; *) echo "capture.sh: unknown phase $p" >&2; exit 2 ;; esac
 done
 sh "$ROOT/scripts/deps.sh" capture || exit 1
 
@@ -78,6 +78,7 @@ NS_T=vct$ID          # target (logs and drops)
 NS_A=vca$ID          # FORWARD fixture: scanner
 NS_R=vcr$ID          # FORWARD fixture: router (logs in FORWARD)
 NS_B=vcb$ID          # FORWARD fixture: protected host behind the router
+NS_V=vcv$ID          # blame fixture: a server on the target's second link
 WORK=$(mktemp -d /tmp/vigil-capture.XXXXXX)
 OLD_LOG_ALL=$(cat /proc/sys/net/netfilter/nf_log_all_netns)
 READER_PID=""
@@ -108,7 +109,8 @@ cleanup() {
 	[ -n "$READER_PID" ] && { touch "$WORK/stop"; stop_pid "$READER_PID"; }
 	[ -n "$RSYSLOG_PID" ] && stop_pid "$RSYSLOG_PID"
 	[ -n "$JOURNAL_PID" ] && stop_pid "$JOURNAL_PID"
-	for ns in $NS_S $NS_T $NS_A $NS_R $NS_B; do
+	[ -n "${HTTPS_PID:-}" ] && stop_pid "$HTTPS_PID"
+	for ns in $NS_S $NS_T $NS_A $NS_R $NS_B $NS_V; do
 		ip netns del "$ns" 2>/dev/null
 	done
 	# ufw's private config for the target namespace (phase ufw)
@@ -589,6 +591,71 @@ ip -n "$NS_S" route replace 198.18.0.0/24 dev eth0 src 198.18.0.2
 phase_end firewalld
 fi
 
+# ---------------------------------------------------------------- phase blame
+# Who sent the packets (issue 8, section 2 and 5): a server namespace on the
+# target's second link (eth1) floods it with SYN-ACK, RST and RST-ACK from
+# its port 80 to ports the target never used (backscatter of SYNs spoofed in
+# the target's name); the scanner runs real nmap -sA and -sM; the target
+# itself fetches a page from a second server address on port 443, and a
+# log-everything rule writes the server's answers (SYN-ACK, ACK, PSH ACK,
+# FIN ACK from 443) and an OUTPUT rule the target's own packets; SYNs to
+# tcp/22 are logged "[UFW ALLOW] " and accepted, as ufw does.
+if want blame; then
+HTTPS_PID=""
+ip netns add "$NS_V"
+ip link add "vv$ID" type veth peer name "vw$ID"
+ip link set "vv$ID" netns "$NS_V"
+ip link set "vw$ID" netns "$NS_T"
+ip -n "$NS_V" link set "vv$ID" name eth0
+ip -n "$NS_T" link set "vw$ID" name eth1
+ip -n "$NS_V" link set eth0 address 00:00:5e:00:53:c2
+ip -n "$NS_T" link set eth1 address 00:00:5e:00:53:c1
+ip netns exec "$NS_V" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+ip netns exec "$NS_T" sysctl -qw net.ipv6.conf.eth1.disable_ipv6=1
+ip -n "$NS_V" link set lo up
+ip -n "$NS_V" link set eth0 up
+ip -n "$NS_T" link set eth1 up
+ip -n "$NS_V" addr add 198.18.3.2/24 dev eth0
+ip -n "$NS_V" addr add 198.18.3.3/24 dev eth0
+ip -n "$NS_T" addr add 198.18.3.1/24 dev eth1
+ip -n "$NS_V" neigh replace 198.18.3.1 lladdr 00:00:5e:00:53:c1 dev eth0 nud permanent
+ip -n "$NS_T" neigh replace 198.18.3.2 lladdr 00:00:5e:00:53:c2 dev eth1 nud permanent
+ip -n "$NS_T" neigh replace 198.18.3.3 lladdr 00:00:5e:00:53:c2 dev eth1 nud permanent
+ip netns exec "$NS_V" timeout 120 $PY -m http.server --bind 198.18.3.3 --directory "$WORK/rsyslog" 443 >"$WORK/https.out" 2>&1 &
+HTTPS_PID=$!
+V() { timeout 60 ip netns exec "$NS_V" "$@"; }   # run in the server namespace
+vhp() { V timeout 60 hping3 "$@" >>"$WORK/hping3.out" 2>&1 || true; }
+sleep 1
+phase_begin blame
+T iptables -P INPUT DROP
+T iptables -A INPUT -i lo -j ACCEPT
+T iptables -A INPUT -p tcp --dport 22 --syn -m conntrack --ctstate NEW -j LOG --log-prefix "[UFW ALLOW] "
+T iptables -A INPUT -p tcp --dport 22 --syn -m conntrack --ctstate NEW -j ACCEPT
+T iptables -A INPUT -i eth1 -m conntrack --ctstate ESTABLISHED,RELATED -j LOG --log-prefix "LOG-ALL "
+T iptables -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
+T iptables -A INPUT -j LOG --log-prefix "DROP "
+T iptables -A INPUT -j DROP
+T iptables -A OUTPUT -o eth1 -p tcp --dport 443 -j LOG --log-prefix "OUT "
+# backscatter: 30 each of SYN-ACK, RST, RST-ACK from port 80 (-k: kept)
+vhp -c 30 -i u20000 -S -A -s 80 -k -p ++40000 198.18.3.1; gap
+vhp -c 30 -i u20000 -R -s 80 -k -p ++41000 198.18.3.1; gap
+vhp -c 30 -i u20000 -R -A -s 80 -k -p ++42000 198.18.3.1; gap
+# real ACK and Maimon scans
+nmap_raw 198.18.0.3 -sA -p 1-100 198.18.0.1; gap
+nmap_raw 198.18.0.4 -sM -p 1-100 198.18.0.1; gap
+# the target as a client of 198.18.3.3:443
+T $PY -c '
+import urllib.request
+for _ in range(3):
+    urllib.request.urlopen("http://198.18.3.3:443/", timeout=5).read()
+'
+gap
+# accepted: raw SYNs to tcp/22 (nothing listens: the target answers RST)
+hp -a 198.18.0.5 -c 3 -i u100000 -S -p 22 198.18.0.1
+phase_end blame
+stop_pid "$HTTPS_PID"; HTTPS_PID=""
+fi
+
 # ---------------------------------------------------------------- stop readers
 sleep 1
 mark "capture-done"
@@ -644,6 +711,7 @@ if want mixed; then rm -f "$OUT"/mixed.*; fi
 if want crafted; then rm -f "$OUT"/crafted.*; fi
 if want ufw; then rm -f "$OUT"/ufw-default.*; fi
 if want firewalld; then rm -f "$OUT"/firewalld-default.*; fi
+if want blame; then rm -f "$OUT"/blame.*; fi
 if want ipt4; then emit "$WORK/rs-3164.log" ipt4 ipt4-scans.rfc3164; fi
 if want nft4; then emit "$WORK/kmsg.raw" nft4 nft4-scans.kmsg; fi
 if want ip6; then emit "$WORK/rs-3339.log" ip6 ip6-scans.rfc3339; fi
@@ -655,6 +723,7 @@ if want crafted; then
 	emit "$WORK/rs-3164.log" crafted crafted.rfc3164
 	emit "$WORK/kmsg.raw" crafted crafted.kmsg
 fi
+if want blame; then emit "$WORK/rs-3164.log" blame blame.rfc3164; fi
 if want mixed; then
 	emit "$WORK/kmsg.raw" mixed mixed.kmsg
 	emit "$WORK/rs-3164.log" mixed mixed.rfc3164

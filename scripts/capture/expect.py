@@ -255,7 +255,10 @@ CRAFTED = [
     S(src=V4M % 119, recs=[(V4T, "UDP", 33434, 2)], ipopts={"ssrr": 2}, sigs={502: 2},
       what="craft.py ssrr: UDP + Strict Source Route"),
     S(src=V4M % 120, recs=[(V4T, "UDP", 33434, 2)], ipopts={"ts": 2}, what="craft.py ts: UDP + Timestamp"),
-    S(src=V4T, recs=[(V4T, "UDP", 33434, 2)], sigs={527: 2}, what="craft.py udp4, source = destination (sameip)"),
+    # the source is the target's own address (the destination of its INPUT
+    # records): vigil reports it spoofed, at DL 0 (issue 8, section 2); psad: DL 2
+    S(src=V4T, recs=[(V4T, "UDP", 33434, 2)], sigs={527: 2}, spoofed="own",
+      what="craft.py udp4, source = destination (sameip)"),
     # 4. Mirai
     S(src=V4M % 121, recs=[tcp1(23, n=10), tcp1(2323)], scanners=["Mirai"], types=["SYN"], nmap=["-sS"],
       what="hping3 -S: 10 x tcp/23, then tcp/2323"),
@@ -442,6 +445,9 @@ def expect_crafted(fixture, sc, recs, with_times):
         dests.append(d)
     pairs_max = max(pairs)
     src_dl = max([pairs_max] + ([2] if sigs else []) + ([2] if invalid else []))
+    if sc.get("spoofed"):
+        src_dl = 0
+        out["spoofed"] = sc["spoofed"]
     if sc.get("src_dl", 0) is not None:
         out["danger_level"] = src_dl
     out["packets"] = len(mine)
@@ -487,6 +493,85 @@ FIXTURES["crafted.rfc3164"] = CRAFTED
 FIXTURES["ufw-default.rfc3164"] = UFW
 FIXTURES["firewalld-default.rfc3339"] = FIREWALLD
 FIXTURES["crafted.kmsg"] = CRAFTED
+
+
+# ---------------------------------------------------------------- blame
+# capture.sh phase "blame": a whole-fixture plan (a function), see there.
+# Backscatter from 198.18.3.2 (hping3: 30 x SYN-ACK, RST, RST-ACK from port
+# 80, one per port from 40000, 41000, 42000) is reflected traffic at DL 1;
+# nmap -sA / -sM (198.18.0.3 / .4, ports 1-100) stay ACK / Maimon scans;
+# the HTTP exchange with 198.18.3.3:443 is measured from the records: its
+# SYN-ACKs are reflected (DL 0), its ACK / PSH ACK / FIN ACK are "reply",
+# the target's own packets on OUTPUT are "output"; the three SYNs to tcp/22
+# logged "[UFW ALLOW]" are "accepted".
+SPT = re.compile(r" SPT=(\d+) ")
+
+
+def expect_blame(fixture, lines, recs, with_times):
+    def pick(pred):
+        return [r for r in recs if pred(r)]
+    known = set()
+
+    def take(rs, what):
+        if not rs:
+            die(fixture, "no records for %s" % what)
+        known.update(id(r) for r in rs)
+        return rs
+    bs = take(pick(lambda r: r["src"] == "198.18.3.2"), "backscatter")
+    want = sorted([(p, "ACK SYN") for p in rng(40000, 40029)] + [(p, "RST") for p in rng(41000, 41029)] +
+                  [(p, "ACK RST") for p in rng(42000, 42029)])
+    got = sorted((r["dpt"], r["flags"]) for r in bs)
+    if got != want or any(SPT.search(r["line"]).group(1) != "80" or r["in"] != "eth1" for r in bs):
+        die(fixture, "198.18.3.2: backscatter records differ from the plan")
+    if any("[UFW ALLOW] " in r["line"] for r in recs if r["src"] != "198.18.0.5"):
+        die(fixture, "a record other than 198.18.0.5's was logged [UFW ALLOW]")
+    scans = []
+    for src, flags, types, nm in (("198.18.0.3", "ACK", "ACK", "-sA"), ("198.18.0.4", "ACK FIN", "MAIMON", "-sM")):
+        rs = take(pick(lambda r, s=src: r["src"] == s), src)
+        if sorted((r["dst"], r["dpt"], r["flags"]) for r in rs) != [(V4T, p, flags) for p in rng(1, 100)]:
+            die(fixture, "%s: records differ from nmap %s -p 1-100" % (src, nm))
+        d = {"dst": V4T, "danger_level": pair_dl(100, 99, 1, 1), "tcp": portobj(rng(1, 100), flags)}
+        scans.append({"src": src, "danger_level": pair_dl(100, 99, 1, 1), "packets": 100,
+                      "scan_types": [types], "nmap": [nm], "destinations": [d]})
+    srv = take(pick(lambda r: r["src"] == "198.18.3.3"), "the HTTPS server's answers")
+    if any(SPT.search(r["line"]).group(1) != "443" or "LOG-ALL " not in r["line"] or r["dpt"] < 32768
+           for r in srv):
+        die(fixture, "198.18.3.3: not all answers are from 443 to an ephemeral port, logged LOG-ALL")
+    synack = [r for r in srv if r["flags"] == "ACK SYN"]
+    replies = [r for r in srv if r["flags"] != "ACK SYN"]
+    if len(synack) != 3 or any("ACK" not in r["flags"].split() or "RST" in r["flags"] for r in replies):
+        die(fixture, "198.18.3.3: expected 3 SYN-ACKs (3 connections) and ACK-flagged answers")
+    out = take(pick(lambda r: r["in"] == "" and r["out"] == "eth1"), "OUTPUT")
+    if any(r["src"] != "198.18.3.1" or r["dst"] != "198.18.3.3" or r["dpt"] != 443 for r in out):
+        die(fixture, "OUTPUT records other than the target's to 198.18.3.3:443")
+    acc = take(pick(lambda r: r["src"] == "198.18.0.5"), "[UFW ALLOW]")
+    if [(r["dpt"], r["flags"]) for r in acc] != [(22, "SYN")] * 3 or \
+            any("[UFW ALLOW] " not in r["line"] for r in acc):
+        die(fixture, "198.18.0.5: expected 3 SYNs to tcp/22 logged [UFW ALLOW]")
+    stray = [r for r in recs if id(r) not in known]
+    if stray:
+        die(fixture, "unplanned records, e.g. %r" % stray[0]["line"][:120])
+    sources = [
+        {"src": "198.18.3.2", "danger_level": 1, "reflected": True, "packets": 90,
+         "reflection": {"packets": 90, "flags": {"SYN ACK": 30, "RST": 30, "RST ACK": 30},
+                        "service_port": 80, "port_count": 90,
+                        "ports": "40000-40029,41000-41029,42000-42029"},
+         "scan_types": [], "destinations": []},
+        {"src": "198.18.3.3", "danger_level": 0, "reflected": True, "packets": 3,
+         "reflection": {"packets": 3, "flags": {"SYN ACK": 3}, "service_port": 443},
+         "scan_types": [], "destinations": []},
+    ] + scans
+    if with_times:
+        for so in sources:
+            ts = [r["time"] for r in recs if r["src"] == so["src"]]
+            so["first_seen"], so["last_seen"] = min(ts), max(ts)
+    return {"input": {"lines": len(lines), "malformed": 0,
+                      "ignored_by": {"accepted": 3, "output": len(out), "reply": len(replies)}},
+            "blame": {"reflected_sources": 2, "reflected_packets": 93, "spoofed_sources": 0},
+            "sources": sources}
+
+
+FIXTURES["blame.rfc3164"] = expect_blame
 
 
 # ---------------------------------------------------------------- checks
@@ -678,6 +763,14 @@ def main():
             continue
         lines, recs = read_fixture(path)
         with_times = recs[0]["time"] is not None
+        if callable(plan):      # a whole-fixture plan (blame)
+            doc = plan(fixture, lines, recs, with_times)
+            with open(os.path.join(exp, fixture + ".json"), "w") as fh:
+                json.dump(doc, fh, indent=1)
+                fh.write("\n")
+            print("expect.py: %s: %d lines, %d sources" % (fixture, len(lines), len(doc["sources"])),
+                  file=sys.stderr)
+            continue
         planned = {sc["src"] for sc in plan}
         stray = sorted({r["src"] for r in recs} - planned - {"198.18.0.9"} if fixture.startswith("nft4")
                        else {r["src"] for r in recs} - planned)

@@ -605,9 +605,10 @@ static void apply_entry(struct loader *L, size_t ei)
 {
 	const struct entry *e = &L->ents[ei];
 	const struct key *k = conf_key_find(e->key);
-	char kname[CONF_ESC_MAX], esc[CONF_ESC_MAX], reason[160];
+	char kname[CONF_ESC_MAX], esc[CONF_ESC_MAX], reason[256];
 	struct key_val kv;
 	size_t ki;
+	int r;
 
 	conf_esc(e->key, kname);
 	if (!k) {
@@ -641,11 +642,14 @@ static void apply_entry(struct loader *L, size_t ei)
 	kv = (struct key_val){ .quoted = e->quoted, .append = L->fw_msg_seen };
 	if (expand(L, ei, kname, &kv.s) < 0)
 		return;
-	if (k->set(k, L->cfg, kv, reason, sizeof(reason)) < 0) {
+	r = k->set(k, L->cfg, kv, reason, sizeof(reason));
+	if (r < 0) {
 		conf_report(&L->src, CONFIG_ERROR, e->line, "bad value '%s' for %s: %s",
 			    conf_esc(kv.s, esc), kname, reason);
 		return;
 	}
+	if (r > 0) /* stored, but not all of it can be honoured */
+		conf_report(&L->src, CONFIG_WARNING, e->line, "%s: %s", kname, reason);
 	if (k->flags & KEY_REPEATABLE)
 		L->fw_msg_seen = true;
 }

@@ -37,6 +37,20 @@ struct config_var {
 	char value[CONFIG_SIGVAR_VALUE_MAX];
 };
 
+/* One IGNORE_LOG_PREFIXES alternative, as plain text (see etc/vigil.conf). */
+struct prefix_pat {
+	char s[CONFIG_STR_MAX];
+	uint16_t len;
+	bool head, tail; /* '^', '$': anchored at the prefix's start, end */
+};
+
+/* A FIREWALL_ADDRESSES entry: an address of the host, and with /LEN its
+ * subnet (whose IPv4 broadcast address is then known too). */
+struct own_net {
+	struct addr a; /* host bits kept */
+	uint8_t len;
+};
+
 struct config {
 	/* Danger levels (psad-behaviour.md section 2). Index 0 is unused; [1..5]. */
 	uint32_t danger_level[6];        /* DANGER_LEVEL1..5: packets per pair */
@@ -60,6 +74,16 @@ struct config {
 	bool fw_search_all;                  /* FW_SEARCH_ALL */
 	char fw_msg_search[CONFIG_LIST_MAX][CONFIG_STR_MAX]; /* substrings of the prefix */
 	size_t n_fw_msg_search;
+
+	/* Blame (engine/blame.c). */
+	char ignore_log_prefixes[CONFIG_SIGVAR_VALUE_MAX]; /* IGNORE_LOG_PREFIXES as written, "" = NONE */
+	struct prefix_pat ignore_prefix_pats[CONFIG_LIST_MAX]; /* its alternatives vigil uses */
+	size_t n_ignore_prefix_pats;
+	char accept_log_prefixes[CONFIG_LIST_MAX][CONFIG_STR_MAX]; /* ACCEPT_LOG_PREFIXES words */
+	size_t n_accept_log_prefixes;
+	struct own_net firewall_addresses[CONFIG_LIST_MAX]; /* FIREWALL_ADDRESSES */
+	size_t n_firewall_addresses;
+	bool learn_firewall_addresses;       /* LEARN_FIREWALL_ADDRESSES */
 
 	/* Networks. */
 	struct net home_net[CONFIG_LIST_MAX]; /* HOME_NET; n_home_net == 0 means "any" */

@@ -42,6 +42,14 @@ void config_init(struct config *cfg)
 	 * ACK/RST of a real connection (one port) from scoring. */
 	cfg->ignore_conntrack_bug_pkts = false;
 	cfg->fw_search_all = true;
+	/* accepted or audited, not dropped: ufw's [UFW ALLOW] / [UFW AUDIT],
+	 * OpenWrt's ACCEPT(src lan), firewalld's filter_IN_public_ALLOW, ... */
+	{
+		static const char *const words[] = { "ACCEPT", "ACCEPTED", "ALLOW", "ALLOWED", "AUDIT" };
+		for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+			set_str(cfg->accept_log_prefixes[cfg->n_accept_log_prefixes++], words[i]);
+	}
+	cfg->learn_firewall_addresses = true;
 	cfg->max_sources = 200000;
 	cfg->max_dsts_per_source = 4096;
 	cfg->max_scan_ip_pairs = 0;

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/addr.h"
@@ -97,7 +98,7 @@ static const char *const psad_keys[] = {
 	"FWSNORT_RULES_DIR", "FW_CHECK_FILE", "FW_CMD", "FW_CMD_ARGS", "FW_DATA_FILE",
 	"FW_ERROR_LOG", "FW_MSG_READ_CMD", "FW_MSG_READ_CMD_ARGS", "FW_MSG_READ_MIN_PKTS",
 	"HOSTNAME", 
-	"IFCFGTYPE", "IGNORE_KERNEL_TIMESTAMP", "IGNORE_LOG_PREFIXES", "IMPORT_OLD_SCANS",
+	"IFCFGTYPE", "IGNORE_KERNEL_TIMESTAMP", "IMPORT_OLD_SCANS",
 	"INSTALL_LOG_FILE", "INSTALL_ROOT", "IPTABLES_BLOCK_METHOD", "IPTABLES_PREREQ_CHECK",
 	"IPT_ERROR_PATTERN", "IPT_OUTPUT_PATTERN", "IPT_PREFIX_COUNTER_FILE", "IPT_SYSLOG_FILE",
 	"IPT_WRITE_FWDATA", "IP_INFO", "IP_OPTS_FILE", "KMSGSD_PID_FILE", "MAIL_ALERT_PREFIX",
@@ -523,6 +524,249 @@ static void fmt_fwmsg(const struct key *k, const struct config *cfg, struct conf
 		conf_text_printf(out, "%s%.*s", i ? ", " : "", CONFIG_STR_MAX, list + i * CONFIG_STR_MAX);
 }
 
+/* --- IGNORE_LOG_PREFIXES: psad's regex, read as plain text --- */
+
+/* psad matches the trimmed log prefix against the value as a Perl regex,
+ * unanchored. vigil runs no regex on the hot path: the value is split at
+ * '|' (outside parentheses) into alternatives; one pair of parentheses
+ * around an alternative is dropped; '^' at its start and '$' at its end
+ * anchor it; '\' makes the next punctuation character literal and "\s" is
+ * a space; everything else is literal text, matched case-sensitively as a
+ * substring. An alternative that needs more of the regex language (. * + ?
+ * [ ] { } ( ), \d, \w, ...) is not used, with a warning. */
+static const char *prefix_pat_compile(struct span alt, struct prefix_pat *ret)
+{
+	struct prefix_pat p = { .len = 0 };
+
+	span_trim(&alt);
+	while (alt.len >= 2 && alt.p[0] == '(' && alt.p[alt.len - 1] == ')' &&
+	       !span_chr(span_make(alt.p + 1, alt.len - 2), '(') &&
+	       !span_chr(span_make(alt.p + 1, alt.len - 2), ')'))
+		alt = span_make(alt.p + 1, alt.len - 2);
+	if (alt.len && alt.p[0] == '^') {
+		p.head = true;
+		span_skip(&alt, 1);
+	}
+	if (alt.len && alt.p[alt.len - 1] == '$' && !(alt.len >= 2 && alt.p[alt.len - 2] == '\\')) {
+		p.tail = true;
+		alt.len--;
+	}
+	for (size_t i = 0; i < alt.len; i++) {
+		char c = alt.p[i];
+		if (c == '\\') {
+			if (++i == alt.len)
+				return "a trailing '\\'";
+			c = alt.p[i];
+			if (c == 's')
+				c = ' ';
+			else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+				return "a character class or escape ('\\d', '\\w', '\\b', ...)";
+		} else if (strchr(".*+?[]{}()^$|", c)) {
+			return "a regex operator (one of . * + ? [ ] { } ( ) ^ $)";
+		}
+		if (p.len + 1 >= CONFIG_STR_MAX)
+			return "an alternative longer than 255 bytes";
+		p.s[p.len++] = c;
+	}
+	if (!p.len && !p.head && !p.tail)
+		return NULL; /* empty: the caller decides */
+	*ret = p;
+	return "";
+}
+
+/* s is one group "( ... )" from its first to its last byte. */
+static bool one_group(struct span s)
+{
+	int depth = 0;
+
+	if (s.len < 2 || s.p[0] != '(' || s.p[s.len - 1] != ')')
+		return false;
+	for (size_t i = 0; i < s.len; i++) {
+		if (s.p[i] == '\\') {
+			i++;
+			continue;
+		}
+		if (s.p[i] == '(')
+			depth++;
+		else if (s.p[i] == ')' && --depth == 0)
+			return i == s.len - 1;
+	}
+	return false;
+}
+
+static int set_ignore_prefixes(const struct key *k, struct config *cfg, struct key_val v,
+			       char *reason, size_t rsize)
+{
+	struct prefix_pat *tmp;
+	size_t n = 0, n_skipped = 0, start = 0;
+	int depth = 0;
+	struct span first_bad = span_make(NULL, 0);
+	const char *first_why = NULL;
+
+	if (v.s.len >= sizeof(cfg->ignore_log_prefixes))
+		return fail(reason, rsize, "longer than 1023 bytes", span_make(NULL, 0));
+	if (!v.quoted && span_eq(v.s, k->none, strlen(k->none))) {
+		cfg->ignore_log_prefixes[0] = '\0';
+		cfg->n_ignore_prefix_pats = 0;
+		return 0;
+	}
+	tmp = calloc(CONFIG_LIST_MAX, sizeof(*tmp));
+	if (!tmp)
+		return fail(reason, rsize, "out of memory", span_make(NULL, 0));
+	struct span all = v.s; /* the stored text stays v.s, as written */
+	while (one_group(all)) {
+		all = span_make(all.p + 1, all.len - 2);
+		span_trim(&all);
+	}
+	for (size_t i = 0; i <= all.len; i++) {
+		char c = i < all.len ? all.p[i] : '|';
+		if (c == '\\' && i + 1 < all.len) {
+			i++;
+			continue;
+		}
+		if (c == '(')
+			depth++;
+		else if (c == ')' && depth > 0)
+			depth--;
+		if (c != '|' || (depth > 0 && i < all.len))
+			continue;
+		struct span alt = span_make(all.p + start, i - start);
+		start = i + 1;
+		struct prefix_pat pat;
+		const char *why = prefix_pat_compile(alt, &pat);
+		if (!why) {
+			free(tmp);
+			return fail(reason, rsize,
+				    "an empty alternative matches every prefix (psad would ignore every line)",
+				    span_make(NULL, 0));
+		}
+		if (*why) {
+			if (!n_skipped++) {
+				first_bad = alt;
+				first_why = why;
+			}
+			continue;
+		}
+		if (n == CONFIG_LIST_MAX) {
+			free(tmp);
+			return fail(reason, rsize, "too many alternatives (max 64)", span_make(NULL, 0));
+		}
+		tmp[n++] = pat;
+	}
+	memcpy(cfg->ignore_log_prefixes, v.s.p, v.s.len);
+	cfg->ignore_log_prefixes[v.s.len] = '\0';
+	memcpy(cfg->ignore_prefix_pats, tmp, n * sizeof(*tmp));
+	cfg->n_ignore_prefix_pats = n;
+	free(tmp);
+	if (n_skipped) {
+		char esc[CONF_ESC_MAX];
+		snprintf(reason, rsize,
+			 "'%s' needs %s, which vigil does not support; %zu alternative(s) not used "
+			 "(vigil reads '|' alternatives as plain text)",
+			 conf_esc(first_bad, esc), first_why, n_skipped);
+		return 1; /* stored, with a warning */
+	}
+	return 0;
+}
+
+static void fmt_ignore_prefixes(const struct key *k, const struct config *cfg,
+				struct conf_text *out)
+{
+	const char *s = cfg->ignore_log_prefixes;
+	size_t n = strlen(s);
+
+	if (!n)
+		conf_text_puts(out, k->none);
+	else if (s[0] == ' ' || s[n - 1] == ' ' || !strcmp(s, k->none))
+		conf_text_printf(out, "\"%s\"", s);
+	else
+		conf_text_puts(out, s);
+}
+
+/* --- ACCEPT_LOG_PREFIXES: words (a quoted value is one string) --- */
+
+static int set_words(const struct key *k, struct config *cfg, struct key_val v, char *reason,
+		     size_t rsize)
+{
+	char(*tmp)[CONFIG_STR_MAX];
+	struct span rest = v.s, it;
+	size_t n = 0;
+
+	if (!v.quoted && span_eq(v.s, k->none, strlen(k->none))) {
+		*FN(cfg, k) = 0;
+		return 0;
+	}
+	tmp = calloc(CONFIG_LIST_MAX, sizeof(*tmp));
+	if (!tmp)
+		return fail(reason, rsize, "out of memory", span_make(NULL, 0));
+	while (v.quoted ? (n == 0 && (it = v.s, true)) : conf_list_next(&rest, &it)) {
+		const char *why = !it.len ? "empty string"
+				  : it.len >= CONFIG_STR_MAX ? "string longer than 255 bytes"
+				  : n == CONFIG_LIST_MAX ? "too many strings (max 64)" : NULL;
+		if (why) {
+			free(tmp);
+			return fail(reason, rsize, why, span_make(NULL, 0));
+		}
+		memcpy(tmp[n++], it.p, it.len);
+	}
+	memcpy(FV(cfg, k), tmp, CONFIG_LIST_MAX * sizeof(*tmp));
+	*FN(cfg, k) = n;
+	free(tmp);
+	return 0;
+}
+
+/* --- FIREWALL_ADDRESSES: ADDR or ADDR/LEN, host bits kept --- */
+
+static int set_own(const struct key *k, struct config *cfg, struct key_val v, char *reason,
+		   size_t rsize)
+{
+	struct own_net tmp[CONFIG_LIST_MAX];
+	struct span rest = v.s, it;
+	size_t n = 0;
+
+	if (!span_eq_nocase(v.s, k->none)) {
+		while (conf_list_next(&rest, &it)) {
+			const char *slash = span_chr(it, '/');
+			struct span a = slash ? span_make(it.p, (size_t)(slash - it.p)) : it;
+			uint8_t len;
+			if (n == CONFIG_LIST_MAX)
+				return fail(reason, rsize, "too many entries (max 64)", span_make(NULL, 0));
+			if (addr_parse(a, &tmp[n].a) < 0)
+				return fail(reason, rsize, "expected ADDR or ADDR/LEN, got", it);
+			len = tmp[n].a.family == ADDR_V4 ? 32 : 128;
+			if (slash) {
+				uint8_t l;
+				struct span ls = span_make(slash + 1, it.len - (size_t)(slash + 1 - it.p));
+				if (span_to_u8(ls, &l) < 0 || l > len)
+					return fail(reason, rsize, "expected ADDR or ADDR/LEN, got", it);
+				len = l;
+			}
+			if (tmp[n].a.family == ADDR_V6 && len >= 96 && addr_unmap_v4(&tmp[n].a))
+				len = (uint8_t)(len - 96);
+			tmp[n++].len = len;
+		}
+	}
+	memcpy(F(cfg, k, struct own_net), tmp, n * sizeof(tmp[0]));
+	*FN(cfg, k) = n;
+	return 0;
+}
+
+static void fmt_own(const struct key *k, const struct config *cfg, struct conf_text *out)
+{
+	const struct own_net *v = CF(cfg, k, struct own_net);
+	size_t n = *CFN(cfg, k);
+	char buf[ADDR_STR_MAX];
+
+	if (!n)
+		conf_text_puts(out, k->none);
+	for (size_t i = 0; i < n; i++) {
+		addr_format(&v[i].a, buf);
+		conf_text_printf(out, "%s%s", i ? ", " : "", buf);
+		if (v[i].len != (v[i].a.family == ADDR_V4 ? 32 : 128))
+			conf_text_printf(out, "/%u", v[i].len);
+	}
+}
+
 /* --- networks: "any"/"NONE", or ADDR[/LEN|/MASK], ... (psad also writes [a, b]) --- */
 
 static int set_nets(const struct key *k, struct config *cfg, struct key_val v, char *reason,
@@ -609,6 +853,13 @@ const struct key conf_keys[] = {
 	BOOL("FW_SEARCH_ALL", fw_search_all),
 	{ .name = "FW_MSG_SEARCH", .set = set_fwmsg, .fmt = fmt_fwmsg, .off = OFF(fw_msg_search),
 	  .off_n = OFF(n_fw_msg_search), .none = "NONE", .flags = KEY_REPEATABLE },
+
+	{ .name = "IGNORE_LOG_PREFIXES", .set = set_ignore_prefixes, .fmt = fmt_ignore_prefixes,
+	  .off = OFF(ignore_log_prefixes), .none = "NONE" },
+	LIST("ACCEPT_LOG_PREFIXES", accept_log_prefixes, n_accept_log_prefixes, set_words, fmt_fwmsg,
+	     "NONE"),
+	LIST("FIREWALL_ADDRESSES", firewall_addresses, n_firewall_addresses, set_own, fmt_own, "NONE"),
+	BOOL("LEARN_FIREWALL_ADDRESSES", learn_firewall_addresses),
 
 	LIST("HOME_NET", home_net, n_home_net, set_nets, fmt_nets, "any"),
 	LIST("EXTERNAL_NET", external_net, n_external_net, set_nets, fmt_nets, "any"),

@@ -94,8 +94,9 @@ struct key_val {
 	bool append;
 };
 
-/* Parse and store; on failure write a reason (without the value) and leave
- * cfg untouched. */
+/* Parse and store; on failure write a reason (without the value), leave
+ * cfg untouched and return -EINVAL. Returns 1 when the value was stored but
+ * cannot be honoured in full (IGNORE_LOG_PREFIXES): reason is a warning. */
 typedef int key_set_fn(const struct key *k, struct config *cfg, struct key_val v,
 		       char *reason, size_t reason_size);
 /* The value in the file's grammar, lists joined with ", ". */

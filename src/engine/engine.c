@@ -25,6 +25,7 @@
 
 #include "config/autodl.h"
 #include "config/config.h"
+#include "engine/blame.h"
 #include "engine/classify.h"
 #include "engine/intel.h"
 #include "engine/portset.h"
@@ -46,6 +47,7 @@ struct engine {
 	void *cb_data;
 
 	struct table *sources;
+	struct blame *blame;
 	uint64_t pair_seed; /* keys the per-source pair index and sketch */
 	uint64_t rng;	    /* eviction sampling */
 	uint64_t total_pairs;
@@ -75,6 +77,10 @@ static const char *const verdict_names[_ENGINE_VERDICT_MAX] = {
     [ENGINE_IGNORED_CONNTRACK] = "conntrack",
     [ENGINE_IGNORED_AUTODL] = "auto_dl",
     [ENGINE_IGNORED_SIGNATURE] = "signature",
+    [ENGINE_IGNORED_LOG_PREFIX] = "log_prefix",
+    [ENGINE_IGNORED_ACCEPTED] = "accepted",
+    [ENGINE_IGNORED_OUTPUT] = "output",
+    [ENGINE_IGNORED_REPLY] = "reply",
 };
 
 const char *engine_verdict_name(enum engine_verdict v)
@@ -139,6 +145,7 @@ static enum engine_verdict engine_filter(const struct engine *e, const struct ev
 {
 	const struct config *cfg = e->cfg;
 	bool ports = ev->has_ports && proto_has_ports(ev->proto);
+	enum engine_verdict v;
 
 	if (event_is_v6(ev) && !cfg->enable_ipv6)
 		return ENGINE_IGNORED_IPV6;
@@ -153,6 +160,8 @@ static enum engine_verdict engine_filter(const struct engine *e, const struct ev
 	if (cfg->ignore_conntrack_bug_pkts && ev->proto == IPPROTO_NUM_TCP &&
 	    (ev->tcp_flags & (TCPF_ACK | TCPF_RST)))
 		return ENGINE_IGNORED_CONNTRACK;
+	if ((v = blame_filter(e->blame, ev)) != ENGINE_COUNTED)
+		return v;
 	if (e->adl) {
 		const struct autodl_entry *a =
 		    autodl_match(e->adl, &ev->src, ev->proto, ports, ev->dport);
@@ -177,6 +186,8 @@ static void pair_release(struct src_node *n, struct pair_state *p)
 static void node_release(struct src_node *n)
 {
 	intel_free(n->s.intel);
+	blame_reflect_free(n->s.reflected);
+	n->s.reflected = NULL;
 	for (uint32_t i = 0; i < n->s.n_pairs; i++)
 		pair_release(n, n->s.pairs[i]);
 	if (n->s.pairs != &n->first_ptr)
@@ -714,14 +725,75 @@ static void engine_score(struct feed *f)
 		engine_notify(f, NULL, f->old_src_dl, s->dl);
 }
 
+/* ---- blame (blame.c) ------------------------------------------------------ */
+
+static void source_spoofed(struct engine *e, struct source_state *s, uint8_t why)
+{
+	if (s->spoofed)
+		return;
+	s->spoofed = why;
+	s->dl = 0; /* never blamed: what it scored before we knew does not count */
+	for (uint32_t i = 0; i < s->n_pairs; i++)
+		s->pairs[i]->dl = 0;
+	e->stats.spoofed_sources++;
+	e->stats.spoofed_by[why < _SPOOF_MAX ? why : SPOOF_NONE]++;
+}
+
+/* A new own address of the reporter: a source we already hold with it
+ * sent nothing itself. */
+static void engine_learnt(struct engine *e, const struct event *ev)
+{
+	struct src_node *n = table_lookup(e->sources, &ev->dst);
+
+	if (n)
+		source_spoofed(e, &n->s, SPOOF_OWN);
+}
+
+/* A counted packet the source cannot be blamed for: a spoofed source's
+ * (itemised, never scored) or a reply (reflected, at most DL 1). */
+static void engine_feed_blamed(struct feed *f, const struct blame_pkt *bp,
+			       const struct intel_pkt *pk)
+{
+	struct engine *e = f->e;
+	struct source_state *s = &f->n->s;
+	uint8_t dl;
+
+	if (bp->reflected) {
+		e->stats.reflected_packets++;
+		if (!s->reflected)
+			e->stats.reflected_sources++;
+		if (blame_reflect_count(s, f->ev) < 0)
+			e->stats.oom++;
+	}
+	if (s->spoofed) {
+		e->stats.spoofed_packets++;
+		if (!bp->reflected && (f->p = engine_pair_get(e, f->n, f->ev)))
+			pair_count(e, f->p, f->ev);
+		/* what it matched is still worth showing; its level is not used */
+		if (e->m && intel_count(e->m, &e->intel, s, f->p, f->ev, pk) < 0)
+			e->stats.oom++;
+		return;
+	}
+	dl = blame_reflect_level(e->cfg, s->reflected);
+	if (dl > s->dl) {
+		s->dl = dl;
+		engine_notify(f, NULL, f->old_src_dl, dl);
+	}
+}
+
 /* ---- public -------------------------------------------------------------- */
 
 enum engine_verdict engine_feed(struct engine *e, const struct event *ev, int64_t now_sec)
 {
 	const struct autodl_entry *adl = NULL;
-	enum engine_verdict v = engine_filter(e, ev, &adl);
+	enum engine_verdict v;
 	struct feed f = {.e = e, .ev = ev, .now = now_sec};
 	struct intel_pkt pk;
+	struct blame_pkt bp;
+
+	if (blame_learn(e->blame, ev))
+		engine_learnt(e, ev);
+	v = engine_filter(e, ev, &adl);
 
 	if (v == ENGINE_COUNTED && e->m) {
 		intel_prepare(e->m, ev, &pk);
@@ -739,6 +811,13 @@ enum engine_verdict engine_feed(struct engine *e, const struct event *ev, int64_
 	}
 	f.old_src_dl = f.n->s.dl;
 	source_count(f.n, ev, now_sec);
+	blame_packet(e->blame, ev, &bp);
+	if (bp.spoofed)
+		source_spoofed(e, &f.n->s, bp.spoofed);
+	if (f.n->s.spoofed || bp.reflected) {
+		engine_feed_blamed(&f, &bp, &pk);
+		return ENGINE_COUNTED;
+	}
 	if (adl)
 		f.n->s.autodl_dl = max_u8(f.n->s.autodl_dl, adl->dl);
 	if ((f.p = engine_pair_get(e, f.n, ev))) {
@@ -780,6 +859,12 @@ int engine_new(const struct config *cfg, const struct autodl *adl, engine_change
 		free(e);
 		return r;
 	}
+	r = blame_new(cfg, &e->blame);
+	if (r < 0) {
+		table_free(e->sources);
+		free(e);
+		return r;
+	}
 	*ret_engine = e;
 	return 0;
 }
@@ -801,13 +886,19 @@ struct engine *engine_free(struct engine *e)
 		}
 		table_free(e->sources);
 	}
+	blame_free(e->blame);
 	free(e);
 	return NULL;
 }
 
 void engine_get_stats(const struct engine *e, struct engine_stats *ret)
 {
+	struct blame_stats bs;
+
 	*ret = e->stats;
+	blame_get_stats(e->blame, &bs);
+	ret->own_learnt = bs.own_learnt;
+	ret->own_skipped = bs.own_skipped;
 }
 
 size_t engine_source_count(const struct engine *e)

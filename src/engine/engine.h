@@ -31,6 +31,10 @@ enum engine_verdict {
 	ENGINE_IGNORED_CONNTRACK, /* IGNORE_CONNTRACK_BUG_PKTS Y and ACK or RST set */
 	ENGINE_IGNORED_AUTODL,    /* auto_dl level 0 */
 	ENGINE_IGNORED_SIGNATURE, /* a signature with psad_dl 0 (suppress) matched */
+	ENGINE_IGNORED_LOG_PREFIX, /* IGNORE_LOG_PREFIXES matched the prefix */
+	ENGINE_IGNORED_ACCEPTED,  /* accepted or audited: an ACCEPT_LOG_PREFIXES word */
+	ENGINE_IGNORED_OUTPUT,    /* the host's own packet, on OUTPUT */
+	ENGINE_IGNORED_REPLY,     /* a service's reply (ACK from a service port to an ephemeral one) */
 	_ENGINE_VERDICT_MAX,
 };
 const char *engine_verdict_name(enum engine_verdict v); /* "ipv6", "prefix", ... */
@@ -43,6 +47,15 @@ struct engine_stats {
 	uint64_t dsts_untracked;   /* destinations not itemised (MAX_DSTS_PER_SOURCE) */
 	uint64_t pairs_expired;    /* scoring windows reset after SCAN_TIMEOUT idle */
 	uint64_t oom;              /* events counted but not itemised for lack of memory */
+
+	/* Blame (blame.h): counted, never scored as attacks. */
+	uint64_t reflected_packets;  /* SYN-ACK, RST, RST-ACK: backscatter */
+	uint64_t reflected_sources;  /* sources that sent some */
+	uint64_t spoofed_packets;    /* from impossible or own addresses */
+	uint64_t spoofed_sources;    /* such sources, by reason in spoofed_by */
+	uint64_t spoofed_by[_SPOOF_MAX];
+	uint64_t own_learnt;         /* own addresses learnt from INPUT records */
+	uint64_t own_skipped;        /* INPUT records not learnt from: BLAME_OWN_MAX reached */
 };
 
 /* A level change: a pair (dst != NULL) or the source itself (dst == NULL)

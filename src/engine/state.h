@@ -173,13 +173,39 @@ struct source_intel {
 	uint8_t scanners;        /* 1 << enum scanner */
 };
 
+/* Why a source address cannot have sent its packets (blame.c): such a
+ * source is reported at DL 0 and must never be blocked. */
+enum spoof_reason {
+	SPOOF_NONE = 0,
+	SPOOF_UNSPECIFIED, /* 0.0.0.0/8 ("this network"), :: */
+	SPOOF_LOOPBACK,    /* 127.0.0.0/8, ::1 */
+	SPOOF_MULTICAST,   /* 224.0.0.0/4, ff00::/8 */
+	SPOOF_BROADCAST,   /* 255.255.255.255, a directed broadcast address */
+	SPOOF_RESERVED,    /* 240.0.0.0/4 */
+	SPOOF_OWN,         /* the firewall's own address (FIREWALL_ADDRESSES, or learnt) */
+	_SPOOF_MAX,
+};
+const char *spoof_reason_name(enum spoof_reason r); /* "loopback", ...; NULL for NONE */
+
+/* Replies a source sent to us: SYN-ACK, RST or RST-ACK, answers to SYNs
+ * someone sent in our name (backscatter). They never score above DL 1. */
+struct source_reflect {
+	uint64_t packets;
+	uint64_t syn_ack, rst, rst_ack;
+	uint16_t sport;        /* the first reply's source port (the service) */
+	bool sports_varied;    /* later replies came from other source ports */
+	struct portset dports; /* our ports they went to */
+};
+
 /* One source address. */
 struct source_state {
 	struct addr src;
 	uint8_t dl;          /* highest of: pairs, sweep, auto_dl, intel levels */
+	uint8_t spoofed;     /* enum spoof_reason: never to be blamed or blocked */
 	uint8_t sweep_dl;    /* from the number of destinations */
 	uint8_t autodl_dl;   /* from the auto_dl file, 0 if none */
 	struct source_intel *intel; /* NULL until there is a finding */
+	struct source_reflect *reflected; /* NULL until it sent a reply (blame.c) */
 	uint64_t packets;
 	struct vtime first, last;
 	struct proto_count protos[SOURCE_PROTOS_MAX];

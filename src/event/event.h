@@ -109,7 +109,8 @@ struct event {
 	enum chain chain;
 
 	/* IP header. */
-	struct addr src, dst;
+	struct addr src, dst; /* IPv4-mapped IPv6 addresses are stored as IPv4 */
+	bool v4_mapped;      /* an IPv6 packet whose SRC or DST was ::ffff:a.b.c.d */
 	uint32_t ip_len;     /* LEN= (IPv6: payload + 40, as printed; above 65535
 			      * for IPv4 BIG TCP/GSO, IPv6 up to 65575) */
 	uint8_t tos, prec;   /* IPv4 TOS=, PREC= */
@@ -154,9 +155,10 @@ struct event {
 	uint32_t mark;
 };
 
+/* The packet is IPv6 (its addresses may still be IPv4, when mapped). */
 static inline bool event_is_v6(const struct event *ev)
 {
-	return ev->src.family == ADDR_V6;
+	return ev->src.family == ADDR_V6 || ev->v4_mapped;
 }
 
 /* ICMP of the record's own family: protocol 1 in IPv4, 58 in IPv6. The

@@ -451,8 +451,10 @@ static void rep_check_host_bits(struct rep_load *ld, struct span w, const struct
 	char esc[REP_EXCERPT_MAX], fixed[NET_STR_MAX];
 	struct addr a;
 
-	if (!slash || addr_parse(span_make(w.p, (size_t)(slash - w.p)), &a) < 0 ||
-	    addr_eq(&a, &n->a))
+	if (!slash || addr_parse(span_make(w.p, (size_t)(slash - w.p)), &a) < 0)
+		return;
+	(void)addr_unmap_v4(&a); /* as net_parse() did: ::ffff:a.b.c.d/LEN is IPv4 */
+	if (addr_eq(&a, &n->a))
 		return;
 	ld->r->stats.warnings++;
 	net_format(n, fixed);

@@ -633,6 +633,12 @@ static enum parse_verdict check_complete(struct nfp *s, struct span rec)
 		return fail(s, end, "missing DST=");
 	if (ev->src.family != ev->dst.family)
 		return fail(s, end, "SRC= and DST= are of different address families");
+	if (ev->src.family == ADDR_V6) {
+		/* ::ffff:a.b.c.d is IPv4 for every list and report; the packet
+		 * stays IPv6 (event_is_v6) for its header lengths */
+		bool mapped = addr_unmap_v4(&ev->src);
+		ev->v4_mapped = addr_unmap_v4(&ev->dst) || mapped;
+	}
 	if (!ev->in.len && !ev->out.len)
 		return fail(s, rec, "expected an interface in IN= or OUT=");
 	if (!(s->seen & (SEEN_PROTO | SEEN_EXTHDR)))

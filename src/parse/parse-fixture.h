@@ -157,8 +157,8 @@ static void fx_check_invariants(const struct fx *f, const char *file, int line)
 	case PARSE_EVENT:
 		if (e->src.family != ADDR_V4 && e->src.family != ADDR_V6)
 			bad = "event src family is neither 4 nor 6";
-		else if (e->dst.family != e->src.family)
-			bad = "event src and dst families differ";
+		else if (e->dst.family != e->src.family && !e->v4_mapped)
+			bad = "event src and dst families differ"; /* unless one was ::ffff:a.b.c.d */
 		else if (e->chain != CHAIN_INPUT && e->chain != CHAIN_OUTPUT &&
 			 e->chain != CHAIN_FORWARD)
 			bad = "event chain out of range";

@@ -533,6 +533,32 @@ static void test_ipv6_tcp(void **state)
 	assert_int_equal(f->ev.ip_flags & IPF_FRAG, 0);
 }
 
+/* ::ffff:a.b.c.d is IPv4 for every list and report; the packet stays IPv6
+ * (its header lengths are IPv6's). A mapped SRC with a plain IPv6 DST too. */
+static void test_ipv6_v4_mapped(void **state)
+{
+	struct fx *f = *state;
+
+	expect_event(f, HDR MAC6 V4("0000:0000:0000:0000:0000:ffff:c612:0808",
+				    "0000:0000:0000:0000:0000:ffff:c612:0001")
+			IPH6("60", "64") L4_TCP);
+	assert_int_equal(f->ev.src.family, 4);
+	assert_addr(f->ev.src, "198.18.8.8");
+	assert_addr(f->ev.dst, "198.18.0.1");
+	assert_true(f->ev.v4_mapped);
+	assert_true(event_is_v6(&f->ev));
+
+	expect_event(f, HDR V4("::ffff:198.18.8.9", "2001:db8::1") IPH6("60", "64") L4_TCP);
+	assert_addr(f->ev.src, "198.18.8.9");
+	assert_addr(f->ev.dst, "2001:db8::1");
+	assert_true(event_is_v6(&f->ev));
+
+	/* not mapped: ::ffff:0:0 outside the last 32 bits, or IPv4-compatible */
+	expect_event(f, HDR V4("::1:ffff:c612:808", "2001:db8::1") IPH6("60", "64") L4_TCP);
+	assert_int_equal(f->ev.src.family, 6);
+	assert_false(f->ev.v4_mapped);
+}
+
 static void test_ipv6_compressed_and_tc(void **state)
 {
 	struct fx *f = *state;
@@ -1639,6 +1665,7 @@ int main(void)
 	    T(test_ah_esp_other_protocols),
 	    T(test_uid_gid_mark),
 	    T(test_ipv6_tcp),
+	    T(test_ipv6_v4_mapped),
 	    T(test_ipv6_compressed_and_tc),
 	    T(test_ipv6_udp),
 	    T(test_icmpv6),

@@ -157,6 +157,67 @@ static void json_limits(struct jsonw *w, const struct engine_stats *es)
 	jsonw_obj_end(w);
 }
 
+/* Traffic no source is blamed for (engine/blame.h). */
+static void json_blame(struct jsonw *w, const struct engine_stats *es)
+{
+	jsonw_key(w, "blame");
+	jsonw_obj_begin(w);
+	jsonw_key_u64(w, "reflected_sources", es->reflected_sources);
+	jsonw_key_u64(w, "reflected_packets", es->reflected_packets);
+	jsonw_key_u64(w, "spoofed_sources", es->spoofed_sources);
+	jsonw_key_u64(w, "spoofed_packets", es->spoofed_packets);
+	jsonw_key(w, "spoofed_by");
+	jsonw_obj_begin(w);
+	for (int r = SPOOF_NONE + 1; r < _SPOOF_MAX; r++)
+		jsonw_key_u64(w, spoof_reason_name((enum spoof_reason)r), es->spoofed_by[r]);
+	jsonw_obj_end(w);
+	jsonw_key_u64(w, "own_addresses_learnt", es->own_learnt);
+	jsonw_key_u64(w, "own_learning_skipped", es->own_skipped);
+	jsonw_obj_end(w);
+}
+
+/* A source's replies: "reflected": true and what they were. */
+static void json_reflected(struct jsonw *w, const struct source_reflect *r)
+{
+	char buf[REPORT_SPAN_MAX];
+	struct portset_iter it;
+	struct port_span sp;
+	bool first = true;
+
+	jsonw_key(w, "reflected");
+	jsonw_bool(w, true);
+	jsonw_key(w, "reflection");
+	jsonw_obj_begin(w);
+	jsonw_key_u64(w, "packets", r->packets);
+	jsonw_key(w, "flags");
+	jsonw_obj_begin(w);
+	if (r->syn_ack)
+		jsonw_key_u64(w, "SYN ACK", r->syn_ack);
+	if (r->rst)
+		jsonw_key_u64(w, "RST", r->rst);
+	if (r->rst_ack)
+		jsonw_key_u64(w, "RST ACK", r->rst_ack);
+	jsonw_obj_end(w);
+	jsonw_key(w, "service_port");
+	if (r->sports_varied)
+		jsonw_null(w);
+	else
+		jsonw_u64(w, r->sport);
+	jsonw_key_u64(w, "port_count", r->dports.count);
+	jsonw_key(w, "ports");
+	jsonw_str_begin(w);
+	portset_iter_init(&it, &r->dports);
+	while (portset_iter_next(&it, &sp)) {
+		int n = report_span_format(sp, buf);
+		if (!first)
+			jsonw_str_add(w, ",", 1);
+		jsonw_str_add(w, buf, (size_t)n);
+		first = false;
+	}
+	jsonw_str_end(w);
+	jsonw_obj_end(w);
+}
+
 /* "packets", "ports", "port_min", "port_max", "port_count" of one protocol;
  * the object is left open for the caller to add to and close. */
 static void json_ports_open(struct jsonw *w, const char *key, const struct ports_stats *st)
@@ -421,6 +482,10 @@ static void json_source(struct jsonw *w, const struct source_state *s,
 	(void)addr_format(&s->src, buf);
 	jsonw_key_str(w, "src", buf);
 	jsonw_key_u64(w, "danger_level", s->dl);
+	if (s->spoofed)
+		jsonw_key_str(w, "spoofed", spoof_reason_name((enum spoof_reason)s->spoofed));
+	if (s->reflected)
+		json_reflected(w, s->reflected);
 	jsonw_key_u64(w, "packets", s->packets);
 	json_time(w, "first_seen", &s->first);
 	json_time(w, "last_seen", &s->last);
@@ -459,6 +524,7 @@ int report_json_sources(FILE *out, const struct source_state **v, size_t n,
 	jsonw_key_str(&w, "vigil", VIGIL_VERSION);
 	json_input(&w, in, es);
 	json_limits(&w, es);
+	json_blame(&w, es);
 	json_data_sets(&w, o->m);
 	jsonw_key(&w, "sources");
 	jsonw_arr_begin(&w);

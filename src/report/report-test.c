@@ -352,6 +352,11 @@ static void test_json_syn_scan(void **state)
 	(void)snprintf(expect + o, sizeof(expect) - (size_t)o,
 		       "}},\"limits\":{\"sources_evicted\":0,\"packets_evicted\":0,"
 		       "\"dsts_untracked\":0,\"pairs_expired\":0,\"oom\":0},"
+		       "\"blame\":{\"reflected_sources\":0,\"reflected_packets\":0,"
+		       "\"spoofed_sources\":0,\"spoofed_packets\":0,\"spoofed_by\":{"
+		       "\"unspecified\":0,\"loopback\":0,\"multicast\":0,\"broadcast\":0,"
+		       "\"reserved\":0,\"own\":0},\"own_addresses_learnt\":0,"
+		       "\"own_learning_skipped\":0},"
 		       "\"sources\":[{\"src\":\"192.0.2.55\",\"danger_level\":3,\"packets\":1002,"
 		       "\"first_seen\":\"2026-03-11T20:35:11\",\"last_seen\":\"2026-03-11T20:35:14\","
 		       "\"protocols\":{\"tcp\":1002},\"scan_types\":[\"SYN\"],\"nmap\":[\"-sS\"],"
@@ -397,6 +402,56 @@ static void test_json_limits_and_extras(void **state)
 	assert_non_null(strstr(doc, "\"sweep_level\":2,\"auto_dl_level\":4,"
 				    "\"untracked_destinations\":3,\"untracked_packets\":9}]}"));
 	free(doc);
+	source_free(s);
+}
+
+/* Spoofed and reflected sources (engine/blame.c): marked, with what they sent. */
+static void test_json_text_blame(void **state)
+{
+	struct engine_stats es = { .reflected_sources = 1, .reflected_packets = 12,
+				   .spoofed_sources = 1, .spoofed_packets = 1002 };
+	struct source_state *s = syn_scan_source(), *r = source_new("192.0.2.80", 1, 0);
+	const struct source_state *v[2] = { s, r };
+	struct source_reflect refl = { .packets = 12, .syn_ack = 10, .rst = 2, .sport = 80 };
+	char *doc;
+
+	(void)state;
+	es.spoofed_by[SPOOF_LOOPBACK] = 1;
+	s->spoofed = SPOOF_LOOPBACK;
+	s->dl = 0;
+	portset_init(&refl.dports);
+	add_ports(&refl.dports, 40000, 40011);
+	r->reflected = &refl;
+	r->packets = 12;
+	doc = run_json(v, 2, NULL, &es, NULL);
+	assert_non_null(strstr(doc, "\"blame\":{\"reflected_sources\":1,\"reflected_packets\":12,"
+				    "\"spoofed_sources\":1,\"spoofed_packets\":1002,\"spoofed_by\":{"
+				    "\"unspecified\":0,\"loopback\":1,"));
+	assert_non_null(strstr(doc, "{\"src\":\"192.0.2.55\",\"danger_level\":0,"
+				    "\"spoofed\":\"loopback\",\"packets\":1002,"));
+	assert_non_null(strstr(doc, "{\"src\":\"192.0.2.80\",\"danger_level\":1,\"reflected\":true,"
+				    "\"reflection\":{\"packets\":12,\"flags\":{\"SYN ACK\":10,"
+				    "\"RST\":2},\"service_port\":80,\"port_count\":12,"
+				    "\"ports\":\"40000-40011\"},\"packets\":12,"));
+	free(doc);
+	refl.sports_varied = true;
+	doc = run_json(v, 2, NULL, &es, NULL);
+	assert_non_null(strstr(doc, "\"service_port\":null,"));
+	free(doc);
+	doc = run_text(v, 2, NULL, &es, NULL);
+	assert_non_null(strstr(doc, "SRC 192.0.2.55  DL 0  SPOOFED loopback  packets 1002"));
+	assert_non_null(strstr(doc, "SRC 192.0.2.80  DL 1  REFLECTED  packets 12"));
+	assert_non_null(strstr(doc, "  reflected   12 replies (SYN ACK 10, RST 2, RST ACK 0) from "
+				    "several ports\n              ports 40000-40011 (12)\n"));
+	assert_non_null(strstr(doc, "  reflected   1 sources answered spoofed SYNs (12 SYN-ACK/RST "
+				    "packets): not scanners, DL 1 at most\n"));
+	assert_non_null(strstr(doc, "  spoofed     1 impossible sources (1002 packets), DL 0, never "
+				    "blocked"));
+	assert_non_null(strstr(doc, "loopback 1\n"));
+	free(doc);
+	portset_done(&refl.dports);
+	r->reflected = NULL;
+	source_free(r);
 	source_free(s);
 }
 
@@ -928,6 +983,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_json_syn_scan),
 		cmocka_unit_test(test_json_limits_and_extras),
+		cmocka_unit_test(test_json_text_blame),
 		cmocka_unit_test(test_json_no_time_is_null),
 		cmocka_unit_test(test_json_ipv6),
 		cmocka_unit_test(test_port_ranges),

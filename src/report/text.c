@@ -356,6 +356,34 @@ static void text_lost(const struct text *t, const struct engine_stats *es)
 	}
 }
 
+/* Traffic no source is blamed for: replies to spoofed SYNs, spoofed sources. */
+static void text_blame(const struct text *t, const struct engine_stats *es)
+{
+	struct tw w;
+	bool any = false;
+
+	if (es->reflected_sources) {
+		tw_label(&w, t, "reflected");
+		tw_itemf(&w, "", "%" PRIu64 " sources answered spoofed SYNs (%" PRIu64
+			 " SYN-ACK/RST packets): not scanners, DL 1 at most",
+			 es->reflected_sources, es->reflected_packets);
+		tw_end(&w);
+	}
+	if (!es->spoofed_sources)
+		return;
+	tw_label(&w, t, "spoofed");
+	tw_itemf(&w, "", "%" PRIu64 " impossible sources (%" PRIu64 " packets), DL 0, never blocked",
+		 es->spoofed_sources, es->spoofed_packets);
+	for (int r = SPOOF_NONE + 1; r < _SPOOF_MAX; r++) {
+		if (!es->spoofed_by[r])
+			continue;
+		tw_itemf(&w, any ? ", " : ": ", "%s %" PRIu64,
+			 spoof_reason_name((enum spoof_reason)r), es->spoofed_by[r]);
+		any = true;
+	}
+	tw_end(&w);
+}
+
 static void text_span(const struct text *t, const struct input_stats *in)
 {
 	char a[40], b[40];
@@ -435,6 +463,7 @@ static void text_summary(const struct text *t, const struct input_stats *in,
 	tw_end(&w);
 	text_span(t, in);
 	text_lost(t, es);
+	text_blame(t, es);
 	text_data_sets(t, o->m);
 }
 
@@ -843,11 +872,33 @@ static void detail_head(const struct text *t, const struct source_state *s)
 	tw_begin(&w, t, 0, 4);
 	tw_item_cat(&w, "", "SRC ", addr);
 	tw_dl(&w, "  ", s->dl);
+	if (s->spoofed)
+		tw_item_cat(&w, "  ", "SPOOFED ", spoof_reason_name((enum spoof_reason)s->spoofed));
+	if (s->reflected)
+		tw_item(&w, "  ", "REFLECTED");
 	tw_item_u64(&w, "  ", "packets ", s->packets, "");
 	if (report_format_time(&s->first, when))
 		tw_item_cat(&w, "  ", "first ", when);
 	if (report_format_time(&s->last, when))
 		tw_item_cat(&w, "  ", "last ", when);
+	tw_end(&w);
+}
+
+/* "reflected  12 replies (SYN ACK 10, RST 2) from port 80  ports 1024-1035 (12)" */
+static void detail_reflected(const struct text *t, const struct source_reflect *r)
+{
+	struct tw w;
+
+	if (!r)
+		return;
+	tw_label(&w, t, "reflected");
+	tw_itemf(&w, "", "%" PRIu64 " replies (SYN ACK %" PRIu64 ", RST %" PRIu64
+		 ", RST ACK %" PRIu64 ")", r->packets, r->syn_ack, r->rst, r->rst_ack);
+	if (r->sports_varied)
+		tw_item(&w, " ", "from several ports");
+	else
+		tw_itemf(&w, " ", "from port %u", (unsigned)r->sport);
+	tw_ports(&w, &r->dports);
 	tw_end(&w);
 }
 
@@ -1067,6 +1118,7 @@ static void text_details(const struct text *t, const struct source_state **v, si
 			continue;
 		outbuf_putc(t->o, '\n');
 		detail_head(t, s);
+		detail_reflected(t, s->reflected);
 		detail_scans(t, s);
 		detail_source_counts(t, s, o);
 		detail_intel(t, s, o->m);

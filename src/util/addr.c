@@ -299,6 +299,10 @@ int net_parse(struct span s, struct net *ret)
 		}
 		n.len = v;
 	}
+	/* ::ffff:a.b.c.d/LEN is IPv4 /LEN-96: events carry mapped addresses
+	 * as IPv4, and so must the lists they are matched against */
+	if (n.len >= 96 && addr_unmap_v4(&n.a))
+		n.len = (uint8_t)(n.len - 96);
 	net_mask(&n);
 	*ret = n;
 	return 0;

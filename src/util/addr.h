@@ -68,4 +68,18 @@ static inline bool net_contains(const struct net *n, const struct addr *a)
 }
 int net_format(const struct net *n, char buf[NET_STR_MAX]);
 
+/* An IPv4-mapped IPv6 address (::ffff:a.b.c.d) is IPv4: rewrite a as such.
+ * Returns true when a was rewritten. */
+static inline bool addr_unmap_v4(struct addr *a)
+{
+	static const uint8_t pfx[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+	if (a->family != ADDR_V6 || memcmp(a->b, pfx, sizeof(pfx)) != 0)
+		return false;
+	a->family = ADDR_V4;
+	memmove(a->b, a->b + 12, 4);
+	memset(a->b + 4, 0, 12);
+	return true;
+}
+
 #endif

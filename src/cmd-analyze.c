@@ -99,6 +99,19 @@ static void count_ignored(struct input_stats *in, enum parse_ignore why)
 	case PARSE_IGN_NOT_IP:
 		in->ignored_not_ip++;
 		break;
+	case PARSE_IGN_NO_TAG:
+		in->ignored_no_tag++;
+		break;
+	case PARSE_IGN_UNKNOWN_ENVELOPE:
+		in->ignored_unknown_envelope++;
+		break;
+	case PARSE_IGN_OFF_FORMAT:
+		in->ignored_off_format++;
+		break;
+	case PARSE_IGN_RECORD_PART:
+	case PARSE_IGN_COUNT:
+		in->ignored_record_part++;
+		break;
 	}
 }
 
@@ -116,7 +129,12 @@ static void report_malformed(struct analyze *a, const char *file, uint64_t linen
 		err->column, err->reason, got);
 }
 
-static void handle_line(struct analyze *a, struct parse_clock *clk, const char *file,
+/* rsyslog's "message repeated N times" line stands for N records: the
+ * engine is fed N times, at most this many (a forged N must not stall the
+ * run); the rest are counted as repeated_unfed. */
+#define REPEAT_FEED_MAX 100000u
+
+static void handle_line(struct analyze *a, struct parse_input *pin, const char *file,
 			uint64_t lineno, struct span line, bool overlong, size_t max_line)
 {
 	struct event ev;
@@ -131,13 +149,20 @@ static void handle_line(struct analyze *a, struct parse_clock *clk, const char *
 		report_malformed(a, file, lineno, &err);
 		return;
 	}
-	switch (parse_line(clk, line, &ev, &why, &err)) {
+	switch (parse_line(pin, line, &ev, &why, &err)) {
 	case PARSE_EVENT:
 		note_time(a, &ev.time);
 		if (engine_feed(a->engine, &ev, a->clock_sec) == ENGINE_COUNTED) {
 			a->in.events++;
 		} else {
 			a->in.ignored++; /* by reason in engine_stats */
+		}
+		if (pin->repeat > 1) {
+			uint32_t fed = pin->repeat < REPEAT_FEED_MAX ? pin->repeat : REPEAT_FEED_MAX;
+			a->in.repeated += pin->repeat - 1;
+			a->in.repeated_unfed += pin->repeat - fed;
+			for (uint32_t k = 1; k < fed; k++)
+				engine_feed(a->engine, &ev, a->clock_sec);
 		}
 		break;
 	case PARSE_IGNORED:
@@ -152,7 +177,7 @@ static void handle_line(struct analyze *a, struct parse_clock *clk, const char *
 static int analyze_file(struct analyze *a, const char *path, size_t max_line)
 {
 	struct linereader *lr;
-	struct parse_clock clk;
+	struct parse_input *pin;
 	struct span line;
 	bool overlong;
 	uint64_t lineno = 0;
@@ -168,9 +193,15 @@ static int analyze_file(struct analyze *a, const char *path, size_t max_line)
 				 .tm_hour = 23, .tm_min = 59, .tm_sec = 59 };
 		ref = (int64_t)timegm(&tm) - 86400;
 	}
-	parse_clock_init(&clk, ref);
+	pin = malloc(sizeof(*pin));
+	if (!pin) {
+		linereader_free(lr);
+		return log_errno(-ENOMEM, "%s: cannot read", name);
+	}
+	parse_input_init(pin, ref);
 	while ((r = linereader_next(lr, &line, &overlong)) > 0)
-		handle_line(a, &clk, name, ++lineno, line, overlong, max_line);
+		handle_line(a, pin, name, ++lineno, line, overlong, max_line);
+	free(pin);
 	a->in.files++;
 	a->in.bytes += linereader_bytes(lr);
 	if (linereader_lost(lr))

@@ -34,6 +34,7 @@ struct analyze_opts {
 	bool has_ip;
 	struct net ip;
 	int year; /* --year: reference year for yearless timestamps */
+	enum parse_format format; /* --format: every input's format (default: found) */
 };
 
 struct analyze {
@@ -61,6 +62,8 @@ static const char analyze_usage[] =
 	"  --year YYYY       year for timestamps that carry none (default: from the file's\n"
 	"                    modification time, so December lines read in January get\n"
 	"                    last year)\n"
+	"  --format FMT      the inputs' envelope: auto (default: each input's first\n"
+	"                    lines decide), syslog, logemu, dmesg, kmsg, json, export\n"
 	"  --verbose         name every malformed line as FILE:LINE:COLUMN\n"
 	"  --no-color        no colour in the text report (also: NO_COLOR set)\n";
 
@@ -199,6 +202,7 @@ static int analyze_file(struct analyze *a, const char *path, size_t max_line)
 		return log_errno(-ENOMEM, "%s: cannot read", name);
 	}
 	parse_input_init(pin, ref);
+	pin->format = a->o->format;
 	while ((r = linereader_next(lr, &line, &overlong)) > 0)
 		handle_line(a, pin, name, ++lineno, line, overlong, max_line);
 	free(pin);
@@ -228,6 +232,7 @@ static int parse_opts(int argc, char **argv, struct analyze_opts *o, int *ret_ex
 		{ "min-dl", required_argument, NULL, 'm' },
 		{ "ip", required_argument, NULL, 'i' },
 		{ "year", required_argument, NULL, 'y' },
+		{ "format", required_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "no-color", no_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
@@ -289,6 +294,16 @@ static int parse_opts(int argc, char **argv, struct analyze_opts *o, int *ret_ex
 				return *ret_exit = EXIT_USAGE, -EINVAL;
 			}
 			o->year = (int)v;
+			break;
+		case 'f':
+			if (parse_format_from_name(optarg, &o->format) < 0) {
+				char name[64];
+				escape_bytes(optarg, strlen(optarg), name, sizeof(name));
+				log_error("--format: expected auto, syslog, logemu, dmesg, kmsg, json "
+					  "or export, got '%s'",
+					  name);
+				return *ret_exit = EXIT_USAGE, -EINVAL;
+			}
 			break;
 		case 'v':
 			o->verbose = true;

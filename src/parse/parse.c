@@ -90,6 +90,23 @@ void parse_input_new_format(struct parse_input *in)
 	journal_reset(&in->journal);
 }
 
+int parse_format_from_name(const char *name, enum parse_format *ret)
+{
+	static const char *const names[] = {
+		[PARSE_FMT_UNKNOWN] = "auto", [PARSE_FMT_SYSLOG] = "syslog",
+		[PARSE_FMT_LOGEMU] = "logemu", [PARSE_FMT_DMESG] = "dmesg",
+		[PARSE_FMT_KMSG] = "kmsg",     [PARSE_FMT_JSON] = "json",
+		[PARSE_FMT_EXPORT] = "export",
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcmp(name, names[i]) == 0) {
+			*ret = (enum parse_format)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
 const char *parse_ignore_name(enum parse_ignore why)
 {
 	static const char *const names[PARSE_IGN_COUNT] = {
@@ -140,7 +157,7 @@ static int decide(struct parse_input *in, struct wrapper *w, struct span *msg)
 		if (f == PARSE_FMT_UNKNOWN)
 			f = in->format = w->tag == WRAPPER_TAG_KERNEL || w->pid ? PARSE_FMT_SYSLOG
 									       : PARSE_FMT_DMESG;
-		if (f == PARSE_FMT_SYSLOG)
+		if (f == PARSE_FMT_SYSLOG && w->tag != WRAPPER_TAG_NONE)
 			return tagged(w, msg);
 		*msg = w->body;
 		w->host.len = 0;

@@ -106,6 +106,10 @@ void parse_input_new_format(struct parse_input *in);
 enum parse_verdict parse_line(struct parse_input *in, struct span line, struct event *ret_ev,
 			      enum parse_ignore *ret_why, struct parse_error *reterr);
 
+/* "auto", "syslog", "logemu", "dmesg", "kmsg", "json", "export" -> the
+ * format (auto: PARSE_FMT_UNKNOWN, found from the input). -1 if unknown. */
+int parse_format_from_name(const char *name, enum parse_format *ret);
+
 /* Name of an ignore reason as the JSON report writes it ("not_kernel"). */
 const char *parse_ignore_name(enum parse_ignore why);
 

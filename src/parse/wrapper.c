@@ -320,9 +320,10 @@ static bool take_facility(struct span *s, struct wrapper *w)
 	return false;
 }
 
-/* The program tag at s: "name:" or "name[pid]:", then a space, the end, or
- * (DShield's rsyslog template) the kernel's "[uptime]". An empty or
- * space-led name, or no colon, is no tag. */
+/* The program tag at s: "name:" or "name[pid]:", the message right after it
+ * (rsyslog's "%syslogtag%%msg%" templates, DShield's among them, write
+ * "kernel:[uptime]" or "kernel:DROP"). An empty or space-led name, or no
+ * colon, is no tag. */
 static enum wrapper_tag take_tag(struct span *s, bool *ret_pid)
 {
 	size_t i = 0;
@@ -344,10 +345,7 @@ static enum wrapper_tag take_tag(struct span *s, bool *ret_pid)
 	}
 	if (s->p[i] != ':')
 		return WRAPPER_TAG_NONE;
-	i++;
-	if (i < s->len && s->p[i] != ' ' && s->p[i] != '[')
-		return WRAPPER_TAG_NONE;
-	span_skip(s, i);
+	span_skip(s, i + 1);
 	if (s->len && s->p[0] == ' ')
 		span_skip(s, 1);
 	*ret_pid = pid;

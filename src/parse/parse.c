@@ -200,7 +200,7 @@ static int decide(struct parse_input *in, struct wrapper *w, struct span *msg)
 /* The nf_log record in msg, once the envelope is accepted. bytes: what to
  * check for NUL and bad UTF-8 (the line, or a decoded journal message);
  * base: what columns count from. */
-static enum parse_verdict read_record(struct span msg, long at, struct span bytes,
+static inline enum parse_verdict read_record(struct span msg, long at, struct span bytes,
 				      const char *base, const struct vtime *time, struct span host,
 				      struct event *ret_ev, enum parse_ignore *ret_why,
 				      struct parse_error *reterr)

@@ -435,9 +435,10 @@ static bool try_rfc5424(struct parse_clock *c, struct span s, struct wrapper *w,
 	return true;
 }
 
-/* After the time: " HOST [FAC.PRIO ]TAG: MSG", or " HOST MSG" (LOGEMU).
+/* After the time: " HOST [FAC.PRIO ]TAG: MSG", or " HOST MSG" (LOGEMU);
+ * OpenWrt logread writes " FAC.PRIO TAG: MSG" (no host) when fac_first.
  * Exactly one space before the host and before the tag. */
-static void take_host_tag(struct parse_clock *c, struct span s, struct wrapper *w, bool has_host)
+static void take_host_tag(struct parse_clock *c, struct span s, struct wrapper *w, bool fac_first)
 {
 	w->kind = WRAPPER_SYSLOG;
 	w->tag = WRAPPER_TAG_NONE;
@@ -446,11 +447,20 @@ static void take_host_tag(struct parse_clock *c, struct span s, struct wrapper *
 		return;
 	}
 	span_skip(&s, 1);
-	if (!take_facility(&s, w) && has_host) {
+	if (!fac_first || !take_facility(&s, w)) {
 		const char *sp = span_chr_near(s, ' ');
 		w->host = span_make(s.p, sp ? (size_t)(sp - s.p) : s.len);
 		span_skip(&s, sp ? w->host.len + 1 : w->host.len);
-		take_facility(&s, w);
+		/* "kernel: ", by far the most common, needs no more tests */
+		if (span_take_prefix(&s, "kernel: ", 8)) {
+			w->body = span_make(s.p - 8, s.len + 8);
+			w->msg = s;
+			w->tag = WRAPPER_TAG_KERNEL;
+			take_repeat(w);
+			return;
+		}
+		if (s.len > 5 && s.p[0] >= 'a' && s.p[0] <= 'u')
+			take_facility(&s, w);
 	}
 	w->msg = w->body = s;
 	if (s.len > 2 && (s.p[0] == '<' || (s.p[0] == '1' && s.p[1] == ' '))) {
@@ -619,7 +629,7 @@ static void parse_envelope(struct parse_clock *c, struct span s, struct wrapper 
 	}
 	if (s.len > 4 && is_digit(s.p[0])) {
 		if (is_digit(s.p[3]) && s.p[4] == '-' && take_iso_time(c, &s, &w->time)) {
-			take_host_tag(c, s, w, true);
+			take_host_tag(c, s, w, false);
 			return;
 		}
 		int kpri;
@@ -630,17 +640,17 @@ static void parse_envelope(struct parse_clock *c, struct span s, struct wrapper 
 			return;
 		}
 		if (pri < 0 && take_epoch(c, &s, &w->time)) {
-			take_host_tag(c, s, w, true);
+			take_host_tag(c, s, w, false);
 			return;
 		}
 	}
 	if (take_bsd_time(c, &s, &w->time)) {
-		take_host_tag(c, s, w, true);
+		take_host_tag(c, s, w, false);
 		return;
 	}
 	if (s.len > 24 && s.p[3] == ' ') {
 		if (take_full_time(c, &s, &w->time)) {
-			take_host_tag(c, s, w, true);
+			take_host_tag(c, s, w, false);
 			return;
 		}
 		if (take_plain_ctime(c, &s, &w->time)) {
@@ -667,16 +677,15 @@ static void strip_printk_time(struct span *m, struct vtime *t)
 	}
 }
 
-void wrapper_parse(struct parse_clock *c, struct span line, struct wrapper *ret)
+void wrapper_parse(struct parse_clock *c, struct span line, struct wrapper *w)
 {
-	struct wrapper w = { .repeat = 1 };
-
-	parse_envelope(c, line, &w);
-	bool same = w.body.p == w.msg.p;
-	strip_printk_time(&w.msg, &w.time);
+	memset(w, 0, sizeof(*w));
+	w->repeat = 1;
+	parse_envelope(c, line, w);
+	bool same = w->body.p == w->msg.p;
+	strip_printk_time(&w->msg, &w->time);
 	if (same)
-		w.body = w.msg;
-	else
-		strip_printk_time(&w.body, &w.time);
-	*ret = w;
+		w->body = w->msg;
+	else if (w->body.len && w->body.p[0] == '[')
+		strip_printk_time(&w->body, &w->time);
 }

@@ -63,7 +63,8 @@ static const char analyze_usage[] =
 	"                    modification time, so December lines read in January get\n"
 	"                    last year)\n"
 	"  --format FMT      the inputs' envelope: auto (default: each input's first\n"
-	"                    lines decide), syslog, logemu, dmesg, kmsg, json, export\n"
+	"                    lines decide), syslog, logemu, dmesg, kmsg, json, export,\n"
+	"                    bare (the message alone: dmesg -t, journalctl -o cat)\n"
 	"  --verbose         name every malformed line as FILE:LINE:COLUMN\n"
 	"  --no-color        no colour in the text report (also: NO_COLOR set)\n";
 
@@ -205,6 +206,13 @@ static int analyze_file(struct analyze *a, const char *path, size_t max_line)
 	pin->format = a->o->format;
 	while ((r = linereader_next(lr, &line, &overlong)) > 0)
 		handle_line(a, pin, name, ++lineno, line, overlong, max_line);
+	if (r == 0 && parse_input_pending(pin)) {
+		char esc[256];
+		escape_bytes(name, strlen(name), esc, sizeof(esc));
+		log_warn("%s: the last journal export entry is cut off (no blank line after it): "
+			 "not read",
+			 esc);
+	}
 	free(pin);
 	a->in.files++;
 	a->in.bytes += linereader_bytes(lr);
@@ -299,8 +307,8 @@ static int parse_opts(int argc, char **argv, struct analyze_opts *o, int *ret_ex
 			if (parse_format_from_name(optarg, &o->format) < 0) {
 				char name[64];
 				escape_bytes(optarg, strlen(optarg), name, sizeof(name));
-				log_error("--format: expected auto, syslog, logemu, dmesg, kmsg, json "
-					  "or export, got '%s'",
+				log_error("--format: expected auto, syslog, logemu, dmesg, kmsg, json, "
+					  "export or bare, got '%s'",
 					  name);
 				return *ret_exit = EXIT_USAGE, -EINVAL;
 			}

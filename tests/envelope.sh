@@ -75,6 +75,7 @@ expect_json "[.input.events, .input.repeated, $packets]" '[13,2,15]'
 
 # --- literal lines: a file's format is fixed by its first lines
 H='IN=eth0 OUT= MAC=00:16:3e:00:00:01:00:16:3e:00:00:02:08:00 SRC=198.18.0.7 DST=198.18.0.1 LEN=44 TOS=0x00 PREC=0x00 TTL=52 ID=4242 PROTO=TCP SPT=40000 WINDOW=1024 RES=0x00 SYN URGP=0'
+fixtures=$data
 data=$tmp
 {
 	echo "Nov 25 12:29:10 fw kernel: DROP $H DPT=1"
@@ -103,6 +104,17 @@ expect_json '[.input.events, .input.ignored_by.not_kernel]' '[0,1]'
 analyze logemu-colon --format logemu
 expect_json '[.input.events, .input.ignored_by.not_kernel]' '[1,0]'
 expect_status 2 "$vigil" analyze --format nonsense "$tmp/logemu"
+# the message alone: only when the user says so
+printf 'DROP %s DPT=2\n' "$H" > "$tmp/bare"
+analyze bare
+expect_json '[.input.events, .input.ignored_by.unknown_envelope]' '[0,1]'
+analyze bare --format bare
+expect_json '[.input.events, .input.ignored_by.unknown_envelope]' '[1,0]'
+# an export entry cut off at the end is said, not silently dropped
+head -n 20 "$fixtures/journal-export" > "$tmp/cut-export"
+"$vigil" analyze --json "$tmp/cut-export" > "$tmp/out" 2> "$tmp/err"
+what=cut-export
+if grep -q "cut off" "$tmp/err"; then ok; else bad "cut-off export entry not reported: $(cat "$tmp/err")"; fi
 # each file has its own format
 analyze logemu "$tmp/syslog"
 expect_json '.input.events' '4'

@@ -90,13 +90,18 @@ void parse_input_new_format(struct parse_input *in)
 	journal_reset(&in->journal);
 }
 
+bool parse_input_pending(const struct parse_input *in)
+{
+	return in->format == PARSE_FMT_EXPORT && in->journal.in_record;
+}
+
 int parse_format_from_name(const char *name, enum parse_format *ret)
 {
 	static const char *const names[] = {
 		[PARSE_FMT_UNKNOWN] = "auto", [PARSE_FMT_SYSLOG] = "syslog",
 		[PARSE_FMT_LOGEMU] = "logemu", [PARSE_FMT_DMESG] = "dmesg",
 		[PARSE_FMT_KMSG] = "kmsg",     [PARSE_FMT_JSON] = "json",
-		[PARSE_FMT_EXPORT] = "export",
+		[PARSE_FMT_EXPORT] = "export", [PARSE_FMT_BARE] = "bare",
 	};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		if (strcmp(name, names[i]) == 0) {
@@ -193,7 +198,7 @@ static int decide(struct parse_input *in, struct wrapper *w, struct span *msg)
 		return PARSE_IGN_OFF_FORMAT;
 	default:
 		*msg = w->msg;
-		return PARSE_IGN_UNKNOWN_ENVELOPE;
+		return f == PARSE_FMT_BARE ? DECIDE_OK : PARSE_IGN_UNKNOWN_ENVELOPE;
 	}
 }
 

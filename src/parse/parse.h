@@ -47,6 +47,8 @@ enum parse_format {
 	PARSE_FMT_KMSG,    /* /dev/kmsg: PRI,SEQ,USEC,FLAGS;message */
 	PARSE_FMT_JSON,    /* journalctl -o json: one object per line */
 	PARSE_FMT_EXPORT,  /* journalctl -o export: KEY=value lines, blank line ends a record */
+	PARSE_FMT_BARE,    /* the message alone (dmesg -t, journalctl -k -o cat): only
+			    * when the user says so (--format bare), never found */
 };
 
 struct parse_error {
@@ -106,7 +108,10 @@ void parse_input_new_format(struct parse_input *in);
 enum parse_verdict parse_line(struct parse_input *in, struct span line, struct event *ret_ev,
 			      enum parse_ignore *ret_why, struct parse_error *reterr);
 
-/* "auto", "syslog", "logemu", "dmesg", "kmsg", "json", "export" -> the
+/* An export entry was begun and not ended (input cut off): not read. */
+bool parse_input_pending(const struct parse_input *in);
+
+/* "auto", "syslog", "logemu", "dmesg", "kmsg", "json", "export", "bare" -> the
  * format (auto: PARSE_FMT_UNKNOWN, found from the input). -1 if unknown. */
 int parse_format_from_name(const char *name, enum parse_format *ret);
 

@@ -37,8 +37,16 @@ struct analyze_opts {
 	enum parse_format format; /* --format: every input's format (default: found) */
 };
 
+struct held_line {
+	char *p;
+	size_t len;
+	uint64_t lineno;
+};
+
 struct analyze {
 	const struct analyze_opts *o;
+	struct held_line held[PARSE_LOGEMU_CONFIRM]; /* see parse_input's hold */
+	size_t n_held;
 	struct engine *engine;
 	struct input_stats in;
 	int64_t clock_sec; /* last known log time, for events without one */
@@ -138,6 +146,64 @@ static void report_malformed(struct analyze *a, const char *file, uint64_t linen
  * run); the rest are counted as repeated_unfed. */
 #define REPEAT_FEED_MAX 100000u
 
+static void account(struct analyze *a, enum parse_verdict v, const struct event *ev,
+		    uint32_t repeat, enum parse_ignore why, const struct parse_error *err,
+		    const char *file, uint64_t lineno)
+{
+	switch (v) {
+	case PARSE_EVENT:
+		note_time(a, &ev->time);
+		if (engine_feed(a->engine, ev, a->clock_sec) == ENGINE_COUNTED) {
+			a->in.events++;
+		} else {
+			a->in.ignored++; /* by reason in engine_stats */
+		}
+		if (repeat > 1) {
+			uint32_t fed = repeat < REPEAT_FEED_MAX ? repeat : REPEAT_FEED_MAX;
+			a->in.repeated += repeat - 1;
+			a->in.repeated_unfed += repeat - fed;
+			for (uint32_t k = 1; k < fed; k++)
+				engine_feed(a->engine, ev, a->clock_sec);
+		}
+		break;
+	case PARSE_IGNORED:
+		count_ignored(&a->in, why);
+		break;
+	case PARSE_MALFORMED:
+		report_malformed(a, file, lineno, err);
+		break;
+	}
+}
+
+/* Lines held while the input's format was tentative (parse.h), read again
+ * now that it is settled. */
+static void replay_held(struct analyze *a, struct parse_input *pin, const char *file)
+{
+	for (size_t i = 0; i < a->n_held; i++) {
+		struct held_line *h = &a->held[i];
+		struct event ev;
+		enum parse_ignore why;
+		struct parse_error err;
+		enum parse_verdict v = parse_line(pin, span_make(h->p, h->len), &ev, &why, &err);
+		account(a, v, &ev, pin->repeat, why, &err, file, h->lineno);
+		free(h->p);
+		h->p = NULL;
+	}
+	a->n_held = 0;
+}
+
+static bool hold_line(struct analyze *a, struct span line, uint64_t lineno)
+{
+	if (a->n_held >= PARSE_LOGEMU_CONFIRM)
+		return false;
+	char *p = malloc(line.len ? line.len : 1);
+	if (!p)
+		return false;
+	memcpy(p, line.p, line.len);
+	a->held[a->n_held++] = (struct held_line){ p, line.len, lineno };
+	return true;
+}
+
 static void handle_line(struct analyze *a, struct parse_input *pin, const char *file,
 			uint64_t lineno, struct span line, bool overlong, size_t max_line)
 {
@@ -153,29 +219,13 @@ static void handle_line(struct analyze *a, struct parse_input *pin, const char *
 		report_malformed(a, file, lineno, &err);
 		return;
 	}
-	switch (parse_line(pin, line, &ev, &why, &err)) {
-	case PARSE_EVENT:
-		note_time(a, &ev.time);
-		if (engine_feed(a->engine, &ev, a->clock_sec) == ENGINE_COUNTED) {
-			a->in.events++;
-		} else {
-			a->in.ignored++; /* by reason in engine_stats */
-		}
-		if (pin->repeat > 1) {
-			uint32_t fed = pin->repeat < REPEAT_FEED_MAX ? pin->repeat : REPEAT_FEED_MAX;
-			a->in.repeated += pin->repeat - 1;
-			a->in.repeated_unfed += pin->repeat - fed;
-			for (uint32_t k = 1; k < fed; k++)
-				engine_feed(a->engine, &ev, a->clock_sec);
-		}
-		break;
-	case PARSE_IGNORED:
-		count_ignored(&a->in, why);
-		break;
-	case PARSE_MALFORMED:
-		report_malformed(a, file, lineno, &err);
-		break;
-	}
+	enum parse_verdict v = parse_line(pin, line, &ev, &why, &err);
+	uint32_t repeat = pin->repeat;
+	if (v == PARSE_EVENT && pin->hold && hold_line(a, line, lineno))
+		return;
+	if (pin->settled)
+		replay_held(a, pin, file);
+	account(a, v, &ev, repeat, why, &err, file, lineno);
 }
 
 static int analyze_file(struct analyze *a, const char *path, size_t max_line)
@@ -203,9 +253,12 @@ static int analyze_file(struct analyze *a, const char *path, size_t max_line)
 		return log_errno(-ENOMEM, "%s: cannot read", name);
 	}
 	parse_input_init(pin, ref);
-	pin->format = a->o->format;
+	parse_input_force_format(pin, a->o->format);
 	while ((r = linereader_next(lr, &line, &overlong)) > 0)
 		handle_line(a, pin, name, ++lineno, line, overlong, max_line);
+	parse_input_settle(pin);
+	if (pin->settled)
+		replay_held(a, pin, name);
 	if (r == 0 && parse_input_pending(pin)) {
 		char esc[256];
 		escape_bytes(name, strlen(name), esc, sizeof(esc));

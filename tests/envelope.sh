@@ -96,8 +96,17 @@ expect_json "$packets" '5'
 	echo "Nov 25 12:29:10 fw DROP: $H DPT=2"
 	echo "Nov 25 12:29:10 fw kernel: DROP $H DPT=3"
 } > "$tmp/logemu"
+# LOGEMU-shaped lines first (anyone can write them into a syslog file), then
+# a kernel tag ulogd never writes: a syslog file, the first lines tagless
 analyze logemu
+expect_json '[.input.events, .input.ignored_by.no_tag, .input.ignored_by.not_kernel]' '[1,1,1]'
+analyze logemu --format logemu
 expect_json '[.input.events, .input.ignored_by.off_format]' '[2,1]'
+# a real LOGEMU file: its records, however many
+i=0
+while [ $i -lt 40 ]; do echo "Nov 25 12:29:10 fw DROP $H DPT=$i"; i=$((i + 1)); done > "$tmp/logemu-long"
+analyze logemu-long
+expect_json '[.input.events, .input.ignored]' '[40,0]'
 printf 'Nov 25 12:29:10 fw DROP: %s DPT=2\n' "$H" > "$tmp/logemu-colon"
 analyze logemu-colon
 expect_json '[.input.events, .input.ignored_by.not_kernel]' '[0,1]'
@@ -117,7 +126,7 @@ what=cut-export
 if grep -q "cut off" "$tmp/err"; then ok; else bad "cut-off export entry not reported: $(cat "$tmp/err")"; fi
 # each file has its own format
 analyze logemu "$tmp/syslog"
-expect_json '.input.events' '4'
+expect_json '.input.events' '3'
 
 echo "envelope: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

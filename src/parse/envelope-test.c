@@ -114,11 +114,56 @@ static void test_logemu_file(void **state)
 	assert_span(f->ev.prefix, "DROP:");
 	expect_event(f, "Nov 25 12:29:10 fw1 iptables denied: " TCP4);
 	assert_span(f->ev.prefix, "iptables denied:");
-	/* a syslog line in it breaks the format */
+	assert_true(f->in.tentative);
+	assert_true(f->in.hold);
+	/* what ulogd never writes makes it a syslog file: the held lines
+	 * are read again (settled) */
+	expect_event(f, "Nov 25 12:29:10 fw1 kernel: DROP " TCP4);
+	assert_int_equal(f->in.format, PARSE_FMT_SYSLOG);
+	assert_true(f->in.settled);
+	expect_ignored(f, "Nov 25 12:29:10 fw1 DROP " TCP4, PARSE_IGN_NO_TAG);
+	expect_ignored(f, "Nov 25 12:29:10 fw1 logger[12]: DROP " TCP4, PARSE_IGN_NOT_KERNEL);
+	expect_ignored(f, "[12345.678901] DROP " TCP4, PARSE_IGN_OFF_FORMAT);
+
+	/* forced: nothing changes it */
+	parse_input_new_format(&f->in);
+	parse_input_force_format(&f->in, PARSE_FMT_LOGEMU);
+	expect_event(f, "Nov 25 12:29:10 fw1 DROP " TCP4);
+	assert_false(f->in.hold);
 	expect_ignored(f, "Nov 25 12:29:10 fw1 kernel: DROP " TCP4, PARSE_IGN_OFF_FORMAT);
 	expect_ignored(f, "Nov 25 12:29:10 fw1 logger[12]: DROP " TCP4, PARSE_IGN_OFF_FORMAT);
 	expect_ignored(f, "Nov 25 12:29:10 fw1 user.notice x: DROP " TCP4, PARSE_IGN_OFF_FORMAT);
-	expect_ignored(f, "[12345.678901] DROP " TCP4, PARSE_IGN_OFF_FORMAT);
+}
+
+static void test_logemu_confirmed(void **state)
+{
+	struct fx *f = *state;
+
+	f->same_input = true;
+	for (int i = 0; i < PARSE_LOGEMU_CONFIRM - 1; i++) {
+		expect_event(f, "Nov 25 12:29:10 fw1 DROP " TCP4);
+		assert_true(f->in.hold);
+	}
+	expect_event(f, "Nov 25 12:29:10 fw1 DROP " TCP4);
+	assert_false(f->in.hold);
+	assert_true(f->in.settled);
+	assert_false(f->in.tentative);
+	expect_event(f, "Nov 25 12:29:10 fw1 DROP " TCP4);
+	assert_false(f->in.hold);
+	assert_false(f->in.settled);
+	/* a syslog line still proves it was none */
+	expect_ignored(f, "Nov 25 12:29:10 fw1 sshd[1]: Accepted password", PARSE_IGN_NOT_FIREWALL);
+	assert_int_equal(f->in.format, PARSE_FMT_SYSLOG);
+
+	/* the end of input settles a tentative format */
+	parse_input_new_format(&f->in);
+	expect_event(f, "Nov 25 12:29:10 fw1 DROP " TCP4);
+	assert_true(f->in.hold);
+	parse_input_settle(&f->in);
+	assert_true(f->in.settled);
+	assert_int_equal(f->in.format, PARSE_FMT_LOGEMU);
+	expect_event(f, "Nov 25 12:29:10 fw1 DROP " TCP4);
+	assert_false(f->in.hold);
 }
 
 static void test_logemu_colon_prefix_first(void **state)
@@ -135,7 +180,7 @@ static void test_logemu_colon_prefix_first(void **state)
 
 	/* forced by the user (--format logemu) */
 	parse_input_new_format(&f->in);
-	f->in.format = PARSE_FMT_LOGEMU;
+	parse_input_force_format(&f->in, PARSE_FMT_LOGEMU);
 	expect_event(f, "Nov 25 12:29:10 fw1 DROP: " TCP4);
 	assert_span(f->ev.prefix, "DROP:");
 }
@@ -548,6 +593,7 @@ int main(void)
 	    T(test_tag_shapes_in_a_syslog_file),
 	    T(test_bare_record_is_not_a_kernel_record),
 	    T(test_logemu_file),
+	    T(test_logemu_confirmed),
 	    T(test_logemu_colon_prefix_first),
 	    T(test_forged_first_line_does_not_open_the_file),
 	    T(test_dmesg_multiword_prefix),

@@ -83,9 +83,22 @@ void parse_input_init(struct parse_input *in, int64_t ref_sec)
 	journal_reset(&in->journal);
 }
 
+void parse_input_force_format(struct parse_input *in, enum parse_format f)
+{
+	in->format = f;
+	in->forced = f != PARSE_FMT_UNKNOWN;
+}
+
+void parse_input_settle(struct parse_input *in)
+{
+	in->settled = in->held;
+	in->tentative = in->held = false;
+}
+
 void parse_input_new_format(struct parse_input *in)
 {
 	in->format = PARSE_FMT_UNKNOWN;
+	in->forced = in->tentative = in->held = in->hold = in->settled = false;
 	in->repeat = 1;
 	journal_reset(&in->journal);
 }
@@ -182,16 +195,39 @@ static int decide(struct parse_input *in, struct wrapper *w, struct span *msg)
 				      !w->has_facility && w->host.len &&
 				      nflog_find_record(w->body) >= 0;
 			f = in->format = logemu ? PARSE_FMT_LOGEMU : PARSE_FMT_SYSLOG;
+			/* anyone can write such a line into a syslog file: LOGEMU
+			 * holds only once PARSE_LOGEMU_CONFIRM records agree */
+			if (logemu && !in->forced) {
+				in->tentative = true;
+				in->tentative_left = PARSE_LOGEMU_CONFIRM;
+			}
 		}
 		if (f == PARSE_FMT_SYSLOG)
 			return tagged(w, msg);
 		if (f == PARSE_FMT_LOGEMU) {
-			if (w->tag == WRAPPER_TAG_KERNEL || w->pid || w->rfc5424 || w->has_facility) {
-				*msg = w->msg;
-				return PARSE_IGN_OFF_FORMAT;
+			/* what ulogd never writes proves a syslog file: a tag naming
+			 * the kernel or a PID, a facility, a line that is no record */
+			if (w->tag == WRAPPER_TAG_KERNEL || w->pid || w->rfc5424 || w->has_facility ||
+			    nflog_find_record(w->body) < 0) {
+				if (in->forced) {
+					*msg = w->msg;
+					return PARSE_IGN_OFF_FORMAT;
+				}
+				in->format = PARSE_FMT_SYSLOG;
+				in->settled = in->tentative || in->held;
+				in->tentative = false;
+				return tagged(w, msg);
 			}
 			*msg = w->body;
 			w->repeat = 1;
+			if (in->tentative) {
+				if (--in->tentative_left == 0) {
+					in->tentative = false;
+					in->settled = in->held;
+				} else {
+					in->hold = true;
+				}
+			}
 			return DECIDE_OK;
 		}
 		*msg = w->msg;
@@ -279,6 +315,7 @@ enum parse_verdict parse_line(struct parse_input *in, struct span line, struct e
 	size_t col = 1;
 
 	in->repeat = 1;
+	in->hold = in->settled = false;
 	if (in->format == PARSE_FMT_EXPORT) {
 		/* raw lines: a binary field may hold any byte, '\r' and blank included */
 		switch (journal_export(&in->journal, line, &jr, &reason)) {
@@ -331,5 +368,7 @@ enum parse_verdict parse_line(struct parse_input *in, struct span line, struct e
 					   reterr);
 	if (v == PARSE_EVENT)
 		in->repeat = w.repeat;
+	if (in->hold)
+		in->held = true;
 	return v;
 }

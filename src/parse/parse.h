@@ -89,11 +89,30 @@ struct parse_journal {
 	unsigned seen; /* fields met in this entry */
 };
 
+/* Records a tentative LOGEMU format waits for before it holds (a user can
+ * write LOGEMU-shaped lines into a syslog file). */
+#define PARSE_LOGEMU_CONFIRM 32
+
 /* Per-input state: the clock, the format its first lines fixed, and what
- * the last event stands for. Initialise one per file or stream. */
+ * the last event stands for. Initialise one per file or stream.
+ *
+ * LOGEMU is the one format a user can fake from the outside (any line a
+ * syslog daemon writes without a tag looks like it), so it is tentative
+ * until PARSE_LOGEMU_CONFIRM records agree, and a line ulogd never writes
+ * (a kernel tag, a PID, a facility, a non-record) turns the input into a
+ * syslog file at any time. While tentative, an event comes back with hold
+ * set: the caller keeps a copy of the line and parses it again (parse_line,
+ * same state) once a later call sets settled, or at the end after
+ * parse_input_settle(); it then reads as the settled format says. */
 struct parse_input {
 	struct parse_clock clock;
 	enum parse_format format;
+	bool forced;          /* format given by the user: never changes */
+	bool tentative;       /* LOGEMU from the first record, not yet sure */
+	uint32_t tentative_left;
+	bool held;            /* events were held since the format became tentative */
+	bool hold;            /* out: hold this event (see above) */
+	bool settled;         /* out: the format is sure now: parse the held lines again */
 	/* Records the last PARSE_EVENT stands for: rsyslog's "message repeated N
 	 * times: [MSG]" is N records (>= 1; 1 for every other line). */
 	uint32_t repeat;
@@ -104,6 +123,10 @@ void parse_clock_init(struct parse_clock *c, int64_t ref_sec);
 void parse_input_init(struct parse_input *in, int64_t ref_sec);
 /* Forget the format (keep the clock): the next line starts a new input. */
 void parse_input_new_format(struct parse_input *in);
+/* The user's --format (PARSE_FMT_UNKNOWN: find it). */
+void parse_input_force_format(struct parse_input *in, enum parse_format f);
+/* End of input: a tentative format holds; sets settled if lines were held. */
+void parse_input_settle(struct parse_input *in);
 
 enum parse_verdict parse_line(struct parse_input *in, struct span line, struct event *ret_ev,
 			      enum parse_ignore *ret_why, struct parse_error *reterr);

@@ -453,6 +453,9 @@ static void test_journal_json(void **state)
 	/* broken JSON in a JSON input */
 	assert_int_equal(feeds(j, "{\"MESSAGE\":\"DROP " TCP4), PARSE_MALFORMED);
 	assert_int_equal(feeds(j, "{\"MESSAGE\":\"a\",\"MESSAGE\":\"b\"}"), PARSE_MALFORMED);
+	/* json-seq: RFC 7464's RS before the object */
+	assert_int_equal(feeds(j, "\x1e" JREC("kernel", "0", "\"DROP " TCP4 "\"")), PARSE_EVENT);
+	assert_int_equal(j->ev.dport, 53);
 	/* a syslog line in a JSON input */
 	assert_int_equal(feeds(j, "Nov 25 12:29:10 fw1 kernel: DROP " TCP4), PARSE_IGNORED);
 	assert_int_equal(j->why, PARSE_IGN_OFF_FORMAT);

@@ -334,6 +334,9 @@ enum parse_verdict parse_line(struct parse_input *in, struct span line, struct e
 		*ret_why = PARSE_IGN_BLANK;
 		return PARSE_IGNORED;
 	}
+	/* journalctl -o json-seq: RFC 7464's record separator before each object */
+	if (line.p[0] == '\x1e' && line.len > 1 && line.p[1] == '{')
+		span_skip(&line, 1);
 	if (line.p[0] == '{' && (in->format == PARSE_FMT_UNKNOWN || in->format == PARSE_FMT_JSON)) {
 		if (journal_json(&in->journal, line, &jr, &reason, &col) == JOURNAL_BAD) {
 			if (in->format == PARSE_FMT_JSON || nflog_find_record(line) >= 0)

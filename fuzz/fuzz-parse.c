@@ -8,8 +8,9 @@
  *
  *   - the verdict is one of the three, an IGNORED reason one of the four;
  *   - an EVENT has addresses of family 4 or 6, the same for SRC and DST
- *     (unless one was IPv4-mapped: then v4_mapped), a chain, and every
- *     span inside the line;
+ *     (unless one was IPv4-mapped: then v4_mapped), a chain, and every span
+ *     inside the line (or, for journalctl json/export records whose message
+ *     was decoded, inside the input's journal buffer);
  *   - a MALFORMED has a reason, a column in 1..len+1 and its bytes inside
  *     the line;
  *   - parsing the same line again gives the same verdict.
@@ -45,6 +46,16 @@ static bool inside(struct span s, const char *buf, size_t len)
 	return p >= b && s.len <= len && p - b <= len - s.len;
 }
 
+static const struct parse_journal *fuzz_journal;
+
+/* inside the line, or inside the input's journal buffers (decoded json or
+ * export messages) */
+static bool inside_j(struct span s, const char *buf, size_t len)
+{
+	return inside(s, buf, len) ||
+	       (fuzz_journal && inside(s, (const char *)fuzz_journal, sizeof(*fuzz_journal)));
+}
+
 static void check_event(const struct event *e, const char *buf, size_t len)
 {
 	check(e->src.family == ADDR_V4 || e->src.family == ADDR_V6);
@@ -53,18 +64,18 @@ static void check_event(const struct event *e, const char *buf, size_t len)
 	check(e->time.kind <= VTIME_UPTIME);
 	check(e->time.usec < 1000000);
 	check(e->tcp_opts.count <= EVENT_TCPOPT_MAX);
-	check(inside(e->host, buf, len));
-	check(inside(e->prefix, buf, len));
-	check(inside(e->in, buf, len));
-	check(inside(e->out, buf, len));
-	check(inside(e->physin, buf, len));
-	check(inside(e->physout, buf, len));
-	check(inside(e->mac, buf, len));
-	check(inside(e->ip_opt, buf, len));
-	check(inside(e->tcp_opt_hex, buf, len));
+	check(inside_j(e->host, buf, len));
+	check(inside_j(e->prefix, buf, len));
+	check(inside_j(e->in, buf, len));
+	check(inside_j(e->out, buf, len));
+	check(inside_j(e->physin, buf, len));
+	check(inside_j(e->physout, buf, len));
+	check(inside_j(e->mac, buf, len));
+	check(inside_j(e->ip_opt, buf, len));
+	check(inside_j(e->tcp_opt_hex, buf, len));
 }
 
-static enum parse_verdict check_line(struct parse_clock *c, const char *buf, size_t len)
+static enum parse_verdict check_line(struct parse_input *c, const char *buf, size_t len)
 {
 	struct event ev;
 	enum parse_ignore why = PARSE_IGN_BLANK;
@@ -72,18 +83,19 @@ static enum parse_verdict check_line(struct parse_clock *c, const char *buf, siz
 	enum parse_verdict v;
 
 	memset(&ev, 0, sizeof(ev));
+	fuzz_journal = &c->journal;
 	v = parse_line(c, span_make(buf, len), &ev, &why, &err);
 	switch (v) {
 	case PARSE_EVENT:
 		check_event(&ev, buf, len);
 		break;
 	case PARSE_IGNORED:
-		check((unsigned)why <= PARSE_IGN_NOT_IP);
+		check((unsigned)why < PARSE_IGN_COUNT);
 		break;
 	case PARSE_MALFORMED:
 		check(err.reason != NULL && err.reason[0] != '\0');
 		check(err.column >= 1 && err.column <= len + 1);
-		check(inside(err.got, buf, len));
+		check(inside_j(err.got, buf, len));
 		break;
 	default:
 		check(0);
@@ -94,25 +106,34 @@ static enum parse_verdict check_line(struct parse_clock *c, const char *buf, siz
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *p = (const char *)data, *end = p + size;
-	struct parse_clock clk;
+	struct parse_input *in = malloc(sizeof(*in)), *again = malloc(sizeof(*in));
 	struct tcp_opts opts;
 
-	parse_clock_init(&clk, FUZZ_REF_SEC);
+	if (!in || !again) {
+		free(in);
+		free(again);
+		return 0;
+	}
+	parse_input_init(in, FUZZ_REF_SEC);
 	for (;;) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		char *line = malloc(n ? n : 1);
 
 		if (!line)
-			return 0;
+			break;
 		memcpy(line, p, n);
-		enum parse_verdict v = check_line(&clk, line, n);
-		check(check_line(&clk, line, n) == v);
+		/* the same line, same state: the same verdict */
+		memcpy(again, in, sizeof(*in));
+		enum parse_verdict v = check_line(in, line, n);
+		check(check_line(again, line, n) == v);
 		free(line);
 		if (!nl)
 			break;
 		p = nl + 1;
 	}
+	free(in);
+	free(again);
 
 	char *hex = malloc(size ? size : 1);
 	if (!hex)

@@ -34,10 +34,19 @@ struct analyze_opts {
 	bool has_ip;
 	struct net ip;
 	int year; /* --year: reference year for yearless timestamps */
+	enum parse_format format; /* --format: every input's format (default: found) */
+};
+
+struct held_line {
+	char *p;
+	size_t len;
+	uint64_t lineno;
 };
 
 struct analyze {
 	const struct analyze_opts *o;
+	struct held_line held[PARSE_LOGEMU_CONFIRM]; /* see parse_input's hold */
+	size_t n_held;
 	struct engine *engine;
 	struct input_stats in;
 	int64_t clock_sec; /* last known log time, for events without one */
@@ -61,6 +70,9 @@ static const char analyze_usage[] =
 	"  --year YYYY       year for timestamps that carry none (default: from the file's\n"
 	"                    modification time, so December lines read in January get\n"
 	"                    last year)\n"
+	"  --format FMT      the inputs' envelope: auto (default: each input's first\n"
+	"                    lines decide), syslog, logemu, dmesg, kmsg, json, export,\n"
+	"                    bare (the message alone: dmesg -t, journalctl -o cat)\n"
 	"  --verbose         name every malformed line as FILE:LINE:COLUMN\n"
 	"  --no-color        no colour in the text report (also: NO_COLOR set)\n";
 
@@ -99,6 +111,19 @@ static void count_ignored(struct input_stats *in, enum parse_ignore why)
 	case PARSE_IGN_NOT_IP:
 		in->ignored_not_ip++;
 		break;
+	case PARSE_IGN_NO_TAG:
+		in->ignored_no_tag++;
+		break;
+	case PARSE_IGN_UNKNOWN_ENVELOPE:
+		in->ignored_unknown_envelope++;
+		break;
+	case PARSE_IGN_OFF_FORMAT:
+		in->ignored_off_format++;
+		break;
+	case PARSE_IGN_RECORD_PART:
+	case PARSE_IGN_COUNT:
+		in->ignored_record_part++;
+		break;
 	}
 }
 
@@ -116,7 +141,70 @@ static void report_malformed(struct analyze *a, const char *file, uint64_t linen
 		err->column, err->reason, got);
 }
 
-static void handle_line(struct analyze *a, struct parse_clock *clk, const char *file,
+/* rsyslog's "message repeated N times" line stands for N records: the
+ * engine is fed N times, at most this many (a forged N must not stall the
+ * run); the rest are counted as repeated_unfed. */
+#define REPEAT_FEED_MAX 100000u
+
+static void account(struct analyze *a, enum parse_verdict v, const struct event *ev,
+		    uint32_t repeat, enum parse_ignore why, const struct parse_error *err,
+		    const char *file, uint64_t lineno)
+{
+	switch (v) {
+	case PARSE_EVENT:
+		note_time(a, &ev->time);
+		if (engine_feed(a->engine, ev, a->clock_sec) == ENGINE_COUNTED) {
+			a->in.events++;
+		} else {
+			a->in.ignored++; /* by reason in engine_stats */
+		}
+		if (repeat > 1) {
+			uint32_t fed = repeat < REPEAT_FEED_MAX ? repeat : REPEAT_FEED_MAX;
+			a->in.repeated += repeat - 1;
+			a->in.repeated_unfed += repeat - fed;
+			for (uint32_t k = 1; k < fed; k++)
+				engine_feed(a->engine, ev, a->clock_sec);
+		}
+		break;
+	case PARSE_IGNORED:
+		count_ignored(&a->in, why);
+		break;
+	case PARSE_MALFORMED:
+		report_malformed(a, file, lineno, err);
+		break;
+	}
+}
+
+/* Lines held while the input's format was tentative (parse.h), read again
+ * now that it is settled. */
+static void replay_held(struct analyze *a, struct parse_input *pin, const char *file)
+{
+	for (size_t i = 0; i < a->n_held; i++) {
+		struct held_line *h = &a->held[i];
+		struct event ev;
+		enum parse_ignore why;
+		struct parse_error err;
+		enum parse_verdict v = parse_line(pin, span_make(h->p, h->len), &ev, &why, &err);
+		account(a, v, &ev, pin->repeat, why, &err, file, h->lineno);
+		free(h->p);
+		h->p = NULL;
+	}
+	a->n_held = 0;
+}
+
+static bool hold_line(struct analyze *a, struct span line, uint64_t lineno)
+{
+	if (a->n_held >= PARSE_LOGEMU_CONFIRM)
+		return false;
+	char *p = malloc(line.len ? line.len : 1);
+	if (!p)
+		return false;
+	memcpy(p, line.p, line.len);
+	a->held[a->n_held++] = (struct held_line){ p, line.len, lineno };
+	return true;
+}
+
+static void handle_line(struct analyze *a, struct parse_input *pin, const char *file,
 			uint64_t lineno, struct span line, bool overlong, size_t max_line)
 {
 	struct event ev;
@@ -131,28 +219,19 @@ static void handle_line(struct analyze *a, struct parse_clock *clk, const char *
 		report_malformed(a, file, lineno, &err);
 		return;
 	}
-	switch (parse_line(clk, line, &ev, &why, &err)) {
-	case PARSE_EVENT:
-		note_time(a, &ev.time);
-		if (engine_feed(a->engine, &ev, a->clock_sec) == ENGINE_COUNTED) {
-			a->in.events++;
-		} else {
-			a->in.ignored++; /* by reason in engine_stats */
-		}
-		break;
-	case PARSE_IGNORED:
-		count_ignored(&a->in, why);
-		break;
-	case PARSE_MALFORMED:
-		report_malformed(a, file, lineno, &err);
-		break;
-	}
+	enum parse_verdict v = parse_line(pin, line, &ev, &why, &err);
+	uint32_t repeat = pin->repeat;
+	if (v == PARSE_EVENT && pin->hold && hold_line(a, line, lineno))
+		return;
+	if (pin->settled)
+		replay_held(a, pin, file);
+	account(a, v, &ev, repeat, why, &err, file, lineno);
 }
 
 static int analyze_file(struct analyze *a, const char *path, size_t max_line)
 {
 	struct linereader *lr;
-	struct parse_clock clk;
+	struct parse_input *pin;
 	struct span line;
 	bool overlong;
 	uint64_t lineno = 0;
@@ -168,9 +247,26 @@ static int analyze_file(struct analyze *a, const char *path, size_t max_line)
 				 .tm_hour = 23, .tm_min = 59, .tm_sec = 59 };
 		ref = (int64_t)timegm(&tm) - 86400;
 	}
-	parse_clock_init(&clk, ref);
+	pin = malloc(sizeof(*pin));
+	if (!pin) {
+		linereader_free(lr);
+		return log_errno(-ENOMEM, "%s: cannot read", name);
+	}
+	parse_input_init(pin, ref);
+	parse_input_force_format(pin, a->o->format);
 	while ((r = linereader_next(lr, &line, &overlong)) > 0)
-		handle_line(a, &clk, name, ++lineno, line, overlong, max_line);
+		handle_line(a, pin, name, ++lineno, line, overlong, max_line);
+	parse_input_settle(pin);
+	if (pin->settled)
+		replay_held(a, pin, name);
+	if (r == 0 && parse_input_pending(pin)) {
+		char esc[256];
+		escape_bytes(name, strlen(name), esc, sizeof(esc));
+		log_warn("%s: the last journal export entry is cut off (no blank line after it): "
+			 "not read",
+			 esc);
+	}
+	free(pin);
 	a->in.files++;
 	a->in.bytes += linereader_bytes(lr);
 	if (linereader_lost(lr))
@@ -197,6 +293,7 @@ static int parse_opts(int argc, char **argv, struct analyze_opts *o, int *ret_ex
 		{ "min-dl", required_argument, NULL, 'm' },
 		{ "ip", required_argument, NULL, 'i' },
 		{ "year", required_argument, NULL, 'y' },
+		{ "format", required_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "no-color", no_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
@@ -258,6 +355,16 @@ static int parse_opts(int argc, char **argv, struct analyze_opts *o, int *ret_ex
 				return *ret_exit = EXIT_USAGE, -EINVAL;
 			}
 			o->year = (int)v;
+			break;
+		case 'f':
+			if (parse_format_from_name(optarg, &o->format) < 0) {
+				char name[64];
+				escape_bytes(optarg, strlen(optarg), name, sizeof(name));
+				log_error("--format: expected auto, syslog, logemu, dmesg, kmsg, json, "
+					  "export or bare, got '%s'",
+					  name);
+				return *ret_exit = EXIT_USAGE, -EINVAL;
+			}
 			break;
 		case 'v':
 			o->verbose = true;

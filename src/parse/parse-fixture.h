@@ -27,7 +27,8 @@
 #pragma GCC diagnostic ignored "-Wunused-function"
 
 struct fx {
-	struct parse_clock clk;
+	struct parse_input in;
+	bool same_input; /* lines share one input's format (else each starts anew) */
 	char *buf; /* exact-size copy of the line under test, no NUL after it */
 	size_t len;
 	struct event ev;
@@ -56,7 +57,7 @@ static int fx_setup(void **state)
 
 	if (!f)
 		return -1;
-	parse_clock_init(&f->clk, utc(2026, 11, 25, 13, 0, 0));
+	parse_input_init(&f->in, utc(2026, 11, 25, 13, 0, 0));
 	*state = f;
 	return 0;
 }
@@ -103,6 +104,16 @@ static const char *why_name(enum parse_ignore w)
 		return "NOT_KERNEL";
 	case PARSE_IGN_NOT_IP:
 		return "NOT_IP";
+	case PARSE_IGN_NO_TAG:
+		return "NO_TAG";
+	case PARSE_IGN_UNKNOWN_ENVELOPE:
+		return "UNKNOWN_ENVELOPE";
+	case PARSE_IGN_OFF_FORMAT:
+		return "OFF_FORMAT";
+	case PARSE_IGN_RECORD_PART:
+		return "RECORD_PART";
+	case PARSE_IGN_COUNT:
+		break;
 	}
 	return "(out of range)";
 }
@@ -183,7 +194,7 @@ static void fx_check_invariants(const struct fx *f, const char *file, int line)
 			bad = "time.usec >= 1000000";
 		break;
 	case PARSE_IGNORED:
-		if ((unsigned)f->why > PARSE_IGN_NOT_IP)
+		if ((unsigned)f->why >= PARSE_IGN_COUNT)
 			bad = "ignore reason out of range";
 		break;
 	case PARSE_MALFORMED:
@@ -215,7 +226,9 @@ static enum parse_verdict fx_parse_at(struct fx *f, const char *s, size_t n, con
 	memset(&f->err, 0, sizeof(f->err));
 	f->why = (enum parse_ignore)99;
 	/* f->ev is deliberately not cleared: callers reuse one event. */
-	f->v = parse_line(&f->clk, span_make(f->buf, n), &f->ev, &f->why, &f->err);
+	if (!f->same_input)
+		parse_input_new_format(&f->in);
+	f->v = parse_line(&f->in, span_make(f->buf, n), &f->ev, &f->why, &f->err);
 	fx_check_invariants(f, file, line);
 	return f->v;
 }

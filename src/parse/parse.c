@@ -11,6 +11,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "parse/journal.h"
 #include "parse/nflog.h"
 #include "parse/wrapper.h"
 
@@ -82,40 +83,304 @@ static bool is_blank(struct span s)
 	return true;
 }
 
-enum parse_verdict parse_line(struct parse_clock *c, struct span line, struct event *ret_ev,
+void parse_input_init(struct parse_input *in, int64_t ref_sec)
+{
+	memset(in, 0, sizeof(*in));
+	parse_clock_init(&in->clock, ref_sec);
+	in->repeat = 1;
+	journal_reset(&in->journal);
+}
+
+void parse_input_force_format(struct parse_input *in, enum parse_format f)
+{
+	in->format = f;
+	in->forced = f != PARSE_FMT_UNKNOWN;
+}
+
+void parse_input_settle(struct parse_input *in)
+{
+	in->settled = in->held;
+	in->tentative = in->held = false;
+}
+
+void parse_input_new_format(struct parse_input *in)
+{
+	in->format = PARSE_FMT_UNKNOWN;
+	in->forced = in->tentative = in->held = in->hold = in->settled = false;
+	in->repeat = 1;
+	journal_reset(&in->journal);
+}
+
+bool parse_input_pending(const struct parse_input *in)
+{
+	return in->format == PARSE_FMT_EXPORT && in->journal.in_record;
+}
+
+int parse_format_from_name(const char *name, enum parse_format *ret)
+{
+	static const char *const names[] = {
+		[PARSE_FMT_UNKNOWN] = "auto", [PARSE_FMT_SYSLOG] = "syslog",
+		[PARSE_FMT_LOGEMU] = "logemu", [PARSE_FMT_DMESG] = "dmesg",
+		[PARSE_FMT_KMSG] = "kmsg",     [PARSE_FMT_JSON] = "json",
+		[PARSE_FMT_EXPORT] = "export", [PARSE_FMT_BARE] = "bare",
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcmp(name, names[i]) == 0) {
+			*ret = (enum parse_format)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+const char *parse_ignore_name(enum parse_ignore why)
+{
+	static const char *const names[PARSE_IGN_COUNT] = {
+		[PARSE_IGN_BLANK] = "blank",
+		[PARSE_IGN_NOT_FIREWALL] = "not_firewall",
+		[PARSE_IGN_NOT_KERNEL] = "not_kernel",
+		[PARSE_IGN_NOT_IP] = "not_ip",
+		[PARSE_IGN_NO_TAG] = "no_tag",
+		[PARSE_IGN_UNKNOWN_ENVELOPE] = "unknown_envelope",
+		[PARSE_IGN_OFF_FORMAT] = "off_format",
+		[PARSE_IGN_RECORD_PART] = "record_part",
+	};
+	return (unsigned)why < PARSE_IGN_COUNT ? names[why] : "unknown";
+}
+
+#define DECIDE_OK (-1)
+
+/* A tagged line in a syslog-format input. */
+static int tagged(const struct wrapper *w, struct span *msg)
+{
+	*msg = w->msg;
+	if (w->tag == WRAPPER_TAG_NONE)
+		return PARSE_IGN_NO_TAG;
+	if (w->tag != WRAPPER_TAG_KERNEL || w->other_facility)
+		return PARSE_IGN_NOT_KERNEL;
+	return DECIDE_OK;
+}
+
+/* The input's format (fixed here by its first recognisable line) says which
+ * part of the line is the kernel's message and whether it may be: DECIDE_OK
+ * or the reason to ignore the line if it holds a record. */
+static int decide(struct parse_input *in, struct wrapper *w, struct span *msg)
+{
+	enum parse_format f = in->format;
+
+	switch (w->kind) {
+	case WRAPPER_KMSG:
+		if (f == PARSE_FMT_UNKNOWN)
+			f = in->format = PARSE_FMT_KMSG;
+		*msg = w->msg;
+		if (f != PARSE_FMT_KMSG)
+			return PARSE_IGN_OFF_FORMAT;
+		return w->other_facility ? PARSE_IGN_NOT_KERNEL : DECIDE_OK;
+	case WRAPPER_DMESG:
+		/* "[ 12.3] fw1 kernel: ..." is journalctl short-monotonic; a
+		 * dmesg prefix may look like "host tag:" ("iptables denied:") but
+		 * never names the kernel or a PID */
+		if (f == PARSE_FMT_UNKNOWN)
+			f = in->format = w->tag == WRAPPER_TAG_KERNEL || w->pid ? PARSE_FMT_SYSLOG
+									       : PARSE_FMT_DMESG;
+		if (f == PARSE_FMT_SYSLOG && w->tag != WRAPPER_TAG_NONE)
+			return tagged(w, msg);
+		*msg = w->body;
+		w->host.len = 0;
+		if (f != PARSE_FMT_DMESG)
+			return PARSE_IGN_OFF_FORMAT;
+		return w->other_facility ? PARSE_IGN_NOT_KERNEL : DECIDE_OK;
+	case WRAPPER_SYSLOG:
+		if (f == PARSE_FMT_UNKNOWN) {
+			/* ulogd writes records only, never a tag, PID or facility. A
+			 * record right after "host word:" may be ulogd with a prefix
+			 * "word:" or any program's forgery: it fixes nothing, and
+			 * until something does it is read as a program's line. */
+			if (w->tag == WRAPPER_TAG_OTHER && !w->pid && !w->rfc5424 &&
+			    !w->has_facility && nflog_find_record(w->body) >= 0)
+				return tagged(w, msg);
+			bool logemu = w->tag == WRAPPER_TAG_NONE && !w->rfc5424 &&
+				      !w->has_facility && w->host.len &&
+				      nflog_find_record(w->body) >= 0;
+			f = in->format = logemu ? PARSE_FMT_LOGEMU : PARSE_FMT_SYSLOG;
+			/* anyone can write such a line into a syslog file: LOGEMU
+			 * holds only once PARSE_LOGEMU_CONFIRM records agree */
+			if (logemu && !in->forced) {
+				in->tentative = true;
+				in->tentative_left = PARSE_LOGEMU_CONFIRM;
+			}
+		}
+		if (f == PARSE_FMT_SYSLOG)
+			return tagged(w, msg);
+		if (f == PARSE_FMT_LOGEMU) {
+			/* what ulogd never writes proves a syslog file: a tag naming
+			 * the kernel or a PID, a facility, a line that is no record */
+			if (w->tag == WRAPPER_TAG_KERNEL || w->pid || w->rfc5424 || w->has_facility ||
+			    nflog_find_record(w->body) < 0) {
+				if (in->forced) {
+					*msg = w->msg;
+					return PARSE_IGN_OFF_FORMAT;
+				}
+				in->format = PARSE_FMT_SYSLOG;
+				in->settled = in->tentative || in->held;
+				in->tentative = false;
+				return tagged(w, msg);
+			}
+			*msg = w->body;
+			w->repeat = 1;
+			if (in->tentative) {
+				if (--in->tentative_left == 0) {
+					in->tentative = false;
+					in->settled = in->held;
+				} else {
+					in->hold = true;
+				}
+			}
+			return DECIDE_OK;
+		}
+		*msg = w->msg;
+		return PARSE_IGN_OFF_FORMAT;
+	default:
+		*msg = w->msg;
+		return f == PARSE_FMT_BARE ? DECIDE_OK : PARSE_IGN_UNKNOWN_ENVELOPE;
+	}
+}
+
+/* The nf_log record in msg, once the envelope is accepted. bytes: what to
+ * check for NUL and bad UTF-8 (the line, or a decoded journal message);
+ * base: what columns count from. */
+static inline enum parse_verdict read_record(struct span msg, long at, struct span bytes,
+				      const char *base, const struct vtime *time, struct span host,
+				      struct event *ret_ev, enum parse_ignore *ret_why,
+				      struct parse_error *reterr)
+{
+	struct event ev;
+
+	if (bad_bytes(bytes, reterr) == PARSE_MALFORMED) {
+		reterr->column += (size_t)(bytes.p - base);
+		return PARSE_MALFORMED;
+	}
+	memset(&ev, 0, sizeof(ev));
+	ev.time = *time;
+	ev.host = host;
+	ev.prefix = span_make(msg.p, (size_t)at);
+	span_trim(&ev.prefix);
+	struct span rec = span_make(msg.p + at, msg.len - (size_t)at);
+	enum parse_verdict r = nflog_parse(rec, base, &ev, ret_why, reterr);
+	if (r == PARSE_EVENT)
+		*ret_ev = ev;
+	return r;
+}
+
+static enum parse_verdict journal_record(struct parse_input *in, const struct journal_record *r,
+					 struct span line, struct event *ret_ev,
+					 enum parse_ignore *ret_why, struct parse_error *reterr)
+{
+	struct vtime t = { 0 };
+	long at = r->has_msg ? nflog_find_record(r->msg) : -1;
+
+	if (at < 0) {
+		*ret_why = PARSE_IGN_NOT_FIREWALL;
+		return PARSE_IGNORED;
+	}
+	if (!r->kernel) {
+		*ret_why = PARSE_IGN_NOT_KERNEL;
+		return PARSE_IGNORED;
+	}
+	if (r->realtime_us >= 0) {
+		t.kind = VTIME_WALL;
+		t.sec = r->realtime_us / 1000000;
+		t.usec = (uint32_t)(r->realtime_us % 1000000);
+		t.has_tz = true;
+		t.tz_min = 0;
+		if (t.sec > in->clock.ref_sec) {
+			in->clock.ref_sec = t.sec;
+			in->clock.cache_mon = 0;
+		}
+	}
+	struct span msg = r->msg;
+	bool inside = msg.p >= line.p && msg.p + msg.len <= line.p + line.len;
+	return read_record(msg, at, msg, inside ? line.p : msg.p, &t, r->host, ret_ev, ret_why,
+			   reterr);
+}
+
+static enum parse_verdict journal_bad(struct span line, const char *reason, size_t col,
+				      struct parse_error *reterr)
+{
+	reterr->reason = reason ? reason : "not a journal record";
+	reterr->column = col > line.len ? line.len + 1 : col ? col : 1;
+	size_t at = reterr->column - 1;
+	reterr->got = span_make(line.p + at, line.len - at < 8 ? line.len - at : 8);
+	return PARSE_MALFORMED;
+}
+
+enum parse_verdict parse_line(struct parse_input *in, struct span line, struct event *ret_ev,
 			      enum parse_ignore *ret_why, struct parse_error *reterr)
 {
 	struct wrapper w;
-	struct event ev;
+	struct journal_record jr;
+	const char *reason = NULL;
+	size_t col = 1;
 
+	in->repeat = 1;
+	in->hold = in->settled = false;
+	if (in->format == PARSE_FMT_EXPORT) {
+		/* raw lines: a binary field may hold any byte, '\r' and blank included */
+		switch (journal_export(&in->journal, line, &jr, &reason)) {
+		case JOURNAL_PART:
+			*ret_why = PARSE_IGN_RECORD_PART;
+			return PARSE_IGNORED;
+		case JOURNAL_BAD:
+			return journal_bad(line, reason, 1, reterr);
+		case JOURNAL_RECORD:
+			return journal_record(in, &jr, line, ret_ev, ret_why, reterr);
+		}
+	}
 	if (line.len && line.p[line.len - 1] == '\r')
 		line.len--;
 	if (is_blank(line)) {
 		*ret_why = PARSE_IGN_BLANK;
 		return PARSE_IGNORED;
 	}
-	enum wrapper_origin origin = wrapper_parse(c, line, &w);
-	long at = nflog_find_record(w.msg);
-	if (at < 0 || origin == WRAPPER_NOT_KERNEL) {
+	/* journalctl -o json-seq: RFC 7464's record separator before each object */
+	if (line.p[0] == '\x1e' && line.len > 1 && line.p[1] == '{')
+		span_skip(&line, 1);
+	if (line.p[0] == '{' && (in->format == PARSE_FMT_UNKNOWN || in->format == PARSE_FMT_JSON)) {
+		if (journal_json(&in->journal, line, &jr, &reason, &col) == JOURNAL_BAD) {
+			if (in->format == PARSE_FMT_JSON || nflog_find_record(line) >= 0)
+				return journal_bad(line, reason, col, reterr);
+			*ret_why = PARSE_IGN_NOT_FIREWALL;
+			return PARSE_IGNORED;
+		}
+		in->format = PARSE_FMT_JSON;
+		return journal_record(in, &jr, line, ret_ev, ret_why, reterr);
+	}
+	if (in->format == PARSE_FMT_UNKNOWN && span_starts(line, "__CURSOR=", 9)) {
+		in->format = PARSE_FMT_EXPORT;
+		journal_reset(&in->journal);
+		journal_export(&in->journal, line, &jr, &reason);
+		*ret_why = PARSE_IGN_RECORD_PART;
+		return PARSE_IGNORED;
+	}
+
+	wrapper_parse(&in->clock, line, &w);
+	struct span msg;
+	int ign = decide(in, &w, &msg);
+	long at = nflog_find_record(msg);
+	if (at < 0 || ign != DECIDE_OK) {
 		/* NUL bytes (a file zero-filled by a crash) can break the header or
 		 * the record's own keys: a damaged firewall record is malformed,
 		 * not another program's line. memchr: this is the non-firewall path. */
 		if (memchr(line.p, '\0', line.len) && damaged_record(line))
 			return bad_bytes(line, reterr);
-		*ret_why = at < 0 ? PARSE_IGN_NOT_FIREWALL : PARSE_IGN_NOT_KERNEL;
+		*ret_why = at < 0 ? PARSE_IGN_NOT_FIREWALL : (enum parse_ignore)ign;
 		return PARSE_IGNORED;
 	}
-	if (bad_bytes(line, reterr) == PARSE_MALFORMED)
-		return PARSE_MALFORMED;
-
-	memset(&ev, 0, sizeof(ev));
-	ev.time = w.time;
-	ev.host = w.host;
-	ev.prefix = span_make(w.msg.p, (size_t)at);
-	span_trim(&ev.prefix);
-	struct span rec = span_make(w.msg.p + at, w.msg.len - (size_t)at);
-	enum parse_verdict r = nflog_parse(rec, line.p, &ev, ret_why, reterr);
-	if (r == PARSE_EVENT)
-		*ret_ev = ev;
-	return r;
+	enum parse_verdict v = read_record(msg, at, line, line.p, &w.time, w.host, ret_ev, ret_why,
+					   reterr);
+	if (v == PARSE_EVENT)
+		in->repeat = w.repeat;
+	if (in->hold)
+		in->held = true;
+	return v;
 }

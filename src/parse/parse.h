@@ -1,12 +1,16 @@
 /* parse.h - one log line in, one verdict (and maybe an event) out.
  *
  * parse_line() recognises the wrapper (RFC 3164/5424 syslog, rsyslog RFC 3339,
- * journalctl short*, dmesg raw and -T, /dev/kmsg records, ulogd LOGEMU) by
- * itself on every line, then reads the kernel's nf_log fields into a struct
- * event on the caller's stack. It never allocates and never reads past the
- * span. A line is exactly one of: an event, ignored (not a kernel firewall
- * record), or malformed (a firewall record that does not parse: reterr says
- * where and what was expected).
+ * journalctl short* and -o json/export, busybox and OpenWrt logread, DShield,
+ * dmesg raw and -T, /dev/kmsg records, ulogd LOGEMU) on every line, then reads
+ * the kernel's nf_log fields into a struct event on the caller's stack. It
+ * never allocates and never reads past the span. A line is exactly one of: an
+ * event, ignored (not a kernel firewall record), or malformed (a firewall
+ * record that does not parse: reterr says where and what was expected).
+ *
+ * Whether a line may lack a program tag is a property of the whole input,
+ * not of the line: the input's first recognisable lines fix its format
+ * (struct parse_input), and a line that breaks it is ignored.
  */
 #ifndef VIGIL_PARSE_H
 #define VIGIL_PARSE_H
@@ -27,6 +31,24 @@ enum parse_ignore {
 	PARSE_IGN_NOT_FIREWALL, /* no nf_log record in it */
 	PARSE_IGN_NOT_KERNEL,   /* the wrapper names another program (or a user kmsg facility) */
 	PARSE_IGN_NOT_IP,       /* nf_log record of a non-IP family (ARP, ...) */
+	PARSE_IGN_NO_TAG,       /* syslog line with no valid tag: none, empty, space-led, no ':' */
+	PARSE_IGN_UNKNOWN_ENVELOPE, /* a record in no envelope vigil recognises */
+	PARSE_IGN_OFF_FORMAT,   /* an envelope other than the one the input's first lines fixed */
+	PARSE_IGN_RECORD_PART,  /* a line inside a multi-line record (journalctl -o export) */
+	PARSE_IGN_COUNT
+};
+
+/* The format of one input, fixed by its first recognisable lines. */
+enum parse_format {
+	PARSE_FMT_UNKNOWN,
+	PARSE_FMT_SYSLOG,  /* time [host] TAG: (every syslog daemon, journalctl short*) */
+	PARSE_FMT_LOGEMU,  /* ulogd LOGEMU: time host record, no tag */
+	PARSE_FMT_DMESG,   /* dmesg, -r, -T: [time] message, no host, no tag */
+	PARSE_FMT_KMSG,    /* /dev/kmsg: PRI,SEQ,USEC,FLAGS;message */
+	PARSE_FMT_JSON,    /* journalctl -o json: one object per line */
+	PARSE_FMT_EXPORT,  /* journalctl -o export: KEY=value lines, blank line ends a record */
+	PARSE_FMT_BARE,    /* the message alone (dmesg -t, journalctl -k -o cat): only
+			    * when the user says so (--format bare), never found */
 };
 
 struct parse_error {
@@ -48,10 +70,76 @@ struct parse_clock {
 				* before it where it exists (Feb 29) */
 };
 
-void parse_clock_init(struct parse_clock *c, int64_t ref_sec);
+/* journalctl -o json/export: a record's message when it is not a plain span
+ * of the line (escaped, byte array, several lines), and the export reader's
+ * state between lines. The kernel's records are shorter than 1 KiB. */
+#define PARSE_JOURNAL_MSG_MAX 2048
+struct parse_journal {
+	char msg[PARSE_JOURNAL_MSG_MAX];
+	char host[256];
+	size_t msg_len, host_len;
+	int64_t realtime_us; /* -1: none */
+	int facility;        /* -1: none */
+	bool kernel_transport, has_msg, bad;
+	/* export: a binary field in progress (its size, then its bytes) */
+	uint64_t bin_left, bin_size;
+	uint8_t bin_phase, bin_have;
+	bool bin_msg; /* that field is MESSAGE */
+	bool in_record;
+	unsigned seen; /* fields met in this entry */
+};
 
-enum parse_verdict parse_line(struct parse_clock *c, struct span line, struct event *ret_ev,
+/* Records a tentative LOGEMU format waits for before it holds (a user can
+ * write LOGEMU-shaped lines into a syslog file). */
+#define PARSE_LOGEMU_CONFIRM 32
+
+/* Per-input state: the clock, the format its first lines fixed, and what
+ * the last event stands for. Initialise one per file or stream.
+ *
+ * LOGEMU is the one format a user can fake from the outside (any line a
+ * syslog daemon writes without a tag looks like it), so it is tentative
+ * until PARSE_LOGEMU_CONFIRM records agree, and a line ulogd never writes
+ * (a kernel tag, a PID, a facility, a non-record) turns the input into a
+ * syslog file at any time. While tentative, an event comes back with hold
+ * set: the caller keeps a copy of the line and parses it again (parse_line,
+ * same state) once a later call sets settled, or at the end after
+ * parse_input_settle(); it then reads as the settled format says. */
+struct parse_input {
+	struct parse_clock clock;
+	enum parse_format format;
+	bool forced;          /* format given by the user: never changes */
+	bool tentative;       /* LOGEMU from the first record, not yet sure */
+	uint32_t tentative_left;
+	bool held;            /* events were held since the format became tentative */
+	bool hold;            /* out: hold this event (see above) */
+	bool settled;         /* out: the format is sure now: parse the held lines again */
+	/* Records the last PARSE_EVENT stands for: rsyslog's "message repeated N
+	 * times: [MSG]" is N records (>= 1; 1 for every other line). */
+	uint32_t repeat;
+	struct parse_journal journal;
+};
+
+void parse_clock_init(struct parse_clock *c, int64_t ref_sec);
+void parse_input_init(struct parse_input *in, int64_t ref_sec);
+/* Forget the format (keep the clock): the next line starts a new input. */
+void parse_input_new_format(struct parse_input *in);
+/* The user's --format (PARSE_FMT_UNKNOWN: find it). */
+void parse_input_force_format(struct parse_input *in, enum parse_format f);
+/* End of input: a tentative format holds; sets settled if lines were held. */
+void parse_input_settle(struct parse_input *in);
+
+enum parse_verdict parse_line(struct parse_input *in, struct span line, struct event *ret_ev,
 			      enum parse_ignore *ret_why, struct parse_error *reterr);
+
+/* An export entry was begun and not ended (input cut off): not read. */
+bool parse_input_pending(const struct parse_input *in);
+
+/* "auto", "syslog", "logemu", "dmesg", "kmsg", "json", "export", "bare" -> the
+ * format (auto: PARSE_FMT_UNKNOWN, found from the input). -1 if unknown. */
+int parse_format_from_name(const char *name, enum parse_format *ret);
+
+/* Name of an ignore reason as the JSON report writes it ("not_kernel"). */
+const char *parse_ignore_name(enum parse_ignore why);
 
 /* Decode the hex of a TCP "OPT (...)" field (RFC 9293 option layout). */
 int parse_tcp_options(struct span hex, struct tcp_opts *ret);

@@ -283,10 +283,13 @@ static void test_rfc5424(void **state)
 	assert_span(f->ev.prefix, "DROP");
 	assert_tcp4(&f->ev);
 
-	/* PROCID and MSGID given. */
-	expect_event(f, "<4>1 2026-11-25T12:29:10.123456+00:00 fw1 kernel 0 KERN - DROP " TCP4);
+	/* MSGID given. */
+	expect_event(f, "<4>1 2026-11-25T12:29:10.123456+00:00 fw1 kernel - KERN - DROP " TCP4);
 	assert_span(f->ev.prefix, "DROP");
 	assert_tcp4(&f->ev);
+	/* The kernel has no PROCID: APP "kernel" with one is a user process. */
+	expect_ignored(f, "<4>1 2026-11-25T12:29:10.123456+00:00 fw1 kernel 1234 - - DROP " TCP4,
+		       PARSE_IGN_NOT_KERNEL);
 }
 
 static void test_rfc5424_structured_data(void **state)
@@ -597,7 +600,7 @@ static void test_year_december_read_in_january(void **state)
 {
 	struct fx *f = *state;
 
-	parse_clock_init(&f->clk, utc(2027, 1, 1, 0, 10, 0));
+	parse_clock_init(&f->in.clock, utc(2027, 1, 1, 0, 10, 0));
 	expect_event(f, "Dec 31 23:59:59 fw1 kernel: DROP " TCP4);
 	assert_wall(&f->ev, utc(2026, 12, 31, 23, 59, 59), 0);
 	/* The date cache must not keep the wrong year across the boundary. */
@@ -617,7 +620,7 @@ static void test_year_leap_day(void **state)
 	struct fx *f = *state;
 
 	/* 2025 has no Feb 29: the latest year that does is 2024. */
-	parse_clock_init(&f->clk, utc(2025, 3, 1, 0, 0, 0));
+	parse_clock_init(&f->in.clock, utc(2025, 3, 1, 0, 0, 0));
 	expect_event(f, "Feb 29 12:00:00 fw1 kernel: DROP " TCP4);
 	assert_wall(&f->ev, utc(2024, 2, 29, 12, 0, 0), 0);
 }
@@ -633,12 +636,12 @@ static void test_year_raised_by_dated_lines(void **state)
 
 	expect_event(f, "2027-01-02T00:00:00+00:00 fw1 kernel: DROP " TCP4);
 	assert_wall(&f->ev, utc(2027, 1, 2, 0, 0, 0), 0);
-	assert_true(f->clk.ref_sec >= utc(2027, 1, 2, 0, 0, 0));
-	raised = f->clk.ref_sec;
+	assert_true(f->in.clock.ref_sec >= utc(2027, 1, 2, 0, 0, 0));
+	raised = f->in.clock.ref_sec;
 
 	/* Older dated lines do not lower it. */
 	expect_event(f, "2020-01-01T00:00:00+00:00 fw1 kernel: DROP " TCP4);
-	assert_int_equal(f->clk.ref_sec, raised);
+	assert_int_equal(f->in.clock.ref_sec, raised);
 
 	expect_event(f, "Dec 31 23:59:59 fw1 kernel: DROP " TCP4);
 	assert_wall(&f->ev, utc(2026, 12, 31, 23, 59, 59), 0);

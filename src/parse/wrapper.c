@@ -7,9 +7,16 @@
  *   dmesg      [<PRI>][ sssss.uuuuuu] MSG   or   [Www Mmm dd hh:mm:ss yyyy] MSG
  *   /dev/kmsg  PRI,SEQ,USEC,FLAGS[,...];MSG   (Documentation/ABI/testing/dev-kmsg)
  *   LOGEMU     Mmm dd hh:mm:ss HOST MSG      (ulogd: no program tag)
- * A syslog TAG is "name:" or "name[pid]:"; anything but "kernel" is another
- * program, whatever the message says (anyone can write such lines with
- * logger). Where a PRI is given, its facility must be 0 (kern) too.
+ *   short-unix EPOCH[.frac] HOST TAG: MSG     (also DShield: "EPOCH HOST kernel:[up] MSG")
+ *   short-full Www YYYY-MM-DD hh:mm:ss ZONE HOST TAG: MSG
+ *   busybox    Mmm dd hh:mm:ss HOST FAC.PRIO TAG: MSG      (syslogd without -S)
+ *   logread    Www Mmm dd hh:mm:ss yyyy FAC.PRIO TAG: MSG  (OpenWrt)
+ *   monotonic  [ sssss.uuuuuu] HOST TAG: MSG                (journalctl short-monotonic)
+ * A syslog TAG is "name:" or "name[pid]:" right after the host and one
+ * space; only "kernel:" is the kernel (it never has a PID: "kernel[1234]:" is
+ * a user process). Anyone can write such lines with logger, so where the
+ * envelope writes the facility (PRI, FAC.PRIO, RFC 5424) it must be kern.
+ * rsyslog's "message repeated N times: [MSG]" is unwrapped to MSG, N kept.
  */
 #include "parse/wrapper.h"
 
@@ -253,7 +260,7 @@ static bool take_ctime(struct parse_clock *c, struct span *s, struct vtime *t)
 	return true;
 }
 
-/* "<PRI>" -> facility check. Returns -1 if absent, else the PRI value. */
+/* "<PRI>" -> its value, or -1 if absent. */
 static int take_pri(struct span *s)
 {
 	size_t i = 1;
@@ -269,70 +276,124 @@ static int take_pri(struct span *s)
 	return v;
 }
 
-/* After the time: " HOST TAG: MSG" or " HOST MSG" (LOGEMU). */
-static enum wrapper_origin take_host_tag(struct span s, struct wrapper *w)
+static void note_pri(struct wrapper *w, int pri)
 {
-	struct span tok;
-	const char *sp;
+	if (pri < 0)
+		return;
+	w->has_facility = true;
+	if (pri >> 3)
+		w->other_facility = true;
+}
 
-	while (s.len && s.p[0] == ' ')
-		span_skip(&s, 1);
-	if (!s.len)
-		return WRAPPER_KERNEL;
-	sp = span_chr_near(s, ' ');
-	w->host = span_make(s.p, sp ? (size_t)(sp - s.p) : s.len);
-	span_skip(&s, sp ? w->host.len + 1 : w->host.len);
-	sp = span_chr_near(s, ' ');
-	tok = span_make(s.p, sp ? (size_t)(sp - s.p) : s.len);
-	if (tok.len && tok.p[tok.len - 1] == ':') {
-		struct span name = span_make(tok.p, tok.len - 1);
-		/* "kernel:", by far the most common tag, needs no '[' search */
-		if (!span_eq(name, "kernel", 6)) {
-			const char *br = span_chr(name, '[');
-			if (br)
-				name.len = (size_t)(br - name.p);
-		}
-		span_skip(&s, sp ? tok.len + 1 : tok.len);
-		if (!span_eq(name, "kernel", 6)) {
-			w->msg = s;
-			return WRAPPER_NOT_KERNEL;
+/* "facility.priority " as busybox syslogd and OpenWrt logread write it
+ * (syslog.h's facilitynames and prioritynames). */
+static bool take_facility(struct span *s, struct wrapper *w)
+{
+	static const char *const facs[] = { "kern", "user", "mail", "daemon", "auth", "syslog",
+					    "lpr", "news", "uucp", "cron", "authpriv", "ftp",
+					    "security", "mark", "local0", "local1", "local2", "local3",
+					    "local4", "local5", "local6", "local7" };
+	static const char *const prios[] = { "emerg", "alert", "crit", "err", "error", "warn",
+					     "warning", "notice", "info", "debug", "panic", "none" };
+	const char *sp = span_chr_near(*s, ' ');
+	struct span tok = span_make(s->p, sp ? (size_t)(sp - s->p) : s->len);
+	const char *dot = span_chr(tok, '.');
+
+	if (!sp || !dot || tok.len > 20)
+		return false;
+	struct span fac = span_make(tok.p, (size_t)(dot - tok.p));
+	struct span prio = span_make(dot + 1, tok.len - fac.len - 1);
+	bool ok = false;
+	for (size_t i = 0; i < sizeof(prios) / sizeof(prios[0]) && !ok; i++)
+		ok = span_eq(prio, prios[i], strlen(prios[i]));
+	if (!ok)
+		return false;
+	for (size_t i = 0; i < sizeof(facs) / sizeof(facs[0]); i++) {
+		if (span_eq(fac, facs[i], strlen(facs[i]))) {
+			w->has_facility = true;
+			if (i != 0)
+				w->other_facility = true;
+			span_skip(s, tok.len + 1);
+			return true;
 		}
 	}
-	w->msg = s;
-	return WRAPPER_KERNEL;
+	return false;
 }
 
-/* "WORD TAG: ..." where TAG is "name:" or "name[pid]:" and the message does
- * not start with the record: dmesg lines are "PREFIX IN=...". */
-static bool second_word_is_tag(struct span s)
+/* The program tag at s: "name:" or "name[pid]:", the message right after it
+ * (rsyslog's "%syslogtag%%msg%" templates, DShield's among them, write
+ * "kernel:[uptime]" or "kernel:DROP"). An empty or space-led name, or no
+ * colon, is no tag. */
+static enum wrapper_tag take_tag(struct span *s, bool *ret_pid)
 {
-	struct span w1, w2;
+	size_t i = 0;
+	bool pid = false;
 
-	if (!span_next_token(&s, ' ', &w1) || !span_next_token(&s, ' ', &w2))
-		return false;
-	if (span_starts(w1, "IN=", 3) || span_starts(w2, "IN=", 3))
-		return false;
-	return w2.len > 1 && w2.p[w2.len - 1] == ':';
+	while (i < s->len && i < 64 && s->p[i] != ':' && s->p[i] != '[' && s->p[i] != ' ')
+		i++;
+	if (i == 0 || i >= s->len || s->p[i] == ' ')
+		return WRAPPER_TAG_NONE;
+	struct span name = span_make(s->p, i);
+	if (s->p[i] == '[') {
+		size_t j = i + 1;
+		while (j < s->len && j - i < 12 && s->p[j] != ']' && s->p[j] != ' ')
+			j++;
+		if (j == i + 1 || j + 1 >= s->len || s->p[j] != ']' || s->p[j + 1] != ':')
+			return WRAPPER_TAG_NONE;
+		pid = true;
+		i = j + 1;
+	}
+	if (s->p[i] != ':')
+		return WRAPPER_TAG_NONE;
+	span_skip(s, i + 1);
+	if (s->len && s->p[0] == ' ')
+		span_skip(s, 1);
+	*ret_pid = pid;
+	return !pid && span_eq(name, "kernel", 6) ? WRAPPER_TAG_KERNEL : WRAPPER_TAG_OTHER;
 }
 
-/* RFC 5424 after "1 ": TIMESTAMP HOST APP PROCID MSGID SD MSG */
-static enum wrapper_origin take_rfc5424(struct parse_clock *c, struct span s, struct wrapper *w)
+/* rsyslog's "message repeated N times: [MSG]" (RepeatedMsgReduction). */
+static void take_repeat(struct wrapper *w)
 {
-	struct span tok, app;
+	struct span m = w->msg;
+	uint32_t n = 0;
+	size_t i = 0;
 
+	if (!span_take_prefix(&m, "message repeated ", 17))
+		return;
+	while (i < m.len && i < 10 && is_digit(m.p[i]))
+		i++;
+	if (!i || span_to_u32(span_make(m.p, i), &n) || n == 0)
+		return;
+	span_skip(&m, i);
+	if (!span_take_prefix(&m, " times: [", 9))
+		return;
+	if (m.len && m.p[m.len - 1] == ']')
+		m.len--;
+	w->msg = m;
+	w->repeat = n;
+}
+
+/* RFC 5424 after "1 ": TIMESTAMP HOST APP PROCID MSGID SD MSG. The kernel is
+ * APP "kernel" with PROCID "-". */
+static void take_rfc5424(struct parse_clock *c, struct span s, struct wrapper *w)
+{
+	struct span tok, app, procid;
+
+	w->kind = WRAPPER_SYSLOG;
+	w->tag = WRAPPER_TAG_NONE;
+	w->rfc5424 = true;
 	if (s.len && s.p[0] == '-')
 		span_skip(&s, 1);
 	else if (!take_iso_time(c, &s, &w->time))
-		return WRAPPER_KERNEL; /* leaves msg empty: not a record */
+		return; /* leaves msg empty: not a record */
 	if (!span_next_token(&s, ' ', &w->host) || !span_next_token(&s, ' ', &app) ||
-	    !span_next_token(&s, ' ', &tok) || !span_next_token(&s, ' ', &tok))
-		return WRAPPER_KERNEL;
+	    !span_next_token(&s, ' ', &procid) || !span_next_token(&s, ' ', &tok))
+		return;
 	if (span_eq(w->host, "-", 1))
 		w->host.len = 0;
-	if (!span_eq(app, "kernel", 6)) {
-		w->msg = s;
-		return WRAPPER_NOT_KERNEL;
-	}
+	w->pid = !span_eq(procid, "-", 1);
+	w->tag = span_eq(app, "kernel", 6) && !w->pid ? WRAPPER_TAG_KERNEL : WRAPPER_TAG_OTHER;
 	/* structured data: "-" or one or more "[id k="v" ...]" */
 	if (s.len && s.p[0] == '-') {
 		span_skip(&s, 1);
@@ -354,8 +415,93 @@ static enum wrapper_origin take_rfc5424(struct parse_clock *c, struct span s, st
 	if (s.len && s.p[0] == ' ')
 		span_skip(&s, 1);
 	span_take_prefix(&s, "\xEF\xBB\xBF", 3);
-	w->msg = s;
-	return WRAPPER_KERNEL;
+	w->msg = w->body = s;
+}
+
+/* "[<PRI>]1 " starting an RFC 5424 header (alone, or nested after a
+ * traditional line's host). */
+static bool try_rfc5424(struct parse_clock *c, struct span s, struct wrapper *w, bool need_pri)
+{
+	int pri = take_pri(&s);
+
+	if (s.len < 3 || s.p[0] != '1' || s.p[1] != ' ')
+		return false;
+	if (pri < 0 && (need_pri || !(is_digit(s.p[2]) || s.p[2] == '-')))
+		return false;
+	note_pri(w, pri);
+	span_skip(&s, 2);
+	take_rfc5424(c, s, w);
+	w->has_facility = pri >= 0;
+	return true;
+}
+
+/* After the time: " HOST [FAC.PRIO ]TAG: MSG", or " HOST MSG" (LOGEMU);
+ * OpenWrt logread writes " FAC.PRIO TAG: MSG" (no host) when fac_first.
+ * Exactly one space before the host and before the tag. */
+static void take_host_tag(struct parse_clock *c, struct span s, struct wrapper *w, bool fac_first)
+{
+	w->kind = WRAPPER_SYSLOG;
+	w->tag = WRAPPER_TAG_NONE;
+	if (!s.len || s.p[0] != ' ') {
+		w->msg = w->body = s;
+		return;
+	}
+	span_skip(&s, 1);
+	if (!fac_first || !take_facility(&s, w)) {
+		const char *sp = span_chr_near(s, ' ');
+		w->host = span_make(s.p, sp ? (size_t)(sp - s.p) : s.len);
+		span_skip(&s, sp ? w->host.len + 1 : w->host.len);
+		/* "kernel: ", by far the most common, needs no more tests */
+		if (span_take_prefix(&s, "kernel: ", 8)) {
+			w->body = span_make(s.p - 8, s.len + 8);
+			w->msg = s;
+			w->tag = WRAPPER_TAG_KERNEL;
+			take_repeat(w);
+			return;
+		}
+		if (s.len > 5 && s.p[0] >= 'a' && s.p[0] <= 'u')
+			take_facility(&s, w);
+	}
+	w->msg = w->body = s;
+	if (s.len > 2 && (s.p[0] == '<' || (s.p[0] == '1' && s.p[1] == ' '))) {
+		struct wrapper inner = *w;
+		if (try_rfc5424(c, s, &inner, false)) {
+			if (inner.time.kind == VTIME_NONE)
+				inner.time = w->time;
+			if (!inner.host.len)
+				inner.host = w->host;
+			inner.has_facility |= w->has_facility;
+			inner.other_facility |= w->other_facility;
+			*w = inner;
+			return;
+		}
+	}
+	bool pid = false;
+	w->tag = (uint8_t)take_tag(&s, &pid);
+	w->pid = pid;
+	if (w->tag != WRAPPER_TAG_NONE) {
+		w->msg = s;
+		take_repeat(w);
+	}
+}
+
+/* "WORD TAG: ..." after "[uptime] ": journalctl -o short-monotonic, where
+ * the second word is a real tag; dmesg lines are "PREFIX IN=..." and their
+ * prefix may be several words ("iptables denied: IN="). */
+static void take_monotonic(struct span s, struct wrapper *w)
+{
+	struct span rest = s, w1;
+
+	if (!span_next_token(&rest, ' ', &w1) || !w1.len || span_starts(w1, "IN=", 3))
+		return;
+	bool pid = false;
+	enum wrapper_tag t = take_tag(&rest, &pid);
+	if (t == WRAPPER_TAG_NONE)
+		return;
+	w->host = w1;
+	w->tag = (uint8_t)t;
+	w->pid = pid;
+	w->msg = rest;
 }
 
 /* /dev/kmsg: "PRI,SEQ,USEC,FLAGS[,...];MSG" */
@@ -383,66 +529,163 @@ static bool take_kmsg(struct span *s, struct wrapper *w, int *ret_pri)
 	return true;
 }
 
-static enum wrapper_origin by_pri(int pri)
+/* journalctl -o short-unix "1764075405.873520" and DShield "1701217441":
+ * seconds since the epoch (UTC), 9 to 11 digits, then a space. */
+static bool take_epoch(struct parse_clock *c, struct span *s, struct vtime *t)
 {
-	return pri >= 0 && (pri >> 3) != 0 ? WRAPPER_NOT_KERNEL : WRAPPER_KERNEL;
+	size_t i = 0;
+	int64_t sec = 0;
+
+	while (i < s->len && i < 12 && is_digit(s->p[i]))
+		sec = sec * 10 + (s->p[i++] - '0');
+	if (i < 9 || i > 11 || i >= s->len || (s->p[i] != '.' && s->p[i] != ' '))
+		return false;
+	struct span rest = span_make(s->p + i, s->len - i);
+	uint32_t us = take_fraction(&rest);
+	if (!rest.len || rest.p[0] != ' ')
+		return false;
+	*s = rest;
+	t->kind = VTIME_WALL;
+	t->sec = sec;
+	t->usec = us;
+	t->has_tz = true;
+	t->tz_min = 0;
+	clock_raise(c, sec);
+	return true;
 }
 
-static enum wrapper_origin parse_envelope(struct parse_clock *c, struct span s,
-					  struct wrapper *w)
+static bool is_weekday(const char *p)
 {
-	int pri = take_pri(&s);
+	static const char days[] = "MonTueWedThuFriSatSun";
+	for (int i = 0; i < 7; i++)
+		if (memcmp(days + 3 * i, p, 3) == 0)
+			return true;
+	return false;
+}
 
-	if (s.len >= 2 && s.p[0] == '1' && s.p[1] == ' ' && (pri >= 0 || (s.len > 6 && s.p[6] == '-'))) {
-		span_skip(&s, 2);
-		enum wrapper_origin o = take_rfc5424(c, s, w);
-		return o == WRAPPER_KERNEL ? by_pri(pri) : o;
+/* journalctl -o short-full: "Www YYYY-MM-DD hh:mm:ss[.frac] ZONE" */
+static bool take_full_time(struct parse_clock *c, struct span *s, struct vtime *t)
+{
+	struct span r = *s;
+
+	if (r.len < 24 || r.p[3] != ' ' || !is_weekday(r.p))
+		return false;
+	span_skip(&r, 4);
+	if (!take_iso_time(c, &r, t) || t->has_tz || !r.len || r.p[0] != ' ')
+		return false;
+	span_skip(&r, 1);
+	size_t i = 0;
+	while (i < r.len && i < 8 && r.p[i] != ' ')
+		i++;
+	if (i == 0 || i >= r.len || r.p[i] != ' ')
+		return false;
+	if (span_eq(span_make(r.p, i), "UTC", 3)) {
+		t->has_tz = true;
+		t->tz_min = 0;
 	}
+	span_skip(&r, i);
+	*s = r;
+	return true;
+}
+
+/* OpenWrt logread: "Www Mmm dd hh:mm:ss yyyy" (ctime, no brackets) */
+static bool take_plain_ctime(struct parse_clock *c, struct span *s, struct vtime *t)
+{
+	if (s->len < 25 || s->p[3] != ' ' || !is_weekday(s->p) || s->p[24] != ' ')
+		return false;
+	struct span r = span_make(s->p + 4, 15);
+	int y = digits(s->p + 20, 4);
+	int mon = month_of(r.p);
+	int day = r.p[4] == ' ' ? digits(r.p + 5, 1) : digits(r.p + 4, 2);
+	int sod = hms(r.p + 7);
+	if (y < 0 || s->p[19] != ' ' || !mon || day < 1 || day > 31 || sod < 0)
+		return false;
+	t->sec = wrapper_days_from_civil(y, (unsigned)mon, (unsigned)day) * 86400 + sod;
+	t->usec = 0;
+	t->kind = VTIME_WALL;
+	clock_raise(c, t->sec);
+	span_skip(s, 24);
+	return true;
+}
+
+static void parse_envelope(struct parse_clock *c, struct span s, struct wrapper *w)
+{
+	int pri;
+
+	if (s.len && s.p[0] == '<' && try_rfc5424(c, s, w, true))
+		return;
+	pri = take_pri(&s);
+	note_pri(w, pri);
+	if (s.len > 2 && s.p[0] == '1' && s.p[1] == ' ' && pri < 0 && try_rfc5424(c, s, w, false))
+		return;
 	if (s.len && s.p[0] == '[') {
 		if (take_uptime(&s, &w->time) || take_ctime(c, &s, &w->time)) {
-			w->msg = s;
-			/* journalctl -o short-monotonic: "[ 1.2] HOST TAG: MSG" */
-			if (second_word_is_tag(s)) {
-				enum wrapper_origin o = take_host_tag(s, w);
-				return o == WRAPPER_KERNEL ? by_pri(pri) : o;
-			}
-			return by_pri(pri);
+			w->kind = WRAPPER_DMESG;
+			w->msg = w->body = s;
+			if (w->time.kind == VTIME_UPTIME)
+				take_monotonic(s, w);
+			return;
 		}
 	}
 	if (s.len > 4 && is_digit(s.p[0])) {
 		if (is_digit(s.p[3]) && s.p[4] == '-' && take_iso_time(c, &s, &w->time)) {
-			enum wrapper_origin o = take_host_tag(s, w);
-			return o == WRAPPER_KERNEL ? by_pri(pri) : o;
+			take_host_tag(c, s, w, false);
+			return;
 		}
 		int kpri;
 		if (pri < 0 && take_kmsg(&s, w, &kpri)) {
-			w->msg = s;
-			return by_pri(kpri);
+			w->kind = WRAPPER_KMSG;
+			w->msg = w->body = s;
+			note_pri(w, kpri);
+			return;
+		}
+		if (pri < 0 && take_epoch(c, &s, &w->time)) {
+			take_host_tag(c, s, w, false);
+			return;
 		}
 	}
 	if (take_bsd_time(c, &s, &w->time)) {
-		enum wrapper_origin o = take_host_tag(s, w);
-		return o == WRAPPER_KERNEL ? by_pri(pri) : o;
+		take_host_tag(c, s, w, false);
+		return;
 	}
-	w->msg = s; /* bare message */
-	return by_pri(pri);
-}
-
-enum wrapper_origin wrapper_parse(struct parse_clock *c, struct span line, struct wrapper *ret)
-{
-	struct wrapper w = { 0 };
-	enum wrapper_origin o = parse_envelope(c, line, &w);
-
-	/* the kernel's own "[ 1234.567890] " stamp (printk time) inside the message */
-	if (w.msg.len && w.msg.p[0] == '[') {
-		struct vtime up = { 0 };
-		struct span m = w.msg;
-		if (take_uptime(&m, &up)) {
-			w.msg = m;
-			if (w.time.kind == VTIME_NONE)
-				w.time = up;
+	if (s.len > 24 && s.p[3] == ' ') {
+		if (take_full_time(c, &s, &w->time)) {
+			take_host_tag(c, s, w, false);
+			return;
+		}
+		if (take_plain_ctime(c, &s, &w->time)) {
+			/* logread: FAC.PRIO right after the time, a host only with -h */
+			take_host_tag(c, s, w, true);
+			return;
 		}
 	}
-	*ret = w;
-	return o;
+	w->kind = WRAPPER_BARE;
+	w->msg = w->body = s; /* bare message */
+}
+
+/* The kernel's own "[ 1234.567890] " stamp (printk time) starting m. */
+static void strip_printk_time(struct span *m, struct vtime *t)
+{
+	if (m->len && m->p[0] == '[') {
+		struct vtime up = { 0 };
+		struct span r = *m;
+		if (take_uptime(&r, &up)) {
+			*m = r;
+			if (t->kind == VTIME_NONE)
+				*t = up;
+		}
+	}
+}
+
+void wrapper_parse(struct parse_clock *c, struct span line, struct wrapper *w)
+{
+	memset(w, 0, sizeof(*w));
+	w->repeat = 1;
+	parse_envelope(c, line, w);
+	bool same = w->body.p == w->msg.p;
+	strip_printk_time(&w->msg, &w->time);
+	if (same)
+		w->body = w->msg;
+	else if (w->body.len && w->body.p[0] == '[')
+		strip_printk_time(&w->body, &w->time);
 }

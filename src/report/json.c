@@ -86,12 +86,18 @@ static void json_input(struct jsonw *w, const struct input_stats *in,
 	jsonw_key_u64(w, "malformed", in->malformed);
 	jsonw_key_u64(w, "files", in->files);
 	jsonw_key_u64(w, "bytes", in->bytes);
+	jsonw_key_u64(w, "repeated", in->repeated);
+	jsonw_key_u64(w, "repeated_unfed", in->repeated_unfed);
 	jsonw_key(w, "ignored_by");
 	jsonw_obj_begin(w);
 	jsonw_key_u64(w, "blank", in->ignored_blank);
 	jsonw_key_u64(w, "not_firewall", in->ignored_not_firewall);
 	jsonw_key_u64(w, "not_kernel", in->ignored_not_kernel);
 	jsonw_key_u64(w, "not_ip", in->ignored_not_ip);
+	jsonw_key_u64(w, "no_tag", in->ignored_no_tag);
+	jsonw_key_u64(w, "unknown_envelope", in->ignored_unknown_envelope);
+	jsonw_key_u64(w, "off_format", in->ignored_off_format);
+	jsonw_key_u64(w, "record_part", in->ignored_record_part);
 	for (int v = ENGINE_COUNTED + 1; v < _ENGINE_VERDICT_MAX; v++) {
 		const char *name = engine_verdict_name((enum engine_verdict)v);
 		jsonw_key_u64(w, name ? name : "unknown", es->ignored[v]);

@@ -31,6 +31,13 @@ struct input_stats {
 	uint64_t ignored_not_firewall; /* not a netfilter record */
 	uint64_t ignored_not_kernel;   /* a netfilter-looking line from another program */
 	uint64_t ignored_not_ip;       /* ARP and other non-IP families */
+	uint64_t ignored_no_tag;       /* syslog line without a valid program tag */
+	uint64_t ignored_unknown_envelope; /* a record in no envelope vigil recognises */
+	uint64_t ignored_off_format;   /* an envelope other than the input's format */
+	uint64_t ignored_record_part;  /* a line inside a multi-line journal export entry */
+	uint64_t repeated;   /* records rsyslog folded into "message repeated N times"
+			      * lines, beyond the one each line counts for */
+	uint64_t repeated_unfed; /* of those, not fed to the engine (over the cap) */
 	struct vtime first, last;      /* time span of the events */
 };
 

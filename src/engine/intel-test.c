@@ -160,11 +160,66 @@ static void test_signature_levels(void **state)
 	assert_int_equal(s->intel->sigs[0].last_dport, 1433);
 	assert_int_equal(s->intel->sig_dl, 2);
 
+	/* a level-4 rule alone: DL 2 until there is evidence (next test) */
 	ev = ev_syn("198.51.100.1", "192.0.2.1", 31337);
 	feed(f, &ev);
 	s = find(f, "198.51.100.1");
-	assert_int_equal(s->dl, 4);
+	assert_int_equal(s->dl, 2);
 	assert_int_equal(s->intel->n_sigs, 2);
+	assert_int_equal(s->intel->sig_dl_max, 4);
+	assert_int_equal(s->intel->sig_dl, 2);
+}
+
+/* DL 3 and above need evidence: a rule's level above 2 counts once the
+ * source also scanned past the thresholds, came back to the attack
+ * (DANGER_LEVEL2 packets), or matched several distinct rules of level 2+. */
+static void test_signature_level_needs_evidence(void **state)
+{
+	struct fx *f = *state;
+	struct event ev;
+	const struct source_state *s;
+
+	/* one packet to a backdoor port: background noise, DL 2 */
+	ev = ev_syn("198.51.100.10", "192.0.2.1", 31337);
+	feed(f, &ev);
+	assert_int_equal(find(f, "198.51.100.10")->dl, 2);
+	/* a retried connect() (a few SYNs) is still one attempt */
+	for (int i = 0; i < 6; i++)
+		feed(f, &ev);
+	assert_int_equal(find(f, "198.51.100.10")->dl, 2);
+	/* ... coming back again and again (15 packets) is evidence */
+	for (int i = 0; i < 8; i++)
+		feed(f, &ev);
+	s = find(f, "198.51.100.10");
+	assert_int_equal(s->intel->sig_hi_packets, 15);
+	assert_int_equal(s->dl, 4);
+
+	/* a scan past the thresholds (5 ports) that also hit the backdoor port */
+	for (uint16_t p = 20; p < 25; p++) {
+		ev = ev_syn("198.51.100.11", "192.0.2.1", p);
+		feed(f, &ev);
+	}
+	assert_int_equal(find(f, "198.51.100.11")->dl, 1);
+	ev = ev_syn("198.51.100.11", "192.0.2.1", 31337);
+	feed(f, &ev);
+	s = find(f, "198.51.100.11");
+	assert_int_equal(s->scan_dl, 1);
+	assert_int_equal(s->dl, 4);
+
+	/* several distinct attack rules (level 2+): SQL, backdoor, ping */
+	ev = ev_syn("198.51.100.12", "192.0.2.1", 31337);
+	feed(f, &ev);
+	ev = ev_syn("198.51.100.12", "192.0.2.1", 1433);
+	feed(f, &ev);
+	assert_int_equal(find(f, "198.51.100.12")->dl, 2);
+	ev = ev_base("198.51.100.12", "192.0.2.1", IPPROTO_NUM_ICMP);
+	ev.has_icmp = true;
+	ev.icmp_type = 8;
+	ev.ip_len = 28;
+	feed(f, &ev);
+	s = find(f, "198.51.100.12");
+	assert_int_equal(s->scan_dl, 0);
+	assert_int_equal(s->dl, 4);
 }
 
 /* A psad_dl 0 rule drops the packet from all processing, as in psad. */
@@ -455,6 +510,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_signature_levels, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_signature_level_needs_evidence, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_signature_suppresses, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_invalid_icmp, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_ip_options, fx_setup, fx_teardown),

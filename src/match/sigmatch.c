@@ -45,6 +45,9 @@
  *    --log-tcp-sequence, icmp_id/icmp_seq outside echo messages, flags or
  *    window on a non-TCP packet, itype on a non-ICMPv4 packet.
  *  - sameip: src == dst, not on interface lo (as psad).
+ *  - Rules whose $HOME_NET / $EXTERNAL_NET are "any" for want of a HOME_NET
+ *    match only in their direction where the chain tells it (signature.c):
+ *    the rule's home_need against the packet's home side.
  *  - tcp rules test only TCP, udp rules only UDP (not UDP-Lite, as psad),
  *    and only when the transport header was logged (not fragments).
  */
@@ -258,6 +261,7 @@ void sig_index_free(struct sig_index *ix)
 		free(t[i]->ent);
 	}
 	free(ix->flagchk);
+	free(ix->homechk);
 	memset(ix, 0, sizeof(*ix));
 }
 
@@ -321,10 +325,13 @@ int sig_index_build(struct sigset *s)
 	ix->ip_dst.nkeys = ix->ip_src.nkeys = 65536;
 	n = index_tables(ix, t);
 
-	if (s->n_rules && !(ix->flagchk = calloc(s->n_rules, sizeof(*ix->flagchk))))
+	if (s->n_rules && (!(ix->flagchk = calloc(s->n_rules, sizeof(*ix->flagchk))) ||
+			   !(ix->homechk = calloc(s->n_rules, sizeof(*ix->homechk)))))
 		return -ENOMEM;
-	for (uint32_t i = 0; i < s->n_rules; i++)
+	for (uint32_t i = 0; i < s->n_rules; i++) {
 		ix->flagchk[i] = flag_check(&s->rules[i]);
+		ix->homechk[i] = s->rules[i].home_need;
+	}
 	for (uint32_t i = 0; i < s->n_rules; i++)
 		index_rule(s, PASS_TOTAL, i);
 	for (size_t k = 0; k < n; k++) {
@@ -416,13 +423,35 @@ static bool list_port(const struct sigset *s, const struct sig_list *l, const st
 	return in != l->neg;
 }
 
+/* The side of ev that is home, from its chain (SIG_HOME_*), or 0 when the
+ * chain does not tell (FORWARD: either side may be home). */
+static uint8_t home_side(const struct event *ev)
+{
+	return ev->chain == CHAIN_INPUT ? SIG_HOME_DST : ev->chain == CHAIN_OUTPUT ? SIG_HOME_SRC : 0;
+}
+
+/* Does a rule needing home on side need (written direction; swapped when
+ * rev) accept ev? A rule needing both sides home (or both away) never
+ * matches where the chain tells the sides. */
+static bool home_ok(uint8_t need, const struct event *ev, bool rev)
+{
+	uint8_t side;
+
+	if (!need || !(side = home_side(ev)))
+		return true;
+	if (rev)
+		need = (uint8_t)((need & SIG_HOME_DST) << 1 | (need & SIG_HOME_SRC) >> 1);
+	return need == side;
+}
+
 /* Addresses and ports, as written (rev false) or swapped. */
 static bool rule_header(const struct sigset *s, const struct sig_rule *r, const struct event *ev,
 			bool rev)
 {
 	const struct addr *src = rev ? &ev->dst : &ev->src, *dst = rev ? &ev->src : &ev->dst;
 
-	return list_net(s, &r->src, src) && list_net(s, &r->dst, dst) &&
+	return home_ok(r->home_need, ev, rev) && list_net(s, &r->src, src) &&
+	       list_net(s, &r->dst, dst) &&
 	       list_port(s, &r->sport, ev, rev ? ev->dport : ev->sport) &&
 	       list_port(s, &r->dport, ev, rev ? ev->sport : ev->dport);
 }
@@ -582,8 +611,8 @@ static bool entry_match(const struct match_ctx *m, uint32_t e)
 	bool ok;
 
 	switch (e & 3) {
-	case SIGE_KEYED:
-		ok = true;
+	case SIGE_KEYED: /* as written; "any" addresses may still name sides */
+		ok = home_ok(m->s->idx.homechk[e >> 2], m->ev, false);
 		break;
 	case SIGE_FWD:
 		ok = rule_header(m->s, r, m->ev, false);

@@ -744,7 +744,7 @@ static void engine_score(struct feed *f)
 	}
 	s->scan_dl = max_u8(s->scan_dl, s->sweep_dl);
 	if (s->intel)
-		intel_rescore(s->intel, s->scan_dl, f->e->cfg->danger_level[2]);
+		intel_rescore(s->intel, s->scan_dl, s->sweep_dl, f->e->cfg->danger_level[2]);
 	s->dl = max_u8(s->dl, max_u8(max_u8(s->sweep_dl, s->autodl_dl), intel_level(s->intel)));
 	if (s->dl > f->old_src_dl)
 		engine_notify(f, NULL, f->old_src_dl, s->dl);

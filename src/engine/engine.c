@@ -625,26 +625,29 @@ static uint64_t pair_range(const struct pair_state *p, uint64_t pkts)
 }
 
 /* The breadth a pair has shown since its first packet: its distinct
- * destination ports (TCP, UDP and UDP-Lite apart), and the span they cover.
- * The report's port sets are never reset, so a low-and-slow scan keeps
- * what it has shown when its scoring window restarts. */
-static uint64_t pair_breadth(const struct pair_state *p, uint64_t *ret_span)
+ * destination ports (TCP, UDP and UDP-Lite apart). The report's port sets
+ * are never reset, so a low-and-slow scan keeps what it has shown when its
+ * scoring window restarts. */
+static inline uint64_t pair_ports(const struct pair_state *p)
+{
+	return (uint64_t)p->tcp.ports.count + p->udp.ports.count + p->udplite.ports.count;
+}
+
+/* The span those ports cover (all protocols). */
+static uint64_t pair_port_span(const struct pair_state *p)
 {
 	const struct portset *sets[] = {&p->tcp.ports, &p->udp.ports, &p->udplite.ports};
 	int32_t lo = -1, hi = -1;
-	uint64_t n = 0;
 
 	for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++) {
 		if (!sets[i]->count)
 			continue;
-		n += sets[i]->count;
 		if (lo < 0 || sets[i]->min < lo)
 			lo = sets[i]->min;
 		if (sets[i]->max > hi)
 			hi = sets[i]->max;
 	}
-	*ret_span = lo < 0 ? 0 : (uint64_t)(hi - lo);
-	return n;
+	return lo < 0 ? 0 : (uint64_t)(hi - lo);
 }
 
 /* psad 2.2 for one pair: the gate, then the higher of the packet ladder and
@@ -660,23 +663,22 @@ static uint64_t pair_breadth(const struct pair_state *p, uint64_t *ret_span)
 static uint8_t pair_level(const struct config *cfg, const struct pair_state *p, uint64_t tot_dsts,
 			  bool live)
 {
-	uint64_t pkts = live ? p->win_packets : 0;
-	uint64_t range = live ? pair_range(p, pkts) : 0;
-	uint64_t span, ports = pair_breadth(p, &span);
+	uint64_t pkts = live ? p->win_packets : 0, ports = pair_ports(p);
 	bool sweep = tot_dsts >= cfg->unique_hosts[1];
 	bool win = pkts >= cfg->danger_level[1] &&
-		   (range >= cfg->port_range_scan_threshold ||
+		   (pair_range(p, pkts) >= cfg->port_range_scan_threshold ||
 		    p->n_protos >= cfg->protocol_scan_threshold);
-	bool wide = ports >= cfg->danger_level[1] && span >= cfg->port_range_scan_threshold;
-	uint8_t dl = 0;
+	uint8_t dl = 0, wide;
 
-	if (!win && !wide && !sweep)
-		return 0;
 	if (win || sweep)
-		dl = classify_ladder(cfg->danger_level, pkts);
-	if (wide)
-		dl = max_u8(dl, classify_ladder(cfg->danger_level, ports));
-	return max_u8(dl, classify_ladder(cfg->unique_hosts, tot_dsts));
+		dl = max_u8(classify_ladder(cfg->danger_level, pkts),
+			    classify_ladder(cfg->unique_hosts, tot_dsts));
+	/* breadth, when it would raise the pair (the span is the costly part) */
+	if (ports >= cfg->danger_level[1] &&
+	    (wide = classify_ladder(cfg->danger_level, ports)) > max_u8(dl, p->dl) &&
+	    pair_port_span(p) >= cfg->port_range_scan_threshold)
+		dl = max_u8(wide, classify_ladder(cfg->unique_hosts, tot_dsts));
+	return dl;
 }
 
 static void engine_notify(struct feed *f, const struct pair_state *p, uint8_t old_dl,

@@ -128,6 +128,8 @@ static uint32_t keyed(const struct sig_rule *r, uint32_t e, const struct sig_lis
 {
 	if ((e & 3) != SIGE_FWD || !list_any(&r->src) || !list_any(&r->dst))
 		return e;
+	if (r->bidir && r->home_need) /* sides: per direction, in rule_header() */
+		return e;
 	if ((&r->sport != indexed && !list_any(&r->sport)) ||
 	    (&r->dport != indexed && !list_any(&r->dport)))
 		return e;
@@ -261,7 +263,6 @@ void sig_index_free(struct sig_index *ix)
 		free(t[i]->ent);
 	}
 	free(ix->flagchk);
-	free(ix->homechk);
 	memset(ix, 0, sizeof(*ix));
 }
 
@@ -325,12 +326,13 @@ int sig_index_build(struct sigset *s)
 	ix->ip_dst.nkeys = ix->ip_src.nkeys = 65536;
 	n = index_tables(ix, t);
 
-	if (s->n_rules && (!(ix->flagchk = calloc(s->n_rules, sizeof(*ix->flagchk))) ||
-			   !(ix->homechk = calloc(s->n_rules, sizeof(*ix->homechk)))))
+	if (s->n_rules && !(ix->flagchk = calloc(s->n_rules, sizeof(*ix->flagchk))))
 		return -ENOMEM;
 	for (uint32_t i = 0; i < s->n_rules; i++) {
-		ix->flagchk[i] = flag_check(&s->rules[i]);
-		ix->homechk[i] = s->rules[i].home_need;
+		const struct sig_rule *r = &s->rules[i];
+		uint32_t fc = flag_check(r), need = r->bidir ? 0 : r->home_need;
+		/* '<>' rules are tested both ways: rule_header() does it */
+		ix->flagchk[i] = ((fc & 0xff) | need << 8) | ((fc >> 8) | need << 8) << 16;
 	}
 	for (uint32_t i = 0; i < s->n_rules; i++)
 		index_rule(s, PASS_TOTAL, i);
@@ -431,13 +433,11 @@ static uint8_t home_side(const struct event *ev)
 }
 
 /* Does a rule needing home on side need (written direction; swapped when
- * rev) accept ev? A rule needing both sides home (or both away) never
- * matches where the chain tells the sides. */
-static bool home_ok(uint8_t need, const struct event *ev, bool rev)
+ * rev) accept a packet whose home side is side (0: unknown)? A rule needing
+ * both sides home (or both away) never matches where the chain tells. */
+static inline bool home_ok(uint8_t need, uint8_t side, bool rev)
 {
-	uint8_t side;
-
-	if (!need || !(side = home_side(ev)))
+	if (!need || !side)
 		return true;
 	if (rev)
 		need = (uint8_t)((need & SIG_HOME_DST) << 1 | (need & SIG_HOME_SRC) >> 1);
@@ -450,7 +450,7 @@ static bool rule_header(const struct sigset *s, const struct sig_rule *r, const 
 {
 	const struct addr *src = rev ? &ev->dst : &ev->src, *dst = rev ? &ev->src : &ev->dst;
 
-	return home_ok(r->home_need, ev, rev) && list_net(s, &r->src, src) &&
+	return home_ok(r->home_need, home_side(ev), rev) && list_net(s, &r->src, src) &&
 	       list_net(s, &r->dst, dst) &&
 	       list_port(s, &r->sport, ev, rev ? ev->dport : ev->sport) &&
 	       list_port(s, &r->dport, ev, rev ? ev->sport : ev->dport);
@@ -600,6 +600,7 @@ bool sigset_match_one(const struct sigset *s, size_t idx, const struct event *ev
 struct match_ctx {
 	const struct sigset *s;
 	const struct event *ev;
+	uint32_t word; /* TCP flags | the home sides its chain allows << 8 (flagchk) */
 	uint32_t ipopts;
 	uint32_t *out;
 	size_t max, n;
@@ -611,8 +612,8 @@ static bool entry_match(const struct match_ctx *m, uint32_t e)
 	bool ok;
 
 	switch (e & 3) {
-	case SIGE_KEYED: /* as written; "any" addresses may still name sides */
-		ok = home_ok(m->s->idx.homechk[e >> 2], m->ev, false);
+	case SIGE_KEYED: /* as written: its side was tested in visit() */
+		ok = true;
 		break;
 	case SIGE_FWD:
 		ok = rule_header(m->s, r, m->ev, false);
@@ -633,8 +634,8 @@ static inline __attribute__((always_inline)) void visit(struct match_ctx *m,
 	if (!c->start || (c->used && !(c->used[key >> 6] >> (key & 63) & 1)))
 		return;
 	for (uint32_t k = c->start[key]; k < c->start[key + 1]; k++) {
-		uint16_t fc = m->s->idx.flagchk[c->ent[k] >> 2];
-		if ((m->ev->tcp_flags & (fc & 0xff)) != fc >> 8 || !entry_match(m, c->ent[k]))
+		uint32_t e = c->ent[k], fc = m->s->idx.flagchk[e >> 2];
+		if ((m->word & fc & 0xffff) != fc >> 16 || !entry_match(m, e))
 			continue;
 		if (m->n < m->max)
 			m->out[m->n] = c->ent[k] >> 2;
@@ -663,7 +664,9 @@ static void visit_dir(struct match_ctx *m, const struct sig_pindex *pi, uint16_t
 size_t sigset_match(const struct sigset *s, const struct event *ev, uint32_t ipopts,
 		    uint32_t *ret_idx, size_t max)
 {
-	struct match_ctx m = { s, ev, ipopts, ret_idx, max, 0 };
+	uint8_t side = home_side(ev);
+	struct match_ctx m = { s, ev, (uint32_t)ev->tcp_flags | (side ? side : 3u) << 8, ipopts,
+			       ret_idx, max, 0 };
 	const struct sig_index *ix = &s->idx;
 
 	/* tcp and udp rules need the transport header (rule_proto()) */

@@ -205,11 +205,12 @@ struct sig_index {
 	struct sig_pindex tcp_fwd, tcp_rev, udp_fwd, udp_rev;
 	struct sig_csr icmp_type, icmp_rest, ip, ip_opts, ip_same, ip_ttl, ip_dst, ip_src;
 	/* Per rule, its TCP flag test as "(flags & mask) == want" when it can
-	 * be put so (mask in the low byte, want in the high one; 0: no such
-	 * test): 2 bytes a rule stay in cache where the 264-byte rules do not,
-	 * so a packet whose flags a port's rules reject never touches them. */
-	uint16_t *flagchk;
-	uint8_t *homechk; /* per rule, its home_need: tested without touching the rule */
+	 * be put so, and (bits 8-9) its side test as "(sides & need) == need",
+	 * sides being the home sides the packet's chain allows (sigmatch.c):
+	 * mask in the low 16 bits, want in the high ones (0: no test). 4 bytes
+	 * a rule stay in cache where the 264-byte rules do not, so a packet
+	 * whose flags or direction a port's rules reject never touches them. */
+	uint32_t *flagchk;
 };
 
 /* 16-bit hash of an address, the key of ip_dst and ip_src. */

@@ -370,7 +370,7 @@ int intel_count(const struct matchers *m, struct intel_global *g, struct source_
 		if (sig->dl > SIG_ALONE_DL_MAX)
 			hi = true;
 	}
-	if (hi)
+	if (hi && s->intel->sig_hi_packets < UINT32_MAX)
 		s->intel->sig_hi_packets++;
 	if (pk->n_sigs_total > pk->n_sigs && s->intel)
 		s->intel->sigs_other += pk->n_sigs_total - pk->n_sigs;

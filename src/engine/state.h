@@ -169,10 +169,11 @@ struct source_intel {
 				  * sig_dl_max, or at most SIG_ALONE_DL_MAX
 				  * without evidence (intel.c) */
 	uint8_t sig_dl_max;      /* highest psad_dl matched */
-	uint64_t sig_hi_packets; /* packets that matched a rule above SIG_ALONE_DL_MAX */
 	uint8_t icmp_dl;         /* 2 once an invalid type or code was seen */
 	uint8_t rep_dl;
 	uint8_t scanners;        /* 1 << enum scanner */
+	uint32_t sig_hi_packets; /* packets that matched a rule above SIG_ALONE_DL_MAX
+				  * (saturates; here, it fits the padding) */
 };
 
 /* One source address. */

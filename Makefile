@@ -5,6 +5,8 @@
 #                   all built with -fsanitize=address,undefined in build-san/
 #   make demo       build and analyze the shipped real capture
 #   make bench      benchmark (bench/README.md)
+#   make calibrate  DL histograms of vigil and psad on ../shared/data/realworld
+#                   (skipped when absent; docs/calibration.md)
 #   make fuzz-long  long libFuzzer runs (FUZZ_SECONDS each, default 600)
 #   make install    PREFIX=/usr/local DESTDIR=
 #
@@ -60,7 +62,7 @@ FUZZ_BIN  := $(FUZZ_C:fuzz/%.c=build-fuzz/%)
 # keep objects of chained pattern rules (fuzz and test objects) between runs
 .SECONDARY:
 
-.PHONY: all check unit integration fuzz-brief fuzz-long demo bench install uninstall clean deps san
+.PHONY: all check unit integration fuzz-brief fuzz-long demo bench calibrate install uninstall clean deps san
 all: build/vigil
 
 build/vigil: $(APP_O) $(LIB_O)
@@ -120,6 +122,9 @@ demo: deps build/vigil
 
 bench: deps build/vigil
 	@sh bench/run.sh build/vigil
+
+calibrate: build/vigil
+	@sh bench/calibrate.sh build/vigil
 
 install: build/vigil
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)/etc/vigil

@@ -430,7 +430,9 @@ static void test_window_reset_after_idle(void **state)
 	feed_ports(f, "192.0.2.50", "192.0.2.1", 10, 13, 4, TCPF_SYN);
 	s = source_of(f, "192.0.2.50");
 	p = pair_of(s, "192.0.2.1");
-	assert_int_equal(s->dl, 0);
+	/* the window forgot the first four ports, the pair's breadth did not:
+	 * eight distinct ports (DANGER_LEVEL1 = 5) */
+	assert_int_equal(s->dl, 1);
 	assert_int_equal(p->win_packets, 4);
 	assert_int_equal(p->win_port_lo, 10);
 	assert_int_equal(p->win_port_hi, 13);
@@ -473,6 +475,46 @@ static void test_window_slow_scan_kept(void **state)
 	f->now = T0 - 100000;
 	feed_ports(f, "192.0.2.51", "192.0.2.1", 200, 200, 1, TCPF_SYN);
 	assert_int_equal(pair_of(source_of(f, "192.0.2.51"), "192.0.2.1")->win_packets, 6);
+}
+
+/* A low-and-slow scan: 150 distinct ports of one host over two days, a
+ * probe every 20 minutes with a pause of over an hour every 10 probes (the
+ * scoring window restarts 14 times). psad -A counts 150 packets: DL 3. */
+static void test_low_and_slow_keeps_breadth(void **state)
+{
+	struct fx *f = *state;
+	const struct source_state *s;
+
+	fx_start(f);
+	for (uint32_t i = 0; i < 150; i++) {
+		feed_ports(f, "192.0.2.52", "192.0.2.1", 1000 + 7 * i, 1000 + 7 * i, 1, TCPF_SYN);
+		f->now += i % 10 == 9 ? 4000 : 1150;
+	}
+	s = source_of(f, "192.0.2.52");
+	assert_true(f->now - T0 > 2 * 86400 - 86400 / 2);
+	assert_int_equal(stats_of(f).pairs_expired, 14);
+	assert_int_equal(pair_of(s, "192.0.2.1")->win_packets, 10);
+	assert_int_equal(s->dl, 3);
+	assert_int_equal(pair_of(s, "192.0.2.1")->dl, 3);
+	assert_int_equal(s->scan_dl, 3);
+
+	/* repetition is not breadth: 150 packets to two ports, spread the same
+	 * way, stay at the level one window gives (10 packets: DL 1) */
+	for (uint32_t i = 0; i < 150; i++) {
+		feed_ports(f, "192.0.2.53", "192.0.2.1", 22 + i % 2, 22 + i % 2, 1, TCPF_SYN);
+		f->now += i % 10 == 9 ? 4000 : 1150;
+	}
+	assert_int_equal(source_of(f, "192.0.2.53")->dl, 1);
+
+	/* a port range below PORT_RANGE_SCAN_THRESHOLD does not score on breadth */
+	f->e = engine_free(f->e);
+	f->cfg.port_range_scan_threshold = 2000;
+	fx_start(f);
+	for (uint32_t i = 0; i < 150; i++) {
+		feed_ports(f, "192.0.2.54", "192.0.2.1", 1000 + i, 1000 + i, 1, TCPF_SYN);
+		f->now += 4000;
+	}
+	assert_int_equal(source_of(f, "192.0.2.54")->dl, 0);
 }
 
 /* ---- classification ------------------------------------------------------- */
@@ -1048,6 +1090,7 @@ int main(void)
 	    FX_TEST(test_window_reset_after_idle),
 	    FX_TEST(test_window_persistence),
 	    FX_TEST(test_window_slow_scan_kept),
+	    FX_TEST(test_low_and_slow_keeps_breadth),
 	    FX_TEST(test_syn_vs_connect),
 	    FX_TEST(test_ecn_syn_is_syn),
 	    FX_TEST(test_mixed_flag_types),

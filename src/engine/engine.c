@@ -639,23 +639,61 @@ static uint64_t pair_range(const struct pair_state *p, uint64_t pkts)
 	return p->icmp_packets || p->other_packets ? pkts : 0;
 }
 
+/* The breadth a pair has shown since its first packet: its distinct
+ * destination ports (TCP, UDP and UDP-Lite apart). The report's port sets
+ * are never reset, so a low-and-slow scan keeps what it has shown when its
+ * scoring window restarts. */
+static inline uint64_t pair_ports(const struct pair_state *p)
+{
+	return (uint64_t)p->tcp.ports.count + p->udp.ports.count + p->udplite.ports.count;
+}
+
+/* The span those ports cover (all protocols). */
+static uint64_t pair_port_span(const struct pair_state *p)
+{
+	const struct portset *sets[] = {&p->tcp.ports, &p->udp.ports, &p->udplite.ports};
+	int32_t lo = -1, hi = -1;
+
+	for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++) {
+		if (!sets[i]->count)
+			continue;
+		if (lo < 0 || sets[i]->min < lo)
+			lo = sets[i]->min;
+		if (sets[i]->max > hi)
+			hi = sets[i]->max;
+	}
+	return lo < 0 ? 0 : (uint64_t)(hi - lo);
+}
+
 /* psad 2.2 for one pair: the gate, then the higher of the packet ladder and
  * the sweep ladder; 0 when the pair does not score. live is false for a
- * pair whose window has gone idle: only the sweep can raise it then. */
+ * pair whose window has gone idle: only the sweep can raise it then.
+ *
+ * The packet ladder also reads the pair's distinct ports since its first
+ * packet (each took at least one packet): psad -A never resets a pair, and
+ * psad's daemon resets it every SCAN_TIMEOUT, so a scan of 150 ports spread
+ * over two days (or a fast one that ufw's 3-a-minute log limit spreads out)
+ * is DL 3 for one and forgotten by the other. vigil's window still restarts
+ * (repetition of a few ports does not pile up for ever), breadth does not. */
 static uint8_t pair_level(const struct config *cfg, const struct pair_state *p, uint64_t tot_dsts,
 			  bool live)
 {
-	uint64_t pkts = live ? p->win_packets : 0;
-	uint64_t range = live ? pair_range(p, pkts) : 0;
+	uint64_t pkts = live ? p->win_packets : 0, ports = pair_ports(p);
 	bool sweep = tot_dsts >= cfg->unique_hosts[1];
+	bool win = pkts >= cfg->danger_level[1] &&
+		   (pair_range(p, pkts) >= cfg->port_range_scan_threshold ||
+		    p->n_protos >= cfg->protocol_scan_threshold);
+	uint8_t dl = 0, wide;
 
-	if (pkts < cfg->danger_level[1] && !sweep)
-		return 0;
-	if (range < cfg->port_range_scan_threshold && p->n_protos < cfg->protocol_scan_threshold &&
-	    !sweep)
-		return 0;
-	return max_u8(classify_ladder(cfg->danger_level, pkts),
-		      classify_ladder(cfg->unique_hosts, tot_dsts));
+	if (win || sweep)
+		dl = max_u8(classify_ladder(cfg->danger_level, pkts),
+			    classify_ladder(cfg->unique_hosts, tot_dsts));
+	/* breadth, when it would raise the pair (the span is the costly part) */
+	if (ports >= cfg->danger_level[1] &&
+	    (wide = classify_ladder(cfg->danger_level, ports)) > max_u8(dl, p->dl) &&
+	    pair_port_span(p) >= cfg->port_range_scan_threshold)
+		dl = max_u8(wide, classify_ladder(cfg->unique_hosts, tot_dsts));
+	return dl;
 }
 
 static void engine_notify(struct feed *f, const struct pair_state *p, uint8_t old_dl,
@@ -685,6 +723,7 @@ static void pair_rescore(struct feed *f, struct pair_state *p, uint64_t tot_dsts
 		p->dl = dl;
 	if (!p->dl)
 		return;
+	s->scan_dl = max_u8(s->scan_dl, p->dl);
 	p->scan_types = p->probe_types;
 	if (p->n_protos >= cfg->protocol_scan_threshold)
 		p->scan_types |= UINT32_C(1) << SCAN_PROTO;
@@ -720,6 +759,9 @@ static void engine_score(struct feed *f)
 	} else if (f->p) {
 		pair_rescore(f, f->p, tot_dsts, true);
 	}
+	s->scan_dl = max_u8(s->scan_dl, s->sweep_dl);
+	if (s->intel)
+		intel_rescore(s->intel, s->scan_dl, s->sweep_dl, f->e->cfg->danger_level[2]);
 	s->dl = max_u8(s->dl, max_u8(max_u8(s->sweep_dl, s->autodl_dl), intel_level(s->intel)));
 	if (s->dl > f->old_src_dl)
 		engine_notify(f, NULL, f->old_src_dl, s->dl);

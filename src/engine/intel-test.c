@@ -27,7 +27,9 @@ static const char rules[] =
 	"alert tcp any any -> any 31337 (msg:\"backdoor\"; flags:S; sid:9001; psad_id:9001; psad_dl:4;)\n"
 	"alert icmp any any -> any any (msg:\"ICMP PING\"; itype:8; icode:0; sid:384; psad_id:384; psad_dl:2;)\n"
 	"alert udp any any -> any 5353 (msg:\"quiet\"; sid:9002; psad_id:9002; psad_dl:0;)\n"
-	"alert ip any any -> any any (msg:\"lsrr\"; ipopts:lsrr; sid:500; psad_id:500;)\n";
+	"alert ip any any -> any any (msg:\"lsrr\"; ipopts:lsrr; sid:500; psad_id:500;)\n"
+	"alert tcp any any -> any 2323 (msg:\"mirai\"; flags:S; sid:9003; psad_id:9003; psad_dl:3;)\n"
+	"alert tcp any any -> any 2745 (msg:\"bagle\"; flags:S; sid:9004; psad_id:9004; psad_dl:3;)\n";
 
 static const char icmp4[] = "0   Echo Reply\n    0\n8   Echo\n    0\n13  Timestamp\n    0\n";
 static const char icmp6[] = "128 Echo Request\n    0\n135 Neighbor Solicitation\n    0\n";
@@ -160,11 +162,85 @@ static void test_signature_levels(void **state)
 	assert_int_equal(s->intel->sigs[0].last_dport, 1433);
 	assert_int_equal(s->intel->sig_dl, 2);
 
+	/* a level-4 rule alone: DL 2 until there is evidence (next test) */
 	ev = ev_syn("198.51.100.1", "192.0.2.1", 31337);
 	feed(f, &ev);
 	s = find(f, "198.51.100.1");
-	assert_int_equal(s->dl, 4);
+	assert_int_equal(s->dl, 2);
 	assert_int_equal(s->intel->n_sigs, 2);
+	assert_int_equal(s->intel->sig_dl_max, 4);
+	assert_int_equal(s->intel->sig_dl, 2);
+}
+
+/* DL 3 and above need evidence: a rule's level above 2 counts once the
+ * source also scanned for real (a pair at DL 2), swept, came back to the
+ * attack (DANGER_LEVEL2 packets), or matched several distinct such rules. */
+static void test_signature_level_needs_evidence(void **state)
+{
+	struct fx *f = *state;
+	struct event ev;
+	const struct source_state *s;
+
+	/* one packet to a backdoor port: background noise, DL 2 */
+	ev = ev_syn("198.51.100.10", "192.0.2.1", 31337);
+	feed(f, &ev);
+	assert_int_equal(find(f, "198.51.100.10")->dl, 2);
+	/* a retried connect() (a few SYNs) is still one attempt */
+	for (int i = 0; i < 6; i++)
+		feed(f, &ev);
+	assert_int_equal(find(f, "198.51.100.10")->dl, 2);
+	/* ... coming back again and again (15 packets) is evidence */
+	for (int i = 0; i < 8; i++)
+		feed(f, &ev);
+	s = find(f, "198.51.100.10");
+	assert_int_equal(s->intel->sig_hi_packets, 15);
+	assert_int_equal(s->dl, 4);
+
+	/* a research scanner's visit: 5 ports (a DL 1 scan) with the backdoor
+	 * port among them is not enough ... */
+	for (uint16_t p = 20; p < 24; p++) {
+		ev = ev_syn("198.51.100.11", "192.0.2.1", p);
+		feed(f, &ev);
+	}
+	ev = ev_syn("198.51.100.11", "192.0.2.1", 31337);
+	feed(f, &ev);
+	s = find(f, "198.51.100.11");
+	assert_int_equal(s->scan_dl, 1);
+	assert_int_equal(s->dl, 2);
+	/* ... a real scan (15 ports: DL 2) is */
+	for (uint16_t p = 24; p < 34; p++) {
+		ev = ev_syn("198.51.100.11", "192.0.2.1", p);
+		feed(f, &ev);
+	}
+	s = find(f, "198.51.100.11");
+	assert_int_equal(s->scan_dl, 2);
+	assert_int_equal(s->dl, 4);
+
+	/* so is a sweep (10 destinations) */
+	for (int d = 0; d < 10; d++) {
+		char dst[32];
+		snprintf(dst, sizeof(dst), "192.0.2.%d", 10 + d);
+		ev = ev_syn("198.51.100.13", dst, 2323);
+		feed(f, &ev);
+	}
+	s = find(f, "198.51.100.13");
+	assert_int_equal(s->sweep_dl, 1);
+	assert_int_equal(s->dl, 3);
+
+	/* several distinct attacks (three rules above level 2) */
+	ev = ev_syn("198.51.100.12", "192.0.2.1", 31337);
+	feed(f, &ev);
+	ev = ev_syn("198.51.100.12", "192.0.2.1", 2323);
+	feed(f, &ev);
+	ev = ev_syn("198.51.100.12", "192.0.2.1", 1433); /* level 2: not one of them */
+	feed(f, &ev);
+	assert_int_equal(find(f, "198.51.100.12")->dl, 2);
+	ev = ev_syn("198.51.100.12", "192.0.2.1", 2745);
+	feed(f, &ev);
+	s = find(f, "198.51.100.12");
+	assert_int_equal(s->scan_dl, 0);
+	assert_int_equal(s->intel->sig_dl, 4);
+	assert_int_equal(s->dl, 4);
 }
 
 /* A psad_dl 0 rule drops the packet from all processing, as in psad. */
@@ -455,6 +531,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_signature_levels, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_signature_level_needs_evidence, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_signature_suppresses, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_invalid_icmp, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_ip_options, fx_setup, fx_teardown),

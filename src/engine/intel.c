@@ -142,7 +142,7 @@ static int sig_add(struct source_intel *x, const struct sig *sig, const struct e
 	if (!c) {
 		if (x->n_sigs >= SOURCE_SIGS_MAX) {
 			x->sigs_other++;
-			x->sig_dl = max_u8(x->sig_dl, sig->dl);
+			x->sig_dl_max = max_u8(x->sig_dl_max, sig->dl);
 			return 0;
 		}
 		if (x->n_sigs == x->cap_sigs) {
@@ -163,7 +163,7 @@ static int sig_add(struct source_intel *x, const struct sig *sig, const struct e
 	c->count++;
 	if (ev->has_ports)
 		c->last_dport = ev->dport;
-	x->sig_dl = max_u8(x->sig_dl, sig->dl);
+	x->sig_dl_max = max_u8(x->sig_dl_max, sig->dl);
 	return 0;
 }
 
@@ -363,15 +363,21 @@ int intel_count(const struct matchers *m, struct intel_global *g, struct source_
 {
 	struct source_intel *x;
 	uint32_t found;
+	bool hi = false;
 	int r = 0;
 
 	if (ev->has_tcp_opts)
 		g->tcp_opts_seen = true;
 	for (size_t i = 0; i < pk->n_sigs && r == 0; i++) {
+		const struct sig *sig = sigset_get(m->sigs, pk->sig_idx[i]);
 		if (!(x = intel_of(s)))
 			return -ENOMEM;
-		r = sig_add(x, sigset_get(m->sigs, pk->sig_idx[i]), ev);
+		r = sig_add(x, sig, ev);
+		if (sig->dl > SIG_ALONE_DL_MAX)
+			hi = true;
 	}
+	if (hi && s->intel->sig_hi_packets < UINT32_MAX)
+		s->intel->sig_hi_packets++;
 	if (pk->n_sigs_total > pk->n_sigs && s->intel)
 		s->intel->sigs_other += pk->n_sigs_total - pk->n_sigs;
 	if (r == 0)
@@ -386,6 +392,42 @@ int intel_count(const struct matchers *m, struct intel_global *g, struct source_
 		x->scanners |= (uint8_t)found;
 	}
 	return r;
+}
+
+/* Distinct rules above SIG_ALONE_DL_MAX a source matched, up to
+ * SIG_EVIDENCE_DISTINCT (sigs_other counts packets, not rules, beyond
+ * SOURCE_SIGS_MAX: the itemised ones suffice). */
+static uint32_t sigs_high(const struct source_intel *x)
+{
+	uint32_t n = 0;
+
+	for (uint16_t i = 0; i < x->n_sigs && n < SIG_EVIDENCE_DISTINCT; i++)
+		if (x->sigs[i].sig->dl > SIG_ALONE_DL_MAX)
+			n++;
+	return n;
+}
+
+/* Why a level-3 rule alone is not DL 3: the internet probes tcp/2323,
+ * 31337, udp/53413 or sends a Slammer datagram to every address all day
+ * (one to a few packets per source, from hundreds of sources a day on any
+ * public host; research scanners try a handful of such ports each). Such a
+ * packet says what the sender looks for, not that it attacks this host
+ * harder than any other scanner: DL 2, as every psad signature. The rule's
+ * own level counts once there is more to it: the source also scanned this
+ * network for real (a pair at DL SIG_EVIDENCE_SCAN_DL: 15 packets or
+ * ports, or a sweep of DL1_UNIQUE_HOSTS destinations), came back to the
+ * attack again and again (repeat_min packets: more than one connect()'s
+ * retransmissions), or tried several different attacks. A minimal 5-port
+ * scan (DL 1) is not enough: that is what a research scanner's visit looks
+ * like on real logs (docs/calibration.md). */
+void intel_rescore(struct source_intel *x, uint8_t scan_dl, uint8_t sweep_dl, uint64_t repeat_min)
+{
+	uint8_t dl = x->sig_dl_max;
+
+	if (dl > SIG_ALONE_DL_MAX && scan_dl < SIG_EVIDENCE_SCAN_DL && !sweep_dl &&
+	    x->sig_hi_packets < repeat_min && sigs_high(x) < SIG_EVIDENCE_DISTINCT)
+		dl = SIG_ALONE_DL_MAX;
+	x->sig_dl = max_u8(x->sig_dl, dl);
 }
 
 uint8_t intel_level(const struct source_intel *x)

@@ -62,6 +62,17 @@ int intel_new_source(const struct matchers *m, struct source_state *s);
 int intel_count(const struct matchers *m, struct intel_global *g, struct source_state *s,
 		struct pair_state *p, const struct event *ev, const struct intel_pkt *pk);
 
+/* Signature levels need evidence (intel.c): a signature alone gives at
+ * most SIG_ALONE_DL_MAX; its own psad_dl counts once the source's pairs
+ * scored SIG_EVIDENCE_SCAN_DL (scan_dl) or it swept (sweep_dl >= 1), sent
+ * repeat_min packets matching rules above SIG_ALONE_DL_MAX, or matched
+ * SIG_EVIDENCE_DISTINCT distinct such rules. Updates x->sig_dl; call
+ * before intel_level(). Never lowers it. */
+#define SIG_ALONE_DL_MAX 2
+#define SIG_EVIDENCE_SCAN_DL 2
+#define SIG_EVIDENCE_DISTINCT 3
+void intel_rescore(struct source_intel *x, uint8_t scan_dl, uint8_t sweep_dl, uint64_t repeat_min);
+
 /* The level the findings give the source (0 when none). */
 uint8_t intel_level(const struct source_intel *x);
 

@@ -167,10 +167,15 @@ struct source_intel {
 	uint16_t n_sigs, cap_sigs;
 	uint8_t n_os, n_bad_icmp;
 	bool os_other;
-	uint8_t sig_dl;          /* highest psad_dl matched */
+	uint8_t sig_dl;          /* the level the signatures give the source:
+				  * sig_dl_max, or at most SIG_ALONE_DL_MAX
+				  * without evidence (intel.c) */
+	uint8_t sig_dl_max;      /* highest psad_dl matched */
 	uint8_t icmp_dl;         /* 2 once an invalid type or code was seen */
 	uint8_t rep_dl;
 	uint8_t scanners;        /* 1 << enum scanner */
+	uint32_t sig_hi_packets; /* packets that matched a rule above SIG_ALONE_DL_MAX
+				  * (saturates; here, it fits the padding) */
 };
 
 /* Why a source address cannot have sent its packets (blame.c): such a
@@ -203,6 +208,7 @@ struct source_state {
 	uint8_t dl;          /* highest of: pairs, sweep, auto_dl, intel levels */
 	uint8_t spoofed;     /* enum spoof_reason: never to be blamed or blocked */
 	uint8_t sweep_dl;    /* from the number of destinations */
+	uint8_t scan_dl;     /* highest of the pairs' and the sweep's: scan evidence */
 	uint8_t autodl_dl;   /* from the auto_dl file, 0 if none */
 	struct source_intel *intel; /* NULL until there is a finding */
 	struct source_reflect *reflected; /* NULL until it sent a reply (blame.c) */

@@ -51,6 +51,9 @@
  *    --log-tcp-sequence, icmp_id/icmp_seq outside echo messages, flags or
  *    window on a non-TCP packet, itype on a non-ICMPv4 packet.
  *  - sameip: src == dst, not on interface lo (as psad).
+ *  - Rules whose $HOME_NET / $EXTERNAL_NET are "any" for want of a HOME_NET
+ *    match only in their direction where the chain tells it (signature.c):
+ *    the rule's home_need against the packet's home side.
  *  - tcp rules test only TCP, udp rules only UDP (not UDP-Lite, as psad),
  *    and only when the transport header was logged (not fragments).
  */
@@ -130,6 +133,8 @@ static bool list_any(const struct sig_list *l)
 static uint32_t keyed(const struct sig_rule *r, uint32_t e, const struct sig_list *indexed)
 {
 	if ((e & 3) != SIGE_FWD || !list_any(&r->src) || !list_any(&r->dst))
+		return e;
+	if (r->bidir && r->home_need) /* sides: per direction, in rule_header() */
 		return e;
 	if ((&r->sport != indexed && !list_any(&r->sport)) ||
 	    (&r->dport != indexed && !list_any(&r->dport)))
@@ -329,8 +334,12 @@ int sig_index_build(struct sigset *s)
 
 	if (s->n_rules && !(ix->flagchk = calloc(s->n_rules, sizeof(*ix->flagchk))))
 		return -ENOMEM;
-	for (uint32_t i = 0; i < s->n_rules; i++)
-		ix->flagchk[i] = flag_check(&s->rules[i]);
+	for (uint32_t i = 0; i < s->n_rules; i++) {
+		const struct sig_rule *r = &s->rules[i];
+		uint32_t fc = flag_check(r), need = r->bidir ? 0 : r->home_need;
+		/* '<>' rules are tested both ways: rule_header() does it */
+		ix->flagchk[i] = ((fc & 0xff) | need << 8) | ((fc >> 8) | need << 8) << 16;
+	}
 	for (uint32_t i = 0; i < s->n_rules; i++)
 		index_rule(s, PASS_TOTAL, i);
 	for (size_t k = 0; k < n; k++) {
@@ -422,13 +431,33 @@ static bool list_port(const struct sigset *s, const struct sig_list *l, const st
 	return in != l->neg;
 }
 
+/* The side of ev that is home, from its chain (SIG_HOME_*), or 0 when the
+ * chain does not tell (FORWARD: either side may be home). */
+static uint8_t home_side(const struct event *ev)
+{
+	return ev->chain == CHAIN_INPUT ? SIG_HOME_DST : ev->chain == CHAIN_OUTPUT ? SIG_HOME_SRC : 0;
+}
+
+/* Does a rule needing home on side need (written direction; swapped when
+ * rev) accept a packet whose home side is side (0: unknown)? A rule needing
+ * both sides home (or both away) never matches where the chain tells. */
+static inline bool home_ok(uint8_t need, uint8_t side, bool rev)
+{
+	if (!need || !side)
+		return true;
+	if (rev)
+		need = (uint8_t)((need & SIG_HOME_DST) << 1 | (need & SIG_HOME_SRC) >> 1);
+	return need == side;
+}
+
 /* Addresses and ports, as written (rev false) or swapped. */
 static bool rule_header(const struct sigset *s, const struct sig_rule *r, const struct event *ev,
 			bool rev)
 {
 	const struct addr *src = rev ? &ev->dst : &ev->src, *dst = rev ? &ev->src : &ev->dst;
 
-	return list_net(s, &r->src, src) && list_net(s, &r->dst, dst) &&
+	return home_ok(r->home_need, home_side(ev), rev) && list_net(s, &r->src, src) &&
+	       list_net(s, &r->dst, dst) &&
 	       list_port(s, &r->sport, ev, rev ? ev->dport : ev->sport) &&
 	       list_port(s, &r->dport, ev, rev ? ev->sport : ev->dport);
 }
@@ -616,6 +645,7 @@ bool sigset_match_one(const struct sigset *s, size_t idx, const struct event *ev
 struct match_ctx {
 	const struct sigset *s;
 	const struct event *ev;
+	uint32_t word; /* TCP flags | the home sides its chain allows << 8 (flagchk) */
 	uint32_t ipopts;
 	uint32_t *out;
 	size_t max, n;
@@ -627,7 +657,7 @@ static bool entry_match(const struct match_ctx *m, uint32_t e)
 	bool ok;
 
 	switch (e & 3) {
-	case SIGE_KEYED:
+	case SIGE_KEYED: /* as written: its side was tested in visit() */
 		ok = true;
 		break;
 	case SIGE_FWD:
@@ -649,8 +679,8 @@ static inline __attribute__((always_inline)) void visit(struct match_ctx *m,
 	if (!c->start || (c->used && !(c->used[key >> 6] >> (key & 63) & 1)))
 		return;
 	for (uint32_t k = c->start[key]; k < c->start[key + 1]; k++) {
-		uint16_t fc = m->s->idx.flagchk[c->ent[k] >> 2];
-		if ((m->ev->tcp_flags & (fc & 0xff)) != fc >> 8 || !entry_match(m, c->ent[k]))
+		uint32_t e = c->ent[k], fc = m->s->idx.flagchk[e >> 2];
+		if ((m->word & fc & 0xffff) != fc >> 16 || !entry_match(m, e))
 			continue;
 		if (m->n < m->max)
 			m->out[m->n] = c->ent[k] >> 2;
@@ -679,7 +709,9 @@ static void visit_dir(struct match_ctx *m, const struct sig_pindex *pi, uint16_t
 size_t sigset_match(const struct sigset *s, const struct event *ev, uint32_t ipopts,
 		    uint32_t *ret_idx, size_t max)
 {
-	struct match_ctx m = { s, ev, ipopts, ret_idx, max, 0 };
+	uint8_t side = home_side(ev);
+	struct match_ctx m = { s, ev, (uint32_t)ev->tcp_flags | (side ? side : 3u) << 8, ipopts,
+			       ret_idx, max, 0 };
 	const struct sig_index *ix = &s->idx;
 
 	/* tcp and udp rules need the transport header (rule_proto()) */

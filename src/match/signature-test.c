@@ -708,6 +708,96 @@ static void test_directions(void **state)
 	assert_true(hit1("alert ip 198.18.0.1 any <> 198.18.0.2 any (msg:\"m\"; sid:1;)", &ic, 0));
 }
 
+static int vars_ext_not_home(void *data, struct span name, struct span *ret)
+{
+	const char *v = span_eq(name, "EXTERNAL_NET", 12) ? "!$HOME_NET" : "any";
+
+	(void)data;
+	*ret = span_make(v, strlen(v));
+	return 0;
+}
+
+static int vars_home_set(void *data, struct span name, struct span *ret)
+{
+	const char *v = span_eq(name, "HOME_NET", 8) ? "198.18.0.0/24" : "any";
+
+	(void)data;
+	*ret = span_make(v, strlen(v));
+	return 0;
+}
+
+static bool hit_vars(sig_var_fn *fn, const char *rule, const struct event *ev)
+{
+	struct sigset *s = NULL;
+	bool r;
+
+	assert_int_equal(sigset_load_buf("sigs", rule, strlen(rule), fn, NULL, NULL, NULL, &s), 0);
+	assert_int_equal(sigset_count(s), 1);
+	r = hits(s, ev, 0, sigset_get(s, 0)->id);
+	sigset_free(s);
+	return r;
+}
+
+/* HOME_NET "any" (the default): $HOME_NET and $EXTERNAL_NET still name
+ * sides, told apart by the record's chain (INPUT: the destination is home,
+ * OUTPUT: the source), so a rule written for one direction does not match
+ * the other. FORWARD and unknown chains: either side may be home. */
+static void test_home_net_any_direction(void **state)
+{
+	static const char answer[] =
+	    "alert tcp $HOME_NET 31337 -> $EXTERNAL_NET any (msg:\"m\"; sid:1;)";
+	static const char answer_rev[] =
+	    "alert tcp $EXTERNAL_NET any <- $HOME_NET 31337 (msg:\"m\"; sid:1;)";
+	static const char probe[] =
+	    "alert tcp $EXTERNAL_NET any -> $HOME_NET 31337 (msg:\"m\"; flags:S; sid:1;)";
+	static const char web[] = "alert tcp $EXTERNAL_NET any -> $HTTP_SERVERS 80 (msg:\"m\"; sid:1;)";
+	static const char bi[] = "alert tcp $HOME_NET any <> $EXTERNAL_NET 6699 (msg:\"m\"; sid:1;)";
+	static const char neg[] = "alert tcp !$HOME_NET 31337 -> any any (msg:\"m\"; sid:1;)";
+	struct event in_from = ev_tcp(31337, 40000, TCPF_SYN); /* inbound, source port 31337 */
+	struct event out_from = in_from, fwd_from = in_from, none_from = in_from;
+	struct event in_to = ev_tcp(40000, 31337, TCPF_SYN), out_to = in_to;
+
+	(void)state;
+	in_from.chain = in_to.chain = CHAIN_INPUT;
+	out_from.chain = out_to.chain = CHAIN_OUTPUT;
+	fwd_from.chain = CHAIN_FORWARD;
+	none_from.chain = CHAIN_NONE;
+	/* a backdoor answering from home: not an inbound packet from 31337 */
+	assert_false(hit1(answer, &in_from, 0));
+	assert_true(hit1(answer, &out_from, 0));
+	assert_true(hit1(answer, &fwd_from, 0));
+	assert_true(hit1(answer, &none_from, 0));
+	assert_false(hit1(answer_rev, &in_from, 0));
+	assert_true(hit1(answer_rev, &out_from, 0));
+	/* a probe of home (the indexed, address-free path): inbound only */
+	assert_true(hit1(probe, &in_to, 0));
+	assert_false(hit1(probe, &out_to, 0));
+	/* psad.conf's *_SERVERS are home */
+	in_to.dport = out_to.dport = 80;
+	assert_true(hit1(web, &in_to, 0));
+	assert_false(hit1(web, &out_to, 0));
+	/* '<>': either direction, each with its own sides */
+	struct event in6699 = ev_tcp(6699, 40000, TCPF_SYN), in_to6699 = ev_tcp(40000, 6699, TCPF_SYN);
+	struct event out_to6699 = in_to6699;
+	in6699.chain = in_to6699.chain = CHAIN_INPUT;
+	out_to6699.chain = CHAIN_OUTPUT;
+	assert_true(hit1(bi, &in6699, 0));     /* reversed: an answer from outside 6699 */
+	assert_false(hit1(bi, &in_to6699, 0)); /* an inbound SYN to our 6699 is not it */
+	assert_true(hit1(bi, &out_to6699, 0));
+	/* "!$HOME_NET" is the outside, not the empty set */
+	assert_true(hit1(neg, &in_from, 0));
+	assert_false(hit1(neg, &out_from, 0));
+	/* EXTERNAL_NET "!$HOME_NET" with HOME_NET any: the outside as well */
+	assert_true(hit_vars(vars_ext_not_home, probe, &in_to) == false); /* dport 80 now */
+	in_to.dport = 31337;
+	assert_true(hit_vars(vars_ext_not_home, probe, &in_to));
+	/* a HOME_NET that is set: addresses decide, not the chain */
+	struct event away_from = out_from;
+	away_from.src = A("203.0.113.9");
+	assert_false(hit_vars(vars_home_set, answer, &away_from));
+	assert_true(hit_vars(vars_home_set, answer, &in_from)); /* 198.18.0.2 is home */
+}
+
 /* ---- rule-level fields and quoting ---- */
 
 static void test_fields(void **state)
@@ -973,7 +1063,9 @@ static char *random_rules(uint32_t *seed, size_t n)
 {
 	static const char *const protos[] = { "tcp", "tcp", "tcp", "udp", "udp", "icmp", "ip" };
 	static const char *const addrs[] = { "any", "any", "any", "10.0.0.0/8", "!10.0.0.0/8",
-					     "[10.0.0.1,10.0.0.2]", "10.0.0.1", "$LANS" };
+					     "[10.0.0.1,10.0.0.2]", "10.0.0.1", "$LANS",
+					     "$HOME_NET", "$EXTERNAL_NET", "!$HOME_NET",
+					     "$HTTP_SERVERS" };
 	static const char *const ports[] = { "any", "any", "5", "7", "1:3", "!5", "[2,4,6]",
 					     "3:", ":4", "0:8", "[1:3,!2]", "!$HTTP_PORTS" };
 	static const char *const dirs[] = { "->", "->", "->", "<-", "<>" };
@@ -1011,6 +1103,7 @@ static struct event random_event(uint32_t *seed)
 				protos[lcg_next(seed) % 5]);
 	uint32_t r = lcg_next(seed);
 
+	ev.chain = (enum chain)(lcg_next(seed) % _CHAIN_MAX);
 	ev.ttl = (uint8_t)(r % 4);
 	ev.ip_id = (uint16_t)(r >> 2 & 3);
 	ev.ip_len = (uint16_t)(40 + (r >> 4 & 3));
@@ -1134,6 +1227,7 @@ int main(void)
 		cmocka_unit_test(test_addresses),
 		cmocka_unit_test(test_ports),
 		cmocka_unit_test(test_directions),
+		cmocka_unit_test(test_home_net_any_direction),
 		cmocka_unit_test(test_fields),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_malformed_special),

@@ -63,6 +63,16 @@
  *  - Ports of icmp and ip rules are parsed but ignored (Snort semantics).
  *  - Address lists, negation and variables holding lists are supported for
  *    every address, not only through psad.conf variables.
+ *  - Direction with HOME_NET "any" (the default): an address field that is
+ *    $HOME_NET (or a *_SERVERS variable) or $EXTERNAL_NET, and is "any" only
+ *    because HOME_NET is, still names a side. The record's chain tells which
+ *    side of a packet is home (INPUT: its destination; OUTPUT: its source;
+ *    FORWARD and unknown chains: either), so "$HOME_NET 31337 ->
+ *    $EXTERNAL_NET any" (a backdoor answering) does not fire on an inbound
+ *    probe from source port 31337. psad -A tests "any" as any; psad's daemon
+ *    replaces HOME_NET any by the local subnets (ENABLE_INTF_LOCAL_NETS),
+ *    which tells the sides apart as this does. An EXTERNAL_NET of
+ *    "!$HOME_NET" is then the other side, not the empty set.
  */
 #define VIGIL_SIG_INTERNAL
 #include "match/signature.h"
@@ -102,6 +112,8 @@ struct list_acc {
 	uint32_t n[2];
 	uint32_t expansions; /* $VAR lookups: "[$A,$A,...]" must not explode */
 	bool any_pos, none;
+	bool var_seen;       /* the outermost $VAR of the field was looked at */
+	uint8_t role;        /* enum sig_role of that variable (negation applied) */
 };
 
 enum list_kind { LIST_ADDR, LIST_PORT };
@@ -122,6 +134,7 @@ struct loader {
 	bool has_msg;
 	struct id_slot *ids;
 	size_t ids_cap, ids_used;
+	int home_any; /* HOME_NET is "any": 1, not: 0, not looked up yet: -1 */
 	struct list_acc acc;
 };
 
@@ -341,6 +354,28 @@ static int list_add(struct loader *L, enum list_kind kind, struct span t, bool n
 static int list_expand(struct loader *L, enum list_kind kind, struct span t, bool neg,
 		       bool in_list, unsigned depth);
 
+/* The side a variable names: HOME_NET and psad.conf's *_SERVERS (which
+ * default to it) are home, EXTERNAL_NET is not. */
+static uint8_t var_role(struct span name)
+{
+	if (span_eq(name, "HOME_NET", 8) ||
+	    (name.len > 8 && memcmp(name.p + name.len - 8, "_SERVERS", 8) == 0))
+		return SIG_ROLE_HOME;
+	if (span_eq(name, "EXTERNAL_NET", 12))
+		return SIG_ROLE_EXT;
+	return SIG_ROLE_NONE;
+}
+
+static bool loader_home_any(struct loader *L)
+{
+	struct span v;
+
+	if (L->home_any < 0)
+		L->home_any = L->var && L->var(L->var_data, SPAN_LIT("HOME_NET"), &v) == 0 &&
+			      span_eq(trimmed(v), "any", 3);
+	return L->home_any > 0;
+}
+
 static int list_var(struct loader *L, enum list_kind kind, struct span t, bool neg,
 		    unsigned depth)
 {
@@ -360,6 +395,12 @@ static int list_var(struct loader *L, enum list_kind kind, struct span t, bool n
 		return fail(L, "at most 256 variable expansions in one field", t);
 	if (!L->var || L->var(L->var_data, name, &value) < 0)
 		return fail(L, "a defined variable", t);
+	if (kind == LIST_ADDR && !L->acc.var_seen) {
+		L->acc.var_seen = true;
+		L->acc.role = var_role(name);
+		if (neg && L->acc.role)
+			L->acc.role = L->acc.role == SIG_ROLE_HOME ? SIG_ROLE_EXT : SIG_ROLE_HOME;
+	}
 	/* a variable holding a list may stand inside a list: flattened */
 	return list_expand(L, kind, trimmed(value), neg, false, depth + 1);
 }
@@ -444,12 +485,25 @@ static int parse_list(struct loader *L, enum list_kind kind, struct span t, stru
 	int r;
 
 	a->n[0] = a->n[1] = a->expansions = 0;
-	a->any_pos = a->none = false;
+	a->any_pos = a->none = a->var_seen = false;
+	a->role = SIG_ROLE_NONE;
 	if (span_take_prefix(&t, "!", 1))
 		l.neg = true;
+	bool one_var = t.len && t.p[0] == '$'; /* the field is one variable */
 	r = list_expand(L, kind, t, false, false, 0);
 	if (r < 0)
 		return r;
+	if (kind == LIST_ADDR && one_var && a->role && loader_home_any(L) &&
+	    (a->any_pos || a->none) && !a->n[0] && !a->n[1]) {
+		/* "any" for want of a HOME_NET: the side the variable names
+		 * ($EXTERNAL_NET "!$HOME_NET" included, which would otherwise
+		 * match nothing) */
+		l.any = true;
+		l.role = l.neg ? (a->role == SIG_ROLE_HOME ? SIG_ROLE_EXT : SIG_ROLE_HOME) : a->role;
+		l.neg = false;
+		*ret = l;
+		return 0;
+	}
 	if (a->none) { /* "any" negated inside: the list matches nothing */
 		l.any = true;
 		l.neg = !l.neg;
@@ -1061,6 +1115,10 @@ static int header_parse(struct loader *L, struct sig_rule *r, struct span line, 
 		r->sport = r->dport;
 		r->dport = t;
 	}
+	r->home_need = (uint8_t)((r->src.role == SIG_ROLE_HOME ? SIG_HOME_SRC : 0) |
+				 (r->src.role == SIG_ROLE_EXT ? SIG_HOME_DST : 0) |
+				 (r->dst.role == SIG_ROLE_HOME ? SIG_HOME_DST : 0) |
+				 (r->dst.role == SIG_ROLE_EXT ? SIG_HOME_SRC : 0));
 	if (r->proto == SIGP_ICMP || r->proto == SIGP_IP) /* Snort: ports ignored */
 		r->sport = r->dport = (struct sig_list){ .any = true };
 	return 0;
@@ -1166,7 +1224,7 @@ int sigset_load_buf(const char *name, const char *buf, size_t len, sig_var_fn *v
 	if (!L)
 		return -ENOMEM;
 	*L = (struct loader){ .name = name, .var = var, .var_data = var_data,
-			      .diag = diag, .diag_data = diag_data };
+			      .diag = diag, .diag_data = diag_data, .home_any = -1 };
 	L->s = calloc(1, sizeof(*L->s));
 	if (!L->s) {
 		r = -ENOMEM;

@@ -127,7 +127,18 @@ struct sig_list {
 	uint32_t off;
 	uint16_t n_pos, n_neg;
 	bool neg, any;
+	uint8_t role; /* enum sig_role: which side "any" stands for */
 };
+
+/* An address list that is "any" only because HOME_NET is "any": $HOME_NET
+ * (or a *_SERVERS variable, which psad.conf points at it) is the home side,
+ * $EXTERNAL_NET the other. The record's chain tells the sides apart
+ * (sigmatch.c: INPUT's destination and OUTPUT's source are home). */
+enum sig_role { SIG_ROLE_NONE, SIG_ROLE_HOME, SIG_ROLE_EXT };
+
+/* The side of a packet a rule needs home to be on (bits), from its roles. */
+#define SIG_HOME_DST 1 /* inbound: the packet's destination is home */
+#define SIG_HOME_SRC 2 /* outbound */
 
 struct sig_prange {
 	uint16_t lo, hi;
@@ -138,6 +149,7 @@ struct sig_rule {
 	uint32_t msg_off; /* into sigset.text */
 	uint8_t proto; /* enum sig_proto */
 	bool bidir;    /* '<>': either direction */
+	uint8_t home_need; /* SIG_HOME_* bits as written (both: never on INPUT/OUTPUT) */
 	struct sig_list src, dst;     /* into sigset.nets */
 	struct sig_list sport, dport; /* into sigset.ports; any for icmp/ip */
 	uint16_t has_num;             /* 1 << enum sig_field */
@@ -193,10 +205,12 @@ struct sig_index {
 	struct sig_pindex tcp_fwd, tcp_rev, udp_fwd, udp_rev;
 	struct sig_csr icmp_type, icmp_rest, ip, ip_opts, ip_same, ip_ttl, ip_dst, ip_src;
 	/* Per rule, its TCP flag test as "(flags & mask) == want" when it can
-	 * be put so (mask in the low byte, want in the high one; 0: no such
-	 * test): 2 bytes a rule stay in cache where the 264-byte rules do not,
-	 * so a packet whose flags a port's rules reject never touches them. */
-	uint16_t *flagchk;
+	 * be put so, and (bits 8-9) its side test as "(sides & need) == need",
+	 * sides being the home sides the packet's chain allows (sigmatch.c):
+	 * mask in the low 16 bits, want in the high ones (0: no test). 4 bytes
+	 * a rule stay in cache where the 264-byte rules do not, so a packet
+	 * whose flags or direction a port's rules reject never touches them. */
+	uint32_t *flagchk;
 };
 
 /* 16-bit hash of an address, the key of ip_dst and ip_src. */

@@ -16,13 +16,16 @@ PREFIX    ?= /usr/local
 DESTDIR   ?=
 CC        ?= cc
 FUZZ_CC   ?= clang
-PKGS      := zlib
+# zlib, liblzma, libzstd: pkg-config; libbz2 ships no .pc file in Debian 12
+# (bzip2.pc where it does), so -lbz2 is the fallback.
+PKGS      := zlib liblzma libzstd
 TEST_PKGS := cmocka
 FUZZ_SECONDS ?= 600
 FUZZ_BRIEF   ?= 20
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lz)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lz -llzma -lzstd) \
+              $(shell pkg-config --libs bzip2 2>/dev/null || echo -lbz2)
 TEST_LIBS  := $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null || echo -lcmocka)
 
 WARN := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \

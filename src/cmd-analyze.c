@@ -41,11 +41,13 @@ struct analyze {
 	struct engine *engine;
 	struct input_stats in;
 	int64_t clock_sec; /* last known log time, for events without one */
+	struct input_problem problems[INPUT_PROBLEMS_MAX]; /* in.problems */
 };
 
 static const char analyze_usage[] =
 	"usage: vigil analyze [OPTIONS] [FILE...]\n"
-	"Report port scans found in firewall logs (plain or .gz; '-' or none: stdin).\n"
+	"Report port scans found in firewall logs: plain, gzip, xz, bzip2 or zstd\n"
+	"(found from the data); '-' or none: stdin; /dev/kmsg: the kernel's buffer.\n"
 	"  --config FILE     configuration (default " CONFIG_PATH_DEFAULT ", optional)\n"
 	"  --auto-dl FILE    psad-format auto_dl file (default: AUTO_DL_FILE if present)\n"
 	"  --signatures FILE psad-format signatures (default: SIGNATURES_FILE, else the\n"
@@ -112,8 +114,8 @@ static void report_malformed(struct analyze *a, const char *file, uint64_t linen
 		return;
 	escape_bytes(err->got.p, err->got.len > 40 ? 40 : err->got.len, got, sizeof(got));
 	escape_bytes(file, strlen(file), name, sizeof(name));
-	fprintf(stderr, "vigil: %s:%llu:%zu: %s, got '%s'\n", name, (unsigned long long)lineno,
-		err->column, err->reason, got);
+	log_error("%s:%llu:%zu: %s, got '%s'", name, (unsigned long long)lineno, err->column,
+		  err->reason, got);
 }
 
 static void handle_line(struct analyze *a, struct parse_clock *clk, const char *file,
@@ -149,6 +151,71 @@ static void handle_line(struct analyze *a, struct parse_clock *clk, const char *
 	}
 }
 
+/* Remember a problem for the report (the first INPUT_PROBLEMS_MAX). */
+static struct input_problem *add_problem(struct analyze *a, const char *file, bool error,
+					 const char *reason)
+{
+	struct input_problem *p;
+
+	if (a->in.n_problems >= INPUT_PROBLEMS_MAX) {
+		a->in.problems_unlisted++;
+		return NULL;
+	}
+	p = &a->problems[a->in.n_problems++];
+	a->in.problems = a->problems;
+	snprintf(p->file, sizeof(p->file), "%s", file);
+	snprintf(p->reason, sizeof(p->reason), "%s", reason);
+	p->error = error;
+	return p;
+}
+
+/* After the lines of one input: what was lost or surprising, on stderr (one
+ * line each, the name escaped) and in the report. */
+static void input_done(struct analyze *a, const char *name, const char *ename,
+		       struct linereader *lr, int r, uint64_t lineno)
+{
+	struct linereader_info li;
+	struct input_problem *p;
+
+	linereader_info(lr, &li);
+	if (linereader_lost(lr)) {
+		a->in.lost += linereader_lost(lr);
+		log_warn("%s: the kernel overwrote unread records %llu time(s): records were lost",
+			 ename, (unsigned long long)linereader_lost(lr));
+	}
+	if (li.text_after) {
+		char why[160];
+		snprintf(why, sizeof(why), "plain text after the %s data, read as log lines",
+			 li.format);
+		log_warn("%s: %s from line %llu (byte %llu)", ename, why,
+			 (unsigned long long)li.text_line, (unsigned long long)li.text_offset);
+		if ((p = add_problem(a, name, false, why))) {
+			p->has_pos = true;
+			p->offset = li.text_offset;
+			p->line = li.text_line;
+		}
+	}
+	if (r >= 0)
+		return;
+	const char *why = li.error ? li.error : linereader_strerror(r);
+	a->in.read_errors++;
+	if ((p = add_problem(a, name, true, why))) {
+		p->has_pos = true;
+		p->offset = li.error_offset;
+		p->line = lineno;
+		p->dropped = li.dropped;
+	}
+	char cut[64] = "";
+	if (li.dropped)
+		snprintf(cut, sizeof(cut), " (a cut line of %llu bytes dropped)",
+			 (unsigned long long)li.dropped);
+	if (!lineno && !li.error_offset)
+		log_error("%s: %s: not read", ename, why);
+	else
+		log_error("%s: %s, at byte %llu after line %llu: the rest is not read%s", ename,
+			  why, (unsigned long long)li.error_offset, (unsigned long long)lineno, cut);
+}
+
 static int analyze_file(struct analyze *a, const char *path, size_t max_line)
 {
 	struct linereader *lr;
@@ -157,11 +224,17 @@ static int analyze_file(struct analyze *a, const char *path, size_t max_line)
 	bool overlong;
 	uint64_t lineno = 0;
 	const char *name = strcmp(path, "-") ? path : "<stdin>";
+	char ename[ESCAPE_PATH_MAX];
 	int r;
 
+	escape_str(name, ename, sizeof(ename));
 	r = linereader_open(path, max_line, &lr);
-	if (r < 0)
-		return log_errno(r, "cannot open '%s'", name);
+	if (r < 0) {
+		a->in.read_errors++;
+		add_problem(a, name, true, linereader_strerror(r));
+		log_error("cannot read '%s': %s", ename, linereader_strerror(r));
+		return r;
+	}
 	int64_t ref = local_wall(linereader_mtime(lr));
 	if (a->o->year) {
 		struct tm tm = { .tm_year = a->o->year - 1900, .tm_mon = 11, .tm_mday = 31,
@@ -173,14 +246,9 @@ static int analyze_file(struct analyze *a, const char *path, size_t max_line)
 		handle_line(a, &clk, name, ++lineno, line, overlong, max_line);
 	a->in.files++;
 	a->in.bytes += linereader_bytes(lr);
-	if (linereader_lost(lr))
-		log_warn("%s: the kernel overwrote unread records %llu time(s): records were lost",
-			 name, (unsigned long long)linereader_lost(lr));
+	input_done(a, name, ename, lr, r, lineno);
 	linereader_free(lr);
-	if (r < 0)
-		return log_errno(r, "%s: read error after line %llu (the rest of the file is lost)",
-				 name, (unsigned long long)lineno);
-	return 0;
+	return r < 0 ? r : 0;
 }
 
 static int parse_opts(int argc, char **argv, struct analyze_opts *o, int *ret_exit)
@@ -206,7 +274,7 @@ static int parse_opts(int argc, char **argv, struct analyze_opts *o, int *ret_ex
 	uint32_t v;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "v", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			o->config_path = optarg;
@@ -238,7 +306,9 @@ static int parse_opts(int argc, char **argv, struct analyze_opts *o, int *ret_ex
 			break;
 		case 'm':
 			if (span_to_u32(span_make(optarg, strlen(optarg)), &v) < 0 || v > 5) {
-				log_error("--min-dl: expected a danger level 0-5, got '%.32s'", optarg);
+				char e[64];
+				log_error("--min-dl: expected a danger level 0-5, got '%s'",
+					  escape_str(optarg, e, sizeof(e)));
 				return *ret_exit = EXIT_USAGE, -EINVAL;
 			}
 			o->min_dl = v;
@@ -246,7 +316,9 @@ static int parse_opts(int argc, char **argv, struct analyze_opts *o, int *ret_ex
 			break;
 		case 'i':
 			if (net_parse(span_make(optarg, strlen(optarg)), &o->ip) < 0) {
-				log_error("--ip: expected ADDR or ADDR/LEN, got '%.64s'", optarg);
+				char e[96];
+				log_error("--ip: expected ADDR or ADDR/LEN, got '%s'",
+					  escape_str(optarg, e, sizeof(e)));
 				return *ret_exit = EXIT_USAGE, -EINVAL;
 			}
 			o->has_ip = true;
@@ -254,7 +326,9 @@ static int parse_opts(int argc, char **argv, struct analyze_opts *o, int *ret_ex
 		case 'y':
 			if (span_to_u32(span_make(optarg, strlen(optarg)), &v) < 0 || v < 1970 ||
 			    v > 9999) {
-				log_error("--year: expected a year 1970-9999, got '%.32s'", optarg);
+				char e[64];
+				log_error("--year: expected a year 1970-9999, got '%s'",
+					  escape_str(optarg, e, sizeof(e)));
 				return *ret_exit = EXIT_USAGE, -EINVAL;
 			}
 			o->year = (int)v;
@@ -280,10 +354,12 @@ static void autodl_diag(const struct config_diag *d, void *data)
 {
 	static const char *const names[] = { "note", "warning", "error" };
 	unsigned *errors = data;
+	char file[ESCAPE_PATH_MAX];
 
 	if (d->severity == CONFIG_ERROR)
 		(*errors)++;
-	fprintf(stderr, "vigil: %s:%u: %s: %s\n", d->file, d->line, names[d->severity], d->msg);
+	log_error("%s:%u: %s: %s", escape_str(d->file, file, sizeof(file)), d->line,
+		  names[d->severity], d->msg);
 }
 
 /* Diagnostics of the data sets (signatures, ICMP types, fingerprints,
@@ -294,14 +370,14 @@ static void autodl_diag(const struct config_diag *d, void *data)
 struct data_diag {
 	bool verbose;
 	unsigned errors, shown, hidden;
-	char file[256];
+	char file[ESCAPE_PATH_MAX];
 };
 
 static void data_diag(const struct config_diag *d, void *data)
 {
 	static const char *const names[] = { "note", "warning", "error" };
 	struct data_diag *dd = data;
-	char file[256];
+	char file[ESCAPE_PATH_MAX];
 
 	if (d->severity == CONFIG_ERROR)
 		dd->errors++;
@@ -321,9 +397,9 @@ static void data_diag(const struct config_diag *d, void *data)
 	}
 	dd->shown++;
 	if (d->line)
-		fprintf(stderr, "vigil: %s:%u: %s: %s\n", file, d->line, names[d->severity], d->msg);
+		log_error("%s:%u: %s: %s", file, d->line, names[d->severity], d->msg);
 	else
-		fprintf(stderr, "vigil: %s: %s: %s\n", file, names[d->severity], d->msg);
+		log_error("%s: %s: %s", file, names[d->severity], d->msg);
 }
 
 static int run(struct analyze *a, const struct config *cfg, int nfiles, char **files)
@@ -389,15 +465,17 @@ int cmd_analyze(int argc, char **argv)
 		return EXIT_RUNTIME;
 	}
 	const char *adl_path = o.autodl_path ? o.autodl_path : cfg.auto_dl_file;
+	char adl_esc[ESCAPE_PATH_MAX];
 	unsigned adl_errors = 0;
+	escape_str(adl_path, adl_esc, sizeof(adl_esc));
 	r = autodl_load(adl_path, autodl_diag, &adl_errors, &adl);
 	if (r == -ENOENT && !o.autodl_path) {
 		adl = NULL;
 	} else if (r < 0) {
 		if (r != -EINVAL)
-			log_errno(r, "cannot read auto_dl file '%s'", adl_path);
+			log_errno(r, "cannot read auto_dl file '%s'", adl_esc);
 		else
-			log_error("%s: %u error(s) in the auto_dl file", adl_path, adl_errors);
+			log_error("%s: %u error(s) in the auto_dl file", adl_esc, adl_errors);
 		goto out;
 	}
 	r = engine_new(&cfg, adl, NULL, NULL, &a.engine);

@@ -184,9 +184,7 @@ static void input_done(struct analyze *a, const char *name, const char *ename,
 			 ename, (unsigned long long)linereader_lost(lr));
 	}
 	if (li.text_after) {
-		char why[160];
-		snprintf(why, sizeof(why), "plain text after the %s data, read as log lines",
-			 li.format);
+		const char *why = "plain text after the compressed data, read as log lines";
 		log_warn("%s: %s from line %llu (byte %llu)", ename, why,
 			 (unsigned long long)li.text_line, (unsigned long long)li.text_offset);
 		if ((p = add_problem(a, name, false, why))) {
@@ -198,17 +196,27 @@ static void input_done(struct analyze *a, const char *name, const char *ename,
 	if (r >= 0)
 		return;
 	const char *why = li.error ? li.error : linereader_strerror(r);
+	/* broken inside a compressed member that lines came from */
+	bool in_member = r == -EIO && li.members && li.member_line && li.member_line <= lineno;
 	a->in.read_errors++;
 	if ((p = add_problem(a, name, true, why))) {
 		p->has_pos = true;
 		p->offset = li.error_offset;
 		p->line = lineno;
 		p->dropped = li.dropped;
+		p->has_member = in_member;
+		p->member_offset = li.member_offset;
+		p->member_line = li.member_line;
 	}
-	char cut[64] = "";
+	char cut[160] = "";
+	int k = 0;
 	if (li.dropped)
-		snprintf(cut, sizeof(cut), " (a cut line of %llu bytes dropped)",
-			 (unsigned long long)li.dropped);
+		k = snprintf(cut, sizeof(cut), "; a cut line of %llu bytes dropped",
+			     (unsigned long long)li.dropped);
+	if (in_member && k >= 0)
+		snprintf(cut + k, sizeof(cut) - (size_t)k,
+			 "; its member began at byte %llu, line %llu",
+			 (unsigned long long)li.member_offset, (unsigned long long)li.member_line);
 	if (!lineno && !li.error_offset)
 		log_error("%s: %s: not read", ename, why);
 	else

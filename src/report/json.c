@@ -77,7 +77,7 @@ static void json_time(struct jsonw *w, const char *key, const struct vtime *t)
 
 /* Inputs not read to the end, and surprises: "read_errors", "lost" and one
  * object per problem, {"file", "error" | "note", "offset", "after_line" |
- * "line", "dropped_bytes"}. */
+ * "line", "dropped_bytes", "member_offset", "member_line"}. */
 static void json_input_problems(struct jsonw *w, const struct input_stats *in)
 {
 	jsonw_key_u64(w, "read_errors", in->read_errors);
@@ -95,6 +95,10 @@ static void json_input_problems(struct jsonw *w, const struct input_stats *in)
 		}
 		if (p->error && p->has_pos)
 			jsonw_key_u64(w, "dropped_bytes", p->dropped);
+		if (p->has_member) {
+			jsonw_key_u64(w, "member_offset", p->member_offset);
+			jsonw_key_u64(w, "member_line", p->member_line);
+		}
 		jsonw_obj_end(w);
 	}
 	jsonw_arr_end(w);

@@ -29,6 +29,10 @@ struct input_problem {
 	uint64_t offset;      /* byte offset in the file (compressed bytes) */
 	uint64_t line;        /* error: lines read before it; note: its first line */
 	uint64_t dropped;     /* error: bytes of an unfinished line discarded */
+	/* error inside a compressed member: where the member began (damage is
+	 * found at the member's checksum at the latest; its lines were read) */
+	bool has_member;
+	uint64_t member_offset, member_line;
 };
 #define INPUT_PROBLEMS_MAX 32
 

@@ -68,7 +68,7 @@ struct decoder {
 	enum fmt cur;     /* being decoded; FMT_NONE: at a member boundary */
 	enum fmt first, prev;
 	unsigned seen;    /* bit per format met */
-	uint64_t members;
+	uint64_t members, member_offset;
 	bool wrote;       /* a byte was handed out; `last` is it */
 	char last;
 	bool pending_nl;  /* end the unterminated line before a new format */
@@ -257,8 +257,10 @@ static int detect(struct decoder *d)
 	}
 	if (d->wrote && d->last != '\n' && f != d->prev)
 		d->pending_nl = true;
-	if (f != FMT_TEXT)
+	if (f != FMT_TEXT) {
 		d->members++;
+		d->member_offset = d->in_base + d->pos;
+	}
 	if (!d->seen)
 		d->first = f;
 	d->seen |= 1u << f;
@@ -504,6 +506,7 @@ void decoder_info(const struct decoder *d, struct decoder_info *ret)
 		.text_offset = d->text_offset,
 		.error = d->err ? d->why : NULL,
 		.error_offset = d->err_offset,
+		.member_offset = d->member_offset,
 	};
 }
 
@@ -515,4 +518,9 @@ uint64_t decoder_offset(const struct decoder *d)
 int decoder_text_after(const struct decoder *d)
 {
 	return d->text_after;
+}
+
+uint64_t decoder_members(const struct decoder *d)
+{
+	return d->members;
 }

@@ -37,6 +37,7 @@ struct decoder_info {
 	/* reading stopped early: what broke and where (else error is NULL) */
 	const char *error;
 	uint64_t error_offset; /* byte offset in the file (compressed bytes) */
+	uint64_t member_offset; /* where the member being decoded began */
 };
 
 /* Takes fd (closed by decoder_free, also when this fails). 0 or -errno. */
@@ -56,5 +57,7 @@ void decoder_info(const struct decoder *d, struct decoder_info *ret);
 uint64_t decoder_offset(const struct decoder *d);
 /* Plain text after compressed data has begun (cheap: for the line reader). */
 int decoder_text_after(const struct decoder *d);
+/* Compressed members begun so far (cheap: for the line reader). */
+uint64_t decoder_members(const struct decoder *d);
 
 #endif

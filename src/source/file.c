@@ -31,6 +31,7 @@ struct linereader {
 	int err;                /* reading stopped early (sticky) */
 	uint64_t lines;         /* lines handed out */
 	uint64_t text_line;     /* first line of text after compressed data */
+	uint64_t members, member_line; /* the current member's first line */
 	uint64_t error_line, dropped;
 	uint64_t lost;          /* records the kernel overwrote before we read them */
 	int64_t mtime;
@@ -187,6 +188,12 @@ static int fill(struct linereader *r)
 	if (r->is_device)
 		return fill_device(r, room);
 	ssize_t n = decoder_read(r->dec, r->buf + r->end, room);
+	if (decoder_members(r->dec) != r->members) {
+		/* a member began in this read (one per read): its first byte is
+		 * in the next line handed out */
+		r->members = decoder_members(r->dec);
+		r->member_line = r->lines + 1;
+	}
 	if (!r->text_line && decoder_text_after(r->dec))
 		/* the buffer holds at most the unfinished line before the text */
 		r->text_line = r->lines + 1 + (r->end > 0 && !r->skipping);
@@ -278,6 +285,8 @@ void linereader_info(const struct linereader *r, struct linereader_info *ret)
 		.error_offset = di.error_offset,
 		.error_line = r->error_line,
 		.dropped = r->dropped,
+		.member_offset = di.member_offset,
+		.member_line = r->member_line,
 	};
 	if (!di.error && r->err) /* a kmsg read error */
 		ret->error = linereader_strerror(r->err);

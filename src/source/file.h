@@ -52,6 +52,9 @@ struct linereader_info {
 	uint64_t error_offset; /* byte offset in the file where it stopped */
 	uint64_t error_line;   /* lines handed out before it */
 	uint64_t dropped;      /* bytes of an unfinished line discarded there */
+	/* the compressed member the error is in: damage that decodes is only
+	 * found at the member's checksum, after its lines were handed out */
+	uint64_t member_offset, member_line;
 };
 /* Strings stay valid until linereader_free(). */
 void linereader_info(const struct linereader *r, struct linereader_info *ret);

@@ -63,7 +63,8 @@ FUZZ_BIN  := $(FUZZ_C:fuzz/%.c=build-fuzz/%)
 # keep objects of chained pattern rules (fuzz and test objects) between runs
 .SECONDARY:
 
-.PHONY: all check unit integration fuzz-brief fuzz-long demo bench install uninstall clean deps san
+.PHONY: all check unit integration fuzz-brief fuzz-long demo bench install uninstall clean deps san \
+	deps-build deps-demo deps-check deps-bench deps-fuzz
 all: build/vigil
 
 build/vigil: $(APP_O) $(LIB_O)
@@ -99,10 +100,13 @@ $(EMBED_C): scripts/embed.sh $(foreach f,$(EMBED_FILES),$(lastword $(subst =, ,$
 	@mkdir -p $(dir $@)
 	sh scripts/embed.sh $(EMBED_FILES) > $@.tmp && mv $@.tmp $@
 
-deps:
-	@sh scripts/deps.sh
+# Each target installs only what it needs (scripts/deps.sh TARGET): `make demo`
+# no test tools, `make check` the test tools too.
+deps: deps-check
+deps-build deps-demo deps-check deps-bench deps-fuzz:
+	@sh scripts/deps.sh $(@:deps-%=%)
 
-check: deps
+check: deps-check
 	$(MAKE) --no-print-directory unit integration fuzz-brief
 	@echo "make check: all tests passed"
 
@@ -115,13 +119,13 @@ integration: build-san/vigil
 fuzz-brief: $(FUZZ_BIN)
 	@sh fuzz/run.sh $(FUZZ_BRIEF) $(FUZZ_BIN)
 
-fuzz-long: deps $(FUZZ_BIN)
+fuzz-long: deps-fuzz $(FUZZ_BIN)
 	@sh fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
 
-demo: deps build/vigil
+demo: deps-demo build/vigil
 	@sh scripts/demo.sh build/vigil
 
-bench: deps build/vigil
+bench: deps-bench build/vigil
 	@sh bench/run.sh build/vigil
 
 install: build/vigil

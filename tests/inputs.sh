@@ -53,7 +53,7 @@ for c in gzip xz bzip2 zstd; do
 	if ! have $c; then echo "inputs.sh: $c not installed, skipped" >&2; continue; fi
 	$c -c -q <"$log" >"$tmp/log.$c"
 	expect_status 0 "$vigil" analyze --json "$tmp/log.$c"
-	expect_json ".input | [.lines, .events, .read_errors, .problems]" "[$nlog,$nlog,0,[]]"
+	expect_json ".input | [.lines, .events, .read_errors, .problems]" "[$nlog,$nlog,null,null]"
 	if [ "$(jq -c .sources "$tmp/out")" = "$plain_sources" ]; then ok; else bad "$c: sources differ from the plain file"; fi
 	# from stdin too, found from the data, not the name
 	"$vigil" analyze --json - <"$tmp/log.$c" >"$tmp/out" 2>"$tmp/err"
@@ -61,7 +61,7 @@ for c in gzip xz bzip2 zstd; do
 	# two streams of the same format back to back (zcat-style concatenation)
 	$c -c -q <"$crafted" >>"$tmp/log.$c"
 	expect_status 0 "$vigil" analyze --json "$tmp/log.$c"
-	expect_json ".input | [.lines, .read_errors]" "[$((nlog + ncrafted)),0]"
+	expect_json ".input | [.lines, .read_errors]" "[$((nlog + ncrafted)),null]"
 done
 
 if have gzip && have xz && have bzip2 && have zstd; then
@@ -71,7 +71,7 @@ if have gzip && have xz && have bzip2 && have zstd; then
 	cat "$crafted" >>"$tmp/mixed"
 	total=$((4 * (nlog + ncrafted) + ncrafted))
 	expect_status 0 "$vigil" analyze --json "$tmp/mixed"
-	expect_json ".input | [.lines, .read_errors]" "[$total,0]"
+	expect_json ".input | [.lines, .read_errors]" "[$total,null]"
 	expect_json ".input.problems | map([.note != null, .offset, .line])" "[[true,$off,$((total - ncrafted + 1))]]"
 	expect_grep "$tmp/err" "mixed: plain text after the compressed data, read as log lines from line $((total - ncrafted + 1)) (byte $off)"
 
@@ -140,7 +140,7 @@ for d in /dev/zero /dev/urandom; do
 	expect_grep "$tmp/err" "cannot read '<stdin>': a device"
 done
 expect_status 0 timeout 10 "$vigil" analyze --json /dev/null
-expect_json ".input | [.lines, .read_errors]" "[0,0]"
+expect_json ".input | [.lines, .read_errors]" "[0,null]"
 expect_status 0 timeout 10 "$vigil" analyze --json - </dev/null
 # the other files are still analysed
 expect_status 1 timeout 10 "$vigil" analyze --json /dev/zero "$log"
@@ -158,11 +158,11 @@ fi
 # --- empty files, plain and compressed
 : >"$tmp/empty"
 expect_status 0 "$vigil" analyze --json "$tmp/empty"
-expect_json ".input | [.files, .lines, .read_errors]" "[1,0,0]"
+expect_json ".input | [.files, .lines, .read_errors]" "[1,0,null]"
 if have gzip; then
 	gzip -c <"$tmp/empty" >"$tmp/empty.gz"
 	expect_status 0 "$vigil" analyze --json "$tmp/empty.gz"
-	expect_json ".input | [.files, .lines, .read_errors]" "[1,0,0]"
+	expect_json ".input | [.files, .lines, .read_errors]" "[1,0,null]"
 fi
 
 # --- crafted names and arguments never forge a line on stderr

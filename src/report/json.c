@@ -75,13 +75,18 @@ static void json_time(struct jsonw *w, const char *key, const struct vtime *t)
 		jsonw_null(w);
 }
 
-/* Inputs not read to the end, and surprises: "read_errors", "lost" and one
- * object per problem, {"file", "error" | "note", "offset", "after_line" |
- * "line", "dropped_bytes", "member_offset", "member_line"}. */
+/* Inputs not read to the end, and surprises, only when there are any (a
+ * clean run's JSON stays as it was): "read_errors", "lost" and one object
+ * per problem, {"file", "error" | "note", "offset", "after_line" | "line",
+ * "dropped_bytes", "member_offset", "member_line"}. */
 static void json_input_problems(struct jsonw *w, const struct input_stats *in)
 {
-	jsonw_key_u64(w, "read_errors", in->read_errors);
-	jsonw_key_u64(w, "lost", in->lost);
+	if (in->read_errors)
+		jsonw_key_u64(w, "read_errors", in->read_errors);
+	if (in->lost)
+		jsonw_key_u64(w, "lost", in->lost);
+	if (!in->n_problems)
+		return;
 	jsonw_key(w, "problems");
 	jsonw_arr_begin(w);
 	for (size_t i = 0; i < in->n_problems; i++) {

@@ -3,7 +3,9 @@
 #   make            release build (-O2, hardened) -> build/vigil
 #   make check      every test: cmocka units + capture fixtures + brief fuzzing,
 #                   all built with -fsanitize=address,undefined in build-san/
-#   make demo       build and analyze the shipped real capture
+#                   (installs the test tools: scripts/deps.sh check)
+#   make demo       build and analyze the shipped real capture (installs only
+#                   the compiler, libraries and jq: scripts/deps.sh demo)
 #   make bench      benchmark (bench/README.md)
 #   make fuzz-long  long libFuzzer runs (FUZZ_SECONDS each, default 600)
 #   make install    PREFIX=/usr/local DESTDIR=

@@ -43,7 +43,7 @@ static void defuse(const char *msg, char *out, size_t size)
 __attribute__((format(printf, 1, 0))) static void vlog(const char *fmt, va_list ap,
 							     const char *tail)
 {
-	char msg[1024], safe[1024];
+	char msg[2048], safe[2048];
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	defuse(msg, safe, sizeof(safe));

@@ -151,79 +151,6 @@ static void handle_line(struct analyze *a, struct parse_clock *clk, const char *
 	}
 }
 
-/* Remember a problem for the report (the first INPUT_PROBLEMS_MAX). */
-static struct input_problem *add_problem(struct analyze *a, const char *file, bool error,
-					 const char *reason)
-{
-	struct input_problem *p;
-
-	if (a->in.n_problems >= INPUT_PROBLEMS_MAX) {
-		a->in.problems_unlisted++;
-		return NULL;
-	}
-	p = &a->problems[a->in.n_problems++];
-	a->in.problems = a->problems;
-	snprintf(p->file, sizeof(p->file), "%s", file);
-	snprintf(p->reason, sizeof(p->reason), "%s", reason);
-	p->error = error;
-	return p;
-}
-
-/* After the lines of one input: what was lost or surprising, on stderr (one
- * line each, the name escaped) and in the report. */
-static void input_done(struct analyze *a, const char *name, const char *ename,
-		       struct linereader *lr, int r, uint64_t lineno)
-{
-	struct linereader_info li;
-	struct input_problem *p;
-
-	linereader_info(lr, &li);
-	if (linereader_lost(lr)) {
-		a->in.lost += linereader_lost(lr);
-		log_warn("%s: the kernel overwrote unread records %llu time(s): records were lost",
-			 ename, (unsigned long long)linereader_lost(lr));
-	}
-	if (li.text_after) {
-		const char *why = "plain text after the compressed data, read as log lines";
-		log_warn("%s: %s from line %llu (byte %llu)", ename, why,
-			 (unsigned long long)li.text_line, (unsigned long long)li.text_offset);
-		if ((p = add_problem(a, name, false, why))) {
-			p->has_pos = true;
-			p->offset = li.text_offset;
-			p->line = li.text_line;
-		}
-	}
-	if (r >= 0)
-		return;
-	const char *why = li.error ? li.error : linereader_strerror(r);
-	/* broken inside a compressed member that lines came from */
-	bool in_member = r == -EIO && li.members && li.member_line && li.member_line <= lineno;
-	a->in.read_errors++;
-	if ((p = add_problem(a, name, true, why))) {
-		p->has_pos = true;
-		p->offset = li.error_offset;
-		p->line = lineno;
-		p->dropped = li.dropped;
-		p->has_member = in_member;
-		p->member_offset = li.member_offset;
-		p->member_line = li.member_line;
-	}
-	char cut[160] = "";
-	int k = 0;
-	if (li.dropped)
-		k = snprintf(cut, sizeof(cut), "; a cut line of %llu bytes dropped",
-			     (unsigned long long)li.dropped);
-	if (in_member && k >= 0)
-		snprintf(cut + k, sizeof(cut) - (size_t)k,
-			 "; its member began at byte %llu, line %llu",
-			 (unsigned long long)li.member_offset, (unsigned long long)li.member_line);
-	if (!lineno && !li.error_offset)
-		log_error("%s: %s: not read", ename, why);
-	else
-		log_error("%s: %s, at byte %llu after line %llu: the rest is not read%s", ename,
-			  why, (unsigned long long)li.error_offset, (unsigned long long)lineno, cut);
-}
-
 static int analyze_file(struct analyze *a, const char *path, size_t max_line)
 {
 	struct linereader *lr;
@@ -237,12 +164,8 @@ static int analyze_file(struct analyze *a, const char *path, size_t max_line)
 
 	escape_str(name, ename, sizeof(ename));
 	r = linereader_open(path, max_line, &lr);
-	if (r < 0) {
-		a->in.read_errors++;
-		add_problem(a, name, true, linereader_strerror(r));
-		log_error("cannot read '%s': %s", ename, linereader_strerror(r));
-		return r;
-	}
+	if (r < 0)
+		return input_unreadable(&a->in, a->problems, name, ename, r);
 	int64_t ref = local_wall(linereader_mtime(lr));
 	if (a->o->year) {
 		struct tm tm = { .tm_year = a->o->year - 1900, .tm_mon = 11, .tm_mday = 31,
@@ -254,7 +177,7 @@ static int analyze_file(struct analyze *a, const char *path, size_t max_line)
 		handle_line(a, &clk, name, ++lineno, line, overlong, max_line);
 	a->in.files++;
 	a->in.bytes += linereader_bytes(lr);
-	input_done(a, name, ename, lr, r, lineno);
+	input_done(&a->in, a->problems, name, ename, lr, r, lineno);
 	linereader_free(lr);
 	return r < 0 ? r : 0;
 }

@@ -139,6 +139,13 @@ for d in /dev/zero /dev/urandom; do
 	expect_status 1 timeout 10 "$vigil" analyze --json - <"$d"
 	expect_grep "$tmp/err" "cannot read '<stdin>': a device"
 done
+# a disk is no log either (the first readable block device, if any)
+for d in /dev/loop0 /dev/vda /dev/sda /dev/nvme0n1; do
+	[ -b "$d" ] && [ -r "$d" ] || continue
+	expect_status 1 timeout 10 "$vigil" analyze --json "$d"
+	expect_grep "$tmp/err" "cannot read '$d': a device, not a log"
+	break
+done
 expect_status 0 timeout 10 "$vigil" analyze --json /dev/null
 expect_json ".input | [.lines, .read_errors]" "[0,null]"
 expect_status 0 timeout 10 "$vigil" analyze --json - </dev/null

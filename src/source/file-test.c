@@ -506,6 +506,10 @@ static void test_devices(void **state)
 	if (access("/dev/full", F_OK) == 0)
 		assert_int_equal(read_path("/dev/full", 0, &g), -ENODEV);
 	assert_non_null(strstr(linereader_strerror(-ENODEV), "device"));
+	/* block devices are refused before they are opened */
+	struct stat st;
+	if (stat("/dev/loop0", &st) == 0 && S_ISBLK(st.st_mode))
+		assert_int_equal(read_path("/dev/loop0", 0, &g), -ENODEV);
 	/* /dev/null is empty input */
 	assert_int_equal(read_path("/dev/null", 0, &g), 0);
 	assert_int_equal(g.lines, 0);

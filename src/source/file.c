@@ -58,6 +58,19 @@ static enum dev_kind device_kind(int fd, const struct stat *st)
 	return isatty(fd) ? DEV_STREAM : DEV_REFUSED;
 }
 
+/* Before open(): only devices device_kind() may accept. Terminals by their
+ * majors (4 tty/ttyS, 5 tty/console, 136-143 pts); isatty() decides after. */
+static bool device_may_open(const struct stat *st)
+{
+	unsigned maj = major(st->st_rdev), min = minor(st->st_rdev);
+
+	if (!S_ISCHR(st->st_mode))
+		return false;
+	if (maj == 1)
+		return min == 11 || min == 3;
+	return maj == 4 || maj == 5 || (maj >= 136 && maj <= 143);
+}
+
 const char *linereader_strerror(int err)
 {
 	switch (err) {
@@ -87,9 +100,19 @@ int linereader_open(const char *path, size_t max_line, struct linereader **ret)
 		err = -ENOMEM;
 		goto out_free;
 	}
-	/* a character device is opened without blocking (a serial line could
-	 * wait for a carrier); a FIFO blocks until it has a writer, as a stream */
-	bool nonblock = strcmp(path, "-") && stat(path, &st) == 0 && S_ISCHR(st.st_mode);
+	/* a device is judged before it is opened: opening some has effects
+	 * (/dev/watchdog arms a reboot). A character device is opened without
+	 * blocking (a serial line could wait for a carrier); a FIFO blocks until
+	 * it has a writer, as a stream. */
+	bool nonblock = false;
+	if (strcmp(path, "-") && stat(path, &st) == 0 &&
+	    (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))) {
+		if (!device_may_open(&st)) {
+			err = -ENODEV;
+			goto out_free;
+		}
+		nonblock = true;
+	}
 	fd = strcmp(path, "-") == 0
 		     ? dup(STDIN_FILENO)
 		     : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | (nonblock ? O_NONBLOCK : 0));

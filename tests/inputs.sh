@@ -146,6 +146,11 @@ for d in /dev/loop0 /dev/vda /dev/sda /dev/nvme0n1; do
 	expect_grep "$tmp/err" "cannot read '$d': a device, not a log"
 	break
 done
+# /proc/kmsg would steal the syslog daemon's records and never end
+if [ -e /proc/kmsg ]; then
+	expect_status 1 timeout 10 "$vigil" analyze --json /proc/kmsg
+	expect_grep "$tmp/err" "cannot read '/proc/kmsg'"
+fi
 expect_status 0 timeout 10 "$vigil" analyze --json /dev/null
 expect_json ".input | [.lines, .read_errors]" "[0,null]"
 expect_status 0 timeout 10 "$vigil" analyze --json - </dev/null

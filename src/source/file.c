@@ -71,6 +71,16 @@ static bool device_may_open(const struct stat *st)
 	return maj == 4 || maj == 5 || (maj >= 136 && maj <= 143);
 }
 
+/* /proc/kmsg looks like a regular file, but a read takes the records away
+ * from the system's syslog daemon and waits for the next one forever. */
+static bool is_proc_kmsg(const struct stat *st)
+{
+	struct stat k;
+
+	return S_ISREG(st->st_mode) && stat("/proc/kmsg", &k) == 0 && k.st_dev == st->st_dev &&
+	       k.st_ino == st->st_ino;
+}
+
 const char *linereader_strerror(int err)
 {
 	switch (err) {
@@ -105,6 +115,10 @@ int linereader_open(const char *path, size_t max_line, struct linereader **ret)
 	 * blocking (a serial line could wait for a carrier); a FIFO blocks until
 	 * it has a writer, as a stream. */
 	bool nonblock = false;
+	if (strcmp(path, "-") && stat(path, &st) == 0 && is_proc_kmsg(&st)) {
+		err = -ENODEV;
+		goto out_free;
+	}
 	if (strcmp(path, "-") && stat(path, &st) == 0 &&
 	    (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))) {
 		if (!device_may_open(&st)) {

@@ -3,7 +3,9 @@
 #   make            release build (-O2, hardened) -> build/vigil
 #   make check      every test: cmocka units + capture fixtures + brief fuzzing,
 #                   all built with -fsanitize=address,undefined in build-san/
-#   make demo       build and analyze the shipped real capture
+#                   (installs the test tools: scripts/deps.sh check)
+#   make demo       build and analyze the shipped real capture (installs only
+#                   the compiler, libraries and jq: scripts/deps.sh demo)
 #   make bench      benchmark (bench/README.md)
 #   make calibrate  DL histograms of vigil and psad on ../shared/data/realworld
 #                   (skipped when absent; docs/calibration.md)
@@ -18,13 +20,16 @@ PREFIX    ?= /usr/local
 DESTDIR   ?=
 CC        ?= cc
 FUZZ_CC   ?= clang
-PKGS      := zlib
+# zlib, liblzma, libzstd: pkg-config; libbz2 ships no .pc file in Debian 12
+# (bzip2.pc where it does), so -lbz2 is the fallback.
+PKGS      := zlib liblzma libzstd
 TEST_PKGS := cmocka
 FUZZ_SECONDS ?= 600
 FUZZ_BRIEF   ?= 20
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lz)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lz -llzma -lzstd) \
+              $(shell pkg-config --libs bzip2 2>/dev/null || echo -lbz2)
 TEST_LIBS  := $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null || echo -lcmocka)
 
 WARN := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
@@ -62,7 +67,8 @@ FUZZ_BIN  := $(FUZZ_C:fuzz/%.c=build-fuzz/%)
 # keep objects of chained pattern rules (fuzz and test objects) between runs
 .SECONDARY:
 
-.PHONY: all check unit integration fuzz-brief fuzz-long demo bench calibrate install uninstall clean deps san
+.PHONY: all check unit integration fuzz-brief fuzz-long demo bench calibrate install uninstall clean deps san \
+	deps-build deps-demo deps-check deps-bench deps-fuzz
 all: build/vigil
 
 build/vigil: $(APP_O) $(LIB_O)
@@ -98,10 +104,13 @@ $(EMBED_C): scripts/embed.sh $(foreach f,$(EMBED_FILES),$(lastword $(subst =, ,$
 	@mkdir -p $(dir $@)
 	sh scripts/embed.sh $(EMBED_FILES) > $@.tmp && mv $@.tmp $@
 
-deps:
-	@sh scripts/deps.sh
+# Each target installs only what it needs (scripts/deps.sh TARGET): `make demo`
+# no test tools, `make check` the test tools too.
+deps: deps-check
+deps-build deps-demo deps-check deps-bench deps-fuzz:
+	@sh scripts/deps.sh $(@:deps-%=%)
 
-check: deps
+check: deps-check
 	$(MAKE) --no-print-directory unit integration fuzz-brief
 	@echo "make check: all tests passed"
 
@@ -114,16 +123,16 @@ integration: build-san/vigil
 fuzz-brief: $(FUZZ_BIN)
 	@sh fuzz/run.sh $(FUZZ_BRIEF) $(FUZZ_BIN)
 
-fuzz-long: deps $(FUZZ_BIN)
+fuzz-long: deps-fuzz $(FUZZ_BIN)
 	@sh fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
 
-demo: deps build/vigil
+demo: deps-demo build/vigil
 	@sh scripts/demo.sh build/vigil
 
-bench: deps build/vigil
+bench: deps-bench build/vigil
 	@sh bench/run.sh build/vigil
 
-calibrate: build/vigil
+calibrate: deps-bench build/vigil
 	@sh bench/calibrate.sh build/vigil
 
 install: build/vigil

@@ -1,20 +1,91 @@
 #!/bin/sh
-# deps.sh - install the Debian packages vigil's build, tests, demo and bench need,
-# only those that are missing. Used by `make deps` (and so by `make demo`,
-# `make check`) and by .ci/run. Needs root when something is missing.
+# deps.sh [TARGET] - install the Debian packages a make target needs, only
+# those that are missing. Needs root when something is missing.
+#
+#   build    compiler, make, pkg-config, the libraries vigil links
+#            (zlib, liblzma, libbz2, libzstd)
+#   demo     build + jq                                    (`make demo`)
+#   check    build + the test tools: cmocka, clang and its libFuzzer runtime,
+#            the compressors, iproute2, iptables, nftables, nmap, hping3, jq,
+#            python3, psad for the second opinion        (`make check`, default)
+#   bench    build + gzip, GNU time, psad for the comparison (`make bench`)
+#   fuzz     build + clang and its libFuzzer runtime     (`make fuzz-long`)
+#   capture  check + what scripts/capture.sh drives (a private rsyslogd,
+#            journald and ulogd2 write the fixtures' wrapper formats)
+#   --list TARGET   print the packages of TARGET, install nothing
+#   psad-off        disable and stop the psad service (see below)
+#
+# psad is installed only to compare with (psad -A on a file); on what may be
+# a firewall its daemon must not run nor start at boot. policy-rc.d keeps the
+# package from starting it during the install; afterwards its systemd unit
+# and its init script links are disabled (they stay so on upgrades) and a
+# running psad of that install is stopped. A psad that was installed before
+# deps.sh ran is the host's own and left alone; `deps.sh psad-off` disables
+# it on request.
 set -eu
 
-# build: compiler, libraries; tests: cmocka, clang (libFuzzer), sanitizer runtimes;
-# captures and integration tests: iproute2, iptables, nftables, nmap, hping3, jq;
-# second opinion and bench: psad.
-PKGS="build-essential pkg-config clang libclang-rt-14-dev zlib1g-dev libcmocka-dev
-      iproute2 iptables nftables nmap hping3 jq python3 psad procps time"
+BUILD="gcc libc6-dev make pkg-config zlib1g-dev liblzma-dev libbz2-dev libzstd-dev"
+TEST_TOOLS="libcmocka-dev clang libclang-rt-14-dev gzip xz-utils bzip2 zstd
+            iproute2 iptables nftables nmap hping3 jq python3 psad procps time"
 
-# `deps.sh capture`: also what scripts/capture.sh drives (a private rsyslogd,
-# journald and ulogd2 write the fixtures' wrapper formats).
-if [ "${1:-}" = capture ]; then
-	PKGS="$PKGS rsyslog systemd ulogd2 util-linux ufw"
-fi
+packages() {
+	case $1 in
+	build) echo "$BUILD" ;;
+	demo) echo "$BUILD jq" ;;
+	check) echo "$BUILD $TEST_TOOLS" ;;
+	bench) echo "$BUILD gzip python3 procps time psad" ;;
+	fuzz) echo "$BUILD clang libclang-rt-14-dev" ;;
+	capture) echo "$BUILD $TEST_TOOLS rsyslog systemd ulogd2 util-linux ufw" ;;
+	*) return 1 ;;
+	esac
+}
+
+# Disable psad's boot start under every init system, then stop it.
+psad_off() {
+	if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
+		systemctl disable --now psad.service >/dev/null 2>&1 || true
+	else
+		# no running systemd: the unit's wants link (deb-systemd-helper
+		# records the state, so upgrades keep it off) and the SysV links
+		if command -v deb-systemd-helper >/dev/null 2>&1; then
+			deb-systemd-helper disable psad.service >/dev/null 2>&1 || true
+		elif command -v systemctl >/dev/null 2>&1; then
+			systemctl disable psad.service >/dev/null 2>&1 || true
+		fi
+		if [ -e /etc/init.d/psad ] && command -v update-rc.d >/dev/null 2>&1; then
+			update-rc.d psad disable >/dev/null 2>&1 || true
+		fi
+		if [ -s /run/psad/psad.pid ] && [ -x /etc/init.d/psad ]; then
+			/etc/init.d/psad stop >/dev/null 2>&1 || true
+		fi
+	fi
+	left=""
+	for l in /etc/rc[2345].d/S*psad /etc/systemd/system/*.wants/psad.service; do
+		if [ -e "$l" ] || [ -L "$l" ]; then left="$left $l"; fi
+	done
+	if [ -n "$left" ]; then
+		echo "deps.sh: psad still starts at boot through:$left" >&2
+		return 1
+	fi
+	echo "deps.sh: psad (for comparison only) is disabled at boot and not running"
+}
+
+target=${1:-check}
+case $target in
+--list)
+	packages "${2:-check}" || { echo "deps.sh: unknown target '${2:-}'" >&2; exit 2; }
+	exit 0
+	;;
+psad-off)
+	[ "$(id -u)" -eq 0 ] || { echo "deps.sh: psad-off needs root" >&2; exit 1; }
+	psad_off
+	exit $?
+	;;
+esac
+PKGS=$(packages "$target") || {
+	echo "usage: deps.sh [build|demo|check|bench|fuzz|capture] | --list TARGET | psad-off" >&2
+	exit 2
+}
 
 missing=""
 for p in $PKGS; do
@@ -30,7 +101,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "deps.sh: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
+apt-get -o DPkg::Lock::Timeout=600 update -qq
 # psad's postinst wants to start a daemon; policy-rc.d keeps it from doing so.
 if [ ! -e /usr/sbin/policy-rc.d ]; then
 	printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
@@ -38,4 +109,7 @@ if [ ! -e /usr/sbin/policy-rc.d ]; then
 	trap 'rm -f /usr/sbin/policy-rc.d' EXIT
 fi
 # shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $missing
+apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends $missing
+case " $missing " in
+*" psad "*) psad_off ;;
+esac

@@ -50,11 +50,13 @@ struct analyze {
 	struct engine *engine;
 	struct input_stats in;
 	int64_t clock_sec; /* last known log time, for events without one */
+	struct input_problem problems[INPUT_PROBLEMS_MAX]; /* in.problems */
 };
 
 static const char analyze_usage[] =
 	"usage: vigil analyze [OPTIONS] [FILE...]\n"
-	"Report port scans found in firewall logs (plain or .gz; '-' or none: stdin).\n"
+	"Report port scans found in firewall logs: plain, gzip, xz, bzip2 or zstd\n"
+	"(found from the data); '-' or none: stdin; /dev/kmsg: the kernel's buffer.\n"
 	"  --config FILE     configuration (default " CONFIG_PATH_DEFAULT ", optional)\n"
 	"  --auto-dl FILE    psad-format auto_dl file (default: AUTO_DL_FILE if present)\n"
 	"  --signatures FILE psad-format signatures (default: SIGNATURES_FILE, else the\n"
@@ -137,8 +139,8 @@ static void report_malformed(struct analyze *a, const char *file, uint64_t linen
 		return;
 	escape_bytes(err->got.p, err->got.len > 40 ? 40 : err->got.len, got, sizeof(got));
 	escape_bytes(file, strlen(file), name, sizeof(name));
-	fprintf(stderr, "vigil: %s:%llu:%zu: %s, got '%s'\n", name, (unsigned long long)lineno,
-		err->column, err->reason, got);
+	log_error("%s:%llu:%zu: %s, got '%s'", name, (unsigned long long)lineno, err->column,
+		  err->reason, got);
 }
 
 /* rsyslog's "message repeated N times" line stands for N records: the
@@ -236,11 +238,13 @@ static int analyze_file(struct analyze *a, const char *path, size_t max_line)
 	bool overlong;
 	uint64_t lineno = 0;
 	const char *name = strcmp(path, "-") ? path : "<stdin>";
+	char ename[ESCAPE_PATH_MAX];
 	int r;
 
+	escape_str(name, ename, sizeof(ename));
 	r = linereader_open(path, max_line, &lr);
 	if (r < 0)
-		return log_errno(r, "cannot open '%s'", name);
+		return input_unreadable(&a->in, a->problems, name, ename, r);
 	int64_t ref = local_wall(linereader_mtime(lr));
 	if (a->o->year) {
 		struct tm tm = { .tm_year = a->o->year - 1900, .tm_mon = 11, .tm_mday = 31,
@@ -269,14 +273,9 @@ static int analyze_file(struct analyze *a, const char *path, size_t max_line)
 	free(pin);
 	a->in.files++;
 	a->in.bytes += linereader_bytes(lr);
-	if (linereader_lost(lr))
-		log_warn("%s: the kernel overwrote unread records %llu time(s): records were lost",
-			 name, (unsigned long long)linereader_lost(lr));
+	input_done(&a->in, a->problems, name, ename, lr, r, lineno);
 	linereader_free(lr);
-	if (r < 0)
-		return log_errno(r, "%s: read error after line %llu (the rest of the file is lost)",
-				 name, (unsigned long long)lineno);
-	return 0;
+	return r < 0 ? r : 0;
 }
 
 static int parse_opts(int argc, char **argv, struct analyze_opts *o, int *ret_exit)
@@ -303,7 +302,7 @@ static int parse_opts(int argc, char **argv, struct analyze_opts *o, int *ret_ex
 	uint32_t v;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "v", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			o->config_path = optarg;
@@ -335,7 +334,9 @@ static int parse_opts(int argc, char **argv, struct analyze_opts *o, int *ret_ex
 			break;
 		case 'm':
 			if (span_to_u32(span_make(optarg, strlen(optarg)), &v) < 0 || v > 5) {
-				log_error("--min-dl: expected a danger level 0-5, got '%.32s'", optarg);
+				char e[64];
+				log_error("--min-dl: expected a danger level 0-5, got '%s'",
+					  escape_str(optarg, e, sizeof(e)));
 				return *ret_exit = EXIT_USAGE, -EINVAL;
 			}
 			o->min_dl = v;
@@ -343,7 +344,9 @@ static int parse_opts(int argc, char **argv, struct analyze_opts *o, int *ret_ex
 			break;
 		case 'i':
 			if (net_parse(span_make(optarg, strlen(optarg)), &o->ip) < 0) {
-				log_error("--ip: expected ADDR or ADDR/LEN, got '%.64s'", optarg);
+				char e[96];
+				log_error("--ip: expected ADDR or ADDR/LEN, got '%s'",
+					  escape_str(optarg, e, sizeof(e)));
 				return *ret_exit = EXIT_USAGE, -EINVAL;
 			}
 			o->has_ip = true;
@@ -351,7 +354,9 @@ static int parse_opts(int argc, char **argv, struct analyze_opts *o, int *ret_ex
 		case 'y':
 			if (span_to_u32(span_make(optarg, strlen(optarg)), &v) < 0 || v < 1970 ||
 			    v > 9999) {
-				log_error("--year: expected a year 1970-9999, got '%.32s'", optarg);
+				char e[64];
+				log_error("--year: expected a year 1970-9999, got '%s'",
+					  escape_str(optarg, e, sizeof(e)));
 				return *ret_exit = EXIT_USAGE, -EINVAL;
 			}
 			o->year = (int)v;
@@ -387,10 +392,12 @@ static void autodl_diag(const struct config_diag *d, void *data)
 {
 	static const char *const names[] = { "note", "warning", "error" };
 	unsigned *errors = data;
+	char file[ESCAPE_PATH_MAX];
 
 	if (d->severity == CONFIG_ERROR)
 		(*errors)++;
-	fprintf(stderr, "vigil: %s:%u: %s: %s\n", d->file, d->line, names[d->severity], d->msg);
+	log_error("%s:%u: %s: %s", escape_str(d->file, file, sizeof(file)), d->line,
+		  names[d->severity], d->msg);
 }
 
 /* Diagnostics of the data sets (signatures, ICMP types, fingerprints,
@@ -401,14 +408,14 @@ static void autodl_diag(const struct config_diag *d, void *data)
 struct data_diag {
 	bool verbose;
 	unsigned errors, shown, hidden;
-	char file[256];
+	char file[ESCAPE_PATH_MAX];
 };
 
 static void data_diag(const struct config_diag *d, void *data)
 {
 	static const char *const names[] = { "note", "warning", "error" };
 	struct data_diag *dd = data;
-	char file[256];
+	char file[ESCAPE_PATH_MAX];
 
 	if (d->severity == CONFIG_ERROR)
 		dd->errors++;
@@ -428,9 +435,9 @@ static void data_diag(const struct config_diag *d, void *data)
 	}
 	dd->shown++;
 	if (d->line)
-		fprintf(stderr, "vigil: %s:%u: %s: %s\n", file, d->line, names[d->severity], d->msg);
+		log_error("%s:%u: %s: %s", file, d->line, names[d->severity], d->msg);
 	else
-		fprintf(stderr, "vigil: %s: %s: %s\n", file, names[d->severity], d->msg);
+		log_error("%s: %s: %s", file, names[d->severity], d->msg);
 }
 
 static int run(struct analyze *a, const struct config *cfg, int nfiles, char **files)
@@ -496,15 +503,17 @@ int cmd_analyze(int argc, char **argv)
 		return EXIT_RUNTIME;
 	}
 	const char *adl_path = o.autodl_path ? o.autodl_path : cfg.auto_dl_file;
+	char adl_esc[ESCAPE_PATH_MAX];
 	unsigned adl_errors = 0;
+	escape_str(adl_path, adl_esc, sizeof(adl_esc));
 	r = autodl_load(adl_path, autodl_diag, &adl_errors, &adl);
 	if (r == -ENOENT && !o.autodl_path) {
 		adl = NULL;
 	} else if (r < 0) {
 		if (r != -EINVAL)
-			log_errno(r, "cannot read auto_dl file '%s'", adl_path);
+			log_errno(r, "cannot read auto_dl file '%s'", adl_esc);
 		else
-			log_error("%s: %u error(s) in the auto_dl file", adl_path, adl_errors);
+			log_error("%s: %u error(s) in the auto_dl file", adl_esc, adl_errors);
 		goto out;
 	}
 	r = engine_new(&cfg, adl, NULL, NULL, &a.engine);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "util/escape.h"
 #include "util/log.h"
 
 struct diag_ctx {
@@ -18,6 +19,7 @@ static void print_diag(const struct config_diag *d, void *data)
 {
 	struct diag_ctx *ctx = data;
 	static const char *const names[] = { "note", "warning", "error" };
+	char file[ESCAPE_PATH_MAX];
 
 	if (d->severity == CONFIG_ERROR)
 		ctx->errors++;
@@ -27,13 +29,17 @@ static void print_diag(const struct config_diag *d, void *data)
 		ctx->notes++;
 	if (d->severity == CONFIG_NOTE && !ctx->verbose)
 		return;
-	fprintf(stderr, "vigil: %s:%u: %s: %s\n", d->file, d->line, names[d->severity], d->msg);
+	log_msg(d->severity == CONFIG_ERROR ? LOG_LVL_ERROR : LOG_LVL_WARN, "%s:%u: %s: %s",
+		escape_str(d->file, file, sizeof(file)), d->line, names[d->severity], d->msg);
 }
 
 static int load(struct config *cfg, const char *path, struct diag_ctx *ctx)
 {
-	const char *file = path ? path : CONFIG_PATH_DEFAULT;
-	int r = config_load(cfg, file, print_diag, ctx);
+	const char *path_used = path ? path : CONFIG_PATH_DEFAULT;
+	char file[ESCAPE_PATH_MAX];
+	int r = config_load(cfg, path_used, print_diag, ctx);
+
+	escape_str(path_used, file, sizeof(file));
 
 	if (r == -ENOENT && !path)
 		return 0; /* no config file: built-in defaults */
@@ -74,7 +80,7 @@ int cmd_config(int argc, char **argv)
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			check = true;
@@ -102,8 +108,10 @@ int cmd_config(int argc, char **argv)
 	config_init(&cfg);
 	int r = load(&cfg, path, &ctx);
 	if (check) {
-		const char *file = path ? path : CONFIG_PATH_DEFAULT;
-		if (r == 0 && !path && access(file, F_OK) < 0)
+		const char *path_used = path ? path : CONFIG_PATH_DEFAULT;
+		char file[ESCAPE_PATH_MAX];
+		escape_str(path_used, file, sizeof(file));
+		if (r == 0 && !path && access(path_used, F_OK) < 0)
 			printf("%s: not present, built-in defaults: OK\n", file);
 		else if (r == 0)
 			printf("%s: OK (%u warning(s), %u note(s))\n", file, ctx.warnings, ctx.notes);

@@ -75,6 +75,42 @@ static void json_time(struct jsonw *w, const char *key, const struct vtime *t)
 		jsonw_null(w);
 }
 
+/* Inputs not read to the end, and surprises, only when there are any (a
+ * clean run's JSON stays as it was): "read_errors", "lost" and one object
+ * per problem, {"file", "error" | "note", "offset", "after_line" | "line",
+ * "dropped_bytes", "member_offset", "member_line"}. */
+static void json_input_problems(struct jsonw *w, const struct input_stats *in)
+{
+	if (in->read_errors)
+		jsonw_key_u64(w, "read_errors", in->read_errors);
+	if (in->lost)
+		jsonw_key_u64(w, "lost", in->lost);
+	if (!in->n_problems)
+		return;
+	jsonw_key(w, "problems");
+	jsonw_arr_begin(w);
+	for (size_t i = 0; i < in->n_problems; i++) {
+		const struct input_problem *p = &in->problems[i];
+		jsonw_obj_begin(w);
+		jsonw_key_str(w, "file", p->file);
+		jsonw_key_str(w, p->error ? "error" : "note", p->reason);
+		if (p->has_pos) {
+			jsonw_key_u64(w, "offset", p->offset);
+			jsonw_key_u64(w, p->error ? "after_line" : "line", p->line);
+		}
+		if (p->error && p->has_pos)
+			jsonw_key_u64(w, "dropped_bytes", p->dropped);
+		if (p->has_member) {
+			jsonw_key_u64(w, "member_offset", p->member_offset);
+			jsonw_key_u64(w, "member_line", p->member_line);
+		}
+		jsonw_obj_end(w);
+	}
+	jsonw_arr_end(w);
+	if (in->problems_unlisted)
+		jsonw_key_u64(w, "problems_unlisted", in->problems_unlisted);
+}
+
 static void json_input(struct jsonw *w, const struct input_stats *in,
 		       const struct engine_stats *es)
 {
@@ -88,6 +124,7 @@ static void json_input(struct jsonw *w, const struct input_stats *in,
 	jsonw_key_u64(w, "bytes", in->bytes);
 	jsonw_key_u64(w, "repeated", in->repeated);
 	jsonw_key_u64(w, "repeated_unfed", in->repeated_unfed);
+	json_input_problems(w, in);
 	jsonw_key(w, "ignored_by");
 	jsonw_obj_begin(w);
 	jsonw_key_u64(w, "blank", in->ignored_blank);

@@ -18,6 +18,24 @@
 struct engine;
 struct matchers;
 
+/* An input not read to its end (error) or read with a surprise (a note):
+ * plain text after compressed data. The file name is as given (reports
+ * escape it). */
+struct input_problem {
+	char file[512];
+	char reason[224];
+	bool error;           /* data was lost: the rest of the input is not read */
+	bool has_pos;         /* offset and line are known (the file was opened) */
+	uint64_t offset;      /* byte offset in the file (compressed bytes) */
+	uint64_t line;        /* error: lines read before it; note: its first line */
+	uint64_t dropped;     /* error: bytes of an unfinished line discarded */
+	/* error inside a compressed member: where the member began (damage is
+	 * found at the member's checksum at the latest; its lines were read) */
+	bool has_member;
+	uint64_t member_offset, member_line;
+};
+#define INPUT_PROBLEMS_MAX 32
+
 /* How the input lines were counted: lines == events + ignored + malformed. */
 struct input_stats {
 	uint64_t files;
@@ -39,6 +57,13 @@ struct input_stats {
 			      * lines, beyond the one each line counts for */
 	uint64_t repeated_unfed; /* of those, not fed to the engine (over the cap) */
 	struct vtime first, last;      /* time span of the events */
+	/* inputs not read to their end: unreadable, refused (a device, a format
+	 * vigil does not read), damaged or truncated compressed data */
+	uint64_t read_errors;
+	uint64_t lost;                 /* /dev/kmsg records overwritten unread (at least) */
+	const struct input_problem *problems; /* the first INPUT_PROBLEMS_MAX, in order */
+	size_t n_problems;
+	uint64_t problems_unlisted;    /* more than INPUT_PROBLEMS_MAX */
 };
 
 struct report_opts {

@@ -388,6 +388,22 @@ static void text_blame(const struct text *t, const struct engine_stats *es)
 	tw_end(&w);
 }
 
+/* Inputs not read to the end and kmsg overruns; stderr says which, where. */
+static void text_input_lost(const struct text *t, const struct input_stats *in)
+{
+	struct tw w;
+
+	if (!in->read_errors && !in->lost)
+		return;
+	tw_label(&w, t, "INPUT LOST");
+	if (in->read_errors)
+		tw_itemf(&w, "", "%" PRIu64 " input(s) not read to the end (stderr says where)",
+			 in->read_errors);
+	if (in->lost)
+		tw_itemf(&w, in->read_errors ? ", " : "", "%" PRIu64 " kmsg overrun(s)", in->lost);
+	tw_end(&w);
+}
+
 static void text_span(const struct text *t, const struct input_stats *in)
 {
 	char a[40], b[40];
@@ -452,6 +468,7 @@ static void text_summary(const struct text *t, const struct input_stats *in,
 	tw_label(&w, t, "files");
 	tw_itemf(&w, "", "%" PRIu64 " (%" PRIu64 " bytes)", in->files, in->bytes);
 	tw_end(&w);
+	text_input_lost(t, in);
 	text_count(t, "lines", in->lines);
 	text_count(t, "events", in->events);
 	text_ignored(t, in, es);

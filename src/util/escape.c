@@ -35,3 +35,9 @@ size_t escape_bytes(const char *p, size_t len, char *out, size_t outsize)
 	out[o] = '\0';
 	return o;
 }
+
+const char *escape_str(const char *s, char *out, size_t outsize)
+{
+	escape_bytes(s, strlen(s), out, outsize);
+	return out;
+}

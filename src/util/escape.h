@@ -13,4 +13,11 @@
 /* Returns the number of bytes written (excluding the NUL). */
 size_t escape_bytes(const char *p, size_t len, char *out, size_t outsize);
 
+/* A NUL-terminated string (a file name, an argument) escaped into out;
+ * returns out, for use as a printf argument. */
+const char *escape_str(const char *s, char *out, size_t outsize);
+
+/* Size for escape_str() of a path: long enough that real paths are not cut. */
+#define ESCAPE_PATH_MAX 1024
+
 #endif

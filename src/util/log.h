@@ -3,7 +3,9 @@
  * Only main, cmd-* and the daemon loop log; library modules return errors
  * and counters. Messages go to stderr as "vigil: ..." and are printf-checked.
  * Strings from untrusted input must be escaped (escape.h) before they get
- * here. log_errno() returns its error argument so callers can
+ * here; as a last guard, a control byte left in a message is written \xNN,
+ * so no message can break its line and forge another "vigil:" line.
+ * Every "vigil: " line on stderr goes through here. log_errno() returns its error argument so callers can
  * `return log_errno(r, "cannot open '%s'", path);`.
  */
 #ifndef VIGIL_LOG_H

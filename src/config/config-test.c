@@ -237,7 +237,34 @@ static void test_psad_key_note(void **state)
 	expect_diag(1, CONFIG_NOTE, 3, "psad key 'iptablesCmd' is not used by vigil, ignoring");
 	expect_diag(2, CONFIG_NOTE, 4, "psad key 'IPT_AUTO_CHAIN7' is not used by vigil, ignoring");
 	expect_diag(3, CONFIG_NOTE, 5, "psad key 'EMAIL_LIMIT' is not used by vigil, ignoring");
-	expect_diag(7, CONFIG_NOTE, 9, "psad key 'REPUTATION_FEED' is not used by vigil, ignoring");
+	expect_diag(7, CONFIG_WARNING, 9,
+		    "psad key 'REPUTATION_FEED' changes psad's results and is not implemented: psad "
+		    "downloads and scores this feed; vigil reads local lists only (REPUTATION_FILES)");
+	assert_is_defaults(&cfg);
+}
+
+/* A psad key that changes what psad detects is a warning, with what vigil
+ * does instead, and only for the value that makes the difference. */
+static void test_psad_keys_that_change_results(void **state)
+{
+	assert_int_equal(load("ENABLE_INTF_LOCAL_NETS Y;\n"
+			      "IGNORE_KERNEL_TIMESTAMP Y;\n"
+			      "IGNORE_KERNEL_TIMESTAMP2 N;\n"
+			      "ENABLE_CUSTOM_SYSLOG_TS_RE N;\n"
+			      "IMPORT_OLD_SCANS N;\n"
+			      "IMPORT_OLD_SCANS2 Y;\n"),
+			 0);
+	assert_int_equal(dg.n, 6);
+	expect_diag(0, CONFIG_WARNING, 1,
+		    "psad key 'ENABLE_INTF_LOCAL_NETS' changes psad's results and is not "
+		    "implemented: psad replaces HOME_NET with the host's connected subnets; vigil "
+		    "uses HOME_NET as written (set it to your networks)");
+	expect_diag(1, CONFIG_NOTE, 2, "psad key 'IGNORE_KERNEL_TIMESTAMP' is not used by vigil, ignoring");
+	expect_diag(2, CONFIG_WARNING, 3, "unknown key 'IGNORE_KERNEL_TIMESTAMP2', ignoring");
+	expect_diag(3, CONFIG_NOTE, 4,
+		    "psad key 'ENABLE_CUSTOM_SYSLOG_TS_RE' is not used by vigil, ignoring");
+	expect_diag(4, CONFIG_NOTE, 5, "psad key 'IMPORT_OLD_SCANS' is not used by vigil, ignoring");
+	expect_diag(5, CONFIG_WARNING, 6, "unknown key 'IMPORT_OLD_SCANS2', ignoring");
 	assert_is_defaults(&cfg);
 }
 
@@ -891,7 +918,8 @@ static void test_psad_conf(void **state)
 	memset(&dg, 0, sizeof(dg));
 	assert_int_equal(config_load(&cfg, path, collect, &dg), 0);
 	assert_int_equal(count_sev(CONFIG_ERROR), 0);
-	assert_int_equal(count_sev(CONFIG_WARNING), 0);
+	/* ENABLE_INTF_LOCAL_NETS Y: psad would score against other networks */
+	assert_int_equal(count_sev(CONFIG_WARNING), 1);
 	assert_true(count_sev(CONFIG_NOTE) > 100);
 	assert_string_equal(cfg.auto_dl_file, "/etc/psad/auto_dl");
 	assert_string_equal(cfg.signatures_file, "/etc/psad/signatures");
@@ -926,7 +954,9 @@ static void test_psad_3_0_keys(void **state)
 			      "pkillCmd                    /usr/bin/pkill;\n"
 			      "ssCmd                       /bin/ss;\n"),
 			 0);
-	assert_int_equal(count_sev(CONFIG_NOTE), 8);
+	/* the feeds change levels in psad: warned, the rest noted */
+	assert_int_equal(count_sev(CONFIG_WARNING), 2);
+	assert_int_equal(count_sev(CONFIG_NOTE), 6);
 	assert_int_equal(dg.n, 8);
 }
 
@@ -1019,6 +1049,7 @@ int main(void)
 		cmocka_unit_test(test_invalid_key_and_empty),
 		cmocka_unit_test(test_unknown_key),
 		cmocka_unit_test(test_psad_key_note),
+		cmocka_unit_test(test_psad_keys_that_change_results),
 		cmocka_unit_test(test_first_definition_wins),
 		cmocka_unit_test(test_fw_msg_search),
 		cmocka_unit_test(test_fw_msg_search_limit),

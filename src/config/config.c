@@ -618,7 +618,13 @@ static void apply_entry(struct loader *L, size_t ei)
 			apply_sig_var(L, ei, kname);
 			return;
 		}
-		if (conf_key_is_psad(e->key))
+		const char *effect = conf_key_is_psad(e->key) ? conf_psad_key_effect(e->key, e->val)
+							      : NULL;
+		if (effect)
+			conf_report(&L->src, CONFIG_WARNING, e->line,
+				    "psad key '%s' changes psad's results and is not implemented: %s",
+				    kname, effect);
+		else if (conf_key_is_psad(e->key))
 			conf_report(&L->src, CONFIG_NOTE, e->line,
 				    "psad key '%s' is not used by vigil, ignoring", kname);
 		else

@@ -145,6 +145,46 @@ bool conf_key_is_psad(struct span name)
 	return span_take_prefix(&n, "IPT_AUTO_CHAIN", 14) && all_digits(n);
 }
 
+/* psad keys whose value changes psad's results, and what vigil does
+ * instead. `when` is the value (case-insensitive) that makes the difference,
+ * or NULL for any value but "NONE". */
+static const struct {
+	const char *key, *when, *effect;
+} psad_effects[] = {
+	{ "ENABLE_INTF_LOCAL_NETS", "Y",
+	  "psad replaces HOME_NET with the host's connected subnets; vigil uses HOME_NET as "
+	  "written (set it to your networks)" },
+	{ "IGNORE_KERNEL_TIMESTAMP", "N",
+	  "psad keeps the kernel's [secs.usecs] stamp in the log prefix; vigil always strips it "
+	  "before matching prefixes" },
+	{ "ENABLE_CUSTOM_SYSLOG_TS_RE", "Y",
+	  "psad reads time and host with CUSTOM_SYSLOG_TS_RE; vigil recognises each file's "
+	  "envelope itself (analyze --format forces one)" },
+	{ "ENABLE_REPUTATION_FEEDS", "Y",
+	  "psad raises sources listed in its downloaded feeds; vigil reads local lists only "
+	  "(REPUTATION_FILES)" },
+	{ "REPUTATION_FEED", NULL,
+	  "psad downloads and scores this feed; vigil reads local lists only (REPUTATION_FILES)" },
+	{ "IMPORT_OLD_SCANS", "Y",
+	  "psad re-imports the scans of its earlier runs; vigil scores only the records it reads" },
+	{ "ENABLE_AUTO_IDS_REGEX", "Y",
+	  "psad blocks only sources whose log prefix matches AUTO_BLOCK_REGEX; vigil has no such "
+	  "filter" },
+};
+
+const char *conf_psad_key_effect(struct span name, struct span value)
+{
+	for (size_t i = 0; i < sizeof(psad_effects) / sizeof(psad_effects[0]); i++) {
+		if (!span_eq(name, psad_effects[i].key, strlen(psad_effects[i].key)))
+			continue;
+		if (psad_effects[i].when ? span_eq_nocase(value, psad_effects[i].when)
+					 : value.len && !span_eq_nocase(value, "NONE"))
+			return psad_effects[i].effect;
+		return NULL;
+	}
+	return NULL;
+}
+
 /* --- list helpers --- */
 
 static int fail(char *reason, size_t size, const char *what, struct span item)

@@ -128,5 +128,10 @@ extern const size_t conf_n_keys;
 const struct key *conf_key_find(struct span name);
 /* A key of psad.conf (psad 2.x/3.0) that vigil does not read. */
 bool conf_key_is_psad(struct span name);
+/* For a psad key vigil does not read: what psad does with this value that
+ * vigil does not (a static sentence), when it changes what is detected,
+ * scored or read; NULL when the key only shapes psad's own mails, files or
+ * process (vigil then notes the key instead of warning). */
+const char *conf_psad_key_effect(struct span name, struct span value);
 
 #endif

@@ -169,6 +169,7 @@ struct source_intel {
 	uint8_t icmp_dl;         /* 2 once an invalid type or code was seen */
 	uint8_t rep_dl;
 	uint8_t scanners;        /* 1 << enum scanner */
+	uint32_t bytes;          /* heap held, as the engine counts it (intel.c) */
 };
 
 /* One source address. */

@@ -21,7 +21,7 @@
  *   gen -f [-n LINES] [-s SEED] [-o FILE]
  *       flood: every line from a distinct spoofed source (1/8 IPv4 across
  *       198.18.0.0/15, the rest IPv6 across 2001:db8::/32), for memory bounds.
- *   gen -F dsts|pairs|ports|sigs|evict [-n LINES] [-o FILE]
+ *   gen -F dsts|pairs|ports|sigs|evict|sparse [-n LINES] [-o FILE]
  *       one dimension of the engine's memory per shape (see gen_shape()).
  *   -k  kernel lines carry the bracketed uptime ("kernel: [86400.000000] "),
  *       as klogd and older rsyslog setups write them.
@@ -1127,7 +1127,10 @@ static void shape_src6(struct src *s, uint64_t i)
  *   sigs   one source per 100 lines, SYNs to ports 1..100 (bench/run.sh
  *          writes one rule per port);
  *   evict  a 100-port SYN scan from 198.51.100.7, then one SYN each from
- *          LINES - 100 spoofed sources to tcp/31337 (a DL 3 rule). */
+ *          LINES - 100 spoofed sources to tcp/31337 (a DL 3 rule);
+ *   sparse LINES/2 one-packet sources, then one source to LINES/2 new
+ *          destinations: under a pair cap it pushes every other source
+ *          out and then finds no room, with the table's slab left sparse. */
 static int gen_shape(const char *shape, uint64_t nlines)
 {
 	uint64_t dur_us = 600ull * 1000000; /* ten minutes */
@@ -1168,6 +1171,15 @@ static int gen_shape(const char *shape, uint64_t nlines)
 			shape_src6(&s, n / SHAPE_SIGS_PER_SOURCE);
 			p.dst_idx = 1;
 			p.dport = (uint16_t)(1 + n % SHAPE_SIGS_PER_SOURCE);
+		} else if (strcmp(shape, "sparse") == 0) {
+			if (n < nlines / 2) {
+				shape_src6(&s, n);
+				p.dst_idx = 1;
+			} else {
+				shape_src6(&s, UINT32_MAX);
+				p.dst_idx = (uint32_t)(n - nlines / 2);
+			}
+			p.dport = 445;
 		} else if (strcmp(shape, "evict") == 0) {
 			if (n < SHAPE_SCAN_PORTS) {
 				s.v6 = 0;
@@ -1194,7 +1206,7 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: gen [-n LINES] [-S SOURCES] [-s SEED] [-p NOISE_PCT] [-6 V6_PCT] [-H HOURS] [-k] [-o FILE]\n"
 		"       gen -f [-n LINES] [-s SEED] [-k] [-o FILE]   (flood: one distinct source per line)\n"
-		"       gen -F dsts|pairs|ports|sigs|evict [-n LINES] [-o FILE]   (one dimension of memory)\n"
+		"       gen -F dsts|pairs|ports|sigs|evict|sparse [-n LINES] [-o FILE]   (one dimension of memory)\n"
 		"-k: kernel lines carry the bracketed uptime (\"kernel: [86400.000000] \")\n"
 		"defaults: -n 4000000 -S 5000 -s 1 -p 5 -6 20 -H 8; -f -n 1000000\n");
 	exit(2);

@@ -44,6 +44,7 @@
 #define PAIRS_CAP_MIN	4
 #define DST_BITS_MIN	1024 /* untracked-destination sketch, bits */
 #define DST_BITS_MAX	65536
+#define PAIR_CACHE_MAX	64 /* released pairs kept for the next ones */
 
 struct engine {
 	const struct config *cfg;
@@ -63,7 +64,13 @@ struct engine {
 	int64_t now;	    /* the clock of the event being fed (eviction ages) */
 
 	uint64_t mem_limit; /* MEMORY_LIMIT, bytes */
-	uint64_t mem_used;  /* the table's bytes + every source's bytes */
+	uint64_t mem_used;  /* the table's bytes + every source's bytes + the pair cache */
+
+	/* Pairs of evicted sources, reused before malloc: a flood evicts and
+	 * creates one a line, and the allocator's own caches (whose chunks
+	 * calloc() and consolidation keep taking apart) cost more. */
+	struct pair_state *pair_cache[PAIR_CACHE_MAX];
+	uint32_t n_pair_cache;
 
 	struct engine_stats stats;
 };
@@ -178,20 +185,29 @@ static enum engine_verdict engine_filter(const struct engine *e, const struct ev
 
 /* ---- releasing and evicting sources -------------------------------------- */
 
-static void pair_release(struct pair_state *p)
+/* The heap a pair's own allocation takes (its port sets are apart). */
+#define PAIR_COST mem_cost(sizeof(struct pair_state))
+
+/* Into the pair cache (which the engine's count keeps holding), or free. */
+static void pair_release(struct engine *e, struct pair_state *p)
 {
 	portset_done(&p->tcp.ports);
 	portset_done(&p->udp.ports);
 	portset_done(&p->udplite.ports);
-	free(p);
+	if (e->n_pair_cache < PAIR_CACHE_MAX) {
+		e->pair_cache[e->n_pair_cache++] = p;
+		e->mem_used += PAIR_COST;
+	} else {
+		free(p);
+	}
 }
 
 /* Free what n owns; the caller takes n->bytes off the engine's count. */
-static void node_release(struct src_node *n)
+static void node_release(struct engine *e, struct src_node *n)
 {
 	intel_free(n->s.intel);
 	for (uint32_t i = 0; i < n->s.n_pairs; i++)
-		pair_release(n->s.pairs[i]);
+		pair_release(e, n->s.pairs[i]);
 	if (n->s.pairs != &n->first_ptr)
 		free(n->s.pairs);
 	n->s.intel = NULL;
@@ -322,11 +338,13 @@ static struct src_node *engine_pick_victim(struct engine *e, const struct src_no
 		}
 		return best;
 	}
-	/* fetch all samples at once: one memory latency, not eight */
+	/* fetch all samples at once: two memory latencies, not sixteen */
 	for (uint32_t k = 0; k < EVICT_SAMPLES; k++) {
 		ids[k] = (uint32_t)(engine_rand(e) % count);
-		table_prefetch_live(e->sources, ids[k]);
+		table_prefetch_slot(e->sources, ids[k]);
 	}
+	for (uint32_t k = 0; k < EVICT_SAMPLES; k++)
+		table_prefetch_live(e->sources, ids[k]);
 	for (uint32_t k = 0; k < EVICT_SAMPLES; k++) {
 		n = table_live(e->sources, ids[k]);
 		if (n != keep && (!best || evict_before(e, n, best)))
@@ -383,11 +401,16 @@ static void evicted_note(struct engine *e, const struct src_node *n)
 
 static void engine_evict(struct engine *e, struct src_node *n)
 {
+	/* what node_release() reads first, while the rest goes on */
+	if (n->s.n_pairs)
+		__builtin_prefetch(n->s.pairs[0]);
+	if (n->s.intel)
+		__builtin_prefetch(n->s.intel);
 	e->stats.sources_evicted++;
 	e->stats.packets_evicted += n->s.packets;
 	e->total_pairs -= n->s.n_pairs;
 	evicted_note(e, n);
-	node_release(n);
+	node_release(e, n);
 	e->mem_used -= n->bytes;
 	table_remove(e->sources, n);
 }
@@ -621,8 +644,12 @@ static struct pair_state *pair_new(struct engine *e, struct src_node *n, const s
 
 	if (s->n_pairs > 0 && pairs_reserve(e, n, e->max_dsts) < 0)
 		return NULL;
-	if (!(p = node_alloc(e, n, sizeof(*p))))
+	if (e->n_pair_cache) { /* the count moves from the cache to n */
+		p = e->pair_cache[--e->n_pair_cache];
+		n->bytes += PAIR_COST;
+	} else if (!(p = node_alloc(e, n, sizeof(*p)))) {
 		return NULL;
+	}
 	if (s->n_pairs == 0) {
 		/* no pointer array for a one-destination source (most of a
 		 * spoofed flood) */
@@ -1040,9 +1067,11 @@ struct engine *engine_free(struct engine *e)
 		return NULL;
 	if (e->sources) {
 		for (uint32_t i = 0; i < table_count(e->sources); i++)
-			node_release(table_live(e->sources, i));
+			node_release(e, table_live(e->sources, i));
 		table_free(e->sources);
 	}
+	while (e->n_pair_cache)
+		free(e->pair_cache[--e->n_pair_cache]);
 	free(e);
 	return NULL;
 }

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TABLE_CHUNK_SHIFT 8 /* 256 nodes (~270 KB) per slab chunk */
+#define TABLE_CHUNK_SHIFT 8 /* 256 nodes (~80 KB) per slab chunk */
 #define TABLE_CHUNK	  (1u << TABLE_CHUNK_SHIFT)
 #define TABLE_INDEX_MIN	  64
 #define TABLE_NONE	  UINT32_MAX
@@ -265,6 +265,11 @@ bool table_full(const struct table *t)
 struct src_node *table_live(const struct table *t, uint32_t i)
 {
 	return table_at(t, t->dense[i]);
+}
+
+void table_prefetch_slot(const struct table *t, uint32_t i)
+{
+	__builtin_prefetch(&t->dense[i]);
 }
 
 void table_prefetch_live(const struct table *t, uint32_t i)

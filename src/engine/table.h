@@ -78,8 +78,10 @@ bool table_full(const struct table *t);
 /* The i-th live node (i < table_count()), in no useful order: a uniform
  * random i picks a uniform random live node. */
 struct src_node *table_live(const struct table *t, uint32_t i);
-/* Start loading the i-th live node's first bytes (i < table_count()), so
- * that several random nodes are fetched from memory in parallel. */
+/* Start loading where the i-th live node is (i < table_count()), then,
+ * once that has arrived, the node's first bytes: so that several random
+ * nodes are fetched from memory in parallel, in two rounds of latency. */
+void table_prefetch_slot(const struct table *t, uint32_t i);
 void table_prefetch_live(const struct table *t, uint32_t i);
 
 #endif

@@ -6,7 +6,7 @@ set -u
 vigil=$1
 here=$(dirname "$0")
 fail=0
-for t in "$here"/cli.sh "$here"/fixtures.sh "$here"/agreement.sh; do
+for t in "$here"/cli.sh "$here"/fixtures.sh "$here"/agreement.sh "$here"/memory.sh; do
 	[ -f "$t" ] || continue
 	echo "== $t"
 	sh "$t" "$vigil" || fail=1

@@ -225,7 +225,7 @@ static void node_release(struct engine *e, struct src_node *n)
 /* n took (or gave back, delta < 0) heap of that mem_cost(). */
 static void mem_charge(struct engine *e, struct src_node *n, int64_t delta)
 {
-	n->bytes = (uint32_t)((int64_t)n->bytes + delta);
+	n->bytes = (uint64_t)((int64_t)n->bytes + delta);
 	e->mem_used = (uint64_t)((int64_t)e->mem_used + delta);
 }
 
@@ -704,7 +704,8 @@ static void ports_count(struct engine *e, struct src_node *n, struct ports_stats
 	if (r < 0)
 		e->stats.oom++;
 	if (r > 0) {
-		n->ports++;
+		if (n->ports < UINT32_MAX)
+			n->ports++;
 		mem_portset(e, n, before, &ps->ports);
 	}
 }

@@ -49,8 +49,8 @@ struct src_node {
 	struct src_more *more;
 	uint32_t last_pair; /* pair hit last: the fast path of a scan */
 	uint32_t ports;	    /* distinct ports over all pairs (evidence) */
-	uint32_t bytes;	    /* heap the source owns (mem_cost), MEMORY_LIMIT */
 	uint32_t intel_bytes; /* the part of bytes in s.intel */
+	uint64_t bytes;	    /* heap the source owns (mem_cost), MEMORY_LIMIT */
 };
 
 struct table;

@@ -429,7 +429,9 @@ awk 'BEGIN {
 echo 'alert tcp any any -> any 31337 (msg:"BACKDOOR elite port, tcp/31337"; flags:S,12; psad_id:300069; psad_dl:3;)' > "$W/sigs-dl3"
 # sparse: a pair cap the flood fills, then one source with room for 1M pairs
 printf 'MAX_SCAN_IP_PAIRS 100000;\nMAX_DSTS_PER_SOURCE 1000000;\nMEMORY_LIMIT 4095G;\n' > "$W/sparse.conf"
-if [ -n "$TIMEBIN" ]; then
+if [ -z "$(echo $SHAPES)" ]; then
+	say "  skipped: BENCH_SHAPES is empty"
+elif [ -n "$TIMEBIN" ]; then
 	printf '  %-8s %9s %8s %8s %10s %9s %10s %6s\n' shape lines "wall s" "cpu s" "peak RSS" evicted untracked "cpu/1x" | tee -a "$X_TABLE"
 	for shape in $SHAPES; do
 		c1=""

@@ -21,6 +21,8 @@
  *   gen -f [-n LINES] [-s SEED] [-o FILE]
  *       flood: every line from a distinct spoofed source (1/8 IPv4 across
  *       198.18.0.0/15, the rest IPv6 across 2001:db8::/32), for memory bounds.
+ *   gen -F dsts|pairs|ports|sigs|evict|sparse [-n LINES] [-o FILE]
+ *       one dimension of the engine's memory per shape (see gen_shape()).
  *   -k  kernel lines carry the bracketed uptime ("kernel: [86400.000000] "),
  *       as klogd and older rsyslog setups write them.
  *
@@ -1133,6 +1135,111 @@ static int gen_flood(uint64_t nlines)
 	return 0;
 }
 
+/* ---- flood shapes: one dimension of the engine's memory each ---- */
+
+/* IPv6 source number i: distinct for distinct i (mix64 is a bijection). */
+static void shape_src6(struct src *s, uint64_t i)
+{
+	uint64_t m = mix64(i + 1);
+	s->v6 = 1;
+	s->a6[0] = 0x2001;
+	s->a6[1] = 0x0db8;
+	s->a6[2] = 0x8000 | (uint16_t)(i >> 48 & 0x7fff); /* apart from dst6()'s 2001:db8:0:1:: */
+	s->a6[3] = (uint16_t)(i >> 32);
+	s->a6[4] = (uint16_t)(m >> 48);
+	s->a6[5] = (uint16_t)(m >> 32);
+	s->a6[6] = (uint16_t)(m >> 16);
+	s->a6[7] = (uint16_t)m;
+}
+
+#define SHAPE_PAIR_SOURCES 1000 /* pairs: a router's FORWARD drops from this many sources */
+#define SHAPE_DST_SOURCES 16    /* dsts: this many sources, each to ever new destinations */
+#define SHAPE_PORTS_PER_PAIR 1100 /* ports: past 1024 spans a portset is a bitmap */
+#define SHAPE_SIGS_PER_SOURCE 100 /* sigs: ports 1..100, each with its own rule */
+#define SHAPE_SCAN_PORTS 100    /* evict: the scan that must survive */
+
+/* gen -F SHAPE: every line adds to one dimension of the engine's state.
+ *   dsts   16 sources, every line a new destination of its source;
+ *   pairs  1000 sources x LINES/1000 destinations on FORWARD (a router);
+ *   ports  one pair per 1100 lines, each line a new odd port (no two
+ *          adjacent, so every pair ends as a bitmap);
+ *   sigs   one source per 100 lines, SYNs to ports 1..100 (bench/run.sh
+ *          writes one rule per port);
+ *   evict  a 100-port SYN scan from 198.51.100.7, then one SYN each from
+ *          LINES - 100 spoofed sources to tcp/31337 (a DL 3 rule);
+ *   sparse LINES/2 one-packet sources, then one source to LINES/2 new
+ *          destinations: under a pair cap it pushes every other source
+ *          out and then finds no room, with the table's slab left sparse. */
+static int gen_shape(const char *shape, uint64_t nlines)
+{
+	uint64_t dur_us = 600ull * 1000000; /* ten minutes */
+	struct src s;
+	struct pkt p;
+
+	memset(&s, 0, sizeof(s));
+	s.role = R_NOISE;
+	s.kind = K_SYN;
+	s.chain = C_INPUT;
+	s.ttl = 51;
+	memset(&p, 0, sizeof(p));
+	p.proto = 6;
+	p.flags = "SYN ";
+	p.len = 44;
+	p.opt = 1;
+	p.window = 1024;
+	p.sport = 40001;
+	for (uint64_t n = 0; n < nlines; n++) {
+		int64_t t = (int64_t)(dur_us * n / nlines);
+		p.proto = 6;
+		if (strcmp(shape, "dsts") == 0) {
+			shape_src6(&s, n % SHAPE_DST_SOURCES);
+			p.dst_idx = (uint32_t)(n / SHAPE_DST_SOURCES);
+			p.dport = 445;
+		} else if (strcmp(shape, "pairs") == 0) {
+			s.chain = C_FORWARD;
+			shape_src6(&s, n % SHAPE_PAIR_SOURCES);
+			p.dst_idx = (uint32_t)(n / SHAPE_PAIR_SOURCES);
+			p.dport = common_tcp[n / SHAPE_PAIR_SOURCES % (sizeof(common_tcp) / sizeof(common_tcp[0]))];
+		} else if (strcmp(shape, "ports") == 0) {
+			uint64_t k = n / SHAPE_PORTS_PER_PAIR, j = n % SHAPE_PORTS_PER_PAIR;
+			shape_src6(&s, k);
+			p.dst_idx = 1;
+			/* 7919 is coprime with 32768: a permutation of the odd ports */
+			p.dport = (uint16_t)(2 * ((j * 7919 + k) % 32768) + 1);
+		} else if (strcmp(shape, "sigs") == 0) {
+			shape_src6(&s, n / SHAPE_SIGS_PER_SOURCE);
+			p.dst_idx = 1;
+			p.dport = (uint16_t)(1 + n % SHAPE_SIGS_PER_SOURCE);
+		} else if (strcmp(shape, "sparse") == 0) {
+			if (n < nlines / 2) {
+				shape_src6(&s, n);
+				p.dst_idx = 1;
+			} else {
+				shape_src6(&s, UINT32_MAX);
+				p.dst_idx = (uint32_t)(n - nlines / 2);
+			}
+			p.dport = 445;
+		} else if (strcmp(shape, "evict") == 0) {
+			if (n < SHAPE_SCAN_PORTS) {
+				s.v6 = 0;
+				s.v4 = V4(198, 51, 100, 7);
+				p.dport = (uint16_t)(1 + (n * 37) % SHAPE_SCAN_PORTS);
+			} else {
+				shape_src6(&s, n);
+				p.dport = 31337;
+			}
+			p.dst_idx = 1;
+		} else {
+			fprintf(stderr, "gen: unknown shape '%s'\n", shape);
+			return 2;
+		}
+		emit_fw(&s, &p, t);
+	}
+	flush_out();
+	fprintf(stderr, "gen: shape %s, %" PRIu64 " lines, %" PRIu64 " bytes\n", shape, nlines, obytes);
+	return 0;
+}
+
 static void usage(void)
 {
 	fprintf(stderr,
@@ -1140,6 +1247,7 @@ static void usage(void)
 		"       gen -f [-n LINES] [-s SEED] [-k] [-o FILE]   (flood: one distinct source per line)\n"
 		"       gen -P SHAPE -L LINE_BYTES [-n TOTAL_BYTES] [-o FILE]   (pathological lines:\n"
 		"          SHAPE i \"IN=IN=...\", s \"IN=x IN=x ...\", k a record of repeated SRC=)\n"
+		"       gen -F dsts|pairs|ports|sigs|evict|sparse [-n LINES] [-o FILE]   (one dimension of memory)\n"
 		"-k: kernel lines carry the bracketed uptime (\"kernel: [86400.000000] \")\n"
 		"defaults: -n 4000000 -S 5000 -s 1 -p 5 -6 20 -H 8; -f -n 1000000\n");
 	exit(2);
@@ -1154,9 +1262,9 @@ int main(int argc, char **argv)
 	bool flood = false;
 	char patho = 0;
 	uint64_t line_bytes = 0;
-	const char *path = NULL;
+	const char *path = NULL, *shape = NULL;
 	int c;
-	while ((c = getopt(argc, argv, "n:S:s:p:6:H:o:fkhP:L:")) != -1) {
+	while ((c = getopt(argc, argv, "n:S:s:p:6:H:o:fF:khP:L:")) != -1) {
 		char *e = NULL;
 		switch (c) {
 		case 'n':
@@ -1183,6 +1291,10 @@ int main(int argc, char **argv)
 			break;
 		case 'f':
 			flood = true;
+			e = (char *)"";
+			break;
+		case 'F':
+			shape = optarg;
 			e = (char *)"";
 			break;
 		case 'k':
@@ -1213,6 +1325,7 @@ int main(int argc, char **argv)
 	}
 	rng_seed(seed);
 	int r = patho ? gen_patho(nlines ? nlines : 64u << 20, line_bytes, patho)
+	      : shape ? gen_shape(shape, nlines)
 	      : flood ? gen_flood(nlines) : gen_mixed(nlines, nsrc, noise, v6, hours);
 	if (r == 2)
 		usage();

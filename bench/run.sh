@@ -12,8 +12,13 @@
 #    first. Also with everything of section 5 off, for the cost of the ICMP
 #    tables and fingerprints;
 # 6. reputation lists (bench/rep-bench.c, linked with vigil's objects): load
-#    time and ns per lookup for 10 to 1,000,000 networks.
-# 7. pathological lines ("IN=IN=IN=...", "IN=x IN=x ...", repeated keys) from
+#    time and ns per lookup for 10 to 1,000,000 networks;
+# 7. flood shapes (gen -f / gen -F SHAPE): one dimension of the engine's memory
+#    each (sources, destinations per source, pairs, ports, signatures), the
+#    eviction case (a scan among 1x-4x spoofed DL 3 sources) and a sparse
+#    table under a pair cap, at 1x, 2x and 4x BENCH_SHAPE_LINES: peak RSS, CPU
+#    time and its ratio to 1x (linear: 2 and 4);
+# 8. pathological lines ("IN=IN=IN=...", "IN=x IN=x ...", repeated keys) from
 #    1 KiB to 1 MiB: MB/s per line length, flat when the parse is linear.
 # It is a measurement: it exits 0 whatever the figures, 1 only when a run fails.
 set -eu
@@ -39,12 +44,15 @@ CPU=${BENCH_CPU:-1}
 TIMEOUT=${BENCH_TIMEOUT:-600}
 PSAD_TIMEOUT=${BENCH_PSAD_TIMEOUT:-300}
 DIR=${BENCH_DIR:-$ROOT/build/bench}
+SHAPE_LINES=${BENCH_SHAPE_LINES:-500000}
+SHAPES=${BENCH_SHAPES:-sources dsts pairs ports sigs evict sparse}
 
 # Targets.
 T_LPS=2000000
 T_MBS=500
 T_RATIO=300
 T_FLOOD_MIB=256
+T_LINEAR=5 # the most CPU time 4x the input may take, in units of 1x's
 
 START=$(date +%s)
 if [ "$(date +%N)" = "N" ] || [ -z "$(date +%N)" ]; then
@@ -401,7 +409,88 @@ else
 fi
 say ""
 
-# ---- 7. pathological lines: the record search is linear ----------------------
+# ---- 7. flood shapes -----------------------------------------------------------
+
+# One log per shape and size, generated into $W and removed after its run (the
+# largest is about 0.6 GB at the default size). Each is read once: peak RSS,
+# wall and CPU (user + system) time. CPU time is the linearity figure: it moves
+# less than wall time on a shared machine.
+say "[7] flood shapes at $SHAPE_LINES, $((2 * SHAPE_LINES)), $((4 * SHAPE_LINES)) lines (1x, 2x, 4x): $SHAPES"
+X_OK=0
+X_RSS_MAX=0
+X_LINEAR=1
+X_KEPT=""
+X_TABLE=$W/shapes.txt
+: > "$X_TABLE"
+# The rules the sigs and evict shapes need: a DL 2 rule per port 1..1024, and
+# the DL 3 backdoor port the spoofed sources of "evict" hit.
+awk 'BEGIN {
+	for (p = 1; p <= 1024; p++)
+		printf "alert tcp any any -> any %d (msg:\"bench port %d\"; flags:S,12; psad_id:%d; psad_dl:2;)\n", p, p, 400000 + p
+}' > "$W/sigs-ports"
+echo 'alert tcp any any -> any 31337 (msg:"BACKDOOR elite port, tcp/31337"; flags:S,12; psad_id:300069; psad_dl:3;)' > "$W/sigs-dl3"
+# sparse: a pair cap the flood fills, then one source with room for 1M pairs
+printf 'MAX_SCAN_IP_PAIRS 100000;\nMAX_DSTS_PER_SOURCE 1000000;\nMEMORY_LIMIT 4095G;\n' > "$W/sparse.conf"
+if [ -z "$(echo $SHAPES)" ]; then
+	say "  skipped: BENCH_SHAPES is empty"
+elif [ -n "$TIMEBIN" ]; then
+	printf '  %-8s %9s %8s %8s %10s %9s %10s %6s\n' shape lines "wall s" "cpu s" "peak RSS" evicted untracked "cpu/1x" | tee -a "$X_TABLE"
+	for shape in $SHAPES; do
+		c1=""
+		for mult in 1 2 4; do
+			n=$((SHAPE_LINES * mult))
+			f=$W/shape-$shape-$n.log
+			if [ "$shape" = sources ]; then
+				"$GEN" -f -n "$n" -s "$SEED" -o "$f" 2> /dev/null
+			else
+				"$GEN" -F "$shape" -n "$n" -o "$f" 2> /dev/null
+			fi
+			set --
+			case $shape in
+			sigs) set -- --signatures "$W/sigs-ports" ;;
+			evict) set -- --signatures "$W/sigs-dl3" ;;
+			sparse) set -- --config "$W/sparse.conf" ;;
+			esac
+			t0=$(date +%s%N)
+			set +e
+			# shellcheck disable=SC2086
+			timeout -k 10 "$TIMEOUT" $PIN "$TIMEBIN" -f '%M %U %S' -o "$W/xt" "$VIGIL" analyze --json "$@" "$f" > "$W/x.json" 2> "$W/err"
+			RC=$?
+			set -e
+			t1=$(date +%s%N)
+			rm -f "$f"
+			if [ "$RC" -ne 0 ]; then
+				fail "shape $shape, $n lines"
+				X_LINEAR=0
+				continue
+			fi
+			rss=$(tail -n 1 "$W/xt" | awk '{print $1}')
+			cpu=$(tail -n 1 "$W/xt" | awk '{printf "%.2f", $2 + $3}')
+			[ "$rss" -gt "$X_RSS_MAX" ] && X_RSS_MAX=$rss
+			ev="?" un="?"
+			if [ -n "$JQ" ]; then
+				ev=$($JQ -r '.limits.sources_evicted' "$W/x.json" 2> /dev/null || echo '?')
+				un=$($JQ -r '.limits.dsts_untracked' "$W/x.json" 2> /dev/null || echo '?')
+				if [ "$shape" = evict ]; then
+					k=$($JQ -r '[.sources[] | select(.src == "198.51.100.7")] | length' "$W/x.json" 2> /dev/null || echo 0)
+					[ "$k" = 1 ] && X_KEPT="$X_KEPT ${mult}x:kept" || X_KEPT="$X_KEPT ${mult}x:LOST"
+				fi
+			fi
+			[ -z "$c1" ] && c1=$cpu
+			ratio=$(awk -v a="$cpu" -v b="$c1" 'BEGIN{ if (b > 0) printf "%.2f", a / b; else printf "n/a" }')
+			if [ "$mult" = 4 ] && awk -v r="$ratio" -v t="$T_LINEAR" 'BEGIN{exit !(r == "n/a" || r > t)}'; then
+				X_LINEAR=0
+			fi
+			printf '  %-8s %9s %8s %8s %10s %9s %10s %6s\n' "$shape" "$n" "$(secs $((t1 - t0)))" "$cpu" "$(mib "$rss")" "$ev" "$un" "$ratio" | tee -a "$X_TABLE"
+		done
+	done
+	X_OK=1
+	[ -n "$X_KEPT" ] && say "  evict: the 100-port scan from 198.51.100.7 among the spoofed DL 3 sources:$X_KEPT"
+else
+	say "  skipped: needs GNU time (/usr/bin/time) for peak RSS and CPU time"
+fi
+
+# ---- 8. pathological lines: the record search is linear ----------------------
 # Lines made of one unit repeated (bench/gen.c -P): "IN=IN=IN=..." (the record
 # search's worst case: a candidate every 3 bytes, no space), "IN=x IN=x ..."
 # (a candidate every 5 bytes, never followed by OUT=) and a record of
@@ -410,7 +499,7 @@ say ""
 # as the lines grow; a search that rescanned the tail per candidate would
 # fall with the line length (measured before the fix: 103 s for 32 MiB of
 # 1 MiB "IN=" lines).
-say "[7] pathological lines: the record search (MB/s should not fall as lines grow)"
+say "[8] pathological lines: the record search (MB/s should not fall as lines grow)"
 P_TOTAL=${BENCH_PATHO_BYTES:-33554432}
 printf 'MAX_LINE_LENGTH 1048576;\n' > "$W/patho.conf"
 PATHO_SUM=""
@@ -498,6 +587,12 @@ PINNED="not pinned"
 	fi
 	if [ "$R_OK" = 1 ]; then
 		say "rep:   $(grep -E '^ *100000 ' "$W/rep.txt" | awk '{printf "100,000 networks load in %s ms", $4}'); $(tail -n 1 "$W/rep.txt")"
+	fi
+	if [ "$X_OK" = 1 ]; then
+		say "shapes: $SHAPES at ${SHAPE_LINES}-$((4 * SHAPE_LINES)) lines, peak RSS $(mib "$X_RSS_MAX") at most${X_KEPT:+; evict:$X_KEPT}"
+		say "  peak RSS < 256 MiB:    $(verdict 1 "$X_RSS_MAX < $T_FLOOD_MIB * 1024")"
+		say "  cpu 4x/1x <= $T_LINEAR:        $(verdict 1 "$X_LINEAR == 1")"
+		sed 's/^/       /' "$X_TABLE"
 	fi
 	[ -n "$PATHO_SUM" ] && say "${PATHO_SUM#?}"
 	say "load averages: $LOAD0 at start, $(cut -d' ' -f1-3 /proc/loadavg 2> /dev/null || echo '?') at end"

@@ -507,6 +507,15 @@ static void test_validation_errors(void **state)
 		{ "MAX_SCAN_IP_PAIRS 1000000001;",
 		  "bad value '1000000001' for MAX_SCAN_IP_PAIRS: expected a number 0-1000000000" },
 		{ "MAX_LINE_LENGTH 255;", "bad value '255' for MAX_LINE_LENGTH: expected a number 256-1048576" },
+		{ "MEMORY_LIMIT 3M;", "bad value '3M' for MEMORY_LIMIT: expected a size 4M-4095G (K, M or G)" },
+		{ "MEMORY_LIMIT 4096G;",
+		  "bad value '4096G' for MEMORY_LIMIT: expected a size 4M-4095G (K, M or G)" },
+		{ "MEMORY_LIMIT 200MB;",
+		  "bad value '200MB' for MEMORY_LIMIT: expected a size 4M-4095G (K, M or G)" },
+		{ "MEMORY_LIMIT M;", "bad value 'M' for MEMORY_LIMIT: expected a size 4M-4095G (K, M or G)" },
+		{ "MEMORY_LIMIT 8T;", "bad value '8T' for MEMORY_LIMIT: expected a size 4M-4095G (K, M or G)" },
+		{ "MEMORY_LIMIT 99999999999G;",
+		  "bad value '99999999999G' for MEMORY_LIMIT: expected a size 4M-4095G (K, M or G)" },
 		{ "AUTO_IDS_DANGER_LEVEL 0;",
 		  "bad value '0' for AUTO_IDS_DANGER_LEVEL: expected a number 1-5" },
 		{ "AUTO_BLOCK_TIMEOUT 100000001;",
@@ -884,6 +893,41 @@ static void test_dump_roundtrip(void **state)
 	roundtrip();
 }
 
+/* MEMORY_LIMIT: K, M or G (powers of 1024), a bare number in M; the dump
+ * writes the largest exact unit, and reads back. */
+static void test_memory_limit(void **state)
+{
+	static const struct {
+		const char *text;
+		uint32_t kib;
+		const char *dump;
+	} cases[] = {
+		{ "MEMORY_LIMIT 200M;", 200u << 10, "200M" },
+		{ "MEMORY_LIMIT 300;", 300u << 10, "300M" },
+		{ "MEMORY_LIMIT 2g;", 2u << 20, "2G" },
+		{ "MEMORY_LIMIT 4097k;", 4097, "4097K" },
+		{ "MEMORY_LIMIT 4096K;", 4096, "4M" },
+		{ "MEMORY_LIMIT 4095G;", 4095u << 20, "4095G" },
+	};
+	char want[64], *d;
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		config_init(&cfg);
+		memset(&dg, 0, sizeof(dg));
+		assert_int_equal(config_load_buf(&cfg, "t.conf", cases[i].text, strlen(cases[i].text),
+						 collect, &dg),
+				 0);
+		assert_int_equal(dg.n, 0);
+		assert_int_equal(cfg.memory_limit_kib, cases[i].kib);
+		d = dump_of(&cfg);
+		snprintf(want, sizeof(want), "\nMEMORY_LIMIT                %s;\n", cases[i].dump);
+		assert_non_null(strstr(d, want));
+		free(d);
+		roundtrip();
+	}
+}
+
 static void test_dump_long_lists(void **state)
 {
 	char *text = malloc(8192);
@@ -1071,6 +1115,7 @@ int main(void)
 		cmocka_unit_test(test_dump_defaults),
 		cmocka_unit_test(test_dump_roundtrip),
 		cmocka_unit_test(test_dump_long_lists),
+		cmocka_unit_test(test_memory_limit),
 		cmocka_unit_test(test_psad_conf),
 		cmocka_unit_test(test_psad_3_0_keys),
 		cmocka_unit_test(test_shipped_vigil_conf),

@@ -96,6 +96,7 @@ struct config {
 	uint32_t max_dsts_per_source;/* MAX_DSTS_PER_SOURCE */
 	uint32_t max_scan_ip_pairs;  /* MAX_SCAN_IP_PAIRS (psad; 0 = limited by the above) */
 	uint32_t max_line_length;    /* MAX_LINE_LENGTH bytes; longer lines are malformed */
+	uint32_t memory_limit_kib;   /* MEMORY_LIMIT: the engine's state, KiB (the caps above sit under it) */
 
 	/* Files. */
 	char auto_dl_file[CONFIG_STR_MAX];   /* AUTO_DL_FILE */

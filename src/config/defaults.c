@@ -54,6 +54,7 @@ void config_init(struct config *cfg)
 	cfg->max_dsts_per_source = 4096;
 	cfg->max_scan_ip_pairs = 0;
 	cfg->max_line_length = 8192;
+	cfg->memory_limit_kib = 200u << 10; /* 200 MiB: any flood stays under 256 MB of RSS */
 	set_str(cfg->auto_dl_file, "/etc/vigil/auto_dl");
 	set_str(cfg->signatures_file, "/etc/vigil/signatures");
 	set_str(cfg->icmp_types_file, "/etc/vigil/icmp_types");

@@ -220,6 +220,42 @@ static void fmt_u32(const struct key *k, const struct config *cfg, struct conf_t
 	conf_text_printf(out, "%" PRIu32, *CF(cfg, k, uint32_t));
 }
 
+/* A size in KiB: a number with K, M or G (powers of 1024); a bare number
+ * is in megabytes (M). */
+static int set_size_kib(const struct key *k, struct config *cfg, struct key_val v, char *reason,
+			size_t rsize)
+{
+	struct span num = v.s;
+	int shift = 10; /* log2 of KiB per unit */
+	uint64_t n;
+
+	if (num.len && (num.p[num.len - 1] < '0' || num.p[num.len - 1] > '9')) {
+		char unit = (char)(num.p[num.len - 1] | 0x20); /* ASCII lower case */
+		shift = unit == 'k' ? 0 : unit == 'm' ? 10 : unit == 'g' ? 20 : -1;
+		num.len--;
+	}
+	if (shift < 0 || span_to_u64(num, UINT32_MAX, &n) < 0 || (n << shift) < k->min ||
+	    (n << shift) > k->max) {
+		snprintf(reason, rsize, "expected a size %" PRIu32 "M-%" PRIu32 "G (K, M or G)",
+			 k->min >> 10, k->max >> 20);
+		return -EINVAL;
+	}
+	*F(cfg, k, uint32_t) = (uint32_t)(n << shift);
+	return 0;
+}
+
+static void fmt_size_kib(const struct key *k, const struct config *cfg, struct conf_text *out)
+{
+	uint32_t n = *CF(cfg, k, uint32_t);
+
+	if (n && n % (1u << 20) == 0)
+		conf_text_printf(out, "%" PRIu32 "G", n >> 20);
+	else if (n % (1u << 10) == 0)
+		conf_text_printf(out, "%" PRIu32 "M", n >> 10);
+	else
+		conf_text_printf(out, "%" PRIu32 "K", n);
+}
+
 static int set_bool(const struct key *k, struct config *cfg, struct key_val v, char *reason,
 		    size_t rsize)
 {
@@ -908,6 +944,8 @@ const struct key conf_keys[] = {
 	U32("MAX_DSTS_PER_SOURCE", max_dsts_per_source, 1, 1000000),
 	U32("MAX_SCAN_IP_PAIRS", max_scan_ip_pairs, 0, G),
 	U32("MAX_LINE_LENGTH", max_line_length, 256, 1048576),
+	{ .name = "MEMORY_LIMIT", .set = set_size_kib, .fmt = fmt_size_kib,
+	  .off = OFF(memory_limit_kib), .min = 4u << 10, .max = 4095u << 20 },
 
 	STR("AUTO_DL_FILE", auto_dl_file, set_str),
 	{ .name = "SIGNATURES_FILE", .alias = "SIGS_FILE", .set = set_str, .fmt = fmt_str,

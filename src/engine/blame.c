@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "config/config.h"
+#include "engine/mem.h"
 
 #define OWN_SLOTS (2 * BLAME_OWN_MAX) /* open addressing, load <= 1/2 */
 #define OWN_FILTER_BITS 4096
@@ -448,6 +449,11 @@ int blame_reflect_count(struct source_state *s, const struct event *ev)
 uint8_t blame_reflect_level(const struct config *cfg, const struct source_reflect *r)
 {
 	return r && r->packets >= cfg->danger_level[1] && r->dports.count > 1 ? 1 : 0;
+}
+
+size_t blame_reflect_bytes(const struct source_reflect *r)
+{
+	return r ? mem_cost(sizeof(*r)) + portset_bytes(&r->dports) : 0;
 }
 
 void blame_reflect_free(struct source_reflect *r)

@@ -75,6 +75,8 @@ int blame_reflect_count(struct source_state *s, const struct event *ev);
  * as DANGER_LEVEL1 to more than one port. */
 uint8_t blame_reflect_level(const struct config *cfg, const struct source_reflect *r);
 void blame_reflect_free(struct source_reflect *r); /* NULL-safe */
+/* The heap r holds (mem_cost), charged to its source under MEMORY_LIMIT. */
+size_t blame_reflect_bytes(const struct source_reflect *r);
 
 void blame_get_stats(const struct blame *b, struct blame_stats *ret);
 

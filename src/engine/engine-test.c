@@ -1,5 +1,6 @@
 /* engine-test.c - danger levels, classification, filters and bounds of the
  * engine, from hand-built events (psad-behaviour.md sections 2 and 3). */
+#include <inttypes.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,8 @@
 #include "config/autodl.h"
 #include "config/config.h"
 #include "engine/engine.h"
+#include "match/matchers.h"
+#include "match/signature.h"
 
 #define BIT(t)	(UINT32_C(1) << (t))
 #define T0	1773261311 /* 2026-03-11T20:35:11 */
@@ -1072,6 +1075,314 @@ static void test_times_and_interfaces(void **state)
 	assert_int_equal(s->packets, 4);
 }
 
+/* ---- memory limit and eviction by evidence ------------------------------- */
+
+static int any_var(void *data, struct span name, struct span *ret)
+{
+	(void)data;
+	(void)name;
+	*ret = SPAN_LIT("any");
+	return 0;
+}
+
+/* A SYN from spoofed source number i (distinct IPv6 addresses). */
+static struct event ev_spoofed(uint32_t i, uint16_t dport)
+{
+	struct event ev = ev_tcp("2001:db8:8000::", "192.0.2.1", dport, TCPF_SYN);
+
+	ev.src.b[12] = (uint8_t)(i >> 24);
+	ev.src.b[13] = (uint8_t)(i >> 16);
+	ev.src.b[14] = (uint8_t)(i >> 8);
+	ev.src.b[15] = (uint8_t)i;
+	ev.dst.family = ADDR_V6; /* 2001:db8::1 */
+	memset(ev.dst.b, 0, sizeof(ev.dst.b));
+	ev.dst.b[0] = 0x20, ev.dst.b[1] = 0x01, ev.dst.b[2] = 0x0d, ev.dst.b[3] = 0xb8;
+	ev.dst.b[15] = 1;
+	return ev;
+}
+
+/* The issue's case, with default settings: a 100-port scan (DL 2) survives
+ * 400,000 one-packet spoofed sources that each hit a DL 3 signature port.
+ * Eviction used to rank by level first, so the flood's one-packet DL 3
+ * sources outranked the scan and it was the first to go. */
+static void test_scan_survives_dl3_flood(void **state)
+{
+	struct fx *f = *state;
+	static const char rule[] = "alert tcp any any -> any 31337 (msg:\"backdoor\"; flags:S,12; "
+				   "psad_id:300069; psad_dl:3;)\n";
+	struct matchers m = { 0 };
+	const struct source_state *scan;
+	struct engine_stats st;
+
+	assert_int_equal(sigset_load_buf("rules", rule, sizeof(rule) - 1, any_var, NULL, NULL, NULL,
+					 &m.sigs),
+			 0);
+	fx_start(f);
+	engine_set_matchers(f->e, &m);
+	for (uint32_t i = 0; i < 100; i++) {
+		struct event ev = ev_tcp("198.51.100.7", "192.0.2.1", (uint16_t)(1 + i * 37 % 100),
+					 TCPF_SYN);
+		feed(f, &ev);
+	}
+	assert_int_equal(source_of(f, "198.51.100.7")->dl, 2);
+	for (uint32_t i = 0; i < 400000; i++) {
+		struct event ev = ev_spoofed(i, 31337);
+		feed(f, &ev);
+		if (i % 1000 == 0)
+			f->now++;
+	}
+	st = stats_of(f);
+	scan = source_of(f, "198.51.100.7");
+	assert_non_null(scan);
+	assert_int_equal(scan->dl, 2);
+	assert_int_equal(scan->packets, 100);
+	assert_true(st.sources_evicted >= 400000 - st.max_sources);
+	assert_int_equal(st.sources_evicted + engine_source_count(f->e), 400001);
+	assert_true(st.memory_used <= st.memory_limit);
+	assert_true(st.memory_limit == 200u << 20);
+	/* the report names the most dangerous of what was lost */
+	assert_int_equal(st.n_evicted_top, ENGINE_EVICTED_TOP);
+	for (size_t i = 0; i < st.n_evicted_top; i++) {
+		/* one packet to a DL 3 rule's port is DL 2 without evidence (intel.c) */
+		assert_int_equal(st.evicted_top[i].dl, 2);
+		assert_int_equal(st.evicted_top[i].packets, 1);
+		assert_int_equal(st.evicted_top[i].ports, 1);
+		assert_int_equal(st.evicted_top[i].dsts, 1);
+	}
+	f->e = engine_free(f->e);
+	sigset_free(m.sigs);
+}
+
+/* A source that has not been seen for days gives way to new evidence:
+ * its rank halves every idle day. */
+static void test_old_evidence_ages(void **state)
+{
+	struct fx *f = *state;
+
+	f->cfg.max_sources = 40;
+	fx_start(f);
+	feed_ports(f, "198.51.100.7", "192.0.2.1", 1, 100, 100, TCPF_SYN); /* 1716 */
+	for (uint32_t i = 0; i < 1000; i++) {
+		struct event ev = ev_spoofed(i, 22);
+		feed(f, &ev);
+	}
+	assert_non_null(source_of(f, "198.51.100.7"));
+	f->now += 6 * 86400; /* 1716 >> 6 = 26 < 49 */
+	for (uint32_t i = 1000; i < 2000; i++) {
+		struct event ev = ev_spoofed(i, 22);
+		feed(f, &ev);
+	}
+	assert_null(source_of(f, "198.51.100.7"));
+	/* and it is the first in the list of what was evicted */
+	assert_int_equal(stats_of(f).evicted_top[0].dl, 2);
+	assert_int_equal(stats_of(f).evicted_top[0].packets, 100);
+}
+
+/* The evicted list keeps the most dangerous, each address once. */
+static void test_evicted_top(void **state)
+{
+	struct fx *f = *state;
+	struct engine_stats st;
+	char src[32];
+
+	f->cfg.max_sources = 2;
+	fx_start(f);
+	/* twelve DL 2 scans of 20..31 ports, each pushed out by the next but
+	 * the last, which the flood sources never push out */
+	for (int i = 0; i < 12; i++) {
+		snprintf(src, sizeof(src), "198.51.100.%d", i + 1);
+		feed_ports(f, src, "192.0.2.1", 1, (uint32_t)(20 + i), (uint32_t)(20 + i), TCPF_SYN);
+		f->now++;
+		/* and a flood source the same way, twice */
+		for (int k = 0; k < 2; k++) {
+			struct event ev = ev_spoofed((uint32_t)i, 22);
+			feed(f, &ev);
+			struct event ev2 = ev_spoofed(1000, 22);
+			feed(f, &ev2);
+		}
+	}
+	for (uint32_t i = 2000; i < 2010; i++) {
+		struct event ev = ev_spoofed(i, 22);
+		feed(f, &ev);
+	}
+	st = stats_of(f);
+	assert_int_equal(st.n_evicted_top, ENGINE_EVICTED_TOP);
+	for (size_t i = 0; i < st.n_evicted_top; i++) {
+		/* DL 2 scans only, most ports first, no address twice */
+		assert_int_equal(st.evicted_top[i].dl, 2);
+		assert_int_equal(st.evicted_top[i].ports, 30 - i);
+		for (size_t k = 0; k < i; k++)
+			assert_false(addr_eq(&st.evicted_top[k].src, &st.evicted_top[i].src));
+	}
+}
+
+/* Under a small MEMORY_LIMIT, every shape of flood stays within it after
+ * every event, and what does not fit is counted. */
+struct shape {
+	const char *name;
+	uint32_t n;
+};
+
+static struct event shape_event(const char *shape, uint32_t i)
+{
+	struct event ev;
+
+	if (strcmp(shape, "sources") == 0)
+		return ev_spoofed(i, 80);
+	if (strcmp(shape, "pairs") == 0) { /* 100 sources x many destinations */
+		ev = ev_spoofed(i % 100, 80);
+		ev.dst.b[12] = (uint8_t)(i >> 24), ev.dst.b[13] = (uint8_t)(i >> 16);
+		ev.dst.b[14] = (uint8_t)(i >> 8), ev.dst.b[15] = (uint8_t)i;
+		ev.chain = CHAIN_FORWARD;
+		return ev;
+	}
+	if (strcmp(shape, "dsts") == 0) { /* 4 sources, every destination new */
+		ev = ev_spoofed(i % 4, 80);
+		ev.dst.b[12] = (uint8_t)(i >> 24), ev.dst.b[13] = (uint8_t)(i >> 16);
+		ev.dst.b[14] = (uint8_t)(i >> 8), ev.dst.b[15] = (uint8_t)i;
+		return ev;
+	}
+	/* ports: a new pair every 2200 events, 1100 odd ports (never adjacent:
+	 * a bitmap) in TCP and in UDP */
+	ev = ev_spoofed(i / 2200, (uint16_t)(2 * (i % 2200 / 2 * 7919 % 32768) + 1));
+	if (i % 2)
+		ev.proto = IPPROTO_NUM_UDP;
+	return ev;
+}
+
+static void test_memory_limit_every_shape(void **state)
+{
+	struct fx *f = *state;
+	static const struct shape shapes[] = {
+		{ "sources", 60000 }, { "pairs", 60000 }, { "dsts", 60000 }, { "ports", 600000 },
+	};
+
+	for (size_t k = 0; k < sizeof(shapes) / sizeof(shapes[0]); k++) {
+		struct engine_stats st;
+		config_init(&f->cfg);
+		f->cfg.memory_limit_kib = 4u << 10; /* 4 MiB, the least accepted */
+		fx_start(f);
+		for (uint32_t i = 0; i < shapes[k].n; i++) {
+			struct event ev = shape_event(shapes[k].name, i);
+			assert_int_equal(feed(f, &ev), ENGINE_COUNTED);
+			st = stats_of(f);
+			if (st.memory_used > st.memory_limit)
+				fail_msg("%s: %" PRIu64 " bytes used of %" PRIu64 " after event %" PRIu32,
+					 shapes[k].name, st.memory_used, st.memory_limit, i);
+		}
+		st = stats_of(f);
+		/* the caps sit under the limit */
+		assert_true(st.max_sources < 200000);
+		assert_true(st.max_dsts_per_source < 4096);
+		/* every shape overflowed it, and the loss is counted */
+		if (st.sources_evicted == 0 && st.dsts_untracked == 0)
+			fail_msg("%s: nothing lost under 4 MiB?", shapes[k].name);
+		assert_true(st.memory_peak >= st.memory_used);
+		f->e = engine_free(f->e);
+	}
+}
+
+/* Signatures: many distinct rules per source, many sources. */
+static void test_memory_limit_signatures(void **state)
+{
+	struct fx *f = *state;
+	struct matchers m = { 0 };
+	char *rules = malloc(200 * 160);
+	size_t len = 0;
+	struct engine_stats st;
+
+	assert_non_null(rules);
+	for (int port = 1; port <= 200; port++)
+		len += (size_t)snprintf(rules + len, 160,
+					"alert tcp any any -> any %d (msg:\"p%d\"; flags:S,12; "
+					"psad_id:%d; psad_dl:2;)\n",
+					port, port, 400000 + port);
+	assert_int_equal(sigset_load_buf("rules", rules, len, any_var, NULL, NULL, NULL, &m.sigs), 0);
+	f->cfg.memory_limit_kib = 4u << 10;
+	fx_start(f);
+	engine_set_matchers(f->e, &m);
+	for (uint32_t i = 0; i < 300000; i++) {
+		struct event ev = ev_spoofed(i / 100, (uint16_t)(1 + i % 100));
+		feed(f, &ev);
+		st = stats_of(f);
+		assert_true(st.memory_used <= st.memory_limit);
+	}
+	st = stats_of(f);
+	assert_true(st.sources_evicted > 0);
+	/* a survivor has its 64 itemised signatures and counts the rest */
+	const struct source_state *s = source_of(f, "2001:db8:8000::bb7"); /* the last, 2999 */
+	assert_non_null(s);
+	assert_non_null(s->intel);
+	assert_int_equal(s->intel->n_sigs, SOURCE_SIGS_MAX);
+	assert_int_equal(s->intel->sigs_other, 100 - SOURCE_SIGS_MAX);
+	f->e = engine_free(f->e);
+	sigset_free(m.sigs);
+	free(rules);
+}
+
+/* Once the pair cap is reached and most sources are gone, the slab of
+ * sources is sparse: eviction must still compare live sources by evidence.
+ * It used to sample slab slots, find them free and fall back to taking the
+ * first live source after a random slot, whatever it was; and when only
+ * the source being fed was left, it scanned the whole slab on every event. */
+static void test_sparse_table_eviction(void **state)
+{
+	struct fx *f = *state;
+	char dst[32];
+
+	f->cfg.max_scan_ip_pairs = 3000;
+	f->cfg.max_dsts_per_source = 100000;
+	fx_start(f);
+	for (uint32_t i = 0; i < 3000; i++) { /* the slab now spans 3000 nodes */
+		struct event ev = ev_spoofed(i, 22);
+		feed(f, &ev);
+	}
+	feed_ports(f, "198.51.100.7", "192.0.2.1", 1, 100, 100, TCPF_SYN); /* 1716 */
+	for (int i = 0; i < 2990; i++) { /* a sweep: 2990 pairs, pushing the flood out */
+		snprintf(dst, sizeof(dst), "10.5.%d.%d", i / 250, i % 250 + 1);
+		struct event ev = ev_icmp("198.51.100.9", dst, 8, 0);
+		feed(f, &ev);
+	}
+	assert_true(engine_source_count(f->e) < 20);
+	assert_non_null(source_of(f, "198.51.100.7"));
+	/* new one-packet sources push each other out, never the scan */
+	for (uint32_t i = 10000; i < 12000; i++) {
+		struct event ev = ev_spoofed(i, 23);
+		feed(f, &ev);
+		assert_non_null(source_of(f, "198.51.100.7"));
+	}
+	assert_non_null(source_of(f, "198.51.100.9"));
+	/* the sweeper alone past the cap: its new destinations are counted */
+	for (int i = 0; i < 20000; i++) {
+		snprintf(dst, sizeof(dst), "10.6.%d.%d", i / 250, i % 250 + 1);
+		struct event ev = ev_icmp("198.51.100.9", dst, 8, 0);
+		feed(f, &ev);
+	}
+	assert_true(source_of(f, "198.51.100.9")->untracked_dsts > 15000);
+}
+
+/* Sequential destinations (a sweep) beyond MAX_DSTS_PER_SOURCE: the sketch
+ * counted up to twice as many as there were, because the hash's low bits
+ * spread consecutive addresses more evenly than random ones. */
+static void test_untracked_sequential_v6(void **state)
+{
+	struct fx *f = *state;
+	const struct source_state *s;
+
+	fx_start(f);
+	for (uint32_t i = 0; i < 64096; i++) {
+		struct event ev = ev_spoofed(7, 445);
+		ev.dst.b[12] = (uint8_t)(i >> 24), ev.dst.b[13] = (uint8_t)(i >> 16);
+		ev.dst.b[14] = (uint8_t)(i >> 8), ev.dst.b[15] = (uint8_t)i;
+		feed(f, &ev);
+	}
+	s = stats_of(f).counted ? source_of(f, "2001:db8:8000::7") : NULL;
+	assert_non_null(s);
+	assert_int_equal(s->n_pairs, 4096);
+	assert_int_equal(s->untracked_packets, 60000);
+	assert_in_range(s->untracked_dsts, 57000, 63000);
+}
+
 #define FX_TEST(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
 
 int main(void)
@@ -1107,6 +1418,13 @@ int main(void)
 	    FX_TEST(test_sorted),
 	    FX_TEST(test_empty_engine),
 	    FX_TEST(test_times_and_interfaces),
+	    FX_TEST(test_scan_survives_dl3_flood),
+	    FX_TEST(test_old_evidence_ages),
+	    FX_TEST(test_evicted_top),
+	    FX_TEST(test_memory_limit_every_shape),
+	    FX_TEST(test_memory_limit_signatures),
+	    FX_TEST(test_sparse_table_eviction),
+	    FX_TEST(test_untracked_sequential_v6),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

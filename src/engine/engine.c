@@ -9,11 +9,15 @@
  *    since its first, so a scan going on for hours keeps its window;
  *  - SYN with ECN bits is a SYN, and -sS is told from -sT (classify.c).
  *
- * Bounds: MAX_SOURCES sources (the least dangerous of a random sample is
- * evicted when full, as Redis' approximate LRU does), MAX_SCAN_IP_PAIRS pairs
- * in all (same eviction), MAX_DSTS_PER_SOURCE itemised destinations per
- * source (more are only counted, see dst_sketch_add()). A known pair costs
- * no allocation; only a new source, pair or port span allocates.
+ * Bounds: MEMORY_LIMIT bytes in all, counted allocation by allocation
+ * (mem.h) and charged to the table or to the source that owns it; under it
+ * MAX_SOURCES sources, MAX_SCAN_IP_PAIRS pairs in all and
+ * MAX_DSTS_PER_SOURCE itemised destinations per source (more are only
+ * counted, see dst_sketch_add()), the first and last lowered by engine_new()
+ * so that they fit. Past any bound the source with the least evidence of a
+ * random sample of live sources is evicted (as Redis' approximate LRU does,
+ * but ranked by evidence: see evict_rank()). A known pair costs no
+ * allocation; only a new source, pair, port span or finding allocates.
  */
 #include "engine/engine.h"
 
@@ -28,15 +32,20 @@
 #include "engine/blame.h"
 #include "engine/classify.h"
 #include "engine/intel.h"
+#include "engine/mem.h"
 #include "engine/portset.h"
 #include "engine/table.h"
 #include "util/escape.h"
 
 #define EVICT_SAMPLES	8 /* sources compared to pick one to evict */
+#define EVICT_EXACT_MAX 32 /* up to this many sources, compare them all */
+#define EVIDENCE_WEIGHT 16 /* a distinct port, destination or signature, in packets */
+#define EVIDENCE_HALF_LIFE 86400 /* idle seconds that halve a source's rank */
 #define PAIR_LINEAR_MAX 4 /* pairs searched linearly before an index is built */
 #define PAIRS_CAP_MIN	4
 #define DST_BITS_MIN	1024 /* untracked-destination sketch, bits */
 #define DST_BITS_MAX	65536
+#define PAIR_CACHE_MAX	64 /* released pairs kept for the next ones */
 
 struct engine {
 	const struct config *cfg;
@@ -52,7 +61,18 @@ struct engine {
 	uint64_t rng;	    /* eviction sampling */
 	uint64_t total_pairs;
 	uint64_t max_pairs; /* 0 = no cap besides the per-source one */
+	uint32_t max_dsts;  /* MAX_DSTS_PER_SOURCE, lowered to fit MEMORY_LIMIT */
 	uint32_t dst_bits;  /* sketch size for this configuration */
+	int64_t now;	    /* the clock of the event being fed (eviction ages) */
+
+	uint64_t mem_limit; /* MEMORY_LIMIT, bytes */
+	uint64_t mem_used;  /* the table's bytes + every source's bytes + the pair cache */
+
+	/* Pairs of evicted sources, reused before malloc: a flood evicts and
+	 * creates one a line, and the allocator's own caches (whose chunks
+	 * calloc() and consolidation keep taking apart) cost more. */
+	struct pair_state *pair_cache[PAIR_CACHE_MAX];
+	uint32_t n_pair_cache;
 
 	struct engine_stats stats;
 };
@@ -174,22 +194,31 @@ static enum engine_verdict engine_filter(const struct engine *e, const struct ev
 
 /* ---- releasing and evicting sources -------------------------------------- */
 
-static void pair_release(struct src_node *n, struct pair_state *p)
+/* The heap a pair's own allocation takes (its port sets are apart). */
+#define PAIR_COST mem_cost(sizeof(struct pair_state))
+
+/* Into the pair cache (which the engine's count keeps holding), or free. */
+static void pair_release(struct engine *e, struct pair_state *p)
 {
 	portset_done(&p->tcp.ports);
 	portset_done(&p->udp.ports);
 	portset_done(&p->udplite.ports);
-	if (p != &n->first)
+	if (e->n_pair_cache < PAIR_CACHE_MAX) {
+		e->pair_cache[e->n_pair_cache++] = p;
+		e->mem_used += PAIR_COST;
+	} else {
 		free(p);
+	}
 }
 
-static void node_release(struct src_node *n)
+/* Free what n owns; the caller takes n->bytes off the engine's count. */
+static void node_release(struct engine *e, struct src_node *n)
 {
 	intel_free(n->s.intel);
 	blame_reflect_free(n->s.reflected);
 	n->s.reflected = NULL;
 	for (uint32_t i = 0; i < n->s.n_pairs; i++)
-		pair_release(n, n->s.pairs[i]);
+		pair_release(e, n->s.pairs[i]);
 	if (n->s.pairs != &n->first_ptr)
 		free(n->s.pairs);
 	n->s.intel = NULL;
@@ -202,62 +231,198 @@ static void node_release(struct src_node *n)
 	n->more = NULL;
 }
 
-static struct src_more *node_more(struct src_node *n)
+/* ---- memory accounting --------------------------------------------------- */
+
+/* n took (or gave back, delta < 0) heap of that mem_cost(). */
+static void mem_charge(struct engine *e, struct src_node *n, int64_t delta)
+{
+	n->bytes = (uint64_t)((int64_t)n->bytes + delta);
+	e->mem_used = (uint64_t)((int64_t)e->mem_used + delta);
+}
+
+/* A portset after portset_add(): charge what its allocation changed by. */
+static void mem_portset(struct engine *e, struct src_node *n, size_t before,
+			const struct portset *ps)
+{
+	size_t after = portset_bytes(ps);
+
+	if (after != before)
+		mem_charge(e, n, (int64_t)mem_cost(after) - (int64_t)mem_cost(before));
+}
+
+/* The table grew (a slab chunk, a larger index): charge it. */
+static void mem_table(struct engine *e, size_t before)
+{
+	e->mem_used += table_bytes(e->sources) - before;
+}
+
+static void *node_alloc(struct engine *e, struct src_node *n, size_t size)
+{
+	void *p = malloc(size);
+
+	if (p)
+		mem_charge(e, n, (int64_t)mem_cost(size));
+	return p;
+}
+
+static void *node_calloc(struct engine *e, struct src_node *n, size_t count, size_t size)
+{
+	void *p = calloc(count, size);
+
+	if (p)
+		mem_charge(e, n, (int64_t)mem_cost(count * size));
+	return p;
+}
+
+static void node_free(struct engine *e, struct src_node *n, void *p, size_t size)
+{
+	if (!p)
+		return;
+	free(p);
+	mem_charge(e, n, -(int64_t)mem_cost(size));
+}
+
+static struct src_more *node_more(struct engine *e, struct src_node *n)
 {
 	if (!n->more)
-		n->more = calloc(1, sizeof(*n->more));
+		n->more = node_calloc(e, n, 1, sizeof(*n->more));
 	return n->more;
 }
 
-/* Least dangerous first: lower level, then fewer packets, then idle longer. */
-static bool evict_before(const struct src_node *a, const struct src_node *b)
+/* ---- evidence and eviction ----------------------------------------------- */
+
+/* What a source has shown, in packets: every packet, and EVIDENCE_WEIGHT
+ * more for each distinct port, destination and signature. One spoofed
+ * packet that hits a DL 3 signature port is worth 1 + 3 * 16 = 49; a
+ * 100-port scan of one host 100 + 101 * 16 = 1716. The danger level is
+ * not part of it: one packet can raise a level (a signature, auto_dl, a
+ * reputation list) but is still one packet of evidence, and auto_dl and
+ * reputation raise it again on the next packet anyway. */
+static uint32_t evidence_of(const struct src_node *n)
 {
+	const struct source_state *s = &n->s;
+	uint64_t units = (uint64_t)n->ports + s->n_pairs + s->untracked_dsts +
+			 (s->intel ? (uint64_t)s->intel->n_sigs + s->intel->sigs_other : 0);
+	uint64_t ev = s->packets + EVIDENCE_WEIGHT * units;
+
+	return ev > UINT32_MAX ? UINT32_MAX : (uint32_t)ev;
+}
+
+/* The evidence, halved for every EVIDENCE_HALF_LIFE the source has been
+ * idle: old evidence gives way to new, slowly. */
+static uint32_t evict_rank(const struct engine *e, const struct src_node *n)
+{
+	uint64_t age = e->now > n->last_sec ? (uint64_t)e->now - (uint64_t)n->last_sec : 0;
+	uint64_t halvings = age / EVIDENCE_HALF_LIFE;
+
+	return halvings >= 32 ? 0 : n->evidence >> halvings;
+}
+
+/* Least evidence first; then the lower level; then idle longer. */
+static bool evict_before(const struct engine *e, const struct src_node *a,
+			 const struct src_node *b)
+{
+	uint32_t ra = evict_rank(e, a), rb = evict_rank(e, b);
+
+	if (ra != rb)
+		return ra < rb;
 	if (a->s.dl != b->s.dl)
 		return a->s.dl < b->s.dl;
-	if (a->s.packets != b->s.packets)
-		return a->s.packets < b->s.packets;
 	return a->last_sec < b->last_sec;
 }
 
-/* The least dangerous of EVICT_SAMPLES random sources other than keep: O(1)
- * per eviction whatever the table size. Falls back to a scan only when the
- * slab is mostly free, which a full table never is. */
+/* The source with the least evidence among EVICT_SAMPLES random live
+ * sources other than keep: O(1) per eviction however many sources there
+ * are and however sparse their slab (the samples come from the table's
+ * dense array of live nodes). A small table is searched whole. NULL when
+ * keep is the only source. */
 static struct src_node *engine_pick_victim(struct engine *e, const struct src_node *keep)
 {
-	uint32_t span = table_span(e->sources), ids[EVICT_SAMPLES], start;
+	uint32_t count = (uint32_t)table_count(e->sources), ids[EVICT_SAMPLES];
 	struct src_node *best = NULL, *n;
 
-	if (!span)
-		return NULL;
-	for (uint32_t round = 0; round < 4 && !best; round++) {
-		/* fetch all samples at once: one memory latency, not eight */
-		for (uint32_t k = 0; k < EVICT_SAMPLES; k++) {
-			ids[k] = (uint32_t)(engine_rand(e) % span);
-			table_prefetch(e->sources, ids[k]);
-		}
-		for (uint32_t k = 0; k < EVICT_SAMPLES; k++) {
-			n = table_node(e->sources, ids[k]);
-			if (n && n != keep && (!best || evict_before(n, best)))
+	if (count <= EVICT_EXACT_MAX) {
+		for (uint32_t i = 0; i < count; i++) {
+			n = table_live(e->sources, i);
+			if (n != keep && (!best || evict_before(e, n, best)))
 				best = n;
 		}
-	}
-	if (best)
 		return best;
-	start = (uint32_t)(engine_rand(e) % span);
-	for (uint32_t i = 0; i < span; i++) {
-		n = table_node(e->sources, (start + i) % span);
-		if (n && n != keep)
-			return n;
 	}
-	return NULL;
+	/* fetch all samples at once: two memory latencies, not sixteen */
+	for (uint32_t k = 0; k < EVICT_SAMPLES; k++) {
+		ids[k] = (uint32_t)(engine_rand(e) % count);
+		table_prefetch_slot(e->sources, ids[k]);
+	}
+	for (uint32_t k = 0; k < EVICT_SAMPLES; k++)
+		table_prefetch_live(e->sources, ids[k]);
+	for (uint32_t k = 0; k < EVICT_SAMPLES; k++) {
+		n = table_live(e->sources, ids[k]);
+		if (n != keep && (!best || evict_before(e, n, best)))
+			best = n;
+	}
+	/* all samples were keep: any other source will do */
+	return best ? best : table_live(e->sources, table_live(e->sources, 0) == keep);
+}
+
+/* More dangerous first: level, then evidence, then packets. */
+static bool evicted_above(const struct engine_evicted *a, const struct engine_evicted *b)
+{
+	if (a->dl != b->dl)
+		return a->dl > b->dl;
+	if (a->evidence != b->evidence)
+		return a->evidence > b->evidence;
+	return a->packets > b->packets;
+}
+
+/* Keep n among the ENGINE_EVICTED_TOP most dangerous evicted sources
+ * (an address that comes back and is evicted again is listed once, as
+ * the more dangerous of the two). */
+static void evicted_note(struct engine *e, const struct src_node *n)
+{
+	struct engine_stats *st = &e->stats;
+	struct engine_evicted x = {
+	    .src = n->s.src,
+	    .dl = n->s.dl,
+	    .evidence = n->evidence,
+	    .packets = n->s.packets,
+	    .ports = n->ports,
+	    .dsts = (uint64_t)n->s.n_pairs + n->s.untracked_dsts,
+	};
+	size_t i, len = st->n_evicted_top;
+
+	if (len == ENGINE_EVICTED_TOP && !evicted_above(&x, &st->evicted_top[len - 1]))
+		return;
+	for (i = 0; i < len; i++) {
+		if (addr_same(&st->evicted_top[i].src, &x.src)) {
+			if (!evicted_above(&x, &st->evicted_top[i]))
+				return;
+			break;
+		}
+	}
+	if (i == len) /* a new address: the last one drops off when full */
+		i = len < ENGINE_EVICTED_TOP ? st->n_evicted_top++ : len - 1;
+	/* move x up from slot i to its place */
+	while (i > 0 && evicted_above(&x, &st->evicted_top[i - 1])) {
+		st->evicted_top[i] = st->evicted_top[i - 1];
+		i--;
+	}
+	st->evicted_top[i] = x;
 }
 
 static void engine_evict(struct engine *e, struct src_node *n)
 {
+	/* what node_release() reads first, while the rest goes on */
+	if (n->s.n_pairs)
+		__builtin_prefetch(n->s.pairs[0]);
+	if (n->s.intel)
+		__builtin_prefetch(n->s.intel);
 	e->stats.sources_evicted++;
 	e->stats.packets_evicted += n->s.packets;
 	e->total_pairs -= n->s.n_pairs;
-	node_release(n);
+	evicted_note(e, n);
+	node_release(e, n);
+	e->mem_used -= n->bytes;
 	table_remove(e->sources, n);
 }
 
@@ -285,13 +450,16 @@ static bool engine_make_room(struct engine *e, const struct src_node *keep, bool
 static struct src_node *engine_source_get(struct engine *e, const struct addr *src)
 {
 	struct src_node *n = table_lookup(e->sources, src);
+	size_t table_before;
 
 	if (n)
 		return n;
 	if (!engine_make_room(e, NULL, true))
 		return NULL;
+	table_before = table_bytes(e->sources);
 	if (table_insert(e->sources, src, &n) < 0)
 		return NULL;
+	mem_table(e, table_before);
 	if (e->m && intel_new_source(e->m, &n->s) < 0)
 		e->stats.oom++;
 	return n;
@@ -318,6 +486,21 @@ static void source_count(struct src_node *n, const struct event *ev, int64_t now
 
 /* ---- destinations not itemised ------------------------------------------- */
 
+/* The sketch's bit for dst: the top bits of addr_hash() mixed once more.
+ * Linear counting needs bits that look random; the low bits of addr_hash()
+ * spread consecutive addresses (a sweep) more evenly than random ones
+ * would, which made the sketch count up to twice the destinations there
+ * were. */
+static uint32_t dst_sketch_bit(const struct engine *e, const struct addr *dst)
+{
+	uint64_t h = addr_hash(dst, e->pair_seed);
+
+	h ^= h >> 33;
+	h *= 0xFF51AFD7ED558CCDULL;
+	h ^= h >> 33;
+	return (uint32_t)(h >> 32) & (e->dst_bits - 1);
+}
+
 /* Count a destination beyond MAX_DSTS_PER_SOURCE once, without keeping it:
  * a bitmap of hashed destinations (linear counting). When the k-th bit is
  * set, m / (m - k) distinct destinations are expected to have been drawn
@@ -329,15 +512,15 @@ static void source_count(struct src_node *n, const struct event *ev, int64_t now
  * 1024..65536: at most 8 KiB) and only a source that overflows has one. */
 static void dst_sketch_add(struct engine *e, struct src_node *n, const struct addr *dst)
 {
-	struct src_more *x = node_more(n);
+	struct src_more *x = node_more(e, n);
 	uint32_t m = e->dst_bits, bit;
 	uint64_t est;
 
-	if (!x || (!x->dst_bits && !(x->dst_bits = calloc(m / 64, sizeof(uint64_t))))) {
+	if (!x || (!x->dst_bits && !(x->dst_bits = node_calloc(e, n, m / 64, sizeof(uint64_t))))) {
 		e->stats.oom++;
 		return;
 	}
-	bit = (uint32_t)addr_hash(dst, e->pair_seed) & (m - 1);
+	bit = dst_sketch_bit(e, dst);
 	if (x->dst_bits[bit >> 6] & (UINT64_C(1) << (bit & 63)))
 		return;
 	if (x->dst_bits_set >= m - m / 16)
@@ -399,21 +582,23 @@ static void pair_index_put(const struct engine *e, struct src_node *n, uint32_t 
 
 /* Keep the index at load <= 1/2 once there are more than PAIR_LINEAR_MAX
  * pairs. Without memory for it, lookups fall back to a linear search. */
-static void pair_index_update(const struct engine *e, struct src_node *n)
+static void pair_index_update(struct engine *e, struct src_node *n)
 {
 	uint32_t np = n->s.n_pairs, size;
 	struct src_more *x;
 
-	if (np <= PAIR_LINEAR_MAX || !(x = node_more(n)))
+	if (np <= PAIR_LINEAR_MAX || !(x = node_more(e, n)))
 		return;
 	if (x->pair_index && 2 * (uint64_t)np <= (uint64_t)x->pair_index_mask + 1) {
 		pair_index_put(e, n, np - 1);
 		return;
 	}
-	free(x->pair_index);
+	if (x->pair_index)
+		node_free(e, n, x->pair_index,
+			  ((size_t)x->pair_index_mask + 1) * sizeof(*x->pair_index));
 	for (size = 32; size < 4 * (uint64_t)np; size *= 2)
 		;
-	x->pair_index = calloc(size, sizeof(*x->pair_index));
+	x->pair_index = node_calloc(e, n, size, sizeof(*x->pair_index));
 	if (!x->pair_index)
 		return;
 	x->pair_index_mask = size - 1;
@@ -421,7 +606,7 @@ static void pair_index_update(const struct engine *e, struct src_node *n)
 		pair_index_put(e, n, i);
 }
 
-static int pairs_reserve(struct src_node *n, uint32_t max)
+static int pairs_reserve(struct engine *e, struct src_node *n, uint32_t max)
 {
 	struct source_state *s = &n->s;
 	struct pair_state **v;
@@ -441,6 +626,9 @@ static int pairs_reserve(struct src_node *n, uint32_t max)
 	}
 	if (!v)
 		return -ENOMEM;
+	mem_charge(e, n,
+		   (int64_t)mem_cost(cap * sizeof(*v)) -
+		       (int64_t)(s->pairs == &n->first_ptr ? 0 : mem_cost(s->cap_pairs * sizeof(*v))));
 	s->pairs = v;
 	s->cap_pairs = cap;
 	return 0;
@@ -465,18 +653,19 @@ static struct pair_state *pair_new(struct engine *e, struct src_node *n, const s
 	struct source_state *s = &n->s;
 	struct pair_state *p;
 
+	if (s->n_pairs > 0 && pairs_reserve(e, n, e->max_dsts) < 0)
+		return NULL;
+	if (e->n_pair_cache) { /* the count moves from the cache to n */
+		p = e->pair_cache[--e->n_pair_cache];
+		n->bytes += PAIR_COST;
+	} else if (!(p = node_alloc(e, n, sizeof(*p)))) {
+		return NULL;
+	}
 	if (s->n_pairs == 0) {
-		/* the first pair is part of the node: no allocation for a
-		 * one-destination source (most of a spoofed flood) */
-		p = &n->first;
-		n->first_ptr = p;
+		/* no pointer array for a one-destination source (most of a
+		 * spoofed flood) */
 		s->pairs = &n->first_ptr;
 		s->cap_pairs = 1;
-	} else {
-		if (pairs_reserve(n, e->cfg->max_dsts_per_source) < 0)
-			return NULL;
-		if (!(p = malloc(sizeof(*p))))
-			return NULL;
 	}
 	pair_init(p, ev);
 	s->pairs[s->n_pairs++] = p;
@@ -500,7 +689,7 @@ static struct pair_state *engine_pair_get(struct engine *e, struct src_node *n,
 		n->last_pair = (uint32_t)i;
 		return s->pairs[i];
 	}
-	if (s->n_pairs >= e->cfg->max_dsts_per_source || !engine_make_room(e, n, false)) {
+	if (s->n_pairs >= e->max_dsts || !engine_make_room(e, n, false)) {
 		engine_untracked(e, n, &ev->dst);
 		return NULL;
 	}
@@ -512,11 +701,24 @@ static struct pair_state *engine_pair_get(struct engine *e, struct src_node *n,
 	return p;
 }
 
-static void ports_count(struct engine *e, struct ports_stats *ps, const struct event *ev)
+static void ports_count(struct engine *e, struct src_node *n, struct ports_stats *ps,
+			const struct event *ev)
 {
+	size_t before;
+	int r;
+
 	ps->packets++;
-	if (ev->has_ports && portset_add(&ps->ports, ev->dport) < 0)
+	if (!ev->has_ports)
+		return;
+	before = portset_bytes(&ps->ports);
+	r = portset_add(&ps->ports, ev->dport);
+	if (r < 0)
 		e->stats.oom++;
+	if (r > 0) {
+		if (n->ports < UINT32_MAX)
+			n->ports++;
+		mem_portset(e, n, before, &ps->ports);
+	}
 }
 
 static void flags_count(struct pair_state *p, uint8_t flags)
@@ -547,10 +749,10 @@ static void icmp_count(struct pair_state *p, uint8_t type, uint8_t code)
 		p->icmp_other++;
 }
 
-static void tcp_count(struct engine *e, struct pair_state *p, const struct event *ev,
-		      uint32_t types)
+static void tcp_count(struct engine *e, struct src_node *n, struct pair_state *p,
+		      const struct event *ev, uint32_t types)
 {
-	ports_count(e, &p->tcp, ev);
+	ports_count(e, n, &p->tcp, ev);
 	if (!ev->has_ports) /* header not logged: no flags either */
 		return;
 	flags_count(p, ev->tcp_flags);
@@ -560,7 +762,8 @@ static void tcp_count(struct engine *e, struct pair_state *p, const struct event
 		p->connect_packets++;
 }
 
-static void pair_count(struct engine *e, struct pair_state *p, const struct event *ev)
+static void pair_count(struct engine *e, struct src_node *n, struct pair_state *p,
+		       const struct event *ev)
 {
 	uint8_t bit = (uint8_t)(1u << (ev->proto & 7));
 	uint32_t types = classify_packet(ev);
@@ -574,13 +777,13 @@ static void pair_count(struct engine *e, struct pair_state *p, const struct even
 	}
 	switch (ev->proto) {
 	case IPPROTO_NUM_TCP:
-		tcp_count(e, p, ev, types);
+		tcp_count(e, n, p, ev, types);
 		break;
 	case IPPROTO_NUM_UDP:
-		ports_count(e, &p->udp, ev);
+		ports_count(e, n, &p->udp, ev);
 		break;
 	case IPPROTO_NUM_UDPLITE:
-		ports_count(e, &p->udplite, ev);
+		ports_count(e, n, &p->udplite, ev);
 		break;
 	case IPPROTO_NUM_ICMP:
 	case IPPROTO_NUM_ICMPV6:
@@ -810,7 +1013,7 @@ static void engine_feed_blamed(struct feed *f, const struct blame_pkt *bp,
 	if (s->spoofed) {
 		e->stats.spoofed_packets++;
 		if (!bp->reflected && (f->p = engine_pair_get(e, f->n, f->ev)))
-			pair_count(e, f->p, f->ev);
+			pair_count(e, f->n, f->p, f->ev);
 		/* what it matched is still worth showing; its level is not used */
 		if (e->m && intel_count(e->m, &e->intel, s, f->p, f->ev, pk) < 0)
 			e->stats.oom++;
@@ -821,6 +1024,67 @@ static void engine_feed_blamed(struct feed *f, const struct blame_pkt *bp,
 		s->dl = dl;
 		engine_notify(f, NULL, f->old_src_dl, dl);
 	}
+}
+
+/* ---- the memory limit ---------------------------------------------------- */
+
+/* Charge what intel_count() (or intel_new_source()) changed in n's findings,
+ * and what blame_reflect_count() changed in its reflection record. */
+static void engine_intel_charge(struct engine *e, struct src_node *n)
+{
+	size_t b = intel_bytes(n->s.intel) + blame_reflect_bytes(n->s.reflected);
+
+	if (b != n->intel_bytes) {
+		mem_charge(e, n, (int64_t)b - (int64_t)n->intel_bytes);
+		n->intel_bytes = (uint32_t)b;
+	}
+}
+
+/* After every event: past MEMORY_LIMIT, evict the sources with the least
+ * evidence (never keep, the one just fed) until the engine fits again.
+ * engine_new() sized the caps so that keep alone always fits. */
+static void engine_within_limit(struct engine *e, const struct src_node *keep)
+{
+	if (e->mem_used > e->stats.memory_peak)
+		e->stats.memory_peak = e->mem_used;
+	while (e->mem_used > e->mem_limit) {
+		struct src_node *victim = engine_pick_victim(e, keep);
+		if (!victim)
+			return;
+		engine_evict(e, victim);
+	}
+}
+
+/* The most one pair can hold: itself, three port bitmaps, its share of the
+ * pointer array (doubled) and of the pair index (load 1/8 at worst). */
+static size_t pair_bytes_max(void)
+{
+	return mem_cost(sizeof(struct pair_state)) + 3 * mem_cost(PORTSET_BITMAP_BYTES) +
+	       2 * sizeof(struct pair_state *) + 8 * sizeof(uint32_t);
+}
+
+/* Fit the caps under MEMORY_LIMIT: the table (which never shrinks) gets at
+ * most half of it, and one source at most the other half, so that evicting
+ * every other source always makes room. */
+static void engine_size(struct engine *e, const struct config *cfg, uint32_t *ret_max_sources)
+{
+	uint64_t half = e->mem_limit / 2;
+	uint64_t fixed = mem_cost(sizeof(struct src_more)) + mem_cost(DST_BITS_MAX / 8) +
+			 intel_bytes_max();
+	uint32_t lo = 1, hi = cfg->max_sources ? cfg->max_sources : 1;
+	uint64_t dsts = half > fixed ? (half - fixed) / pair_bytes_max() : 1;
+
+	/* the most sources whose table fits in half */
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo + 1) / 2;
+		if (table_bytes_max(mid) <= half)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	*ret_max_sources = lo;
+	e->max_dsts = dsts < 1 ? 1 : dsts < cfg->max_dsts_per_source ? (uint32_t)dsts
+								  : cfg->max_dsts_per_source;
 }
 
 /* ---- public -------------------------------------------------------------- */
@@ -847,6 +1111,7 @@ enum engine_verdict engine_feed(struct engine *e, const struct event *ev, int64_
 		return v;
 	}
 	e->stats.counted++;
+	e->now = now_sec;
 	if (!(f.n = engine_source_get(e, &ev->src))) {
 		e->stats.oom++;
 		return ENGINE_COUNTED;
@@ -858,17 +1123,25 @@ enum engine_verdict engine_feed(struct engine *e, const struct event *ev, int64_
 		source_spoofed(e, &f.n->s, bp.spoofed);
 	if (f.n->s.spoofed || bp.reflected) {
 		engine_feed_blamed(&f, &bp, &pk);
+		engine_intel_charge(e, f.n);
+		f.n->evidence = evidence_of(f.n);
+		engine_within_limit(e, f.n);
 		return ENGINE_COUNTED;
 	}
 	if (adl)
 		f.n->s.autodl_dl = max_u8(f.n->s.autodl_dl, adl->dl);
 	if ((f.p = engine_pair_get(e, f.n, ev))) {
-		pair_count(e, f.p, ev);
+		pair_count(e, f.n, f.p, ev);
 		pair_window(e, f.p, ev, now_sec);
 	}
-	if (e->m && intel_count(e->m, &e->intel, &f.n->s, f.p, ev, &pk) < 0)
-		e->stats.oom++;
+	if (e->m) {
+		if (intel_count(e->m, &e->intel, &f.n->s, f.p, ev, &pk) < 0)
+			e->stats.oom++;
+		engine_intel_charge(e, f.n);
+	}
 	engine_score(&f);
+	f.n->evidence = evidence_of(f.n);
+	engine_within_limit(e, f.n);
 	return ENGINE_COUNTED;
 }
 
@@ -877,6 +1150,7 @@ int engine_new(const struct config *cfg, const struct autodl *adl, engine_change
 {
 	struct engine *e;
 	uint64_t bits;
+	uint32_t max_sources;
 	int r;
 
 	if (!cfg || !ret_engine)
@@ -891,12 +1165,14 @@ int engine_new(const struct config *cfg, const struct autodl *adl, engine_change
 	e->rng = engine_seed(e);
 	e->pair_seed = engine_rand(e);
 	e->max_pairs = cfg->max_scan_ip_pairs;
+	e->mem_limit = (uint64_t)cfg->memory_limit_kib << 10;
+	engine_size(e, cfg, &max_sources);
 	/* 16 sketch bits per itemisable destination, a power of two */
-	for (bits = DST_BITS_MIN;
-	     bits < DST_BITS_MAX && bits < 16 * (uint64_t)cfg->max_dsts_per_source; bits *= 2)
+	for (bits = DST_BITS_MIN; bits < DST_BITS_MAX && bits < 16 * (uint64_t)e->max_dsts;
+	     bits *= 2)
 		;
 	e->dst_bits = (uint32_t)bits;
-	r = table_new(cfg->max_sources, engine_rand(e), &e->sources);
+	r = table_new(max_sources, engine_rand(e), &e->sources);
 	if (r < 0) {
 		free(e);
 		return r;
@@ -907,6 +1183,11 @@ int engine_new(const struct config *cfg, const struct autodl *adl, engine_change
 		free(e);
 		return r;
 	}
+	e->mem_used = table_bytes(e->sources);
+	e->stats.memory_limit = e->mem_limit;
+	e->stats.memory_peak = e->mem_used;
+	e->stats.max_sources = max_sources;
+	e->stats.max_dsts_per_source = e->max_dsts;
 	*ret_engine = e;
 	return 0;
 }
@@ -921,14 +1202,13 @@ struct engine *engine_free(struct engine *e)
 	if (!e)
 		return NULL;
 	if (e->sources) {
-		for (uint32_t i = 0; i < table_span(e->sources); i++) {
-			struct src_node *n = table_node(e->sources, i);
-			if (n)
-				node_release(n);
-		}
+		for (uint32_t i = 0; i < table_count(e->sources); i++)
+			node_release(e, table_live(e->sources, i));
 		table_free(e->sources);
 	}
 	blame_free(e->blame);
+	while (e->n_pair_cache)
+		free(e->pair_cache[--e->n_pair_cache]);
 	free(e);
 	return NULL;
 }
@@ -941,6 +1221,7 @@ void engine_get_stats(const struct engine *e, struct engine_stats *ret)
 	blame_get_stats(e->blame, &bs);
 	ret->own_learnt = bs.own_learnt;
 	ret->own_skipped = bs.own_skipped;
+	ret->memory_used = e->mem_used;
 }
 
 size_t engine_source_count(const struct engine *e)
@@ -968,11 +1249,8 @@ const struct source_state **engine_sources_sorted(const struct engine *e, size_t
 	*ret_n = 0;
 	if (!n || !(v = malloc(n * sizeof(*v))))
 		return NULL;
-	for (uint32_t i = 0; i < table_span(e->sources) && k < n; i++) {
-		const struct src_node *node = table_node(e->sources, i);
-		if (node)
-			v[k++] = &node->s;
-	}
+	for (uint32_t i = 0; i < n; i++)
+		v[k++] = &table_live(e->sources, (uint32_t)i)->s;
 	qsort(v, k, sizeof(*v), source_cmp);
 	*ret_n = k;
 	return v;

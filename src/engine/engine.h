@@ -3,8 +3,10 @@
  * Events in, level changes out as they happen: `analyze` feeds every record of
  * its files and reports at the end; the daemon feeds live records and alerts
  * from the callback. No I/O, no logging, no globals. Memory is bounded by
- * MAX_SOURCES and MAX_DSTS_PER_SOURCE: when the table is full the least
- * dangerous source is evicted, and everything dropped is counted.
+ * MEMORY_LIMIT, which every allocation is counted against, and under it by
+ * MAX_SOURCES, MAX_SCAN_IP_PAIRS and MAX_DSTS_PER_SOURCE: past any of them
+ * the source with the least evidence is evicted, and everything dropped is
+ * counted.
  */
 #ifndef VIGIL_ENGINE_H
 #define VIGIL_ENGINE_H
@@ -39,10 +41,22 @@ enum engine_verdict {
 };
 const char *engine_verdict_name(enum engine_verdict v); /* "ipv6", "prefix", ... */
 
+/* An evicted source, as it was when it went. */
+struct engine_evicted {
+	struct addr src;
+	uint8_t dl;
+	uint32_t evidence; /* the eviction rank it had (engine.c) */
+	uint64_t packets;
+	uint32_t ports;	   /* distinct destination ports, summed over destinations */
+	uint64_t dsts;	   /* destinations, itemised or not */
+};
+
+#define ENGINE_EVICTED_TOP 10 /* evicted sources remembered: the most dangerous */
+
 struct engine_stats {
 	uint64_t counted;
 	uint64_t ignored[_ENGINE_VERDICT_MAX];
-	uint64_t sources_evicted;  /* sources dropped because MAX_SOURCES was reached */
+	uint64_t sources_evicted;  /* sources dropped: MAX_SOURCES, MAX_SCAN_IP_PAIRS or MEMORY_LIMIT */
 	uint64_t packets_evicted;  /* their packets */
 	uint64_t dsts_untracked;   /* destinations not itemised (MAX_DSTS_PER_SOURCE) */
 	uint64_t pairs_expired;    /* scoring windows reset after SCAN_TIMEOUT idle */
@@ -56,6 +70,15 @@ struct engine_stats {
 	uint64_t spoofed_by[_SPOOF_MAX];
 	uint64_t own_learnt;         /* own addresses learnt from INPUT records */
 	uint64_t own_skipped;        /* INPUT records not learnt from: BLAME_OWN_MAX reached */
+	/* The bounds in force: MEMORY_LIMIT, and the caps as it lowered them. */
+	uint64_t memory_limit;	   /* bytes */
+	uint64_t memory_used;	   /* what the engine holds now (bytes, as counted) */
+	uint64_t memory_peak;	   /* the most it held at once */
+	uint32_t max_sources, max_dsts_per_source;
+	/* The most dangerous evicted sources (level, then evidence), each
+	 * address once, most dangerous first. */
+	struct engine_evicted evicted_top[ENGINE_EVICTED_TOP];
+	size_t n_evicted_top;
 };
 
 /* A level change: a pair (dst != NULL) or the source itself (dst == NULL)

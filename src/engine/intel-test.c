@@ -14,6 +14,8 @@
 
 #include "config/config.h"
 #include "engine/engine.h"
+#include "engine/intel.h"
+#include "engine/mem.h"
 #include "match/icmptypes.h"
 #include "match/matchers.h"
 #include "match/osfp.h"
@@ -527,6 +529,84 @@ static void test_many_signatures(void **state)
 	sigset_free(m.sigs);
 }
 
+/* The heap a source's findings hold, from their fields. */
+static size_t intel_heap(const struct source_intel *x)
+{
+	size_t os_cap = 0;
+
+	while (os_cap < x->n_os)
+		os_cap = os_cap ? 2 * os_cap : 1;
+	return mem_cost(sizeof(*x)) + mem_cost(x->cap_sigs * sizeof(*x->sigs)) +
+	       (x->sig_slot ? mem_cost(SIG_SLOTS) : 0) + mem_cost(os_cap * sizeof(*x->os)) +
+	       (x->bad_icmp ? mem_cost(SOURCE_BAD_ICMP_MAX * sizeof(*x->bad_icmp)) : 0) +
+	       (x->ipopts ? mem_cost(sizeof(*x->ipopts)) : 0) + (x->rep ? mem_cost(sizeof(*x->rep)) : 0);
+}
+
+/* MEMORY_LIMIT counts what the findings allocate as they grow: x->bytes
+ * follows every part, and the engine's count follows x->bytes. */
+static void test_intel_bytes(void **state)
+{
+	struct fx *f = *state;
+	char rules_buf[8192];
+	size_t o = 0;
+	struct matchers m = f->m;
+	struct engine *e;
+	struct engine_stats st0, st;
+	const struct source_state **v;
+	size_t n;
+
+	for (int i = 0; i < 80; i++)
+		o += (size_t)snprintf(rules_buf + o, sizeof(rules_buf) - o,
+				      "alert tcp any any -> any %d (msg:\"p%d\"; sid:%d;)\n",
+				      1000 + i, i, 7000 + i);
+	m.sigs = NULL;
+	assert_int_equal(sigset_load_buf("many", rules_buf, o, vars, NULL, NULL, NULL, &m.sigs), 0);
+	assert_int_equal(engine_new(&f->cfg, NULL, NULL, NULL, &e), 0);
+	engine_set_matchers(e, &m);
+	engine_get_stats(e, &st0);
+	assert_int_equal(intel_bytes(NULL), 0);
+	for (int i = 0; i < 80; i++) {
+		/* a listed source: signatures past the index and the cap, OS guesses */
+		struct event ev = ev_syn("203.0.113.9", "192.0.2.1", (uint16_t)(1000 + i));
+		ev.ip_len = 44;
+		ev.window = 1024;
+		ev.has_tcp_opts = true;
+		ev.tcp_opts.count = 1;
+		ev.tcp_opts.kinds[0] = TCPOPT_KIND_MSS;
+		ev.tcp_opts.has_mss = true;
+		ev.tcp_opts.mss = 1460;
+		ev.ttl = (uint8_t)(40 + i % 30);
+		if (i % 7 == 0)
+			ev.ip_opt = SPAN_LIT("07070400000000"); /* record route */
+		assert_int_equal(engine_feed(e, &ev, T0), ENGINE_COUNTED);
+		v = engine_sources_sorted(e, &n);
+		assert_int_equal(n, 1);
+		assert_non_null(v[0]->intel);
+		assert_int_equal(v[0]->intel->bytes, intel_heap(v[0]->intel));
+		assert_true(v[0]->intel->bytes <= intel_bytes_max());
+		free(v);
+	}
+	{
+		struct event ev = ev_base("203.0.113.9", "192.0.2.1", IPPROTO_NUM_ICMP);
+		ev.has_icmp = true;
+		ev.icmp_type = 99;
+		assert_int_equal(engine_feed(e, &ev, T0), ENGINE_COUNTED);
+	}
+	v = engine_sources_sorted(e, &n);
+	assert_non_null(v[0]->intel->rep);
+	assert_non_null(v[0]->intel->bad_icmp);
+	assert_non_null(v[0]->intel->ipopts);
+	assert_non_null(v[0]->intel->sig_slot);
+	assert_int_equal(v[0]->intel->n_sigs, SOURCE_SIGS_MAX);
+	assert_int_equal(v[0]->intel->bytes, intel_heap(v[0]->intel));
+	/* the engine counted it: the source's findings are in memory_used */
+	engine_get_stats(e, &st);
+	assert_true(st.memory_used - st0.memory_used >= v[0]->intel->bytes);
+	free(v);
+	engine_free(e);
+	sigset_free(m.sigs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -542,6 +622,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reputation, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_os_guess, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_many_signatures, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_intel_bytes, fx_setup, fx_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

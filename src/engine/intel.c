@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/mem.h"
 #include "match/icmptypes.h"
 #include "match/ipopts.h"
 #include "match/matchers.h"
@@ -71,9 +72,15 @@ void intel_prepare(const struct matchers *m, const struct event *ev, struct inte
 
 static struct source_intel *intel_of(struct source_state *s)
 {
-	if (!s->intel)
-		s->intel = calloc(1, sizeof(*s->intel));
+	if (!s->intel && (s->intel = calloc(1, sizeof(*s->intel))))
+		s->intel->bytes = (uint32_t)mem_cost(sizeof(*s->intel));
 	return s->intel;
+}
+
+/* x's part at old_size became new_size bytes (0: none): keep x->bytes. */
+static void intel_resized(struct source_intel *x, size_t old_size, size_t new_size)
+{
+	x->bytes += (uint32_t)mem_cost(new_size) - (uint32_t)mem_cost(old_size);
 }
 
 int intel_new_source(const struct matchers *m, struct source_state *s)
@@ -85,6 +92,7 @@ int intel_new_source(const struct matchers *m, struct source_state *s)
 		return 0;
 	if (!(x = intel_of(s)) || !(x->rep = malloc(sizeof(*x->rep))))
 		return -ENOMEM;
+	intel_resized(x, 0, sizeof(*x->rep));
 	x->rep->net = hit.net;
 	x->rep->list = hit.list;
 	x->rep_dl = m->rep_dl;
@@ -118,6 +126,7 @@ static int sig_index(struct source_intel *x)
 		return 0;
 	if (!(x->sig_slot = calloc(SIG_SLOTS, 1)))
 		return -ENOMEM;
+	intel_resized(x, 0, SIG_SLOTS);
 	for (uint16_t i = 0; i < x->n_sigs; i++)
 		*sig_slot_of(x, x->sigs[i].sig) = (uint8_t)(i + 1);
 	return 0;
@@ -150,6 +159,7 @@ static int sig_add(struct source_intel *x, const struct sig *sig, const struct e
 			struct sig_count *n = realloc(x->sigs, cap * sizeof(*n));
 			if (!n)
 				return -ENOMEM;
+			intel_resized(x, x->cap_sigs * sizeof(*n), cap * sizeof(*n));
 			x->sigs = n;
 			x->cap_sigs = cap;
 		}
@@ -187,8 +197,11 @@ static int icmp_check(const struct matchers *m, struct source_state *s, const st
 		return -ENOMEM;
 	x->invalid_icmp++;
 	x->icmp_dl = ICMP_INVALID_DL;
-	if (!x->bad_icmp && !(x->bad_icmp = calloc(SOURCE_BAD_ICMP_MAX, sizeof(*x->bad_icmp))))
-		return -ENOMEM;
+	if (!x->bad_icmp) {
+		if (!(x->bad_icmp = calloc(SOURCE_BAD_ICMP_MAX, sizeof(*x->bad_icmp))))
+			return -ENOMEM;
+		intel_resized(x, 0, SOURCE_BAD_ICMP_MAX * sizeof(*x->bad_icmp));
+	}
 	for (uint8_t i = 0; i < x->n_bad_icmp; i++)
 		if (x->bad_icmp[i].type == ev->icmp_type && x->bad_icmp[i].code == ev->icmp_code) {
 			x->bad_icmp[i].count++;
@@ -208,8 +221,11 @@ static int ipopts_count(struct source_state *s, const struct intel_pkt *pk)
 		return 0;
 	if (!(x = intel_of(s)))
 		return -ENOMEM;
-	if (!x->ipopts && !(x->ipopts = calloc(1, sizeof(*x->ipopts))))
-		return -ENOMEM;
+	if (!x->ipopts) {
+		if (!(x->ipopts = calloc(1, sizeof(*x->ipopts))))
+			return -ENOMEM;
+		intel_resized(x, 0, sizeof(*x->ipopts));
+	}
 	x->ipopts->packets++;
 	if (pk->ipopts_malformed)
 		x->ipopts->malformed++;
@@ -240,6 +256,7 @@ static int os_add(struct source_state *s, const char *guess)
 		const char **n = realloc(x->os, (x->n_os ? 2u * x->n_os : 1u) * sizeof(*n));
 		if (!n)
 			return -ENOMEM;
+		intel_resized(x, x->n_os * sizeof(*n), (x->n_os ? 2u * x->n_os : 1u) * sizeof(*n));
 		x->os = n;
 	}
 	x->os[x->n_os++] = guess;
@@ -448,4 +465,13 @@ void intel_free(struct source_intel *x)
 	free(x->ipopts);
 	free(x->rep);
 	free(x);
+}
+
+size_t intel_bytes_max(void)
+{
+	return mem_cost(sizeof(struct source_intel)) +
+	       mem_cost(SOURCE_SIGS_MAX * sizeof(struct sig_count)) + mem_cost(SIG_SLOTS) +
+	       mem_cost(SOURCE_OS_MAX * sizeof(const char *)) +
+	       mem_cost(SOURCE_BAD_ICMP_MAX * sizeof(struct icmp_count)) +
+	       mem_cost(sizeof(struct intel_ipopts)) + mem_cost(sizeof(struct intel_rep));
 }

@@ -78,4 +78,13 @@ uint8_t intel_level(const struct source_intel *x);
 
 void intel_free(struct source_intel *x); /* NULL-safe */
 
+/* The heap x holds (mem_cost of each part, kept in x->bytes as it is
+ * allocated), for MEMORY_LIMIT; 0 for NULL. */
+static inline size_t intel_bytes(const struct source_intel *x)
+{
+	return x ? x->bytes : 0;
+}
+/* The most one source's findings can hold. */
+size_t intel_bytes_max(void);
+
 #endif

@@ -19,7 +19,7 @@
 #include <string.h>
 
 #define PORTSET_RANGES_MIN 4
-#define PORTSET_WORDS	   (65536 / 64)
+#define PORTSET_WORDS	   (PORTSET_BITMAP_BYTES / 8)
 
 void portset_init(struct portset *ps)
 {

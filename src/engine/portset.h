@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #define PORTSET_RANGES_MAX 1024
+#define PORTSET_BITMAP_BYTES (65536 / 8)
 
 struct port_span {
 	uint16_t lo, hi;
@@ -28,6 +29,13 @@ struct portset {
 	struct port_span *ranges; /* sorted, disjoint, non-adjacent; NULL when bitmap or one span */
 	uint64_t *bitmap;         /* 1024 words when the set is large */
 };
+
+/* Bytes the set has allocated (requests, not heap chunks): for the
+ * engine's memory accounting, which calls it around portset_add(). */
+static inline size_t portset_bytes(const struct portset *ps)
+{
+	return ps->bitmap ? PORTSET_BITMAP_BYTES : (size_t)ps->cap_ranges * sizeof(struct port_span);
+}
 
 void portset_init(struct portset *ps);
 void portset_done(struct portset *ps);

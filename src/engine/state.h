@@ -176,6 +176,7 @@ struct source_intel {
 	uint8_t scanners;        /* 1 << enum scanner */
 	uint32_t sig_hi_packets; /* packets that matched a rule above SIG_ALONE_DL_MAX
 				  * (saturates; here, it fits the padding) */
+	uint32_t bytes;          /* heap held, as the engine counts it (intel.c) */
 };
 
 /* Why a source address cannot have sent its packets (blame.c): such a

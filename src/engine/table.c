@@ -7,11 +7,13 @@
  */
 #include "engine/table.h"
 
+#include "engine/mem.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define TABLE_CHUNK_SHIFT 8 /* 256 nodes (~270 KB) per slab chunk */
+#define TABLE_CHUNK_SHIFT 8 /* 256 nodes (~80 KB) per slab chunk */
 #define TABLE_CHUNK	  (1u << TABLE_CHUNK_SHIFT)
 #define TABLE_INDEX_MIN	  64
 #define TABLE_NONE	  UINT32_MAX
@@ -34,7 +36,41 @@ struct table {
 	uint32_t n_chunks, cap_chunks;
 	uint32_t span;	    /* ids handed out so far */
 	uint32_t free_head; /* recycled ids, linked through next_free */
+
+	/* The ids of the count live nodes, each node knowing its place
+	 * (dense_pos). Allocated for max_nodes at once: the pages are only
+	 * touched as the table fills. */
+	uint32_t *dense;
+	size_t bytes; /* table_bytes() */
 };
+
+static size_t index_bytes(uint32_t slots)
+{
+	return mem_cost((size_t)slots * sizeof(struct table_slot));
+}
+
+static size_t chunk_bytes(void)
+{
+	return mem_cost(TABLE_CHUNK * sizeof(struct src_node));
+}
+
+size_t table_bytes_max(uint32_t max_nodes)
+{
+	uint32_t chunks = (max_nodes + TABLE_CHUNK - 1) / TABLE_CHUNK, cap = 8, slots = TABLE_INDEX_MIN;
+
+	while (cap < chunks)
+		cap *= 2;
+	while (slots < 2 * (uint64_t)max_nodes)
+		slots *= 2;
+	return mem_cost(sizeof(struct table)) + mem_cost((size_t)max_nodes * sizeof(uint32_t)) +
+	       index_bytes(slots) + mem_cost(cap * sizeof(struct src_node *)) +
+	       (size_t)chunks * chunk_bytes();
+}
+
+size_t table_bytes(const struct table *t)
+{
+	return t->bytes;
+}
 
 int table_new(uint32_t max_nodes, uint64_t seed, struct table **ret_table)
 {
@@ -48,11 +84,16 @@ int table_new(uint32_t max_nodes, uint64_t seed, struct table **ret_table)
 						     : max_nodes;
 	t->free_head = TABLE_NONE;
 	t->index = calloc(TABLE_INDEX_MIN, sizeof(*t->index));
-	if (!t->index) {
+	t->dense = malloc((size_t)t->max_nodes * sizeof(*t->dense));
+	if (!t->index || !t->dense) {
+		free(t->index);
+		free(t->dense);
 		free(t);
 		return -ENOMEM;
 	}
 	t->index_mask = TABLE_INDEX_MIN - 1;
+	t->bytes = mem_cost(sizeof(*t)) + index_bytes(TABLE_INDEX_MIN) +
+		   mem_cost((size_t)t->max_nodes * sizeof(*t->dense));
 	*ret_table = t;
 	return 0;
 }
@@ -65,6 +106,7 @@ struct table *table_free(struct table *t)
 		free(t->chunks[i]);
 	free(t->chunks);
 	free(t->index);
+	free(t->dense);
 	free(t);
 	return NULL;
 }
@@ -117,6 +159,7 @@ static int table_grow_index(struct table *t)
 	free(t->index);
 	t->index = index;
 	t->index_mask = size - 1;
+	t->bytes += index_bytes(size) - index_bytes(old_size);
 	return 0;
 }
 
@@ -134,12 +177,14 @@ static int table_take_id(struct table *t, uint32_t *ret_id)
 			struct src_node **c = realloc(t->chunks, cap * sizeof(*c));
 			if (!c)
 				return -ENOMEM;
+			t->bytes += mem_cost(cap * sizeof(*c)) - mem_cost(t->cap_chunks * sizeof(*c));
 			t->chunks = c;
 			t->cap_chunks = cap;
 		}
 		t->chunks[t->n_chunks] = malloc(TABLE_CHUNK * sizeof(struct src_node));
 		if (!t->chunks[t->n_chunks])
 			return -ENOMEM;
+		t->bytes += chunk_bytes();
 		t->n_chunks++; /* ids >= span are never read: no need to touch the chunk */
 	}
 	*ret_id = t->span++;
@@ -159,9 +204,11 @@ int table_insert(struct table *t, const struct addr *a, struct src_node **ret_no
 	if ((r = table_take_id(t, &id)) < 0)
 		return r;
 	n = table_at(t, id);
-	memset(n, 0, offsetof(struct src_node, first));
+	memset(n, 0, sizeof(*n));
 	n->s.src = *a;
 	n->in_use = true;
+	n->dense_pos = t->count;
+	t->dense[t->count] = id;
 	index_put(t->index, t->index_mask,
 		  (struct table_slot){id + 1, (uint32_t)addr_hash(a, t->seed)});
 	t->count++;
@@ -196,10 +243,13 @@ void table_remove(struct table *t, struct src_node *n)
 		}
 	}
 	t->index[i] = (struct table_slot){0, 0};
+	/* the last live node takes n's place in the dense array */
+	t->count--;
+	t->dense[n->dense_pos] = t->dense[t->count];
+	table_at(t, t->dense[t->count])->dense_pos = n->dense_pos;
 	n->in_use = false;
 	n->next_free = t->free_head;
 	t->free_head = id;
-	t->count--;
 }
 
 size_t table_count(const struct table *t)
@@ -212,26 +262,21 @@ bool table_full(const struct table *t)
 	return t->count >= t->max_nodes;
 }
 
-uint32_t table_span(const struct table *t)
+struct src_node *table_live(const struct table *t, uint32_t i)
 {
-	return t->span;
+	return table_at(t, t->dense[i]);
 }
 
-struct src_node *table_node(const struct table *t, uint32_t id)
+void table_prefetch_slot(const struct table *t, uint32_t i)
 {
-	struct src_node *n;
-
-	if (id >= t->span)
-		return NULL;
-	n = table_at(t, id);
-	return n->in_use ? n : NULL;
+	__builtin_prefetch(&t->dense[i]);
 }
 
-void table_prefetch(const struct table *t, uint32_t id)
+void table_prefetch_live(const struct table *t, uint32_t i)
 {
-	const char *p = (const char *)table_at(t, id);
+	const char *p = (const char *)table_at(t, t->dense[i]);
 
 	/* nodes are 8-aligned: the eviction keys may straddle two lines */
 	__builtin_prefetch(p);
-	__builtin_prefetch(p + offsetof(struct src_node, s.packets) + sizeof(uint64_t) - 1);
+	__builtin_prefetch(p + offsetof(struct src_node, s.dl));
 }

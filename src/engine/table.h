@@ -5,7 +5,9 @@
  * are reused before a new chunk is allocated. An open-addressed index
  * (linear probing, backward-shift deletion, load <= 1/2) maps an address to
  * its node. Neither ever holds more than max_nodes, and nothing is allocated
- * for a lookup or for reusing a freed node.
+ * for a lookup or for reusing a freed node. A dense array of the live nodes
+ * lets eviction sample live sources only, however sparse the slab has
+ * become (O(1) per sample, never a scan).
  */
 #ifndef VIGIL_TABLE_H
 #define VIGIL_TABLE_H
@@ -28,22 +30,27 @@ struct src_more {
 	uint64_t *dst_bits;
 };
 
-/* One source. The eviction keys (last_sec, in_use, then s.src, s.dl and
- * s.packets) come first so that sampling a node reads one cache line. */
+/* One source. The eviction keys (last_sec, evidence, then s.dl) come
+ * first so that sampling a node reads one cache line. */
 struct src_node {
 	int64_t last_sec;   /* engine clock of the last event */
-	uint32_t next_free; /* the table's: free list link */
+	union {
+		uint32_t next_free; /* the table's: free list link (free nodes) */
+		uint32_t dense_pos; /* the table's: place in the dense array (live nodes) */
+	};
+	uint32_t evidence;  /* the engine's eviction rank before ageing (engine.c) */
 	bool in_use;	    /* the table's */
 
 	struct source_state s; /* what reports see */
 
-	/* The first pair lives inline (s.pairs points at first_ptr) so a
-	 * one-destination source costs no allocation besides its node. */
+	/* s.pairs points at first_ptr while the source has one pair, so a
+	 * one-destination source needs no pointer array. */
 	struct pair_state *first_ptr;
 	struct src_more *more;
 	uint32_t last_pair; /* pair hit last: the fast path of a scan */
-
-	struct pair_state first; /* not zeroed by table_insert: see pair_new */
+	uint32_t ports;	    /* distinct ports over all pairs (evidence) */
+	uint32_t intel_bytes; /* the part of bytes in s.intel and s.reflected */
+	uint64_t bytes;	    /* heap the source owns (mem_cost), MEMORY_LIMIT */
 };
 
 struct table;
@@ -51,6 +58,10 @@ struct table;
 /* seed keys the address hash: pick it at random so that nobody can aim
  * addresses at one probe chain. */
 int table_new(uint32_t max_nodes, uint64_t seed, struct table **ret_table);
+/* The most the table of max_nodes nodes ever allocates (mem_cost). */
+size_t table_bytes_max(uint32_t max_nodes);
+/* What it has allocated so far (mem_cost): it never shrinks. */
+size_t table_bytes(const struct table *t);
 /* NULL-safe; returns NULL. The nodes' own allocations must be released first. */
 struct table *table_free(struct table *t);
 
@@ -64,11 +75,13 @@ void table_remove(struct table *t, struct src_node *n);
 
 size_t table_count(const struct table *t);
 bool table_full(const struct table *t);
-/* Node ids are below table_span(); table_node() is NULL for a free id. */
-uint32_t table_span(const struct table *t);
-struct src_node *table_node(const struct table *t, uint32_t id);
-/* Start loading node id's first bytes (id < table_span()), so that several
- * random nodes are fetched from memory in parallel. */
-void table_prefetch(const struct table *t, uint32_t id);
+/* The i-th live node (i < table_count()), in no useful order: a uniform
+ * random i picks a uniform random live node. */
+struct src_node *table_live(const struct table *t, uint32_t i);
+/* Start loading where the i-th live node is (i < table_count()), then,
+ * once that has arrived, the node's first bytes: so that several random
+ * nodes are fetched from memory in parallel, in two rounds of latency. */
+void table_prefetch_slot(const struct table *t, uint32_t i);
+void table_prefetch_live(const struct table *t, uint32_t i);
 
 #endif

@@ -197,6 +197,25 @@ static void json_limits(struct jsonw *w, const struct engine_stats *es)
 	jsonw_key_u64(w, "dsts_untracked", es->dsts_untracked);
 	jsonw_key_u64(w, "pairs_expired", es->pairs_expired);
 	jsonw_key_u64(w, "oom", es->oom);
+	jsonw_key_u64(w, "memory_limit", es->memory_limit);
+	jsonw_key_u64(w, "memory_peak", es->memory_peak);
+	jsonw_key_u64(w, "max_sources", es->max_sources);
+	jsonw_key_u64(w, "max_dsts_per_source", es->max_dsts_per_source);
+	jsonw_key(w, "evicted_top");
+	jsonw_arr_begin(w);
+	for (size_t i = 0; i < es->n_evicted_top; i++) {
+		const struct engine_evicted *x = &es->evicted_top[i];
+		char buf[ADDR_STR_MAX];
+		(void)addr_format(&x->src, buf);
+		jsonw_obj_begin(w);
+		jsonw_key_str(w, "src", buf);
+		jsonw_key_u64(w, "danger_level", x->dl);
+		jsonw_key_u64(w, "packets", x->packets);
+		jsonw_key_u64(w, "ports", x->ports);
+		jsonw_key_u64(w, "destinations", x->dsts);
+		jsonw_obj_end(w);
+	}
+	jsonw_arr_end(w);
 	jsonw_obj_end(w);
 }
 

@@ -353,7 +353,9 @@ static void test_json_syn_scan(void **state)
 			      engine_verdict_name((enum engine_verdict)i));
 	(void)snprintf(expect + o, sizeof(expect) - (size_t)o,
 		       "}},\"limits\":{\"sources_evicted\":0,\"packets_evicted\":0,"
-		       "\"dsts_untracked\":0,\"pairs_expired\":0,\"oom\":0},"
+		       "\"dsts_untracked\":0,\"pairs_expired\":0,\"oom\":0,\"memory_limit\":0,"
+		       "\"memory_peak\":0,\"max_sources\":0,\"max_dsts_per_source\":0,"
+		       "\"evicted_top\":[]},"
 		       "\"blame\":{\"reflected_sources\":0,\"reflected_packets\":0,"
 		       "\"spoofed_sources\":0,\"spoofed_packets\":0,\"spoofed_by\":{"
 		       "\"unspecified\":0,\"loopback\":0,\"multicast\":0,\"broadcast\":0,"
@@ -378,13 +380,19 @@ static void test_json_syn_scan(void **state)
 static void test_json_limits_and_extras(void **state)
 {
 	struct engine_stats es = { .sources_evicted = 2, .packets_evicted = 30, .dsts_untracked = 4,
-				   .pairs_expired = 5, .oom = 6 };
+				   .pairs_expired = 5, .oom = 6, .memory_limit = 209715200,
+				   .memory_peak = 1048576, .max_sources = 200000,
+				   .max_dsts_per_source = 4096, .n_evicted_top = 2 };
 	struct source_state *s = syn_scan_source();
 	const struct source_state *v[1] = { s };
 	char *doc;
 
 	(void)state;
 	es.ignored[ENGINE_IGNORED_PORT] = 7;
+	es.evicted_top[0] = (struct engine_evicted){ .src = A("198.51.100.7"), .dl = 3,
+						     .packets = 20, .ports = 19, .dsts = 1 };
+	es.evicted_top[1] = (struct engine_evicted){ .src = A("2001:db8::1"), .dl = 1,
+						     .packets = 1, .ports = 1, .dsts = 1 };
 	s->sweep_dl = 2;
 	s->autodl_dl = 4;
 	s->untracked_dsts = 3;
@@ -395,7 +403,13 @@ static void test_json_limits_and_extras(void **state)
 	s->pairs[0]->chain_packets[CHAIN_FORWARD] = 3;
 	doc = run_json(v, 1, NULL, &es, NULL);
 	assert_non_null(strstr(doc, "\"limits\":{\"sources_evicted\":2,\"packets_evicted\":30,"
-				    "\"dsts_untracked\":4,\"pairs_expired\":5,\"oom\":6}"));
+				    "\"dsts_untracked\":4,\"pairs_expired\":5,\"oom\":6,"
+				    "\"memory_limit\":209715200,\"memory_peak\":1048576,"
+				    "\"max_sources\":200000,\"max_dsts_per_source\":4096,"
+				    "\"evicted_top\":[{\"src\":\"198.51.100.7\",\"danger_level\":3,"
+				    "\"packets\":20,\"ports\":19,\"destinations\":1},"
+				    "{\"src\":\"2001:db8::1\",\"danger_level\":1,\"packets\":1,"
+				    "\"ports\":1,\"destinations\":1}]}"));
 	assert_non_null(strstr(doc, ",\"port\":7,"));
 	assert_non_null(strstr(doc, "\"protocols\":{\"tcp\":1002,\"132\":5,\"other\":1}"));
 	assert_non_null(strstr(doc, "\"scan_types\":[\"SYN\",\"CONNECT\",\"SWEEP\"],"
@@ -807,6 +821,26 @@ static void test_text_data_lost(void **state)
 	assert_non_null(strstr(doc, "  ignored     0 (port 7)\n"));
 	assert_non_null(strstr(doc, "  DATA LOST   2 sources evicted (30 packets), "
 				    "4 destinations not itemised\n"));
+	/* no evicted source remembered: no list */
+	assert_null(strstr(doc, "evicted     "));
+	free(doc);
+
+	es.memory_limit = 209715200;
+	es.memory_peak = 209000000;
+	es.max_sources = 200000;
+	es.max_dsts_per_source = 4096;
+	es.n_evicted_top = 2;
+	es.evicted_top[0] = (struct engine_evicted){ .src = A("198.51.100.7"), .dl = 3,
+						     .packets = 20, .ports = 19, .dsts = 1 };
+	es.evicted_top[1] = (struct engine_evicted){ .src = A("2001:db8::1"), .dl = 1,
+						     .packets = 1, .ports = 1, .dsts = 2 };
+	doc = run_text(NULL, 0, NULL, &es, NULL);
+	assert_non_null(strstr(doc, "  DATA LOST   2 sources evicted (30 packets), "
+				    "4 destinations not itemised\n"
+				    "  evicted     198.51.100.7 DL 3, 20 pkts, 19 ports, 1 dst\n"
+				    "              2001:db8::1 DL 1, 1 pkt, 1 port, 2 dsts\n"
+				    "  bounds      MEMORY_LIMIT 200 MiB (peak 199 MiB), 200000 sources,\n"
+				    "              4096 destinations per source\n"));
 	assert_non_null(strstr(doc, "  expired     5 scan windows reset after SCAN_TIMEOUT\n"));
 	assert_non_null(strstr(doc, "  time span   unknown\n"));
 	assert_non_null(strstr(doc, "no sources\n"));

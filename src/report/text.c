@@ -335,6 +335,40 @@ static void text_count(const struct text *t, const char *label, uint64_t n)
 	outbuf_printf(t->o, "  %-*s%" PRIu64 "\n", LABEL_COL - 2, label, n);
 }
 
+/* The most dangerous sources that had to go, one a line, and the bounds
+ * that made them go:
+ *   evicted     198.51.100.7 DL 2, 100 pkts, 100 ports, 1 dst
+ *               ...
+ *   bounds      MEMORY_LIMIT 200 MiB (peak 200 MiB), 200000 sources, ... */
+static void text_evicted(const struct text *t, const struct engine_stats *es)
+{
+	struct tw w;
+
+	if (!es->n_evicted_top)
+		return;
+	for (size_t i = 0; i < es->n_evicted_top; i++) {
+		const struct engine_evicted *x = &es->evicted_top[i];
+		char buf[ADDR_STR_MAX];
+		(void)addr_format(&x->src, buf);
+		if (i == 0)
+			tw_label(&w, t, "evicted");
+		else
+			tw_begin(&w, t, LABEL_COL, LABEL_COL);
+		tw_item(&w, "", buf);
+		tw_dl(&w, " ", x->dl);
+		tw_item_u64(&w, ", ", "", x->packets, x->packets == 1 ? " pkt" : " pkts");
+		tw_item_u64(&w, ", ", "", x->ports, x->ports == 1 ? " port" : " ports");
+		tw_item_u64(&w, ", ", "", x->dsts, x->dsts == 1 ? " dst" : " dsts");
+		tw_end(&w);
+	}
+	tw_label(&w, t, "bounds");
+	tw_item_u64(&w, "", "MEMORY_LIMIT ", es->memory_limit >> 20, " MiB");
+	tw_item_u64(&w, " ", "(peak ", (es->memory_peak + (1u << 19)) >> 20, " MiB)");
+	tw_item_u64(&w, ", ", "", es->max_sources, " sources");
+	tw_item_u64(&w, ", ", "", es->max_dsts_per_source, " destinations per source");
+	tw_end(&w);
+}
+
 static void text_lost(const struct text *t, const struct engine_stats *es)
 {
 	struct tw w;
@@ -352,6 +386,7 @@ static void text_lost(const struct text *t, const struct engine_stats *es)
 			tw_itemf(&w, ", ", "%" PRIu64 " events not itemised (out of memory)", es->oom);
 		tw_end(&w);
 	}
+	text_evicted(t, es);
 	if (es->pairs_expired) {
 		tw_label(&w, t, "expired");
 		tw_itemf(&w, "", "%" PRIu64 " scan windows reset after SCAN_TIMEOUT",

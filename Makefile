@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # vigil - port scan attack detector. Plain Makefile driven by pkg-config.
 #
 #   make            release build (-O2, hardened) -> build/vigil
@@ -130,7 +131,7 @@ demo: deps-demo build/vigil
 	@sh scripts/demo.sh build/vigil
 
 bench: deps-bench build/vigil
-	@sh bench/run.sh build/vigil
+	@VIGIL_LIBS='$(PKG_LIBS)' sh bench/run.sh build/vigil
 
 calibrate: deps-bench build/vigil
 	@sh bench/calibrate.sh build/vigil

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # calibrate.sh [VIGIL [DATA_DIR]] - danger-level histograms of vigil and psad
 # on real firewall logs (docs/calibration.md says what they mean).
 #

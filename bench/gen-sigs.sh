@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # gen-sigs.sh N [SEED] - print N syntactically varied signature rules for the
 # signature benchmark (vigil's psad-compatible format, see src/match/signature.c).
 #

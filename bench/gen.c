@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* gen.c - deterministic netfilter log generator for vigil's benchmark.
  *
  * Writes RFC 3164 syslog lines ("Mar 11 20:00:01 fw kernel: DROP IN=eth0

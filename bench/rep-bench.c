@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* rep-bench.c - load time and lookup cost of reputation lists by size.
  *
  * Build: cc -O2 -Isrc bench/rep-bench.c src/match/reputation.c \

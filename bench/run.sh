@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench/run.sh VIGIL - measure vigil's throughput and memory; see bench/README.md.
 #
 # 1. `VIGIL analyze --json LOG` on a generated 4M-line log, BENCH_RUNS times, pinned
@@ -395,7 +396,7 @@ say "[6] reputation lists: bench/rep-bench.c (load time, ns per lookup)"
 R_OK=0
 OBJS=$(ls "$ROOT"/build/src/*/*.o "$ROOT"/build/build-gen/*.o 2> /dev/null | grep -v -- '-test\.o$' || true)
 if [ -n "$OBJS" ] && cc -O2 -std=c11 -D_GNU_SOURCE -I"$ROOT/src" -o "$W/rep-bench" \
-	"$ROOT/bench/rep-bench.c" $OBJS -lz 2> "$W/err"; then
+	"$ROOT/bench/rep-bench.c" $OBJS ${VIGIL_LIBS:--lz -llzma -lbz2 -lzstd} 2> "$W/err"; then
 	measure "$W/rep.txt" "$TIMEOUT" "$W/rep-bench" "$SEED"
 	if [ "$RC" -eq 0 ]; then
 		R_OK=1

@@ -1,4 +1,4 @@
-#
+# SPDX-License-Identifier: GPL-2.0-or-later
 # pf.os - vigil's passive OS fingerprints for TCP SYN packets (p0f v1 format,
 # the format psad reads from /etc/psad/pf.os; psad's own file loads as is).
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz-config.c - libFuzzer target for the config stage.
  *
  * The same bytes go to config_load_buf() (as a vigil.conf/psad.conf) and to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz-decode.c - libFuzzer target for the line reader and its decoder.
  *
  * The bytes are a file (a memfd) read through linereader_open(): magic

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz-parse.c - libFuzzer target for parse_line() and parse_tcp_options().
  *
  * The input is split at '\n' like a log file; every line is copied to a

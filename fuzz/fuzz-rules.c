@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz-rules.c - libFuzzer target for the data-set parsers.
  *
  * The first byte picks the parser, the rest is the file: a signature set,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # run.sh - run libFuzzer targets for a fixed time each.
 #
 #   fuzz/run.sh SECONDS build-fuzz/fuzz-NAME...

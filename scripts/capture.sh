@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # capture.sh - produce vigil's real firewall-log fixtures (tests/data/capture/).
 #
 #   sudo sh scripts/capture.sh [OUTDIR]        (default tests/data/capture)

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # demo.sh VIGIL - analyze the shipped real capture (see tests/data/README.md),
 # as a person would: the text report, then the first lines of the JSON.
 set -eu

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # deps.sh [TARGET] - install the Debian packages a make target needs, only
 # those that are missing. Needs root when something is missing.
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # embed.sh NAME=FILE... - print a C file holding each FILE's bytes, for the
 # default data sets built into vigil (signatures, ICMP types, fingerprints):
 # `vigil analyze` then works the same installed or straight from the build

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd-analyze.c - `vigil analyze`: the forensics pipeline.
  *
  * file source -> parse_line -> engine_feed -> report. Every line is counted

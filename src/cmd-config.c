@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd-config.c - `vigil config [--check | --dump] [--config FILE]` and the
  * configuration loading every command shares. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd-input.c - what `vigil analyze` says about each input it reads: kmsg
  * overruns, plain text after compressed data, and every input not read to
  * its end (unreadable, refused, damaged, truncated), on stderr (one line

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd.h - the subcommands. Each returns the process exit status:
  * 0 success, 1 runtime error, 2 usage error (cli.md). */
 #ifndef VIGIL_CMD_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* main.c - command dispatch, --help and --version.
  *
  * Every command answers -h/--help with its usage (docs/cli.md) and exit 0,

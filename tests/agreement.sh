@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # agreement.sh VIGIL_BINARY - do vigil and psad 2.4.6 match the same signatures?
 #
 # For every fixture tests/data/capture/<name> that has a psad opinion

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # blame.sh VIGIL - blame only what sent the packets (issue 8, sections 2, 5
 # and 6): backscatter is reflected traffic at DL 1 at most, ACK and Maimon
 # scans are still scans, impossible and own source addresses are spoofed at

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # calibrate-dl.sh VIGIL - danger levels that mean something (issue 8, section
 # 5; docs/calibration.md), on ufw-style lines (no TCP options logged):
 #  - one packet to a port the whole internet probes (tcp/2323, 31337, 2745,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # cli.sh VIGIL - the command-line contract (../shared/reference/cli.md):
 # exit codes, counting of every line, stdin and .gz input, hostile lines,
 # config --check / --dump. Uses jq to read the JSON.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # docs.sh VIGIL - what the repository ships for people: docs/cli.md's contract
 # part stays byte for byte the shared reference (../shared/reference/cli.md,
 # when that file exists), and the set-up keeps its promises: `make demo`

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # envelope.sh VIGIL - only the kernel's words count, whatever envelope they
 # came in. Reads the real tool output in tests/data/envelope/ (made by
 # scripts/capture/envelopes.sh: 11 kernel records, and forgeries by an

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # fixtures.sh VIGIL_BINARY - compare `vigil analyze --json --signatures
 # tests/data/psad/signatures` on every captured
 # fixture (tests/data/capture/<name>) that has an expected file

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # inputs.sh VIGIL - what `vigil analyze` reads and how it says what it could
 # not: real files made by gzip, xz, bzip2 and zstd (alone, multi-member,
 # concatenated, mixed with plain text), damaged and truncated ones, devices,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # kernel-records.sh VIGIL - every record the kernel writes is read, and a
 # damaged one is counted malformed (never "not a firewall record"):
 #   - PROTO=58 in an IPv4 record (nmap -sO) is protocol 58, not ICMPv6;

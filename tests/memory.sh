@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # memory.sh VIGIL - bounded memory and eviction by evidence (issue 8, section 3):
 # with default settings a 100-port scan survives 400,000 one-packet spoofed
 # sources that each hit a DL 3 signature port, the report says how many were

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # run-integration.sh VIGIL - every test that runs the vigil binary (the
 # sanitizer build): every tests/*.sh but the runners themselves (the
 # command-line contract, the capture fixtures, the signature agreement with

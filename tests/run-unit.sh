@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # run-unit.sh TEST_BINARY... - run every cmocka unit test (built with ASan and
 # UBSan); print a summary line and fail if any test failed.
 set -u

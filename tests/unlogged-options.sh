@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # unlogged-options.sh VIGIL - logs written without TCP options (ufw's and
 # firewalld's default), read with vigil's own shipped signature set:
 #   - an ordinary Linux connect() SYN and a Windows-shaped SYN are DL 0 (no

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """craft.py - send hand-made frames for capture.sh's "crafted" phase.
 
 Usage: craft.py IFACE SRCMAC DSTMAC KIND SRC DST COUNT [ARG...]

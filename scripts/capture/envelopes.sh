@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # envelopes.sh [OUTDIR] - real output of the tools that wrap kernel firewall
 # records, with forged records beside them, for tests/envelope.sh.
 #

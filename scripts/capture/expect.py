@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """expect.py CAPTURE_DIR EXPECTED_DIR - write tests/data/expected/<fixture>.json.
 
 The expected values come from the PLAN below: what capture.sh sent (source,

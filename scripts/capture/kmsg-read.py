@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """kmsg-read.py - read /dev/kmsg without loss while a capture runs.
 
 Usage: kmsg-read.py OUTFILE MARKER_TAG MAX_SECONDS STOPFILE READYFILE

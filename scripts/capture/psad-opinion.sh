@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # psad-opinion.sh LOGFILE - Debian's psad in offline analysis mode (-A) on one
 # log file, with a private copy of its config (nothing on the system is
 # touched: no syslog, mail, whois or DNS); prints psad's report on stdout.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* autodl-test.c - cmocka tests for autodl.c: every address and criteria
  * form, most-specific-wins, the fixed psad quirks, errors with their exact
  * text, and 100,000 entries. */

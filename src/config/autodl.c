@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* autodl.c - psad's auto_dl file: fixed danger levels per source network.
  *
  * Format (psad-behaviour.md 2.3), one entry per line, '#' comments:

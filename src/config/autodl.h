@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* autodl.h - psad's auto_dl file: fixed danger levels for addresses.
  *
  * Line format (psad-behaviour.md 2.3):  <addr|cidr|dotted-mask|ipv6[/len]>  <0-5>  [criteria];

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* config-test.c - cmocka tests for config.c/keys.c: grammar, expansion,
  * validation (with the exact diagnostic texts), dump round-trip, hot-path
  * helpers, and loading real psad.conf files. */

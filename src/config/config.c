@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* config.c - load vigil.conf or a psad.conf (see config.h).
  *
  * Grammar (psad.conf, psad-behaviour.md sections 9-10): one `KEY  value;`

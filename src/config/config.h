@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* config.h - the effective configuration, as plain values.
  *
  * Loaded from vigil.conf or a psad.conf (same grammar: `KEY  value;`, '#'

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* defaults.c - vigil's built-in configuration: psad 3.0's defaults where the
  * key means the same, vigil's own limits otherwise (see config.h). */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* keys.c - the keys vigil reads: how each value is checked, stored and
  * written back (see keys.h), psad's keys that vigil does not read, and the
  * protocol names.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* keys.h - internals of the config stage, shared by config.c, keys.c and autodl.c.
  *
  * - The statement reader for psad's grammar (one `... ;` statement per line,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* blame-test.c - who is blamed: backscatter, spoofed sources, accepted
  * traffic, service replies, IGNORE_LOG_PREFIXES, IPv4-mapped addresses. */
 #include <setjmp.h>

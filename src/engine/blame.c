@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* blame.c - blame only what sent the packets (see blame.h).
  *
  * Per record, on the hot path: a prefix verdict remembered for the last

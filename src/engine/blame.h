@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* blame.h - blame only what sent the packets (internal to src/engine).
  *
  * Before a record is scored, blame.c decides whether its source can be

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* classify-test.c - flag sets, SYN vs CONNECT, per-packet kinds, ladders. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* classify.c - packet -> scan kind, counters -> danger level (see classify.h).
  *
  * Flag sets follow nmap's probes (nmap.org/book/man-port-scanning-techniques):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* classify.h - what kind of probe a packet is, and danger-level ladders.
  *
  * Pure functions of one event or one counter: no state, no allocation. The

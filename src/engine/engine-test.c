@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* engine-test.c - danger levels, classification, filters and bounds of the
  * engine, from hand-built events (psad-behaviour.md sections 2 and 3). */
 #include <inttypes.h>

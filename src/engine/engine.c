@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* engine.c - per-source scan state and psad's danger levels, per event.
  *
  * One engine_feed() per firewall record: filters (psad's pre-filters and

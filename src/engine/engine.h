@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* engine.h - per-source scan state, classification, danger levels.
  *
  * Events in, level changes out as they happen: `analyze` feeds every record of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* intel-test.c - what the engine finds beyond scans: signatures and their
  * levels, psad_dl 0 suppression, invalid ICMP, IP options, OS guesses, the
  * named-scanner heuristics and reputation (psad-behaviour.md 2.3, 2.5, 3.2,

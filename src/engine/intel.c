@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* intel.c - signatures, ICMP validity, IP options, OS guesses, named scanners
  * and reputation for the engine (see intel.h).
  *

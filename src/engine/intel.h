@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* intel.h - the engine's findings beyond scan counts (internal to src/engine).
  *
  * Per packet, before it is counted: the signature matches (a psad_dl 0

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* mem.h - what the engine's allocations cost (internal to src/engine).
  *
  * MEMORY_LIMIT is enforced by counting, not by asking the allocator: every

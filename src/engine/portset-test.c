@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* portset-test.c - the port set against a plain bool[65536] model. */
 #include <setjmp.h>
 #include <stdarg.h>

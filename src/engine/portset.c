@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* portset.c - destination ports of one pair (see portset.h).
  *
  * Three representations, chosen by size:

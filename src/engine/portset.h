@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* portset.h - the set of destination ports one pair has hit.
  *
  * Small sets (the common case: a few ports) are a sorted array of inclusive

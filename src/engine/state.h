@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* state.h - what the engine knows about each source, read-only for reports.
  *
  * The engine owns every struct here; a report may read them between

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* table.c - slab + open-addressed index of sources (see table.h).
  *
  * Index slots hold (node id + 1, low 32 bits of the hash): a probe compares

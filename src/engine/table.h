@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* table.h - the engine's bounded source table (internal to src/engine).
  *
  * Nodes live in a slab of fixed chunks, so a node never moves and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* event.c - small helpers to name what an event holds. */
 #include "event/event.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* event.h - one firewall record, as a plain value.
  *
  * The parser fills a struct event on the stack for each log line; the engine

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* embedded.c - look up a built-in data set (the table is generated). */
 #include "match/embedded.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* embedded.h - the default data sets built into the binary.
  *
  * etc/signatures, etc/icmp_types, etc/icmp6_types, etc/pf.os and etc/posf

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* icmptypes-test.c - ICMP type/code tables: psad's real files, vigil's own
  * files, and hostile input. Run from the repository root. */
 #include <setjmp.h>

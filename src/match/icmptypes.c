@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* icmptypes.c - ICMP / ICMPv6 type and code tables (see icmptypes.h).
  *
  * psad reads these files with two regexes (psad 2.4.6, import_icmp_types):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* icmptypes.h - valid ICMP / ICMPv6 type and code combinations.
  *
  * Loaded from a file in psad's icmp_types / icmp6_types format (psad's own

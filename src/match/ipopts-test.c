@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ipopts-test.c - IPv4 option walker on kernel-style "OPT (...)" hex. */
 #include <setjmp.h>
 #include <stdarg.h>

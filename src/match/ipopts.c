@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ipopts.c - IPv4 option list walker and names (see ipopts.h).
  *
  * Layout (RFC 791 section 3.1): a list of options, each either one type

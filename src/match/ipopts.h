@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ipopts.h - IPv4 options: which are present in a logged packet.
  *
  * The kernel logs IPv4 options as hex of the whole options area

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* matchers-test.c - loading the data sets: configured files, the built-in
  * copies, unreadable files (fatal, reported) and bad lines (reported,
  * skipped), the command-line switches and the reputation cap. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* matchers.c - load the signature, ICMP, fingerprint and reputation sets. */
 #include "match/matchers.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* matchers.h - everything a packet is matched against besides scan counts.
  *
  * Signatures (psad format), ICMP/ICMPv6 type tables, OS fingerprints (p0f

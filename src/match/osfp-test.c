@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* osfp-test.c - p0f and posf loading and matching: psad's sets, vigil's sets,
  * SYNs taken from the real captures in tests/data/capture/ (values copied
  * from the quoted lines), edge cases of every field, hostile input.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* osfp.c - p0f and posf signature sets and SYN matching (see osfp.h).
  *
  * Storage: p0f entries in one array in file order; each belongs to a layout

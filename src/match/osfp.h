@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* osfp.h - passive OS fingerprinting of TCP SYNs, psad-style.
  *
  * Two signature sets, both in psad's file formats:

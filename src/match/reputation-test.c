@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* reputation-test.c - list loading, diagnostics and longest-prefix match,
  * including a generated 200k-entry list checked against a linear scan. */
 #include <setjmp.h>

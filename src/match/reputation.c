@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* reputation.c - known-bad network lists, longest-prefix match (see reputation.h).
  *
  * Data structure. Every distinct network is one entry in a flat array; one

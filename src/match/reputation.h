@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* reputation.h - lists of known-bad networks, longest-prefix match.
  *
  * A list is plain text, one IPv4/IPv6 address or network per line

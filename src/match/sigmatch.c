@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sigmatch.c - the signature index and the per-packet test.
  *
  * Index (built once at load; read-only afterwards). Every table is CSR

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* signature-test.c - psad's own signature file, every option and number
  * form, lists, variables, directions, every malformed case with its line,
  * and the index checked against a brute-force scan of all rules. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* signature.c - parse a psad/Snort signature file into a rule set.
  *
  * Grammar (one rule per line; '#' starts a comment line; blank lines skipped):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* signature.h - psad/Snort-style signatures, evaluated from a log line.
  *
  * A signature file holds one rule per line ('#' comments, blank lines):

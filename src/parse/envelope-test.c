@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* envelope-test.c - unit tests for the per-input format and the envelopes
  * that carry who wrote a line: tags, PIDs, facilities, journalctl's
  * short-unix/-full/-monotonic, json and export, busybox and OpenWrt

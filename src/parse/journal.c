@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* journal.c - journalctl -o json and -o export records (see journal.h).
  *
  * Hand-written rather than a JSON library: one object per line, five keys

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* journal.h - journalctl -o json and -o export records, read line by line.
  *
  * Only the fields that say who wrote a record and when are read: MESSAGE,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* nflog.c - read the kernel's netfilter log record into a struct event.
  *
  * The record, as net/netfilter/nf_log_syslog.c prints it (IPv4 shown):

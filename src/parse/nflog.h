@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* nflog.h - the kernel's netfilter log record ("PREFIX IN=... OUT=... SRC=...").
  *
  * Reads the fields nf_log_syslog.c prints, for IPv4 and IPv6, into a struct

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* parse-fixture.h - the test fixture parse-test.c and wrapper-test.c share.
  *
  * Test-only (included by *-test.c files, never by vigil itself). Each line is

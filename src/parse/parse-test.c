@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* parse-test.c - unit tests for parse_line(): the kernel's nf_log fields.
  *
  * Checks what the kernel prints after the log prefix (net/netfilter/

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* parse.c - one log line to a verdict: wrapper, then the nf_log record.
  *
  * Order matters for cost: the cheap tests that reject most non-firewall lines

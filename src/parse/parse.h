@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* parse.h - one log line in, one verdict (and maybe an event) out.
  *
  * parse_line() recognises the wrapper (RFC 3164/5424 syslog, rsyslog RFC 3339,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* wrapper-test.c - unit tests for parse_line(): the envelope around a record.
  *
  * Covers what comes before the kernel's "PREFIX IN=": RFC 3164 / 3339 / 5424

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* wrapper.c - recognise and strip the envelope of a log line (see wrapper.h).
  *
  * Formats, as the tools write them:

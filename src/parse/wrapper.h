@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* wrapper.h - strip the envelope a log line came in.
  *
  * Recognised per line, no configuration: RFC 3164 (with or without <PRI>),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* json.c - `vigil analyze --json` (layout: cli.md, "vigil analyze --json").
  *
  * Streams one compact JSON object through jsonw: no field is built in memory

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* jsonw.c - streaming JSON writer (see jsonw.h). Escaping per RFC 8259 §7.
  *
  * Output goes through w->out (outbuf.h). Short strings are escaped while

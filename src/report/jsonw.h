@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* jsonw.h - a tiny streaming JSON writer over a FILE.
  *
  * Writes compact RFC 8259 JSON as it goes, through the fixed buffer of a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* outbuf.c - the reports' output buffer (see outbuf.h). */
 #include "report/outbuf.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* outbuf.h - the reports' output buffer in front of a FILE.
  *
  * A report is written in many small pieces (a key, a port span, a ',').

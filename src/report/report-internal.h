@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* report-internal.h - the report's pieces that need no engine.
  *
  * report_json() and report_text() take the engine's sorted sources and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* report-test.c - the JSON and text reports on hand-built engine states.
  *
  * No engine is run: sources and pairs are built here field by field (the

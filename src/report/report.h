@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* report.h - the end-of-run report of `vigil analyze`: text or JSON.
  *
  * Reads the engine's state (state.h) and the input counters; writes to a

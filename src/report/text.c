@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* text.c - the report of `vigil analyze` for a person at a terminal.
  *
  * Three parts: a summary of the input (with every counter of lost data

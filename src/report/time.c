@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* time.c - how a report writes a log time (report_format_time in report.h).
  *
  * A wall time's `sec` is the log's own broken-down time read as UTC

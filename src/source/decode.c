@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* decode.c - plain or compressed bytes to text (see decode.h).
  *
  * Raw bytes are read into `in` (IN_SIZE); a member is decoded by its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* decode.h - turn a file descriptor's bytes into log text: plain, or
  * decompressed through the library of the format the data is in.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* file-test.c - the line reader on real files: plain, empty, overlong lines,
  * each compressor (made here through its library), concatenated and mixed
  * data, damage and truncation, refused formats and devices, FIFOs, stdin. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* file.c - buffered line reader over the decoder (see file.h).
  *
  * Reads in 1 MiB chunks; plain files are read straight into the buffer,

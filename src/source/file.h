@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* file.h - read log lines from a file, a pipe, stdin or /dev/kmsg.
  *
  * Plain or compressed (gzip, xz, bzip2, zstd, concatenated and mixed) is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* addr.c - strict address parsing and RFC 5952 formatting (see addr.h). */
 #include "util/addr.h"
 

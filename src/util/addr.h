@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* addr.h - IPv4/IPv6 addresses as fixed-size values.
  *
  * An address is 17 bytes of plain value (family + 16 bytes, IPv4 in the first

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* escape.c - \xNN escaping of untrusted bytes (see escape.h). */
 #include "util/escape.h"
 

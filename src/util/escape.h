@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* escape.h - make untrusted bytes safe to print.
  *
  * Log lines, DNS and whois text are attacker-controlled: before they reach a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* log-test.c - every message is one line starting "vigil: ": a control byte
  * left in a message (a caller forgot to escape) cannot forge another line. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* log.c - stderr messages (see log.h). */
 #include "util/log.h"
 

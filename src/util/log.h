@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* log.h - the one place messages for people are written.
  *
  * Only main, cmd-* and the daemon loop log; library modules return errors

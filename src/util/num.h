@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* num.h - decimal formatting without printf, for reports that write
  * millions of numbers (JSON port lists, counters). */
 #ifndef VIGIL_NUM_H

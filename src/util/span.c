@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* span.c - parsers over length-carrying views (see span.h). */
 #include "util/span.h"
 

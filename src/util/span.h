@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* span.h - length-carrying views into untrusted bytes.
  *
  * Invariants: a span never owns its bytes and is never assumed NUL-terminated;

@@ -9,26 +9,7 @@
 set -u
 vigil=${1:?usage: blame.sh VIGIL}
 [ -x "$vigil" ] || { echo "blame.sh: $vigil is not executable" >&2; exit 2; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-expect_status() {
-	want=$1; shift
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	got=$?
-	if [ "$got" -eq "$want" ]; then ok; else bad "$* exited $got, expected $want: $(head -c 300 "$tmp/err")"; fi
-}
-expect_json() {
-	got=$(jq -c "$1" "$tmp/out" 2>&1)
-	if [ "$got" = "$2" ]; then ok; else bad "jq '$1': expected $2, got $got"; fi
-}
-expect_grep() {
-	if grep -q -- "$2" "$1"; then ok; else bad "'$2' not found in $1: $(head -c 300 "$1")"; fi
-}
+. "$(dirname "$0")/lib.sh"
 
 M='MAC=00:00:5e:00:53:01:00:00:5e:00:53:02:08:00'
 # tcp PREFIX SRC DST SPT DPT FLAGS...

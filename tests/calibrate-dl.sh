@@ -14,16 +14,7 @@
 set -u
 vigil=${1:?usage: calibrate-dl.sh VIGIL}
 [ -x "$vigil" ] || { echo "calibrate-dl.sh: $vigil is not executable" >&2; exit 2; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-expect_json() {
-	got=$(jq -c "$1" "$tmp/out" 2>&1)
-	if [ "$got" = "$2" ]; then ok; else bad "jq '$1': expected $2, got $got"; fi
-}
+. "$(dirname "$0")/lib.sh"
 src() { echo ".sources[] | select(.src == \"$1\")"; }
 
 H='kernel: [UFW BLOCK] IN=eth0 OUT= MAC=00:16:3e:00:00:01:00:16:3e:00:00:02:08:00'

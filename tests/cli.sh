@@ -6,28 +6,7 @@
 set -u
 vigil=${1:?usage: cli.sh VIGIL}
 [ -x "$vigil" ] || { echo "cli.sh: $vigil is not executable" >&2; exit 2; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-# expect_status WANT CMD... : run CMD, compare exit status
-expect_status() {
-	want=$1; shift
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	got=$?
-	if [ "$got" -eq "$want" ]; then ok; else bad "$* exited $got, expected $want: $(head -c 300 "$tmp/err")"; fi
-}
-# expect_json FILTER WANT : jq FILTER on $tmp/out must print WANT
-expect_json() {
-	got=$(jq -c "$1" "$tmp/out" 2>&1)
-	if [ "$got" = "$2" ]; then ok; else bad "jq '$1': expected $2, got $got"; fi
-}
-expect_grep() {
-	if grep -q -- "$2" "$1"; then ok; else bad "'$2' not found in $1: $(head -c 300 "$1")"; fi
-}
+. "$(dirname "$0")/lib.sh"
 
 H='Nov 25 12:29:10 fw kernel: DROP IN=eth0 OUT= MAC=00:16:3e:00:00:01:00:16:3e:00:00:02:08:00'
 syn() { # syn SRC DPT

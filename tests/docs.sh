@@ -8,12 +8,7 @@ set -u
 vigil=${1:?usage: docs.sh VIGIL}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+. "$(dirname "$0")/lib.sh"
 
 # --- docs/cli.md: the contract, then vigil's marked extensions
 cli=$root/docs/cli.md

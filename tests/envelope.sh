@@ -8,19 +8,8 @@ set -u
 vigil=${1:?usage: envelope.sh VIGIL}
 [ -x "$vigil" ] || { echo "envelope.sh: $vigil is not executable" >&2; exit 2; }
 data=$(cd "$(dirname "$0")" && pwd)/data/envelope
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
+. "$(dirname "$0")/lib.sh"
 
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-expect_status() {
-	want=$1; shift
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	got=$?
-	if [ "$got" -eq "$want" ]; then ok; else bad "$* exited $got, expected $want: $(head -c 300 "$tmp/err")"; fi
-}
 expect_json() {
 	got=$(jq -c "$1" "$tmp/out" 2>&1)
 	if [ "$got" = "$2" ]; then ok; else bad "$what: jq '$1': expected $2, got $got"; fi

@@ -9,26 +9,8 @@ set -u
 vigil=${1:?usage: inputs.sh VIGIL}
 [ -x "$vigil" ] || { echo "inputs.sh: $vigil is not executable" >&2; exit 2; }
 here=$(cd "$(dirname "$0")" && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
+. "$(dirname "$0")/lib.sh"
 
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-expect_status() {
-	want=$1; shift
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	got=$?
-	if [ "$got" -eq "$want" ]; then ok; else bad "$* exited $got, expected $want: $(head -c 300 "$tmp/err")"; fi
-}
-expect_json() {
-	got=$(jq -c "$1" "$tmp/out" 2>&1)
-	if [ "$got" = "$2" ]; then ok; else bad "jq '$1': expected $2, got $got"; fi
-}
-expect_grep() {
-	if grep -q -- "$2" "$1"; then ok; else bad "'$2' not found in $1: $(head -c 300 "$1")"; fi
-}
 # no_forgery: stderr has no line that a crafted name or argument started,
 # and every line on it is one of vigil's
 no_forgery() {

@@ -13,12 +13,7 @@
 set -u
 vigil=${1:?usage: kernel-records.sh VIGIL}
 [ -x "$vigil" ] || { echo "kernel-records.sh: $vigil is not executable" >&2; exit 2; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+. "$(dirname "$0")/lib.sh"
 # check NAME FILTER WANT: jq FILTER on $tmp/NAME.json
 check() {
 	got=$(jq -c "$2" "$tmp/$1.json" 2>&1)

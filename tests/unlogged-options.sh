@@ -15,12 +15,7 @@ set -u
 vigil=${1:?usage: unlogged-options.sh VIGIL}
 [ -x "$vigil" ] || { echo "unlogged-options.sh: $vigil is not executable" >&2; exit 2; }
 cap=$(cd "$(dirname "$0")" && pwd)/data/capture
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+. "$(dirname "$0")/lib.sh"
 # src_json FILE SRC FILTER WANT
 src_json() {
 	got=$(jq -c --arg s "$2" ".sources[] | select(.src == \$s) | $3" "$1" 2>&1)

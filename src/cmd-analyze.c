@@ -8,6 +8,7 @@
  * bad path does not hide the rest.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -259,6 +260,7 @@ static int analyze_file(struct analyze *a, const char *path, size_t max_line)
 	}
 	parse_input_init(pin, ref);
 	parse_input_force_format(pin, a->o->format);
+	uint64_t events0 = a->in.events, bare0 = a->in.ignored_unknown_envelope;
 	while ((r = linereader_next(lr, &line, &overlong)) > 0)
 		handle_line(a, pin, name, ++lineno, line, overlong, max_line);
 	parse_input_settle(pin);
@@ -272,6 +274,12 @@ static int analyze_file(struct analyze *a, const char *path, size_t max_line)
 			 esc);
 	}
 	free(pin);
+	/* A file of bare records (dmesg -t, journalctl -o cat) says nothing of
+	 * who wrote them: ignored unless asked for, and said so. */
+	if (a->in.events == events0 && a->in.ignored_unknown_envelope > bare0)
+		log_warn("%s: %" PRIu64 " firewall record(s) in no envelope vigil knows were ignored "
+			 "(nothing says the kernel wrote them); --format bare reads them",
+			 ename, a->in.ignored_unknown_envelope - bare0);
 	a->in.files++;
 	a->in.bytes += linereader_bytes(lr);
 	input_done(&a->in, a->problems, name, ename, lr, r, lineno);

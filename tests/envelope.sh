@@ -118,5 +118,13 @@ if grep -q "cut off" "$tmp/err"; then ok; else bad "cut-off export entry not rep
 analyze logemu "$tmp/syslog"
 expect_json '.input.events' '3'
 
+# A file of bare records is ignored, and stderr says how to read it.
+printf 'DROP IN=eth0 OUT= MAC=00:16:3e:00:00:01:00:16:3e:00:00:02:08:00 SRC=198.18.0.7 DST=198.18.0.1 LEN=44 TOS=0x00 PREC=0x00 TTL=52 ID=1 PROTO=TCP SPT=40000 DPT=22 WINDOW=1024 RES=0x00 SYN URGP=0\n' >"$tmp/bare.log"
+expect_status 0 "$vigil" analyze --json "$tmp/bare.log"
+expect_json '[.input.events, .input.ignored_by.unknown_envelope]' '[0,1]'
+expect_grep "$tmp/err" "1 firewall record(s) in no envelope vigil knows were ignored.*--format bare reads them"
+expect_status 0 "$vigil" analyze --json --format bare "$tmp/bare.log"
+expect_json '.input.events' '1'
+
 echo "envelope: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1090,6 +1090,15 @@ static void engine_size(struct engine *e, const struct config *cfg, uint32_t *re
 
 /* ---- public -------------------------------------------------------------- */
 
+/* Every counted event ends here: charge what n's findings now hold, rank its
+ * evidence, and evict past MEMORY_LIMIT (never n). */
+static void engine_feed_done(struct engine *e, struct src_node *n)
+{
+	engine_intel_charge(e, n);
+	n->evidence = evidence_of(n);
+	engine_within_limit(e, n);
+}
+
 enum engine_verdict engine_feed(struct engine *e, const struct event *ev, int64_t now_sec)
 {
 	const struct autodl_entry *adl = NULL;
@@ -1124,9 +1133,7 @@ enum engine_verdict engine_feed(struct engine *e, const struct event *ev, int64_
 		source_spoofed(e, &f.n->s, bp.spoofed);
 	if (f.n->s.spoofed || bp.reflected) {
 		engine_feed_blamed(&f, &bp, &pk);
-		engine_intel_charge(e, f.n);
-		f.n->evidence = evidence_of(f.n);
-		engine_within_limit(e, f.n);
+		engine_feed_done(e, f.n);
 		return ENGINE_COUNTED;
 	}
 	if (adl)
@@ -1135,14 +1142,10 @@ enum engine_verdict engine_feed(struct engine *e, const struct event *ev, int64_
 		pair_count(e, f.n, f.p, ev);
 		pair_window(e, f.p, ev, now_sec);
 	}
-	if (e->m) {
-		if (intel_count(e->m, &e->intel, &f.n->s, f.p, ev, &pk) < 0)
-			e->stats.oom++;
-		engine_intel_charge(e, f.n);
-	}
+	if (e->m && intel_count(e->m, &e->intel, &f.n->s, f.p, ev, &pk) < 0)
+		e->stats.oom++;
 	engine_score(&f);
-	f.n->evidence = evidence_of(f.n);
-	engine_within_limit(e, f.n);
+	engine_feed_done(e, f.n);
 	return ENGINE_COUNTED;
 }
 

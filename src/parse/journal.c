@@ -96,6 +96,8 @@ static bool string(struct cursor *c, struct span *ret, char *buf, size_t cap, si
 			return fail(c, "control character in a JSON string");
 		if (*c->p == '\\') {
 			esc = true;
+			if (c->end - c->p < 2)
+				return fail(c, "unterminated JSON string");
 			c->p++;
 		}
 		c->p++;

@@ -21,8 +21,9 @@ static const char usage_text[] =
 	"  analyze [OPTIONS] [FILE...]   report port scans in firewall logs ('-' or none: stdin)\n"
 	"  config [--check | --dump] [--config FILE]\n"
 	"                                check or print the effective configuration\n"
-	"  run, status, block, unblock, blocks, flush, fwcheck\n"
-	"                                the daemon and its controls (not in this version)\n"
+	"  run [--foreground] [OPTIONS]  the daemon: follow live log sources, alert\n"
+	"  status, block, unblock, blocks, flush, fwcheck\n"
+	"                                the daemon's controls (not in this version)\n"
 	"  --version                     print the version\n"
 	"  --help, COMMAND --help        this text, or a command's options\n";
 
@@ -32,12 +33,6 @@ static const char usage_text[] =
 static const struct later {
 	const char *name, *usage;
 } later[] = {
-	{ "run", "usage: vigil run [--foreground] [OPTIONS]\n"
-		 "Follow live log sources (INPUT_SOURCES), alert, optionally block. " NOT_YET
-		 "  --foreground      stay in the foreground\n"
-		 "  --config FILE     configuration (default " CONFIG_PATH_DEFAULT ", optional)\n"
-		 "  --signatures FILE psad-format signatures (default: the shipped set)\n"
-		 "  --auto-dl FILE    psad-format auto_dl file\n" },
 	{ "status", "usage: vigil status [--ip ADDR] [--min-dl N] [--summary] [--json]\n"
 		    "What the running daemon knows now. " NOT_YET
 		    "  --ip ADDR         only this source\n"
@@ -97,6 +92,8 @@ int main(int argc, char **argv)
 		return cmd_analyze(argc - 1, argv + 1);
 	if (!strcmp(cmd, "config"))
 		return cmd_config(argc - 1, argv + 1);
+	if (!strcmp(cmd, "run"))
+		return cmd_run(argc - 1, argv + 1);
 	for (size_t i = 0; i < sizeof(later) / sizeof(later[0]); i++) {
 		if (strcmp(cmd, later[i].name))
 			continue;

@@ -46,7 +46,7 @@ int detector_load_config(struct config *cfg, const char *path, bool given, bool 
 	config_init(cfg);
 	r = config_load(cfg, path_used, count_diag, &c);
 	escape_str(path_used, file, sizeof(file));
-	if (r == -ENOENT && !path && !given)
+	if (r == -ENOENT && !given)
 		return 0; /* no config file: built-in defaults */
 	if (r == -EINVAL)
 		return log_error("%s: %u error(s) in the configuration", file, c.errors), r;

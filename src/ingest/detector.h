@@ -28,7 +28,8 @@ struct autodl;
 /* The command line's choices (NULL / false: what the configuration says). */
 struct detector_opts {
 	const char *config_path; /* NULL: CONFIG_PATH_DEFAULT */
-	bool config_given;       /* must exist (else a missing file means the defaults) */
+	bool config_given;       /* must exist (else a missing file means the defaults);
+				  * analyze: --config given */
 	const char *signatures;  /* --signatures FILE (else SIGNATURES_FILE) */
 	const char *auto_dl;     /* --auto-dl FILE, must exist (else AUTO_DL_FILE if present) */
 	bool no_signatures;      /* --no-signatures */
@@ -59,7 +60,7 @@ int detector_engine_new(const struct detector *d, engine_change_fn *cb, void *da
 			struct engine **ret);
 
 /* The configuration alone, the way every command reads it: built-in
- * defaults, then path (NULL: CONFIG_PATH_DEFAULT, which may be missing unless
+ * defaults, then path (NULL: CONFIG_PATH_DEFAULT), which may be missing unless
  * given). Says what went wrong; unless verbose, sums up the psad keys vigil
  * ignores in one line. Returns 0 or -errno (cfg then holds what was read). */
 int detector_load_config(struct config *cfg, const char *path, bool given, bool verbose,

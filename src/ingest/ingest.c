@@ -38,6 +38,7 @@ struct ingest {
 	void *data;
 	uint64_t lineno;  /* records of this input */
 	int64_t clock_us; /* analyze: the last log time known (for lines without one) */
+	int64_t fed_us;   /* engine time of the last event fed */
 	/* live: the arrival second the year reference was last advanced at */
 	int64_t advanced_sec;
 	/* live: the local zone's UTC offset for the log hour zone_hour */
@@ -178,6 +179,7 @@ static void malformed(struct ingest *in, uint64_t lineno, const struct parse_err
 static void feed(struct ingest *in, const struct event *ev, uint32_t repeat, int64_t now_us)
 {
 	vtime_merge(&in->st.first, &in->st.last, &ev->time);
+	in->fed_us = now_us;
 	if (engine_at(in, ev, now_us) == ENGINE_COUNTED)
 		in->st.events++;
 	else
@@ -307,6 +309,11 @@ void ingest_lost(struct ingest *in, uint64_t n)
 const struct input_stats *ingest_stats(const struct ingest *in)
 {
 	return &in->st;
+}
+
+int64_t ingest_fed_us(const struct ingest *in)
+{
+	return in->fed_us;
 }
 
 void ingest_set_engine(struct ingest *in, struct engine *e, const struct config *cfg)

@@ -93,6 +93,10 @@ void ingest_lost(struct ingest *in, uint64_t n);
 
 const struct input_stats *ingest_stats(const struct ingest *in);
 
+/* The engine time (wall µs; analyze: the log's own clock) the last event
+ * was fed at, 0 before the first: what the time policy chose. */
+int64_t ingest_fed_us(const struct ingest *in);
+
 /* Reload: feed e (with cfg) from the next record on. */
 void ingest_set_engine(struct ingest *in, struct engine *e, const struct config *cfg);
 

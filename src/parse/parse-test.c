@@ -29,7 +29,7 @@
 #include <arpa/inet.h>
 
 #include "event/event.h"
-#include "parse/nflog.h"
+#include "parse/record.h"
 #include "parse/parse.h"
 #include "util/span.h"
 
@@ -1470,7 +1470,7 @@ static void test_record_search_linear(void **state)
 		char *p = repeat("", units[u], big);
 		struct timespec t0, t1;
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		long at = nflog_find_record(span_make(p, big));
+		long at = record_find(span_make(p, big));
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
 		assert_int_equal(at, -1);
@@ -1480,8 +1480,8 @@ static void test_record_search_linear(void **state)
 		}
 		free(p);
 	}
-	assert_int_equal(nflog_find_record(span_make(NULL, 0)), -1);
-	assert_int_equal(nflog_find_record(span_make("IN=", 3)), -1);
+	assert_int_equal(record_find(span_make(NULL, 0)), -1);
+	assert_int_equal(record_find(span_make("IN=", 3)), -1);
 	/* the first real record after a pathological stretch is still found */
 	char *p = repeat("", "IN=", 3 * 100000);
 	size_t n = strlen(p);
@@ -1489,7 +1489,7 @@ static void test_record_search_linear(void **state)
 	assert_non_null(line);
 	memcpy(line, p, n);
 	memcpy(line + n, " IN=eth0 OUT= SRC=1", 20);
-	assert_int_equal(nflog_find_record(span_make(line, n + 19)), (long)n + 1);
+	assert_int_equal(record_find(span_make(line, n + 19)), (long)n + 1);
 	free(line);
 	free(p);
 }

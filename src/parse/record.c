@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* nflog.c - read the kernel's netfilter log record into a struct event.
+/* record.c - read the kernel's netfilter log record into a struct event.
  *
  * The record, as net/netfilter/nf_log_syslog.c prints it (IPv4 shown):
  *   PREFIX IN=eth0 OUT= [PHYSIN=.. PHYSOUT=..] MAC=.. SRC=a DST=b LEN=n TOS=0x00
@@ -18,7 +18,7 @@
  * so order is expected, not required. No allocation, no copies: the event's
  * spans point into the line.
  */
-#include "parse/nflog.h"
+#include "parse/record.h"
 
 #include <errno.h>
 #ifdef __SSE2__
@@ -39,7 +39,7 @@ enum {
 	SEEN_ARP = 1 << 10,
 };
 
-struct nfp {
+struct rp {
 	struct event *ev;
 	struct parse_error *err;
 	const char *line;
@@ -49,7 +49,7 @@ struct nfp {
 	uint8_t empty_opt_run;
 };
 
-static enum parse_verdict fail(struct nfp *s, struct span got, const char *reason)
+static enum parse_verdict fail(struct rp *s, struct span got, const char *reason)
 {
 	s->err->column = (size_t)(got.p - s->line) + 1;
 	s->err->reason = reason;
@@ -90,7 +90,7 @@ static long find_in_key(struct span s)
  * search per candidate would rescan the whole tail each time, quadratic in
  * the line's length. sp stays the first space at or after every candidate
  * before it. */
-long nflog_find_record(struct span msg)
+long record_find(struct span msg)
 {
 	struct span s = msg;
 	const char *end, *sp = NULL;
@@ -208,7 +208,7 @@ int parse_tcp_options(struct span hex, struct tcp_opts *ret)
 }
 
 
-static enum parse_verdict set_addr(struct nfp *s, struct span v, struct addr *a, unsigned bit,
+static enum parse_verdict set_addr(struct rp *s, struct span v, struct addr *a, unsigned bit,
 				   const char *why4, const char *why6)
 {
 	if (addr_parse(v, a) < 0)
@@ -217,7 +217,7 @@ static enum parse_verdict set_addr(struct nfp *s, struct span v, struct addr *a,
 	return PARSE_EVENT;
 }
 
-static enum parse_verdict set_proto(struct nfp *s, struct span v)
+static enum parse_verdict set_proto(struct rp *s, struct span v)
 {
 	struct event *ev = s->ev;
 	uint8_t n;
@@ -246,7 +246,7 @@ static enum parse_verdict set_proto(struct nfp *s, struct span v)
 	return PARSE_EVENT;
 }
 
-static enum parse_verdict hex_field(struct nfp *s, struct span v, uint32_t max, uint32_t *out,
+static enum parse_verdict hex_field(struct rp *s, struct span v, uint32_t max, uint32_t *out,
 				    const char *why)
 {
 	uint32_t x;
@@ -354,7 +354,7 @@ static enum key key_l4_lookup(struct span k)
 	} while (0)
 
 /* Store the value of key k. */
-static enum parse_verdict key_apply(struct nfp *s, enum key k, struct span v)
+static enum parse_verdict key_apply(struct rp *s, enum key k, struct span v)
 {
 	struct event *ev = s->ev;
 	uint32_t x = 0;
@@ -480,7 +480,7 @@ static bool flag_word(struct event *ev, struct span w)
 
 /* "OPT (" ... ")": IPv4 options (before PROTO=), TCP options (after), or an
  * IPv6 extension header group "OPT ( ... )". rest starts after "OPT". */
-static enum parse_verdict take_opt(struct nfp *s, struct span *rest)
+static enum parse_verdict take_opt(struct rp *s, struct span *rest)
 {
 	struct event *ev = s->ev;
 	struct span tok = span_make(rest->p, 0);
@@ -548,7 +548,7 @@ static enum parse_verdict take_opt(struct nfp *s, struct span *rest)
 }
 
 /* Skip an ICMP error's embedded packet "[SRC=... ]" (nesting counted). */
-static enum parse_verdict skip_nested(struct nfp *s, struct span tok, struct span *rest)
+static enum parse_verdict skip_nested(struct rp *s, struct span tok, struct span *rest)
 {
 	int depth = 0;
 	const char *start = tok.p;
@@ -565,7 +565,7 @@ static enum parse_verdict skip_nested(struct nfp *s, struct span tok, struct spa
 }
 
 /* "INCOMPLETE [n bytes]" (IPv6 fragments print a bare "INCOMPLETE"). */
-static enum parse_verdict take_incomplete(struct nfp *s, struct span *rest)
+static enum parse_verdict take_incomplete(struct rp *s, struct span *rest)
 {
 	struct span tok, save = *rest;
 
@@ -583,7 +583,7 @@ static enum parse_verdict take_incomplete(struct nfp *s, struct span *rest)
 	return PARSE_EVENT;
 }
 
-static enum parse_verdict take_word(struct nfp *s, struct span w, struct span *rest)
+static enum parse_verdict take_word(struct rp *s, struct span w, struct span *rest)
 {
 	struct event *ev = s->ev;
 
@@ -622,7 +622,7 @@ static enum parse_verdict take_word(struct nfp *s, struct span w, struct span *r
 	return PARSE_EVENT; /* unknown words: newer kernels, skipped */
 }
 
-static enum parse_verdict check_complete(struct nfp *s, struct span rec)
+static enum parse_verdict check_complete(struct rp *s, struct span rec)
 {
 	struct event *ev = s->ev;
 	struct span end = span_make(rec.p + rec.len, 0);
@@ -709,7 +709,7 @@ static bool mac_non_ip(struct span mac)
  * bridge/netdev rules print for other ethertypes) is no IP traffic; anything
  * else (a record that ends inside MAC=, or at an IPv4/IPv6 ethertype before
  * SRC=) was cut off or damaged: malformed, not silently "not IP". */
-static bool non_ip_frame(const struct nfp *s)
+static bool non_ip_frame(const struct rp *s)
 {
 	return (s->seen & SEEN_ARP) || mac_non_ip(s->ev->mac);
 }
@@ -794,7 +794,7 @@ static inline bool next_token(struct span *rest, struct span *tok, const char **
 
 /* The key the kernel prints after k (nf_log_syslog.c order, see the top of
  * this file); K_NONE where nothing is worth predicting. */
-static enum key key_next(const struct nfp *s, enum key k)
+static enum key key_next(const struct rp *s, enum key k)
 {
 	static const uint8_t next[_K_MAX] = {
 		[K_IN] = K_OUT,		 [K_OUT] = K_MAC,	 [K_PHYSIN] = K_PHYSOUT,
@@ -886,10 +886,10 @@ static inline const char *key_predicted(struct span rest, enum key k)
 	return rest.p + n + 1;
 }
 
-enum parse_verdict nflog_parse(struct span rec, const char *line_start, struct event *ev,
-			       enum parse_ignore *why, struct parse_error *err)
+enum parse_verdict record_parse(struct span rec, const char *line_start, struct event *ev,
+				enum parse_ignore *why, struct parse_error *err)
 {
-	struct nfp s = { .ev = ev, .err = err, .line = line_start };
+	struct rp s = { .ev = ev, .err = err, .line = line_start };
 	struct span rest = rec, tok;
 	const char *eq, *v, *end = rec.p + rec.len;
 	enum key want = K_IN, k;

@@ -47,6 +47,10 @@ struct rp {
 	bool fragment;
 	bool proto_number;    /* PROTO= gave a number: the kernel decoded no header */
 	uint8_t empty_opt_run;
+	/* The last "OPT (...)" before PROTO=: IPv4 options (hex) or an IPv6
+	 * extension header group, told apart by the family once it is known. */
+	struct span ip_opt_text;
+	bool ip_opt_group; /* ip_opt_text is an IPv6-style group */
 };
 
 static enum parse_verdict fail(struct rp *s, struct span got, const char *reason)
@@ -147,66 +151,36 @@ static bool hex16_decode(const char *p, uint8_t *out)
 }
 #endif
 
-/* RFC 9293 3.1 option layout: kind, [len, data]; NOP and EOL are single bytes. */
-int parse_tcp_options(struct span hex, struct tcp_opts *ret)
+int parse_opt_hex(struct span hex, uint8_t *out, size_t max)
 {
-	uint8_t b[40];
-	size_t n = hex.len / 2;
-	struct tcp_opts o = { 0 };
+	size_t n = hex.len / 2, i = 0;
 	int bad = 0;
-	size_t i = 0;
 
-	if (hex.len % 2 || n > sizeof(b))
+	if (hex.len % 2 || n > max)
 		return -EINVAL;
 #ifdef __SSE2__
 	for (; i + 8 <= n; i += 8)
-		if (!hex16_decode(hex.p + 2 * i, b + i))
+		if (!hex16_decode(hex.p + 2 * i, out + i))
 			return -EINVAL;
 #endif
 	for (; i < n; i++) { /* validate while decoding: one pass */
 		int v = span_hexbyte(hex.p + 2 * i);
 		bad |= v;
-		b[i] = (uint8_t)v;
+		out[i] = (uint8_t)v;
 	}
-	if (bad < 0)
-		return -EINVAL;
-	for (i = 0; i < n && o.count < EVENT_TCPOPT_MAX;) {
-		uint8_t kind = b[i];
-		o.kinds[o.count++] = kind;
-		if (kind == TCPOPT_KIND_EOL) {
-			while (++i < n)
-				o.past_eol |= b[i] != 0;
-			break;
-		}
-		if (kind == TCPOPT_KIND_NOP) {
-			i++;
-			continue;
-		}
-		if (i + 1 >= n || b[i + 1] < 2 || i + b[i + 1] > n) {
-			o.truncated = true; /* psad: "broken n-byte len field" */
-			break;
-		}
-		uint8_t len = b[i + 1];
-		const uint8_t *d = b + i + 2;
-		if (kind == TCPOPT_KIND_MSS && len == 4) {
-			o.has_mss = true;
-			o.mss = (uint16_t)(d[0] << 8 | d[1]);
-		} else if (kind == TCPOPT_KIND_WS && len == 3) {
-			o.has_ws = true;
-			o.wscale = d[0];
-		} else if (kind == TCPOPT_KIND_SACKOK && len == 2) {
-			o.has_sackok = true;
-		} else if (kind == TCPOPT_KIND_TS && len == 10) {
-			o.has_ts = true;
-			o.tsval = (uint32_t)d[0] << 24 | (uint32_t)d[1] << 16 | (uint32_t)d[2] << 8 | d[3];
-			o.tsecr = (uint32_t)d[4] << 24 | (uint32_t)d[5] << 16 | (uint32_t)d[6] << 8 | d[7];
-		}
-		i += len;
-	}
-	*ret = o;
-	return 0;
+	return bad < 0 ? -EINVAL : (int)n;
 }
 
+int parse_tcp_options(struct span hex, struct tcp_opts *ret)
+{
+	uint8_t b[EVENT_OPT_MAX];
+	int n = parse_opt_hex(hex, b, sizeof(b));
+
+	if (n < 0)
+		return n;
+	event_tcp_opts_decode(b, (size_t)n, ret);
+	return 0;
+}
 
 static enum parse_verdict set_addr(struct rp *s, struct span v, struct addr *a, unsigned bit,
 				   const char *why4, const char *why6)
@@ -492,21 +466,36 @@ static enum parse_verdict take_opt(struct rp *s, struct span *rest)
 		if (span_eq(hex, "TRUNCATED", 9)) {
 			/* nf_log could not read the options it was told to print */
 			if (s->seen & SEEN_PROTO) {
-				ev->has_tcp_opts = true;
+				ev->has_tcp_opts = ev->tcp_opt_bad = true;
+				ev->tcp_opt_len = 0;
+				memset(&ev->tcp_opts, 0, sizeof(ev->tcp_opts));
 				ev->tcp_opts.truncated = true;
+			} else {
+				ev->ip_opt_bad = true;
+				ev->ip_opt_len = 0;
 			}
 			return PARSE_EVENT;
 		}
 		if (s->seen & SEEN_PROTO) {
-			ev->tcp_opt_hex = hex;
-			ev->has_tcp_opts = true;
-			if (parse_tcp_options(hex, &ev->tcp_opts) < 0)
+			int n = parse_opt_hex(hex, ev->tcp_opt_raw, EVENT_OPT_MAX);
+			if (n < 0)
 				return fail(s, hex, "expected at most 40 hex bytes of TCP options "
 						    "in OPT (...)");
+			ev->has_tcp_opts = true;
+			ev->tcp_opt_bad = false;
+			ev->tcp_opt_len = (uint8_t)n;
+			event_tcp_opts_decode(ev->tcp_opt_raw, (size_t)n, &ev->tcp_opts);
 		} else {
-			if (!is_hex(hex) || hex.len % 2)
-				return fail(s, hex, "expected hex bytes in OPT (...)");
-			ev->ip_opt = hex;
+			int n = parse_opt_hex(hex, ev->ip_opt_raw, EVENT_OPT_MAX);
+			if (n < 0)
+				return fail(s, hex, hex.len % 2 || !is_hex(hex)
+							    ? "expected hex bytes in OPT (...)"
+							    : "expected at most 40 hex bytes of IPv4 "
+							      "options in OPT (...)");
+			ev->ip_opt_len = (uint8_t)n;
+			ev->ip_opt_bad = false;
+			s->ip_opt_text = hex;
+			s->ip_opt_group = false;
 		}
 		s->empty_opt_run = 0;
 		return PARSE_EVENT;
@@ -518,7 +507,8 @@ static enum parse_verdict take_opt(struct rp *s, struct span *rest)
 		if (tok.len && tok.p[tok.len - 1] == ')') {
 			if (tok.len > 1)
 				empty = false;
-			ev->ip_opt = span_make(start, (size_t)(tok.p + tok.len - start));
+			s->ip_opt_text = span_make(start, (size_t)(tok.p + tok.len - start));
+			s->ip_opt_group = true;
 			if (ev->v6_ext_hdrs < UINT8_MAX)
 				ev->v6_ext_hdrs++;
 			s->empty_opt_run = empty ? (uint8_t)(s->empty_opt_run + 1) : 0;
@@ -639,6 +629,16 @@ static enum parse_verdict check_complete(struct rp *s, struct span rec)
 		 * stays IPv6 (event_is_v6) for its header lengths */
 		bool mapped = addr_unmap_v4(&ev->src);
 		ev->v4_mapped = addr_unmap_v4(&ev->dst) || mapped;
+		/* IPv6 has no IPv4 options: whatever "OPT (...)" came before
+		 * PROTO= stands for extension headers */
+		ev->v6_ext = s->ip_opt_text;
+		ev->ip_opt_len = 0;
+		ev->ip_opt_bad = false;
+	} else if (s->ip_opt_group) {
+		/* an IPv6 extension header group in an IPv4 record: options were
+		 * there, their bytes are not */
+		ev->ip_opt_len = 0;
+		ev->ip_opt_bad = true;
 	}
 	if (!ev->in.len && !ev->out.len)
 		return fail(s, rec, "expected an interface in IN= or OUT=");

@@ -60,8 +60,10 @@ void intel_prepare(const struct matchers *m, const struct event *ev, struct inte
 	ret->ipopts_malformed = false;
 	ret->n_sigs = ret->n_sigs_total = 0;
 	ret->suppress = false;
-	if (ev->ip_opt.len && !event_is_v6(ev))
-		ret->ipopts = ipopts_decode(ev->ip_opt, &ret->ipopts_malformed);
+	if ((ev->ip_opt_len || ev->ip_opt_bad) && !event_is_v6(ev)) {
+		ret->ipopts = ipopts_decode(ev->ip_opt_raw, ev->ip_opt_len, &ret->ipopts_malformed);
+		ret->ipopts_malformed |= ev->ip_opt_bad;
+	}
 	if (!m->sigs)
 		return;
 	ret->n_sigs_total = sigset_match(m->sigs, ev, ret->ipopts, ret->sig_idx, INTEL_PKT_SIGS);
@@ -277,36 +279,38 @@ static uint8_t memo_quirks(const struct event *ev)
 static size_t p0f_memo(const struct matchers *m, struct intel_global *gl, const struct event *ev,
 		       const char **ret)
 {
-	size_t hl = ev->tcp_opt_hex.len;
+	size_t hl = ev->tcp_opt_len;
+	/* what p0f reads of the IP options: their length (IPv4), whether
+	 * extension headers were logged (IPv6) */
+	uint16_t ipo = event_is_v6(ev) ? ev->v6_ext.len != 0
+				       : (uint16_t)(ev->ip_opt_len | ev->ip_opt_bad << 8);
 	uint32_t h = 2166136261u;
 	struct os_memo *mo;
 	size_t n;
 
-	if (hl > OS_MEMO_HEX)
-		return osfp_match_p0f(m->os, ev, ret, OS_MEMO_GUESSES);
 	h = (h ^ ev->window) * 16777619u;
 	h = (h ^ ev->ttl) * 16777619u;
 	h = (h ^ ev->ip_len) * 16777619u;
 	h = (h ^ ev->ip_flags) * 16777619u;
 	for (size_t i = 0; i < hl; i++)
-		h = (h ^ (uint8_t)ev->tcp_opt_hex.p[i]) * 16777619u;
+		h = (h ^ ev->tcp_opt_raw[i]) * 16777619u;
 	mo = &gl->memo[(h ^ h >> 16) % OS_MEMO_SLOTS];
 	if (mo->used && mo->window == ev->window && mo->ttl == ev->ttl &&
 	    mo->ip_len == ev->ip_len && mo->ip_flags == ev->ip_flags &&
-	    mo->quirks == memo_quirks(ev) && mo->ip_opt_len == ev->ip_opt.len &&
-	    mo->v6 == event_is_v6(ev) && mo->hex_len == hl &&
-	    (!hl || memcmp(mo->hex, ev->tcp_opt_hex.p, hl) == 0)) {
+	    mo->quirks == memo_quirks(ev) && mo->ip_opt_len == ipo &&
+	    mo->v6 == event_is_v6(ev) && mo->opt_len == hl &&
+	    (!hl || memcmp(mo->opt, ev->tcp_opt_raw, hl) == 0)) {
 		if (mo->n)
 			memcpy(ret, mo->guess, mo->n * sizeof(*ret));
 		return mo->n;
 	}
 	n = osfp_match_p0f(m->os, ev, ret, OS_MEMO_GUESSES);
 	*mo = (struct os_memo){ .used = true, .v6 = event_is_v6(ev), .ttl = ev->ttl,
-				.ip_flags = ev->ip_flags, .hex_len = (uint8_t)hl, .n = (uint8_t)n,
+				.ip_flags = ev->ip_flags, .opt_len = (uint8_t)hl, .n = (uint8_t)n,
 				.window = ev->window, .ip_len = ev->ip_len,
-				.quirks = memo_quirks(ev), .ip_opt_len = (uint16_t)ev->ip_opt.len };
+				.quirks = memo_quirks(ev), .ip_opt_len = ipo };
 	if (hl)
-		memcpy(mo->hex, ev->tcp_opt_hex.p, hl);
+		memcpy(mo->opt, ev->tcp_opt_raw, hl);
 	if (n)
 		memcpy(mo->guess, ret, n * sizeof(*ret));
 	return n;
@@ -366,7 +370,7 @@ static uint32_t scanners_of(const struct matchers *m, const struct intel_global 
 	 * no data: 40 bytes (+ IP options), which an nmap SYN (MSS: 44) or an
 	 * OS's connect() (52-64) is not, logged options or not. */
 	if (m->expect_tcp_options && g->tcp_opts_seen && !ev->has_tcp_opts && !event_is_v6(ev) &&
-	    ev->ip_len == 40 + ev->ip_opt.len / 2) {
+	    ev->ip_len == 40u + ev->ip_opt_len) {
 		bool marks = ev->has_seq ? ev->ip_id == ((v4_number(&ev->dst) ^ ev->dport ^ ev->seq) &
 							 0xffff)
 					 : ev->window == MASSCAN_WINDOW;

@@ -37,14 +37,13 @@ void intel_prepare(const struct matchers *m, const struct event *ev, struct inte
  * thousands of alike SYNs of a scan are fingerprinted once. */
 #define OS_MEMO_SLOTS 256
 #define OS_MEMO_GUESSES 4
-#define OS_MEMO_HEX 80 /* 40 option bytes in hex */
 struct os_memo {
 	bool used, v6;
-	uint8_t ttl, ip_flags, hex_len, n;
+	uint8_t ttl, ip_flags, opt_len, n;
 	uint8_t quirks;         /* what p0f's quirks test: see memo_quirks() */
-	uint16_t ip_opt_len;
+	uint16_t ip_opt_len;    /* IPv4 option bytes (| bad << 8); IPv6: ext headers logged */
 	uint16_t window, ip_len;
-	char hex[OS_MEMO_HEX];
+	uint8_t opt[EVENT_OPT_MAX]; /* TCP option bytes */
 	const char *guess[OS_MEMO_GUESSES];
 };
 

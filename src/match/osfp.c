@@ -759,7 +759,7 @@ static uint16_t packet_quirks(const struct event *ev)
 		q |= QUIRK_P;
 	if (!v6 && ev->ip_id == 0)
 		q |= QUIRK_Z;
-	if (!v6 && ev->ip_opt.len)
+	if (!v6 && (ev->ip_opt_len || ev->ip_opt_bad))
 		q |= QUIRK_I;
 	if (ev->urgp)
 		q |= QUIRK_U;
@@ -769,9 +769,8 @@ static uint16_t packet_quirks(const struct event *ev)
 		q |= QUIRK_A;
 	if (t->has_ts && t->tsecr)
 		q |= QUIRK_T;
-	payload = syn_len(ev) - 40 - (int)(ev->tcp_opt_hex.len / 2) -
-		  (v6 ? 0 : (int)(ev->ip_opt.len / 2));
-	if (payload > 0 && !(v6 && ev->ip_opt.len))
+	payload = syn_len(ev) - 40 - (int)ev->tcp_opt_len - (v6 ? 0 : (int)ev->ip_opt_len);
+	if (payload > 0 && !(v6 && ev->v6_ext.len))
 		q |= QUIRK_D;
 	return q;
 }
@@ -853,7 +852,7 @@ size_t osfp_match_p0f(const struct osfp *o, const struct event *ev, const char *
 		l = layout_find(o, ev->tcp_opts.kinds, ev->tcp_opts.count);
 	} else {
 		/* 40 bytes of IPv4 and TCP header leave no room for options */
-		if (s.len != 40 || (s.v6 && ev->ip_opt.len))
+		if (s.len != 40 || (s.v6 && ev->v6_ext.len))
 			return 0;
 		l = layout_find(o, none, 0);
 	}

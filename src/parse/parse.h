@@ -142,7 +142,13 @@ int parse_format_from_name(const char *name, enum parse_format *ret);
 /* Name of an ignore reason as the JSON report writes it ("not_kernel"). */
 const char *parse_ignore_name(enum parse_ignore why);
 
-/* Decode the hex of a TCP "OPT (...)" field (RFC 9293 option layout). */
+/* The hex of an "OPT (...)" field (two digits a byte, either case) -> at
+ * most max bytes at ret: their number, or -EINVAL (odd count, not hex,
+ * more than max bytes). The LOG parser decodes options with it, once. */
+int parse_opt_hex(struct span hex, uint8_t *ret, size_t max);
+
+/* Decode the hex of a TCP "OPT (...)" field: parse_opt_hex() (at most
+ * EVENT_OPT_MAX bytes), then event_tcp_opts_decode(). 0 or -EINVAL. */
 int parse_tcp_options(struct span hex, struct tcp_opts *ret);
 
 #endif

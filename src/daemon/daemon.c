@@ -31,6 +31,7 @@
 #include "daemon/statefile.h"
 #include "engine/engine.h"
 #include "ingest/detector.h"
+#include "ingest/diag.h"
 #include "ingest/ingest.h"
 #include "loop/loop.h"
 #include "parse/parse.h"
@@ -198,7 +199,7 @@ static void input_serve(struct loop *l, int fd, uint32_t events, void *data)
 	input_sync_lost(in);
 }
 
-static void malformed(void *data, const char *name, uint64_t lineno, const struct parse_error *err)
+static void malformed(const char *name, uint64_t lineno, const struct parse_error *err, void *data)
 {
 	struct daemon *d = data;
 	int64_t now = loop_now_mono_us();
@@ -467,22 +468,14 @@ static void dump_sources(struct daemon *d)
 	log_info("SIGUSR1: %zu sources written to %s", engine_source_count(d->engine), path);
 }
 
-static void diag_print(const struct config_diag *g, void *data)
-{
-	static const char *const sev[] = { "note", "warning", "error" };
-
-	if (g->severity == CONFIG_ERROR || g->severity == CONFIG_WARNING)
-		log_msg(g->severity == CONFIG_ERROR ? LOG_LVL_ERROR : LOG_LVL_WARN, "%s:%u: %s: %s",
-			g->file ? g->file : "-", g->line, sev[g->severity], g->msg);
-}
-
 static struct detector_opts detector_opts_of(const struct daemon_opts *o)
 {
 	return (struct detector_opts){ .config_path = o->config_path ? o->config_path
 								     : CONFIG_PATH_DEFAULT,
 				       .config_given = o->config_path != NULL,
 				       .signatures = o->signatures,
-				       .auto_dl = o->auto_dl };
+				       .auto_dl = o->auto_dl,
+				       .verbose = o->verbose };
 }
 
 struct reload_sync {
@@ -512,7 +505,10 @@ static void reload(struct daemon *d)
 {
 	struct detector_opts dopts = detector_opts_of(d->o);
 	struct detector *nd = NULL;
-	int r = detector_load(&dopts, diag_print, NULL, &nd);
+	struct diag_printer dp = { .max_per_file = DIAG_MAX_PER_FILE };
+	int r = detector_load(&dopts, diag_print, &dp, &nd);
+
+	diag_printer_end(&dp);
 
 	if (r < 0) {
 		log_error("SIGHUP: the new configuration does not load; the running one stays");
@@ -712,7 +708,10 @@ static int daemon_start(struct daemon *d)
 	const struct config *cfg;
 	int r;
 
-	r = detector_load(&dopts, diag_print, NULL, &d->det);
+	struct diag_printer dp = { .max_per_file = DIAG_MAX_PER_FILE, .verbose = d->o->verbose };
+
+	r = detector_load(&dopts, diag_print, &dp, &d->det);
+	diag_printer_end(&dp);
 	if (r < 0)
 		return r;
 	cfg = detector_config(d->det);

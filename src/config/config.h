@@ -10,6 +10,7 @@
 #ifndef VIGIL_CONFIG_H
 #define VIGIL_CONFIG_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -143,6 +144,12 @@ struct config_diag {
 	char msg[256]; /* already escaped: safe to print */
 };
 typedef void config_diag_fn(const struct config_diag *d, void *data);
+
+/* Report one problem to diag (NULL: nowhere), the message formatted into
+ * config_diag.msg (cut at its size): every loader's reporter is this plus
+ * its own counters. */
+void config_vreport(config_diag_fn *diag, void *data, enum config_severity sev, const char *file,
+		    unsigned line, const char *fmt, va_list ap) __attribute__((format(printf, 6, 0)));
 
 void config_init(struct config *cfg); /* built-in defaults */
 

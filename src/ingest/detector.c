@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "config/autodl.h"
+#include "ingest/diag.h"
 #include "util/escape.h"
 #include "util/log.h"
 
@@ -113,6 +114,9 @@ int detector_load(const struct detector_opts *o, config_diag_fn *diag, void *dat
 			log_errno(r, "cannot load the signature and fingerprint sets");
 		goto out_free;
 	}
+	/* the data sets' "N more problem(s) not shown" before auto_dl's verdict */
+	if (diag == diag_print)
+		diag_printer_end(data);
 	r = load_autodl(d, o, diag, data);
 	if (r < 0)
 		goto out_matchers;

@@ -43,7 +43,8 @@ struct detector_opts {
 struct detector; /* opaque */
 
 /* Load everything o asks for. Problems inside the files go to diag (use
- * diag_print, ingest/diag.h). Returns 0, or -errno with *ret untouched and
+ * diag_print with a struct diag_printer zeroed for each load, ingest/diag.h:
+ * it is told when the data sets end). Returns 0, or -errno with *ret untouched and
  * nothing kept: -EINVAL for errors in a file, -ENOENT for a file that must
  * exist and does not, ... (the reason is said before returning). */
 int detector_load(const struct detector_opts *o, config_diag_fn *diag, void *data,

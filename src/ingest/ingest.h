@@ -21,9 +21,15 @@
  *   - messages and events: when_us, the time the source trusts.
  * struct vtime in the event stays what the log showed (for display).
  *
- * No I/O and no logging: a malformed record goes to the callback set with
+ * No I/O and no logging of its own (the live policy reads the zone through
+ * localtime_r/mktime): a malformed record goes to the callback set with
  * ingest_on_malformed() (the caller names it, and rate-limits in a daemon).
  * Not thread-safe; one ingest per source.
+ *
+ * Lines whose input format is still tentative (LOGEMU-looking lines, see
+ * parse.h) are held, at most PARSE_LOGEMU_CONFIRM of them, until the format
+ * is sure or ingest_end(): a live source that knows its format should say
+ * so in ingest_opts.format.
  */
 #ifndef VIGIL_INGEST_H
 #define VIGIL_INGEST_H

@@ -176,17 +176,13 @@ struct loader {
 __attribute__((format(printf, 3, 4))) static int load_error(struct loader *ld, unsigned line,
 							      const char *fmt, ...)
 {
-	struct config_diag d = { .severity = CONFIG_ERROR, .file = ld->name, .line = line };
 	va_list ap;
 
 	ld->bad++;
 	ld->o->errors++;
-	if (!ld->diag)
-		return -EINVAL;
 	va_start(ap, fmt);
-	(void)vsnprintf(d.msg, sizeof(d.msg), fmt, ap);
+	config_vreport(ld->diag, ld->data, CONFIG_ERROR, ld->name, line, fmt, ap);
 	va_end(ap);
-	ld->diag(&d, ld->data);
 	return -EINVAL;
 }
 

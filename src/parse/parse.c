@@ -273,6 +273,23 @@ static inline enum parse_verdict read_record(struct span msg, long at, struct sp
 	return r;
 }
 
+enum parse_verdict parse_message(const struct record_meta *meta, struct span msg,
+				 struct event *ret_ev, enum parse_ignore *ret_ign,
+				 struct parse_error *reterr)
+{
+	long at = record_find(msg);
+
+	if (at < 0) {
+		*ret_ign = PARSE_IGN_NOT_FIREWALL;
+		return PARSE_IGNORED;
+	}
+	if (!meta->kernel || (meta->facility != -1 && meta->facility != 0)) {
+		*ret_ign = PARSE_IGN_NOT_KERNEL;
+		return PARSE_IGNORED;
+	}
+	return read_record(msg, at, msg, msg.p, &meta->time, meta->host, ret_ev, ret_ign, reterr);
+}
+
 static enum parse_verdict journal_record(struct parse_input *in, const struct journal_record *r,
 					 struct span line, struct event *ret_ev,
 					 enum parse_ignore *ret_why, struct parse_error *reterr)

@@ -157,7 +157,7 @@ static void account(struct analyze *a, enum parse_verdict v, const struct event 
 	switch (v) {
 	case PARSE_EVENT:
 		note_time(a, &ev->time);
-		if (engine_feed(a->engine, ev, a->clock_sec) == ENGINE_COUNTED) {
+		if (engine_feed(a->engine, ev, a->clock_sec * 1000000) == ENGINE_COUNTED) {
 			a->in.events++;
 		} else {
 			a->in.ignored++; /* by reason in engine_stats */
@@ -167,7 +167,7 @@ static void account(struct analyze *a, enum parse_verdict v, const struct event 
 			a->in.repeated += repeat - 1;
 			a->in.repeated_unfed += repeat - fed;
 			for (uint32_t k = 1; k < fed; k++)
-				engine_feed(a->engine, ev, a->clock_sec);
+				engine_feed(a->engine, ev, a->clock_sec * 1000000);
 		}
 		break;
 	case PARSE_IGNORED:

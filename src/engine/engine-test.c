@@ -35,6 +35,7 @@ struct fx {
 	int64_t now;
 	size_t n_changes;
 	struct change_rec changes[LOG_MAX];
+	size_t n_kind[4]; /* changes by enum engine_change_kind */
 };
 
 static void on_change(const struct engine_change *c, void *data)
@@ -42,6 +43,13 @@ static void on_change(const struct engine_change *c, void *data)
 	struct fx *f = data;
 	struct change_rec *r;
 
+	assert_true((unsigned)c->kind < 4);
+	f->n_kind[c->kind]++;
+	if (c->kind != ENGINE_CHANGE_LEVEL) {
+		assert_int_equal(c->old_dl, c->src->dl);
+		assert_true(c->kind == ENGINE_CHANGE_SIGNATURE ? c->ev != NULL : c->ev == NULL);
+		return;
+	}
 	assert_true(c->new_dl > c->old_dl);
 	assert_non_null(c->ev);
 	assert_int_equal(c->new_dl, c->dst ? c->dst->dl : c->src->dl);
@@ -134,7 +142,7 @@ static struct event ev_icmp(const char *src, const char *dst, uint8_t type, uint
 
 static enum engine_verdict feed(struct fx *f, const struct event *ev)
 {
-	return engine_feed(f->e, ev, f->now);
+	return engine_feed(f->e, ev, f->now * 1000000); /* f->now: seconds */
 }
 
 static void feed_ports(struct fx *f, const char *src, const char *dst, uint32_t lo, uint32_t hi,

@@ -160,7 +160,7 @@ static void test_signature_levels(void **state)
 	assert_int_equal(s->pairs[0]->dl, 0); /* the pair itself did not scan */
 	assert_non_null(s->intel);
 	assert_int_equal(s->intel->n_sigs, 1);
-	assert_int_equal(s->intel->sigs[0].sig->id, 100205);
+	assert_int_equal(s->intel->sigs[0].id, 100205);
 	assert_int_equal(s->intel->sigs[0].count, 2);
 	assert_int_equal(s->intel->sigs[0].last_dport, 1433);
 	assert_int_equal(s->intel->sig_dl, 2);
@@ -290,7 +290,7 @@ static void test_invalid_icmp(void **state)
 	feed(f, &ev);
 	s = find(f, "198.51.100.4");
 	assert_int_equal(s->intel->invalid_icmp, 0);
-	assert_int_equal(s->intel->sigs[0].sig->id, 384);
+	assert_int_equal(s->intel->sigs[0].id, 384);
 
 	/* ICMPv6 against its own table: 135/22 is invalid, 135/0 is not */
 	ev = ev_base("2001:db8::9", "2001:db8::1", IPPROTO_NUM_ICMPV6);
@@ -329,7 +329,7 @@ static void test_ip_options(void **state)
 	assert_int_equal(s->intel->ipopts->count[7], 1); /* rr */
 	assert_int_equal(s->intel->ipopts->source_routed, 1);
 	assert_int_equal(s->intel->n_sigs, 1);
-	assert_int_equal(s->intel->sigs[0].sig->id, 500);
+	assert_int_equal(s->intel->sigs[0].id, 500);
 }
 
 /* psad's Mirai heuristic: tcp/2323 after 10 SYNs to tcp/23, per pair. */
@@ -522,7 +522,7 @@ static void test_many_signatures(void **state)
 	assert_int_equal(v[0]->intel->n_sigs, 40);
 	assert_non_null(v[0]->intel->sig_slot);
 	for (int i = 0; i < 40; i++) {
-		assert_int_equal(v[0]->intel->sigs[i].sig->id, 7000 + i);
+		assert_int_equal(v[0]->intel->sigs[i].id, 7000 + i);
 		assert_int_equal(v[0]->intel->sigs[i].count, 3);
 	}
 	free(v);

@@ -55,5 +55,11 @@ void engine_charge(struct engine *e, struct src_node *n, int64_t delta);
 void engine_mem_sync(struct engine *e); /* the pool's and the table's bytes changed */
 uint32_t engine_evidence(const struct src_node *n);
 uint32_t engine_dst_bits(const struct engine *e);
+uint32_t engine_max_dsts(const struct engine *e);
+bool engine_pairs_full(const struct engine *e);
+/* n was built by persist.c (its allocations charged with engine_charge(),
+ * but for intel and reflected, charged here): index its pairs, rank it, and
+ * keep MEMORY_LIMIT (evicting others). */
+void engine_node_restored(struct engine *e, struct src_node *n);
 
 #endif

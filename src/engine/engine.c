@@ -1379,6 +1379,25 @@ uint32_t engine_evidence(const struct src_node *n)
 	return evidence_of(n);
 }
 
+void engine_node_restored(struct engine *e, struct src_node *n)
+{
+	e->total_pairs += n->s.n_pairs;
+	pair_index_update(e, n);
+	engine_intel_charge(e, n);
+	n->evidence = evidence_of(n);
+	engine_within_limit(e, n);
+}
+
+bool engine_pairs_full(const struct engine *e)
+{
+	return e->max_pairs && e->total_pairs >= e->max_pairs;
+}
+
+uint32_t engine_max_dsts(const struct engine *e)
+{
+	return e->max_dsts;
+}
+
 uint32_t engine_dst_bits(const struct engine *e)
 {
 	return e->dst_bits;

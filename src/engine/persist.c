@@ -451,8 +451,10 @@ static uint8_t r_max8(struct rbuf *r, uint8_t max, const char *why)
 {
 	uint8_t v = r_u8(r);
 
-	if (v > max)
+	if (v > max) {
 		r_fail(r, why);
+		return 0; /* never a count past its array */
+	}
 	return v;
 }
 

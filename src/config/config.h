@@ -65,6 +65,7 @@ struct config {
 	bool min_danger_level_set;           /* given in a file (analyze honours it then) */
 	uint32_t scan_timeout;               /* SCAN_TIMEOUT seconds of inactivity */
 	bool enable_persistence;             /* ENABLE_PERSISTENCE: never expire pairs */
+	uint32_t source_timeout;             /* SOURCE_TIMEOUT: idle seconds before the daemon forgets a source */
 
 	/* Filters. */
 	struct port_range ignore_ports[CONFIG_LIST_MAX];

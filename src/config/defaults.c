@@ -36,6 +36,7 @@ void config_init(struct config *cfg)
 	cfg->protocol_scan_threshold = 5;
 	cfg->min_danger_level = 1;
 	cfg->scan_timeout = 3600;
+	cfg->source_timeout = 604800; /* a week: a probe a day still adds up */
 	cfg->enable_persistence = false;
 	cfg->enable_ipv6 = true;
 	/* psad drops every TCP packet with ACK or RST by default, which hides ACK

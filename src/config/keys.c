@@ -920,6 +920,12 @@ const struct key conf_keys[] = {
 	  .min = 0, .max = 5, .flags = KEY_OPTIONAL },
 	U32("SCAN_TIMEOUT", scan_timeout, 1, 10000000),
 	BOOL("ENABLE_PERSISTENCE", enable_persistence),
+	/* SOURCE_TIMEOUT (seconds, default 604800 = 7 days): a source idle that
+	 * long is forgotten by the daemon's expiry (engine_expire(), in bounded
+	 * slices), its state freed and an EXPIRED change raised; a low-and-slow
+	 * scan of a probe a day still adds up. ENABLE_PERSISTENCE does not
+	 * apply to it; `analyze` never expires sources. */
+	U32("SOURCE_TIMEOUT", source_timeout, 60, 315360000),
 
 	LIST("IGNORE_PORTS", ignore_ports, n_ignore_ports, set_ports, fmt_ports, "NONE"),
 	{ .name = "IGNORE_PROTOCOLS", .set = set_protos, .fmt = fmt_protos,

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "engine/mem.h"
+#include "engine/strpool.h"
 #include "match/icmptypes.h"
 #include "match/ipopts.h"
 #include "match/matchers.h"
@@ -86,38 +87,56 @@ static void intel_resized(struct source_intel *x, size_t old_size, size_t new_si
 	x->bytes += (uint32_t)mem_cost(new_size) - (uint32_t)mem_cost(old_size);
 }
 
-int intel_new_source(const struct matchers *m, struct source_state *s)
+/* The pool's copy of s, or NULL (counted). */
+static const char *intel_intern(struct intel_global *g, const char *s)
+{
+	const char *c = strpool_intern(g->pool, s, strlen(s));
+
+	if (!c)
+		g->strings_dropped++;
+	return c;
+}
+
+void intel_reset_memo(struct intel_global *g)
+{
+	memset(g->memo, 0, sizeof(g->memo));
+}
+
+int intel_new_source(const struct matchers *m, struct intel_global *g, struct source_state *s)
 {
 	struct reputation_hit hit;
 	struct source_intel *x;
+	const char *list;
 
 	if (!m->rep || !reputation_lookup(m->rep, &s->src, &hit))
 		return 0;
+	if (!(list = intel_intern(g, hit.list)))
+		list = "?";
 	if (!(x = intel_of(s)) || !(x->rep = malloc(sizeof(*x->rep))))
 		return -ENOMEM;
 	intel_resized(x, 0, sizeof(*x->rep));
 	x->rep->net = hit.net;
-	x->rep->list = hit.list;
+	x->rep->list = list;
 	x->rep_dl = m->rep_dl;
 	return 0;
 }
 
 #define SIG_LINEAR_MAX 8 /* signatures of a source searched linearly */
 
-static uint32_t sig_hash(const struct sig *sig)
+static uint32_t sig_hash(uint32_t id)
 {
-	uint64_t h = (uint64_t)(uintptr_t)sig * UINT64_C(0x9E3779B97F4A7C15);
+	uint64_t h = (uint64_t)id * UINT64_C(0x9E3779B97F4A7C15);
 	return (uint32_t)(h >> 57); /* 7 bits: SIG_SLOTS */
 }
 
-/* The slot of sig in x's index: where it is, or the empty one it goes to. */
-static uint8_t *sig_slot_of(const struct source_intel *x, const struct sig *sig)
+/* The slot of signature id in x's index: where it is, or the empty one it goes to. */
+static uint8_t *sig_slot_of(const struct source_intel *x, uint32_t id)
 {
-	uint32_t h = sig_hash(sig);
+	uint32_t h = sig_hash(id);
 
 	for (;; h = (h + 1) % SIG_SLOTS) {
 		uint8_t *sl = &x->sig_slot[h];
-		if (!*sl || x->sigs[*sl - 1].sig == sig)
+		if (!*sl || x->sigs[*sl - 1].id == id)
 			return sl;
 	}
 }
@@ -131,27 +150,41 @@ static int sig_index(struct source_intel *x)
 		return -ENOMEM;
 	intel_resized(x, 0, SIG_SLOTS);
 	for (uint16_t i = 0; i < x->n_sigs; i++)
-		*sig_slot_of(x, x->sigs[i].sig) = (uint8_t)(i + 1);
+		*sig_slot_of(x, x->sigs[i].id) = (uint8_t)(i + 1);
 	return 0;
 }
 
-static struct sig_count *sig_find(const struct source_intel *x, const struct sig *sig)
+static struct sig_count *sig_find(const struct source_intel *x, uint32_t id)
 {
 	if (x->sig_slot) {
-		uint8_t sl = *sig_slot_of(x, sig);
+		uint8_t sl = *sig_slot_of(x, id);
 		return sl ? &x->sigs[sl - 1] : NULL;
 	}
 	for (uint16_t i = 0; i < x->n_sigs; i++)
-		if (x->sigs[i].sig == sig)
+		if (x->sigs[i].id == id)
 			return &x->sigs[i];
 	return NULL;
 }
 
-static int sig_add(struct source_intel *x, const struct sig *sig, const struct event *ev)
+/* Index x's signatures by id again (after a restore). */
+int intel_sig_reindex(struct source_intel *x)
 {
-	struct sig_count *c = sig_find(x, sig);
+	if (x->sig_slot) {
+		memset(x->sig_slot, 0, SIG_SLOTS);
+		for (uint16_t i = 0; i < x->n_sigs; i++)
+			*sig_slot_of(x, x->sigs[i].id) = (uint8_t)(i + 1);
+		return 0;
+	}
+	return sig_index(x);
+}
+
+static int sig_add(struct intel_global *g, struct source_intel *x, const struct sig *sig,
+		   const struct event *ev)
+{
+	struct sig_count *c = sig_find(x, sig->id);
 
 	if (!c) {
+		const char *msg;
 		if (x->n_sigs >= SOURCE_SIGS_MAX) {
 			x->sigs_other++;
 			x->sig_dl_max = max_u8(x->sig_dl_max, sig->dl);
@@ -166,10 +199,15 @@ static int sig_add(struct source_intel *x, const struct sig *sig, const struct e
 			x->sigs = n;
 			x->cap_sigs = cap;
 		}
+		if (!(msg = intel_intern(g, sig->msg)))
+			msg = "";
 		c = &x->sigs[x->n_sigs++];
-		*c = (struct sig_count){ .sig = sig };
+		*c = (struct sig_count){ .msg = msg, .id = sig->id, .psad_id = sig->psad_id,
+					 .dl = sig->dl };
+		if (g->n_new_sigs < INTEL_PKT_SIGS)
+			g->new_sigs[g->n_new_sigs++] = (uint16_t)(x->n_sigs - 1);
 		if (x->sig_slot)
-			*sig_slot_of(x, sig) = (uint8_t)x->n_sigs;
+			*sig_slot_of(x, sig->id) = (uint8_t)x->n_sigs;
 		else if (sig_index(x) < 0)
 			return -ENOMEM;
 	}
@@ -240,7 +278,8 @@ static int ipopts_count(struct source_state *s, const struct intel_pkt *pk)
 	return 0;
 }
 
-static int os_add(struct source_state *s, const char *guess)
+/* guess is a pool string (the memo's) or the set's (interned here). */
+static int os_add(struct intel_global *g, struct source_state *s, const char *guess)
 {
 	struct source_intel *x = intel_of(s);
 
@@ -249,7 +288,7 @@ static int os_add(struct source_state *s, const char *guess)
 	for (uint8_t i = 0; i < x->n_os; i++)
 		if (x->os[i] == guess || strcmp(x->os[i], guess) == 0)
 			return 0;
-	if (x->n_os >= SOURCE_OS_MAX) {
+	if (x->n_os >= SOURCE_OS_MAX || !(guess = intel_intern(g, guess))) {
 		x->os_other = true;
 		return 0;
 	}
@@ -305,6 +344,11 @@ static size_t p0f_memo(const struct matchers *m, struct intel_global *gl, const 
 		return mo->n;
 	}
 	n = osfp_match_p0f(m->os, ev, ret, OS_MEMO_GUESSES);
+	for (size_t i = 0; i < n; i++) { /* the pool's copies: equal names, equal pointers */
+		const char *c = strpool_intern(gl->pool, ret[i], strlen(ret[i]));
+		if (c)
+			ret[i] = c;
+	}
 	*mo = (struct os_memo){ .used = true, .v6 = event_is_v6(ev), .ttl = ev->ttl,
 				.ip_flags = ev->ip_flags, .opt_len = (uint8_t)hl, .n = (uint8_t)n,
 				.window = ev->window, .ip_len = ev->ip_len,
@@ -329,12 +373,12 @@ static int os_guess(const struct matchers *m, struct intel_global *gl, struct so
 	 * (psad uses only posf there): hping3 and masscan have p0f entries */
 	n = p0f_memo(m, gl, ev, g);
 	for (size_t i = 0; i < n && r == 0; i++)
-		r = os_add(s, g[i]);
+		r = os_add(gl, s, g[i]);
 	if (n || ev->has_tcp_opts || !p)
 		return r;
 	osfp_posf_observe(&p->posf, ev);
 	if ((g[0] = osfp_posf_guess(m->os, &p->posf)))
-		r = os_add(s, g[0]);
+		r = os_add(gl, s, g[0]);
 	return r;
 }
 
@@ -388,13 +432,14 @@ int intel_count(const struct matchers *m, struct intel_global *g, struct source_
 	bool hi = false;
 	int r = 0;
 
+	g->n_new_sigs = 0;
 	if (ev->has_tcp_opts)
 		g->tcp_opts_seen = true;
 	for (size_t i = 0; i < pk->n_sigs && r == 0; i++) {
 		const struct sig *sig = sigset_get(m->sigs, pk->sig_idx[i]);
 		if (!(x = intel_of(s)))
 			return -ENOMEM;
-		r = sig_add(x, sig, ev);
+		r = sig_add(g, x, sig, ev);
 		if (sig->dl > SIG_ALONE_DL_MAX)
 			hi = true;
 	}
@@ -424,7 +469,7 @@ static uint32_t sigs_high(const struct source_intel *x)
 	uint32_t n = 0;
 
 	for (uint16_t i = 0; i < x->n_sigs && n < SIG_EVIDENCE_DISTINCT; i++)
-		if (x->sigs[i].sig->dl > SIG_ALONE_DL_MAX)
+		if (x->sigs[i].dl > SIG_ALONE_DL_MAX)
 			n++;
 	return n;
 }

@@ -53,12 +53,11 @@ struct ingest {
 
 #define US_PER_SEC 1000000LL
 
-/* The one place the engine is fed. engine_feed() takes seconds until the
- * engine's clock becomes wall µs (issue 10): then this passes now_us. */
+/* The one place the engine is fed: its clock is wall µs. */
 static inline enum engine_verdict engine_at(struct ingest *in, const struct event *ev,
 					    int64_t now_us)
 {
-	return engine_feed(in->engine, ev, now_us / US_PER_SEC);
+	return engine_feed(in->engine, ev, now_us);
 }
 
 /* A log time in µs of its own wall clock (saturating: a forged year must not

@@ -20,6 +20,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -114,21 +115,26 @@ static void start(struct t *t, const char *pos, size_t max_line)
 
 /* What the loop does: wait for the fd, read with a small budget while it
  * hands a full budget, until the fd stays quiet for 100 ms. */
-static void pump(struct t *t)
+static void pump_cb(struct t *t, source_record_fn *cb, void *data, int quiet_ms)
 {
 	for (int i = 0; i < 1000; i++) {
 		struct pollfd p = { .fd = t->s->ops->fd(t->s), .events = POLLIN };
-		int r = poll(&p, 1, 100);
+		int r = poll(&p, 1, quiet_ms);
 		assert_true(r >= 0);
 		if (r == 0)
 			return;
 		int n;
 		do
-			n = t->s->ops->read(t->s, 3, collect, t);
+			n = t->s->ops->read(t->s, 3, cb, data);
 		while (n == 3);
 		assert_true(n >= 0);
 	}
 	fail_msg("the source never went quiet");
+}
+
+static void pump(struct t *t)
+{
+	pump_cb(t, collect, t, 100);
 }
 
 static void expect(struct t *t, const char *want)
@@ -437,6 +443,80 @@ static void test_fingerprint_mismatch(void **state)
 	expect(t, "kappa|");
 }
 
+/* A writer in another process appends numbered lines and rotates by
+ * rename+create, writing a few more lines to the old file after the new one
+ * exists (rsyslog until its HUP): every line arrives once, in order. */
+struct seq {
+	int next, bad;
+};
+
+static void collect_seq(const struct source_record *r, void *data)
+{
+	struct seq *q = data;
+	char want[32];
+
+	snprintf(want, sizeof(want), "line %06d", q->next);
+	if (r->text.len != strlen(want) || memcmp(r->text.p, want, r->text.len))
+		q->bad++;
+	q->next++;
+}
+
+static void write_line(int fd, int i)
+{
+	char buf[32];
+	int n = snprintf(buf, sizeof(buf), "line %06d\n", i);
+
+	if (write(fd, buf, (size_t)n) != n)
+		_exit(1);
+}
+
+static void writer(const char *path, const char *old, int lines)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+
+	for (int i = 0; i < lines && fd >= 0; i++) {
+		write_line(fd, i);
+		if (i % 3000 == 2999 && i + 4 < lines) {
+			if (rename(path, old) < 0)
+				_exit(1);
+			int nfd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+			for (int k = 0; k < 3; k++)
+				write_line(fd, ++i);
+			close(fd);
+			fd = nfd;
+			usleep(100000); /* daily rotation, compressed: not twice in a row */
+		}
+		if (i % 200 == 0)
+			usleep(2000);
+	}
+	_exit(fd >= 0 ? 0 : 1);
+}
+
+static void test_rotation_under_writer(void **state)
+{
+	struct t *t = *state;
+	struct seq q = { 0 };
+	const int lines = 15000;
+	int status;
+
+	put(t->path, "");
+	start(t, NULL, 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		writer(t->path, t->old, lines);
+	pid_t done = 0;
+	for (int i = 0; i < 6000 && (done = waitpid(pid, &status, WNOHANG)) == 0; i++)
+		pump_cb(t, collect_seq, &q, 5);
+	if (done == 0) /* bounded: 6000 quiet polls of 5 ms */
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+	pump_cb(t, collect_seq, &q, 200);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_int_equal(q.bad, 0);
+	assert_int_equal(q.next, lines);
+	assert_int_equal(t->s->n.rotations, 4);
+}
+
 static void test_foreign_positions(void **state)
 {
 	struct t *t = *state;
@@ -474,6 +554,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_missing_at_start, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resume, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fingerprint_mismatch, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rotation_under_writer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_foreign_positions, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -389,6 +389,8 @@ static void drain_events(struct follow *f)
 
 /* --- reading -------------------------------------------------------------- */
 
+static ssize_t fill(struct follow *f);
+
 static void hand(struct follow *f, struct span line, bool overlong, int64_t now_us,
 		 source_record_fn *cb, void *data)
 {
@@ -485,6 +487,10 @@ static bool check_rotated(struct follow *f, int64_t now_us, size_t *handed,
 			f->wd_next = inotify_add_watch(f->ino, f->path, IN_MODIFY);
 		return false;
 	}
+	/* the writer has moved to the new file: whatever it wrote to the old
+	 * one since our last read is there now; read it before leaving */
+	if (fill(f) > 0)
+		return true;
 	fd = open_regular(f->path, &st);
 	if (fd < 0)
 		return false;

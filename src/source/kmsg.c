@@ -40,7 +40,10 @@ struct kmsg {
 	bool restored;      /* a position of this boot was given */
 	bool restored_other_boot;
 	uint64_t skip_upto; /* restored: records with seq <= this are skipped */
+	bool skipped_any;   /* ... and the newest of those skipped so far */
+	uint64_t skipped_seq;
 	bool after_epipe;   /* EPIPE seen: the next gap says how much */
+	int64_t boot_us;    /* wall time of the printk clock's zero */
 	char buf[KMSG_BUF];
 };
 
@@ -162,6 +165,7 @@ static int kmsg_open(struct source *s)
 		/* a reopen after a failure, or a restore: skip what was read */
 		if (k->have_last && !k->restored) {
 			k->restored = true;
+			k->skipped_any = false;
 			k->skip_upto = k->last_seq;
 		}
 		return 0;
@@ -197,8 +201,10 @@ static void kmsg_free(struct source *s)
 }
 
 /* Engine time of a record: the printk clock runs with CLOCK_MONOTONIC
- * (both stop in suspend), so boot wall time = REALTIME - MONOTONIC, taken
- * again at each read (NTP steps, suspend) and never later than now. */
+ * (both stop in suspend; CLOCK_BOOTTIME does not), so boot wall time =
+ * REALTIME - MONOTONIC. It is taken again at each read and kept unless it
+ * moved by more than a millisecond (an NTP step, a suspend), so records
+ * keep their exact spacing; a record's time is never later than now. */
 static int64_t wall_now_us(clockid_t id)
 {
 	struct timespec ts;
@@ -214,8 +220,11 @@ static bool kmsg_account(struct kmsg *k, uint64_t seq)
 	bool have_expect = true;
 
 	if (k->restored) {
-		if (seq <= k->skip_upto)
+		if (seq <= k->skip_upto) {
+			k->skipped_any = true;
+			k->skipped_seq = seq;
 			return false;
+		}
 		expect = k->skip_upto + 1;
 		k->restored = false;
 	} else if (k->restored_other_boot) {
@@ -235,6 +244,21 @@ static bool kmsg_account(struct kmsg *k, uint64_t seq)
 	k->have_last = true;
 	k->last_seq = seq;
 	return true;
+}
+
+/* Drained while skipping up to a saved sequence number the kernel has not
+ * reached: the position is not this log's (a bad state file). Go on after
+ * the newest record instead of waiting for the number to come round. */
+static void kmsg_check_ahead(struct kmsg *k)
+{
+	if (!k->restored || !k->skipped_any || k->skipped_seq >= k->skip_upto)
+		return;
+	k->restored = false;
+	k->last_seq = k->skipped_seq;
+	k->s.n.errors++;
+	snprintf(k->s.error, sizeof(k->s.error),
+		 "saved position seq=%llu is ahead of the kernel log; resumed after seq=%llu",
+		 (unsigned long long)k->skip_upto, (unsigned long long)k->skipped_seq);
 }
 
 static void kmsg_hand(struct kmsg *k, const struct kmsg_record *rec, int64_t boot_us,
@@ -268,6 +292,10 @@ static int kmsg_read(struct source *s, size_t budget, source_record_fn *cb, void
 	int64_t boot = now - wall_now_us(CLOCK_MONOTONIC);
 	size_t handed = 0;
 
+	if (k->boot_us && boot - k->boot_us < 1000 && k->boot_us - boot < 1000)
+		boot = k->boot_us;
+	k->boot_us = boot;
+
 	if (k->fd < 0)
 		return 0;
 	while (handed < budget) {
@@ -283,8 +311,10 @@ static int kmsg_read(struct source *s, size_t budget, source_record_fn *cb, void
 				k->after_epipe = true;
 				continue;
 			}
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
+			if (errno == EAGAIN || errno == EWOULDBLOCK) {
+				kmsg_check_ahead(k);
 				break;
+			}
 			int r = -errno;
 			snprintf(s->error, sizeof(s->error), "read %.100s: %s", k->path, strerror(-r));
 			s->n.errors++;
@@ -346,6 +376,7 @@ static int kmsg_restore(struct source *s, const char *pos, size_t len)
 		return -EINVAL;
 	k->have_last = false;
 	k->restored = k->restored_other_boot = false;
+	k->skipped_any = false;
 	if (k->boot_id[0] && span_eq(boot, k->boot_id, KMSG_BOOT_ID_LEN)) {
 		k->restored = true;
 		k->skip_upto = seq;

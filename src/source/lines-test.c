@@ -99,6 +99,8 @@ static void test_overlong_waits_for_newline(void **state)
 	feed(&l, "abcdefghijklmnopqrstuvwxyz", 7, out, sizeof(out));
 	assert_string_equal(out, "");
 	assert_true(lines_pending(&l) <= 4);
+	/* nothing handed: a position saved now is before the whole line */
+	assert_int_equal(lines_consumed(&l), 0);
 	feed(&l, "XY\nok\n", 2, out, sizeof(out));
 	assert_string_equal(out, "0123*|ok|");
 	assert_int_equal(lines_consumed(&l), 10 + 26 + 3 + 3);

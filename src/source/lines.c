@@ -32,7 +32,7 @@ void lines_reset(struct lines *l)
 {
 	l->start = l->end = l->scan = 0;
 	l->cutting = l->cut_ready = false;
-	l->consumed = 0;
+	l->consumed = l->cut_dropped = 0;
 }
 
 char *lines_space(struct lines *l, size_t *ret_room)
@@ -55,7 +55,7 @@ static void lines_cut(struct lines *l)
 	size_t keep = l->start + l->max_line;
 
 	l->dropped += l->end - keep;
-	l->consumed += l->end - keep;
+	l->cut_dropped += l->end - keep;
 	l->end = keep;
 	l->scan = l->max_line;
 	l->cutting = true;
@@ -74,7 +74,7 @@ void lines_commit(struct lines *l, size_t n)
 	size_t drop = nl ? (size_t)(nl - (l->buf + old_end)) : n;
 
 	l->dropped += drop;
-	l->consumed += drop;
+	l->cut_dropped += drop;
 	memmove(l->buf + old_end, l->buf + old_end + drop, n - drop);
 	l->end -= drop;
 	if (nl) {
@@ -109,7 +109,8 @@ int lines_next(struct lines *l, struct span *ret_line, bool *ret_overlong)
 	l->cut_ready = false;
 	l->start += n + 1;
 	l->scan = 0;
-	l->consumed += n + 1;
+	l->consumed += n + 1 + l->cut_dropped;
+	l->cut_dropped = 0;
 	return 1;
 }
 
@@ -127,7 +128,8 @@ int lines_flush(struct lines *l, struct span *ret_line, bool *ret_overlong)
 	*ret_overlong = l->cutting;
 	if (l->cutting)
 		l->overlong++;
-	l->consumed += avail;
+	l->consumed += avail + l->cut_dropped;
+	l->cut_dropped = 0;
 	l->start = l->end = l->scan = 0;
 	l->cutting = l->cut_ready = false;
 	return 1;

@@ -37,6 +37,7 @@ struct lines {
 	bool cutting;      /* the line at start passed max_line: drop until '\n' */
 	bool cut_ready;    /* its '\n' arrived: the next line handed is overlong */
 	uint64_t consumed; /* input bytes behind the lines handed out */
+	uint64_t cut_dropped; /* bytes dropped of the line being cut, not handed */
 	uint64_t dropped;  /* bytes of overlong lines past max_line */
 	uint64_t overlong; /* lines cut */
 };

@@ -437,14 +437,14 @@ static bool check_truncated(struct follow *f, int64_t now_us, size_t *handed,
 	bool rewritten = !shrank && n && (pread(f->fd, b, n, 0) != (ssize_t)n || memcmp(b, f->head, n));
 	if (!shrank && !rewritten)
 		return false;
-	f->s.n.truncations++;
 	struct stat ost;
 	int old = find_old_copy(f, f->off, head_fp(f, f->off), NULL, &ost);
 	if (old >= 0 && ost.st_ino != f->inode) {
 		/* the copy holds what we read and what we had not: go on there,
 		 * the splitter keeps its unfinished line (same bytes) */
 		set_error(f, "truncated (copytruncate): read the rest from PATH.1");
-		f->s.n.rotations++;
+		/* a rotation followed, not a truncation: nothing was lost (the
+		 * switch back to PATH counts it) */
 		close(f->fd);
 		f->fd = old;
 		f->dev = ost.st_dev;
@@ -454,6 +454,7 @@ static bool check_truncated(struct follow *f, int64_t now_us, size_t *handed,
 	}
 	if (old >= 0)
 		close(old);
+	f->s.n.truncations++; /* what was written past our offset is gone */
 	set_error(f, shrank ? "truncated; read from the start" : "rewritten; read from the start");
 	*handed += flush_rest(f, now_us, cb, data);
 	f->off = f->start = 0;

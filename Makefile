@@ -24,12 +24,14 @@ FUZZ_CC   ?= clang
 # zlib, liblzma, libzstd: pkg-config; libbz2 ships no .pc file in Debian 12
 # (bzip2.pc where it does), so -lbz2 is the fallback.
 PKGS      := zlib liblzma libzstd
+# the live sources: sd-journal (journal), NFLOG netlink (nflog:GROUP)
+PKGS      += libsystemd libmnl libnetfilter_log
 TEST_PKGS := cmocka
 FUZZ_SECONDS ?= 600
 FUZZ_BRIEF   ?= 20
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lz -llzma -lzstd) \
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lz -llzma -lzstd -lsystemd -lnetfilter_log -lmnl) \
               $(shell pkg-config --libs bzip2 2>/dev/null || echo -lbz2)
 TEST_LIBS  := $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null || echo -lcmocka)
 
@@ -120,6 +122,10 @@ unit: $(TEST_BIN)
 
 integration: build-san/vigil
 	@sh tests/run-integration.sh build-san/vigil
+
+# A live source's records as text, for tests/nflog.sh and tests/journal.sh.
+build-san/source-dump: tests/source-dump.c $(SLIB_O)
+	$(CC) $(BASE_CFLAGS) $(SAN) -O1 -g -o $@ $< $(SLIB_O) $(PKG_LIBS)
 
 fuzz-brief: $(FUZZ_BIN)
 	@sh fuzz/run.sh $(FUZZ_BRIEF) $(FUZZ_BIN)

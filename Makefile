@@ -120,7 +120,7 @@ check: deps-check
 unit: $(TEST_BIN)
 	@sh tests/run-unit.sh $(TEST_BIN)
 
-integration: build-san/vigil
+integration: build-san/vigil build-san/source-dump
 	@sh tests/run-integration.sh build-san/vigil
 
 # A live source's records as text, for tests/nflog.sh and tests/journal.sh.

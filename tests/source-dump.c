@@ -174,11 +174,11 @@ int main(int argc, char **argv)
 	}
 	const struct source_counters *n = &s->n;
 	printf("counters records=%llu bytes=%llu lost=%llu lost_events=%llu overlong=%llu "
-	       "errors=%llu reopened=%llu\n",
+	       "errors=%llu reopened=%llu rejected=%llu\n",
 	       (unsigned long long)n->records, (unsigned long long)n->bytes,
 	       (unsigned long long)n->lost, (unsigned long long)n->lost_events,
 	       (unsigned long long)n->overlong, (unsigned long long)n->errors,
-	       (unsigned long long)n->reopened);
+	       (unsigned long long)n->reopened, (unsigned long long)n->rejected);
 	if (s->error[0])
 		printf("error %s\n", s->error);
 	size_t l = s->ops->save(s, buf, sizeof(buf));

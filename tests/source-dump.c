@@ -3,12 +3,14 @@
  * line per record, for the integration tests (tests/nflog.sh,
  * tests/journal.sh) and the NFLOG rate benchmark.
  *
- *   source-dump [-n COUNT] [-t SECONDS] [-r POSITION] [-b RCVBUF] [-q] SPEC
+ *   source-dump [-n COUNT] [-t SECONDS] [-r POSITION] [-b RCVBUF] [-d DELAY] [-q] SPEC
  *
  * SPEC: "journal", "journal:DIR", "nflog:GROUP". Prints "ready" (stderr) once
  * the source is open, then records until COUNT were read or SECONDS passed
  * without one, then "counters ..." and "position ..." lines (stdout). -q
- * prints no records (rate measurement: "rate records=N seconds=S").
+ * prints no records (rate measurement: "rate records=N seconds=S"). -d
+ * waits DELAY seconds after "ready" before reading (a burst overflows the
+ * receive buffer: the loss counting test).
  */
 #include <errno.h>
 #include <poll.h>
@@ -119,23 +121,24 @@ int main(int argc, char **argv)
 	struct source_opts o = { .max_line = 8192 };
 	struct source *s = NULL;
 	unsigned long long count = 0;
-	double idle = 2;
+	double idle = 2, delay = 0;
 	const char *pos = NULL;
 	char buf[SOURCE_POS_MAX];
 	int c, r;
 
-	while ((c = getopt(argc, argv, "n:t:r:b:q")) != -1) {
+	while ((c = getopt(argc, argv, "n:t:r:b:d:q")) != -1) {
 		switch (c) {
 		case 'n': count = strtoull(optarg, NULL, 10); break;
 		case 't': idle = strtod(optarg, NULL); break;
 		case 'r': pos = optarg; break;
 		case 'b': o.rcvbuf = strtoull(optarg, NULL, 10); break;
 		case 'q': quiet = true; break;
+		case 'd': delay = strtod(optarg, NULL); break;
 		default: return 2;
 		}
 	}
 	if (optind != argc - 1) {
-		fprintf(stderr, "usage: source-dump [-n N] [-t S] [-r POS] [-b RCVBUF] [-q] SPEC\n");
+		fprintf(stderr, "usage: source-dump [-n N] [-t S] [-r POS] [-b RCVBUF] [-d DELAY] [-q] SPEC\n");
 		return 2;
 	}
 	if ((r = make_source(argv[optind], &o, &s)) < 0) {
@@ -151,6 +154,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	fprintf(stderr, "ready\n");
+	if (delay > 0) {
+		struct timespec ts = { (time_t)delay, (long)((delay - (time_t)delay) * 1e9) };
+		nanosleep(&ts, NULL);
+	}
 	int rc = 0;
 	while (!count || seen < count) {
 		struct pollfd p = { .fd = s->ops->fd(s), .events = POLLIN };

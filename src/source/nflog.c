@@ -16,7 +16,8 @@
  * NFLOG_RCVBUF_DEFAULT) absorbs bursts; when it overflows the kernel drops
  * messages and recv() says ENOBUFS (NETLINK_NO_ENOBUFS is kept off so it
  * does): counted as a loss event, and the sequence gap that follows gives
- * the number of packets lost.
+ * the number of packets lost (so `lost` is exact once the next packet
+ * arrives; a kernel without NFULA_SEQ would leave it at the event count).
  *
  * read() takes up to NFLOG_BATCH datagrams per recvmmsg(); the budget is
  * checked between datagrams (a datagram holds one packet at threshold 1).
@@ -203,7 +204,9 @@ static int ns_open(struct source *s)
 		goto fail;
 	}
 	ns->opened_once = true;
-	ns->have_seq = false;
+	/* a new instance numbers its packets from 0 */
+	ns->have_seq = true;
+	ns->next_seq = 0;
 	return 0;
 fail:
 	ns_close(s);
@@ -383,8 +386,6 @@ static int ns_read(struct source *s, size_t budget, source_record_fn *cb, void *
 			if (errno == ENOBUFS) { /* the kernel dropped: the seq gap says how much */
 				s->n.lost_events++;
 				ns->enobufs = true;
-				if (!ns->have_seq)
-					s->n.lost++; /* at least one; no numbering to tell more */
 				continue;
 			}
 			int r = -errno;

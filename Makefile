@@ -70,7 +70,7 @@ FUZZ_BIN  := $(FUZZ_C:fuzz/%.c=build-fuzz/%)
 # keep objects of chained pattern rules (fuzz and test objects) between runs
 .SECONDARY:
 
-.PHONY: all check unit integration fuzz-brief fuzz-long demo bench calibrate install uninstall clean deps san \
+.PHONY: all check unit integration fuzz-brief fuzz-long demo bench bench-nflog calibrate install uninstall clean deps san \
 	deps-build deps-demo deps-check deps-bench deps-fuzz
 all: build/vigil
 
@@ -123,9 +123,12 @@ unit: $(TEST_BIN)
 integration: build-san/vigil build-san/source-dump
 	@sh tests/run-integration.sh build-san/vigil
 
-# A live source's records as text, for tests/nflog.sh and tests/journal.sh.
+# A live source's records as text, for tests/nflog.sh and tests/journal.sh
+# (sanitizers) and bench/nflog-rate.sh (release).
 build-san/source-dump: tests/source-dump.c $(SLIB_O)
 	$(CC) $(BASE_CFLAGS) $(SAN) -O1 -g -o $@ $< $(SLIB_O) $(PKG_LIBS)
+build/source-dump: tests/source-dump.c $(LIB_O)
+	$(CC) $(BASE_CFLAGS) $(HARDEN) $(CFLAGS) $(LDHARD) -o $@ $< $(LIB_O) $(PKG_LIBS)
 
 fuzz-brief: $(FUZZ_BIN)
 	@sh fuzz/run.sh $(FUZZ_BRIEF) $(FUZZ_BIN)
@@ -136,8 +139,12 @@ fuzz-long: deps-fuzz $(FUZZ_BIN)
 demo: deps-demo build/vigil
 	@sh scripts/demo.sh build/vigil
 
-bench: deps-bench build/vigil
+bench: deps-bench build/vigil build/source-dump
 	@VIGIL_LIBS='$(PKG_LIBS)' sh bench/run.sh build/vigil
+
+# The NFLOG source's zero-loss rate alone (also step 9 of make bench).
+bench-nflog: deps-bench build/vigil build/source-dump
+	@sh bench/nflog-rate.sh build/vigil
 
 calibrate: deps-bench build/vigil
 	@sh bench/calibrate.sh build/vigil

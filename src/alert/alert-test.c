@@ -750,6 +750,8 @@ static void test_mail(void **state)
 	argv = slurp(f->argv_file);
 	assert_string_equal(argv, "-t -oi\n");
 	body = slurp(f->body_file);
+	if (getenv("ALERT_TEST_SHOW"))
+		fputs(body, stderr);
 	static const char *const want[] = {
 		"To: a@example.org,b@example.org\n",
 		"Subject: [vigil-alert] DL4 src: 198.51.100.7 dst: 203.0.113.2\n",

@@ -26,6 +26,7 @@
 #include "alert/format.h"
 #include "alert/logsock.h"
 #include "alert/mail.h"
+#include "alert/mailbody.h"
 #include "config/config.h"
 #include "engine/classify.h"
 #include "match/signature.h"
@@ -35,7 +36,6 @@
 #define BOOK_SETS 1024
 #define BOOK_WAYS 4
 #define MAIL_DSTS_MAX 16        /* destinations detailed in one mail */
-#define MAIL_PORTS_MAX 600      /* bytes of a port list in a mail */
 #define DIGEST_TOP 20
 #define JSON_RETRY_US 1000000
 
@@ -64,7 +64,6 @@ struct book {
 	struct addr src;
 	uint32_t mails;           /* mails queued about the source */
 	uint64_t not_mailed;      /* alerts not mailed since its last mail (global limit) */
-	bool limit_said;
 	int64_t last_us;
 };
 
@@ -84,6 +83,7 @@ struct alerter {
 	int64_t tokens_us;
 	uint64_t not_mailed_global; /* alerts not mailed for the global limit since the last mail */
 
+	struct jsonw *jw;         /* 64 KiB of buffer: allocated once */
 	struct mailer *mailer;
 	alert_mailed_fn *mailed_fn;
 	void *mailed_data;
@@ -204,12 +204,19 @@ static int apply(struct alerter *a, const struct alert_opts *o)
 			return r;
 		}
 	}
-	logsock_close(&a->ls);
-	r = logsock_init(&a->ls, o->syslog_path, o->facility, o->priority);
-	if (r < 0) {
-		a->o = old;
-		(void)logsock_init(&a->ls, old.syslog_path, old.facility, old.priority);
-		return r;
+	{ /* a new socket, the same counters */
+		uint64_t sent = a->ls.sent, dropped = a->ls.dropped, errors = a->ls.errors;
+		logsock_close(&a->ls);
+		r = logsock_init(&a->ls, o->syslog_path, o->facility, o->priority);
+		if (r < 0) {
+			a->o = old;
+			(void)logsock_init(&a->ls, old.syslog_path, old.facility, old.priority);
+		}
+		a->ls.sent = sent;
+		a->ls.dropped = dropped;
+		a->ls.errors = errors;
+		if (r < 0)
+			return r;
 	}
 	if (a->mailer) {
 		struct mailer_opts mo;
@@ -235,7 +242,8 @@ int alerter_new(const struct config *cfg, struct alerter **ret)
 	a->json_fd = -1;
 	a->pend = calloc(ALERT_PENDING_MAX, sizeof(*a->pend));
 	a->book = calloc(BOOK_SETS * BOOK_WAYS, sizeof(*a->book));
-	if (!a->pend || !a->book) {
+	a->jw = malloc(sizeof(*a->jw));
+	if (!a->pend || !a->book || !a->jw) {
 		r = -ENOMEM;
 		goto out_free;
 	}
@@ -275,6 +283,7 @@ struct alerter *alerter_free(struct alerter *a)
 		(void)close(a->json_fd);
 	free(a->pend);
 	free(a->book);
+	free(a->jw);
 	free(a);
 	return NULL;
 }
@@ -444,8 +453,8 @@ static void write_json(struct alerter *a, const struct alert_head *h, const stru
 {
 	char *buf = NULL;
 	size_t len = 0;
+	struct jsonw *w = a->jw;
 	FILE *f;
-	struct jsonw *w;
 	int r;
 
 	if (!a->o.json_path[0])
@@ -457,13 +466,8 @@ static void write_json(struct alerter *a, const struct alert_head *h, const stru
 			return;
 		}
 	}
-	w = malloc(sizeof(*w)); /* 64 KiB: not on the stack */
 	f = open_memstream(&buf, &len);
-	if (!w || !f) {
-		if (f)
-			fclose(f);
-		free(w);
-		free(buf);
+	if (!f) {
 		a->c.json_errors++;
 		return;
 	}
@@ -484,7 +488,6 @@ static void write_json(struct alerter *a, const struct alert_head *h, const stru
 		else
 			a->c.json_errors++;
 	}
-	free(w);
 	free(buf);
 }
 
@@ -505,11 +508,6 @@ static const struct pair_state *find_pair(const struct source_state *s, const st
 static uint64_t total_dsts(const struct source_state *s)
 {
 	return (uint64_t)s->n_pairs + s->untracked_dsts;
-}
-
-static uint32_t pair_types(const struct pair_state *p)
-{
-	return p->scan_types ? p->scan_types : p->probe_types;
 }
 
 /* What a flush decided for one source: for the mail. */
@@ -605,7 +603,7 @@ static void flush_one(struct alerter *a, const struct engine *e, const struct pe
 		for (size_t i = 0; i < n_rose; i++) {
 			struct alert_scan sc = { .s = s, .p = rose[i], .dl = rose[i]->dl,
 						 .total_dsts = total_dsts(s),
-						 .types = pair_types(rose[i]) };
+						 .types = alert_pair_types(rose[i]) };
 			scan_alert(a, pe, &sc, 1, now_us, fl);
 			if (rose[i]->dl > max_pair_dl)
 				max_pair_dl = rose[i]->dl;
@@ -622,7 +620,7 @@ static void flush_one(struct alerter *a, const struct engine *e, const struct pe
 		dl = pe->src_rise && s->dl > best->dl ? s->dl : best->dl;
 		struct alert_scan sc = { .s = s, .p = best, .dl = dl,
 					 .total_dsts = total_dsts(s),
-					 .types = pair_types(best) | (s->scan_types &
+					 .types = alert_pair_types(best) | (s->scan_types &
 								      (UINT32_C(1) << SCAN_SWEEP)) };
 		scan_alert(a, pe, &sc, n_rose + pe->dsts_more, now_us, fl);
 		a->c.coalesced += n_rose + pe->dsts_more - 1;
@@ -695,170 +693,10 @@ static bool take_token(struct alerter *a, int64_t now_us)
 	return true;
 }
 
-struct text {
-	char *p;
-	size_t len, cap;
-	bool oom;
-};
-
-static void tx_put(struct text *t, const char *s, size_t n)
-{
-	if (t->oom)
-		return;
-	if (t->len + n + 1 > t->cap) {
-		size_t cap = (t->len + n + 1) * 2;
-		char *p = realloc(t->p, cap < 4096 ? 4096 : cap);
-		if (!p) {
-			t->oom = true;
-			return;
-		}
-		t->p = p;
-		t->cap = cap < 4096 ? 4096 : cap;
-	}
-	memcpy(t->p + t->len, s, n);
-	t->len += n;
-	t->p[t->len] = '\0';
-}
-
-__attribute__((format(printf, 2, 3))) static void tx_printf(struct text *t, const char *fmt, ...)
-{
-	char buf[1024];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		tx_put(t, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
-}
-
-static void tx_time(struct text *t, const char *label, const struct vtime *v)
-{
-	char buf[40];
-
-	tx_printf(t, "%s%s\n", label, report_format_time(v, buf) > 0 ? buf : "(unknown)");
-}
-
-/* "[lo-hi]" and the port list, cut at MAIL_PORTS_MAX. */
-static void tx_ports(struct text *t, const char *label, const struct ports_stats *st,
-		     const char *nmap)
-{
-	struct portset_iter it;
-	struct port_span sp;
-	char buf[16];
-	size_t used = 0;
-	bool first = true;
-
-	tx_printf(t, "%s[%u-%u: %llu packets%s%s]\n", label, st->ports.count ? st->ports.min : 0,
-		  st->ports.count ? st->ports.max : 0, (unsigned long long)st->packets,
-		  nmap ? ", Nmap: " : "", nmap ? nmap : "");
-	tx_printf(t, "          ports (%u): ", st->ports.count);
-	portset_iter_init(&it, &st->ports);
-	while (portset_iter_next(&it, &sp)) {
-		int n = sp.lo == sp.hi ? snprintf(buf, sizeof(buf), "%u", sp.lo)
-				       : snprintf(buf, sizeof(buf), "%u-%u", sp.lo, sp.hi);
-		if (used + (size_t)n + 1 > MAIL_PORTS_MAX) {
-			tx_put(t, ",...", 4);
-			break;
-		}
-		if (!first)
-			tx_put(t, ",", 1);
-		tx_put(t, buf, (size_t)n);
-		used += (size_t)n + 1;
-		first = false;
-	}
-	tx_put(t, "\n", 1);
-}
-
-/* The nmap option of a flag set; a SYN's as the pair told SYN from connect(). */
-static const char *flags_nmap(const struct pair_state *p, uint8_t flags)
-{
-	enum scan_type t = classify_tcp_flags(flags);
-
-	if (t == SCAN_SYN) {
-		uint32_t ty = pair_types(p);
-		if (ty & (UINT32_C(1) << SCAN_SYN_UNTOLD))
-			t = SCAN_SYN_UNTOLD;
-		else if ((ty & (UINT32_C(1) << SCAN_CONNECT)) && !(ty & (UINT32_C(1) << SCAN_SYN)))
-			t = SCAN_CONNECT;
-	}
-	return scan_type_nmap(t);
-}
-
-static void tx_pair(struct text *t, const struct pair_state *p)
-{
-	char dst[ADDR_STR_MAX], flags[40], style[ALERT_STYLE_MAX];
-
-	(void)addr_format(&p->dst, dst);
-	tx_printf(t, "\n        Destination: %s\n", dst);
-	tx_printf(t, "       Danger level: [%u] (out of 5)%s\n", p->dl,
-		  (!!p->tcp.packets + !!p->udp.packets + !!p->udplite.packets + !!p->icmp_packets +
-		   !!p->other_packets) > 1 ? " Multi-Protocol" : "");
-	if (alert_style(pair_types(p), 0, style))
-		tx_printf(t, "         Scan style: %s\n", style);
-	tx_printf(t, "     iptables chain: %s, in: %s, out: %s, %llu packets\n",
-		  event_chain_name(p->chain), p->in[0] ? p->in : "-", p->out[0] ? p->out : "-",
-		  (unsigned long long)p->packets);
-	if (p->win_port_lo >= 0)
-		tx_printf(t, "  New ports (window): [%d-%d], %llu packets\n", p->win_port_lo,
-			  p->win_port_hi, (unsigned long long)p->win_packets);
-	if (p->tcp.packets) {
-		tx_ports(t, " Complete TCP range: ", &p->tcp, NULL);
-		for (unsigned i = 0; i < p->n_flags && i < PAIR_FLAGSETS_MAX; i++) {
-			const char *nmap = flags_nmap(p, p->flags[i].flags);
-			(void)event_flags_format(p->flags[i].flags, flags);
-			tx_printf(t, "          TCP flags: [%s: %llu packets%s%s]\n", flags,
-				  (unsigned long long)p->flags[i].count, nmap ? ", Nmap: " : "",
-				  nmap ? nmap : "");
-		}
-	}
-	if (p->udp.packets)
-		tx_ports(t, " Complete UDP range: ", &p->udp, "-sU");
-	if (p->udplite.packets)
-		tx_ports(t, "     UDPLite range: ", &p->udplite, NULL);
-	if (p->icmp_packets)
-		tx_printf(t, "       icmp packets: [%llu]\n", (unsigned long long)p->icmp_packets);
-	if (p->other_packets)
-		tx_printf(t, "other proto packets: [%llu]\n", (unsigned long long)p->other_packets);
-	tx_time(t, "     First packet: ", &p->first);
-	tx_time(t, "      Last packet: ", &p->last);
-}
-
-static void tx_intel(struct text *t, const struct source_state *s)
-{
-	const struct source_intel *x = s->intel;
-	char esc[ALERT_MSG_MAX * 4];
-
-	if (x && x->n_os) {
-		tx_put(t, "           OS guess: ", 21);
-		for (uint8_t i = 0; i < x->n_os; i++) {
-			escape_bytes(x->os[i], strlen(x->os[i]), esc, sizeof(esc));
-			tx_printf(t, "%s%s", i ? ", " : "", esc);
-		}
-		tx_put(t, "\n", 1);
-	}
-	if (!x || !x->n_sigs)
-		return;
-	tx_put(t, "\n[+] Signatures:\n", 17);
-	for (uint16_t i = 0; i < x->n_sigs && i < 32; i++) {
-		const struct sig_count *sc = &x->sigs[i];
-		escape_bytes(sc->sig->msg, strlen(sc->sig->msg), esc, sizeof(esc));
-		tx_printf(t, "   \"%s\" (sid: %u, DL %u): %llu packets", esc, sc->sig->id,
-			  sc->sig->dl, (unsigned long long)sc->count);
-		if (sc->last_dport)
-			tx_printf(t, ", last dst port %u", sc->last_dport);
-		tx_put(t, "\n", 1);
-	}
-	if (x->n_sigs > 32 || x->sigs_other)
-		tx_printf(t, "   ... and more (%u itemised, %llu matches not itemised)\n", x->n_sigs,
-			  (unsigned long long)x->sigs_other);
-}
-
 static void mail_source(struct alerter *a, const struct pending *pe,
 			const struct source_state *s, const struct flushed *fl, int64_t now_us)
 {
-	struct text pre = { 0 }, post = { 0 };
+	struct mailtext pre = { 0 }, post = { 0 };
 	char src[ADDR_STR_MAX], dst[ADDR_STR_MAX], when[ALERT_TIME_MAX], style[ALERT_STYLE_MAX];
 	struct book *b;
 	struct mail_job *j;
@@ -889,29 +727,29 @@ static void mail_source(struct alerter *a, const struct pending *pe,
 	}
 
 	(void)alert_time_iso(now_us, when);
-	tx_put(&pre, "=-=-=-=-=-=-=-=-=-=-=-=-=-=-=-=-=-=-=-=-=-=-=-=-=-=-=-=-=-=-=-=-=-=-=-=-=\n", 74);
-	tx_printf(&pre, "          vigil alert: %s on %s\n\n", when, a->host);
-	tx_printf(&pre, "       Danger level: [%u] (out of 5)\n", s->dl);
-	tx_printf(&pre, "             Source: %s\n", src);
+	mt_put(&pre, "=-=-=-=-=-=-=-=-=-=-=-=-=-=-=-=-=-=-=-=-=-=-=-=-=-=-=-=-=-=-=-=-=-=-=-=-=\n", 74);
+	mt_printf(&pre, "          vigil alert: %s on %s\n\n", when, a->host);
+	mt_printf(&pre, "       Danger level: [%u] (out of 5)\n", s->dl);
+	mt_printf(&pre, "             Source: %s\n", src);
 
-	tx_intel(&post, s); /* OS guess first; signatures come later */
-	tx_time(&post, " Overall scan start: ", &s->first);
-	tx_time(&post, "   Last packet seen: ", &s->last);
-	tx_printf(&post, " Total email alerts: %u%s\n", b->mails,
+	mt_intel(&post, s); /* OS guess first; signatures come later */
+	mt_time(&post, " Overall scan start: ", &s->first);
+	mt_time(&post, "   Last packet seen: ", &s->last);
+	mt_printf(&post, " Total email alerts: %u%s\n", b->mails,
 		  a->o.email_limit ? "" : " (no EMAIL_LIMIT)");
-	tx_printf(&post, "  Scanned dsts: %llu, packets: %llu\n",
+	mt_printf(&post, "Scanned destinations: %llu, packets: %llu\n",
 		  (unsigned long long)total_dsts(s), (unsigned long long)s->packets);
 	if (alert_style(s->scan_types, s->intel ? s->intel->scanners : 0, style))
-		tx_printf(&post, "         Scan style: %s\n", style);
-	tx_put(&post, "\n[+] Alerts:\n", 13);
+		mt_printf(&post, "         Scan style: %s\n", style);
+	mt_put(&post, "\n[+] Alerts:\n", 13);
 	for (size_t i = 0; i < fl->n_lines; i++)
-		tx_printf(&post, "   %s\n", fl->lines[i]);
+		mt_printf(&post, "   %s\n", fl->lines[i]);
 	{
 		size_t shown = 0;
 		for (size_t i = 0; i < fl->n_dsts && shown < MAIL_DSTS_MAX; i++) {
 			const struct pair_state *p = find_pair(s, &fl->dsts[i]);
 			if (p) {
-				tx_pair(&post, p);
+				mt_pair(&post, p);
 				shown++;
 			}
 		}
@@ -921,21 +759,21 @@ static void mail_source(struct alerter *a, const struct pending *pe,
 			for (size_t k = 0; p && k < fl->n_dsts; k++)
 				dup |= addr_eq(&fl->dsts[k], &p->dst);
 			if (p && !dup && p->dl) {
-				tx_pair(&post, p);
+				mt_pair(&post, p);
 				shown++;
 			}
 		}
 		if (total_dsts(s) > shown)
-			tx_printf(&post, "\n   ... %llu more destinations (vigil status --ip %s)\n",
+			mt_printf(&post, "\n   ... %llu more destinations (vigil status --ip %s)\n",
 				  (unsigned long long)(total_dsts(s) - shown), src);
 	}
 	if (b->not_mailed || a->not_mailed_global)
-		tx_printf(&post, "\n[+] Not mailed: %llu earlier alerts about %s and %llu about all "
+		mt_printf(&post, "\n[+] Not mailed: %llu earlier alerts about %s and %llu about all "
 				 "sources (EMAIL_MAX_PER_HOUR %u); syslog and ALERT_JSON_FILE have them.\n",
 			  (unsigned long long)b->not_mailed, src,
 			  (unsigned long long)a->not_mailed_global, a->o.email_max_per_hour);
 	if (last)
-		tx_printf(&post, "\n[+] This is the last mail about %s (EMAIL_LIMIT %u); later alerts "
+		mt_printf(&post, "\n[+] This is the last mail about %s (EMAIL_LIMIT %u); later alerts "
 				 "go to syslog and ALERT_JSON_FILE only.\n", src, a->o.email_limit);
 	b->not_mailed = 0;
 	a->not_mailed_global = 0;
@@ -1014,7 +852,7 @@ void alerter_on_readable(struct alerter *a)
 void alerter_tick(struct alerter *a, const struct engine *e, int64_t now_us)
 {
 	const struct source_state *top[DIGEST_TOP];
-	struct text post = { 0 };
+	struct mailtext post = { 0 };
 	char when[ALERT_TIME_MAX], addr[ADDR_STR_MAX], esc[ALERT_MSG_MAX * 4];
 	struct mail_job *j;
 	size_t n;
@@ -1031,42 +869,42 @@ void alerter_tick(struct alerter *a, const struct engine *e, int64_t now_us)
 		return;
 	a->digest_due_us = now_us + (int64_t)a->o.digest_interval_s * 1000000;
 	(void)alert_time_iso(now_us, when);
-	tx_printf(&post, "vigil digest: %s on %s, every %u s\n\n", when, a->host,
+	mt_printf(&post, "vigil digest: %s on %s, every %u s\n\n", when, a->host,
 		  a->o.digest_interval_s);
-	tx_printf(&post, "Alerts since the last digest: %llu\n", (unsigned long long)a->digest_alerts);
-	tx_printf(&post, "Alerts in all: %llu; mails sent %llu, not sent: %llu (EMAIL_LIMIT), "
+	mt_printf(&post, "Alerts since the last digest: %llu\n", (unsigned long long)a->digest_alerts);
+	mt_printf(&post, "Alerts in all: %llu; mails sent %llu, not sent: %llu (EMAIL_LIMIT), "
 			 "%llu (EMAIL_MAX_PER_HOUR), %llu failed\n",
 		  (unsigned long long)a->c.alerts, (unsigned long long)a->c.mails_sent,
 		  (unsigned long long)a->c.mails_suppressed_source,
 		  (unsigned long long)a->c.mails_suppressed_global,
 		  (unsigned long long)a->c.mails_failed);
-	tx_printf(&post, "Syslog lines sent %llu, dropped %llu; JSON lines %llu, errors %llu\n",
+	mt_printf(&post, "Syslog lines sent %llu, dropped %llu; JSON lines %llu, errors %llu\n",
 		  (unsigned long long)a->ls.sent, (unsigned long long)a->ls.dropped,
 		  (unsigned long long)a->c.json_written, (unsigned long long)a->c.json_errors);
 	n = a->top(e, DIGEST_TOP, top, a->top_data);
-	tx_put(&post, "\n[+] Top sources:\n", 18);
+	mt_put(&post, "\n[+] Top sources:\n", 18);
 	for (size_t i = 0; i < n; i++) {
 		char style[ALERT_STYLE_MAX];
 		(void)addr_format(&top[i]->src, addr);
 		(void)alert_style(top[i]->scan_types, top[i]->intel ? top[i]->intel->scanners : 0,
 				  style);
-		tx_printf(&post, "   DL %u  %-39s %10llu packets, %llu dsts  %s\n", top[i]->dl, addr,
+		mt_printf(&post, "   DL %u  %-39s %10llu packets, %llu dsts  %s\n", top[i]->dl, addr,
 			  (unsigned long long)top[i]->packets,
 			  (unsigned long long)total_dsts(top[i]), style);
 	}
 	if (!n)
-		tx_put(&post, "   (none)\n", 10);
-	tx_put(&post, "\n[+] New signatures:\n", 21);
+		mt_put(&post, "   (none)\n", 10);
+	mt_put(&post, "\n[+] New signatures:\n", 21);
 	for (size_t i = 0; i < a->n_digest_sigs; i++) {
 		const struct alert_sig *g = &a->digest_sigs[i];
 		(void)addr_format(&a->digest_sig_src[i], addr);
 		escape_bytes(g->msg, strnlen(g->msg, sizeof(g->msg)), esc, sizeof(esc));
-		tx_printf(&post, "   %s: \"%s\" (sid: %u, DL %u)\n", addr, esc, g->sid, g->dl);
+		mt_printf(&post, "   %s: \"%s\" (sid: %u, DL %u)\n", addr, esc, g->sid, g->dl);
 	}
 	if (a->digest_sigs_more)
-		tx_printf(&post, "   ... and %llu more\n", (unsigned long long)a->digest_sigs_more);
+		mt_printf(&post, "   ... and %llu more\n", (unsigned long long)a->digest_sigs_more);
 	if (!a->n_digest_sigs)
-		tx_put(&post, "   (none)\n", 10);
+		mt_put(&post, "   (none)\n", 10);
 	a->digest_alerts = 0;
 	a->n_digest_sigs = 0;
 	a->digest_sigs_more = 0;

@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alert/mailbody.h"
 #include "alert/sanitize.h"
 
 #define RESULTS_MAX 128
@@ -304,41 +305,16 @@ static const char *whois_get(struct mailer *m, const struct mailer_opts *o, cons
 
 /* --- one mail --- */
 
-struct text {
-	char *p;
-	size_t len, cap;
-	bool oom;
-};
-
-static void text_put(struct text *t, const char *s, size_t n)
+static void text_puts(struct mailtext *t, const char *s)
 {
-	if (t->oom)
-		return;
-	if (t->len + n + 1 > t->cap) {
-		size_t cap = (t->len + n + 1) * 2;
-		char *p = realloc(t->p, cap);
-		if (!p) {
-			t->oom = true;
-			return;
-		}
-		t->p = p;
-		t->cap = cap;
-	}
-	memcpy(t->p + t->len, s, n);
-	t->len += n;
-	t->p[t->len] = '\0';
+	mt_put(t, s, strlen(s));
 }
 
-static void text_puts(struct text *t, const char *s)
-{
-	text_put(t, s, strlen(s));
-}
-
-static void dns_line(struct text *t, const char *label, const struct dns_entry *d, bool on)
+static void dns_line(struct mailtext *t, const char *label, const struct dns_entry *d, bool on)
 {
 	text_puts(t, label);
 	if (!on)
-		text_puts(t, "(lookups off)\n");
+		text_puts(t, "(not looked up)\n");
 	else if (!d || !d->found)
 		text_puts(t, "(no name)\n");
 	else {
@@ -347,7 +323,7 @@ static void dns_line(struct text *t, const char *label, const struct dns_entry *
 	}
 }
 
-static int send_mail(const struct mailer_opts *o, const struct text *msg)
+static int send_mail(const struct mailer_opts *o, const struct mailtext *msg)
 {
 	char *argv[] = { (char *)o->sendmail, "-t", "-oi", NULL };
 	int64_t deadline = mono_ms() + MAILER_SEND_TIMEOUT_MS;
@@ -375,10 +351,14 @@ static void run_job(struct mailer *m, const struct mail_job *j, const struct mai
 	struct dns_entry sdc, ddc; /* copies: the next lookup may reuse the cache slot */
 	const struct dns_entry *sd = NULL, *dd = NULL;
 	const char *who = NULL;
-	struct text t = { 0 };
+	struct mailtext t = { 0 };
 	char from[128];
 
-	if (!j->digest && o->dns) {
+	/* a backlog (a resolver or whois server that hangs) drains without
+	 * lookups rather than delaying every later mail */
+	bool stale = mono_ms() - j->queued_ms > MAILER_STALE_MS;
+
+	if (!j->digest && o->dns && !stale) {
 		sdc = *dns_get(m, fn, &j->src, &res->dns_done);
 		sd = &sdc;
 		if (j->has_dst) {
@@ -386,7 +366,7 @@ static void run_job(struct mailer *m, const struct mail_job *j, const struct mai
 			dd = &ddc;
 		}
 	}
-	if (!j->digest && o->whois)
+	if (!j->digest && o->whois && !stale)
 		who = whois_get(m, o, &j->src, &res->whois_done);
 
 	text_puts(&t, "To: ");
@@ -399,9 +379,9 @@ static void run_job(struct mailer *m, const struct mail_job *j, const struct mai
 		      "Content-Type: text/plain; charset=us-ascii\n\n");
 	text_puts(&t, j->pre ? j->pre : "");
 	if (!j->digest) {
-		dns_line(&t, "                DNS: ", sd, o->dns);
+		dns_line(&t, "                DNS: ", sd, o->dns && !stale);
 		if (j->has_dst)
-			dns_line(&t, "       Dest DNS: ", dd, o->dns);
+			dns_line(&t, "    Destination DNS: ", dd, o->dns && !stale);
 	}
 	text_puts(&t, j->post ? j->post : "");
 	if (!j->digest && o->whois) {
@@ -516,6 +496,7 @@ int mailer_submit(struct mailer *m, struct mail_job *job)
 	int r = 0;
 
 	job->next = NULL;
+	job->queued_ms = mono_ms();
 	pthread_mutex_lock(&m->lock);
 	if (!m->started) {
 		/* the thread starts with the first mail: no mail, no thread */

@@ -29,6 +29,7 @@
 #define MAILER_DNS_TTL_US (3600 * INT64_C(1000000))
 #define MAILER_WHOIS_TTL_US (86400 * INT64_C(1000000))
 #define MAILER_SEND_TIMEOUT_MS 30000 /* sendmail: write and exit */
+#define MAILER_STALE_MS 600000    /* a job queued longer is mailed without lookups */
 
 struct mail_job {
 	uint32_t origin;
@@ -38,6 +39,7 @@ struct mail_job {
 	bool digest;           /* no lookups */
 	char subject[200];     /* printable ASCII only */
 	char *pre, *post;      /* body before and after the "DNS:" line (malloc'd, owned) */
+	int64_t queued_ms;     /* CLOCK_MONOTONIC, set by mailer_submit() */
 	struct mail_job *next;
 };
 

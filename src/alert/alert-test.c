@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -276,8 +278,8 @@ static void test_json_scan_fields(void **state)
 		"\"type\":\"scan\"", "\"src\":\"198.51.100.7\"", "\"dst\":\"203.0.113.2\"",
 		"\"danger_level\":4", "\"origin\":0", "\"host\":\"fw1\"", "\"scan_types\":[\"SYN\"]",
 		"\"nmap\":[\"-sS\"]", "\"chain\":\"INPUT\"", "\"in\":\"eth1\"", "\"out\":\"\"",
-		"\"tcp\":{\"packets\":1532,\"ports\":\"1,65301\",\"port_min\":1,\"port_max\":65301,"
-		"\"port_count\":2,\"flags\":{\"SYN\":1532}}",
+		("\"tcp\":{\"packets\":1532,\"ports\":\"1,65301\",\"port_min\":1,\"port_max\":65301,"
+		 "\"port_count\":2,\"flags\":{\"SYN\":1532}}"),
 		"\"ip_protocols\":[6]", "\"total_scan_dsts\":1",
 		"\"line\":\"scan detected (nmap -sS): 198.51.100.7 -> 203.0.113.2 tcp: [1-65301]",
 	};
@@ -620,6 +622,7 @@ static void test_sweep_coalesced(void **state)
 	s->dl = s->sweep_dl = 4;
 	struct engine_change ch = { .kind = ENGINE_CHANGE_LEVEL, .src = s, .new_dl = 4 };
 	struct event ev = { 0 };
+	ev.host = span_make("fw\n2", 4);
 	ev.src = s->src;
 	ev.dst = s->pairs[199]->dst;
 	ch.ev = &ev;
@@ -628,6 +631,9 @@ static void test_sweep_coalesced(void **state)
 	assert_int_equal(recv_all(f, lines, 8), 1);
 	assert_non_null(strstr(lines[0], "-> 203.0.113.200 tcp: [22] flags: SYN tcp pkts: 5 DL: 4 "
 					 "total scan dsts: 200"));
+	j = slurp(f->json);
+	assert_non_null(strstr(j, "\"log_host\":\"fw\\\\x0a2\""));
+	free(j);
 
 	/* an expired source's queued changes are dropped */
 	change_pair(f, s, s->pairs[0], 0, 1, T0);
@@ -864,6 +870,43 @@ static void test_mail_failure(void **state)
 	assert_int_equal(f->mailed, 0);
 }
 
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A whois that hangs delays neither the syslog line nor the JSON line, and
+ * stopping the alerter does not wait for it. */
+static void test_hung_whois(void **state)
+{
+	struct fix *f = *state;
+	char lines[4][2048];
+	int64_t t;
+
+	write_script(f->whois, "#!/bin/sh\nexec sleep 30\n");
+	f->cfg.enable_email_alerts = true;
+	f->cfg.enable_whois_lookups = true;
+	f->cfg.whois_timeout = 60;
+	fix_start(f);
+	f->srcs[f->n_srcs++] = syn_source();
+	change_pair(f, f->srcs[0], f->srcs[0]->pairs[0], 0, 4, T0);
+	t = mono_ms();
+	alerter_flush(f->a, NULL, T0);
+	assert_true(mono_ms() - t < 500);
+	assert_int_equal(recv_all(f, lines, 4), 1);
+	char *j = slurp(f->json);
+	assert_int_equal(count_lines(j), 1);
+	free(j);
+	(void)poll(NULL, 0, 300); /* the worker is in whois now */
+	t = mono_ms();
+	f->a = alerter_free(f->a);
+	assert_true(mono_ms() - t < 3000);
+	assert_null(slurp(f->body_file)); /* no mail went out */
+}
+
 static size_t fix_top(const struct engine *e, size_t n, const struct source_state **ret,
 		      void *data)
 {
@@ -949,6 +992,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_email_global_limit, fix_setup, fix_teardown),
 		cmocka_unit_test_setup_teardown(test_mail_failure, fix_setup, fix_teardown),
 		cmocka_unit_test_setup_teardown(test_digest, fix_setup, fix_teardown),
+		cmocka_unit_test_setup_teardown(test_hung_whois, fix_setup, fix_teardown),
 		cmocka_unit_test_setup_teardown(test_config_errors, fix_setup, fix_teardown),
 	};
 

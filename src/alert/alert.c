@@ -48,6 +48,7 @@ struct pending {
 	struct addr last_dst;     /* the destination of the last change's event */
 	struct vtime ev_time;     /* the last change's event time */
 	bool has_ev_time;
+	char log_host[64];        /* the last change's record's host, escaped */
 	struct addr dsts[ALERT_PENDING_DSTS];
 	uint8_t n_dsts;
 	uint32_t dsts_more;
@@ -417,6 +418,8 @@ void alerter_change(struct alerter *a, const struct engine_change *c, int64_t no
 	if (c->ev) {
 		p->ev_time = c->ev->time;
 		p->has_ev_time = true;
+		(void)escape_bytes(c->ev->host.p, c->ev->host.p ? c->ev->host.len : 0, p->log_host,
+				   sizeof(p->log_host));
 		p->last_dst = c->ev->dst;
 		p->has_last_dst = true;
 	} else if (c->dst) {
@@ -528,7 +531,7 @@ static void scan_alert(struct alerter *a, const struct pending *pe, const struct
 		.type = "scan", .now_us = now_us,
 		.event_time = pe->has_ev_time ? &pe->ev_time : NULL,
 		.src = &sc->s->src, .dst = sc->p ? &sc->p->dst : sc->dst,
-		.origin = pe->origin, .host = a->host, .dl = sc->dl,
+		.origin = pe->origin, .host = a->host, .log_host = pe->log_host, .dl = sc->dl,
 	};
 
 	say(a, line, n, now_us);
@@ -553,7 +556,7 @@ static void sig_alert(struct alerter *a, const struct pending *pe, const struct 
 		.type = "signature", .now_us = now_us,
 		.event_time = pe->has_ev_time ? &pe->ev_time : NULL,
 		.src = &s->src, .dst = pe->sig_has_dst[i] ? &pe->sig_dst[i] : NULL,
-		.origin = pe->origin, .host = a->host, .dl = s->dl,
+		.origin = pe->origin, .host = a->host, .log_host = pe->log_host, .dl = s->dl,
 	};
 
 	say(a, line, n, now_us);

@@ -280,6 +280,8 @@ static void json_head(struct jsonw *w, const struct alert_head *h)
 	jsonw_key_u64(w, "danger_level", h->dl);
 	jsonw_key_u64(w, "origin", h->origin);
 	jsonw_key_str(w, "host", h->host ? h->host : "");
+	if (h->log_host && h->log_host[0])
+		jsonw_key_str(w, "log_host", h->log_host);
 }
 
 /* --- a destination's fields, as report/json.c writes them --- */

@@ -73,7 +73,8 @@ struct alert_head {
 	const struct vtime *event_time; /* the triggering record's log time, or NULL */
 	const struct addr *src, *dst; /* dst may be NULL (signature without pair) */
 	uint32_t origin;
-	const char *host;         /* the reporting host (this host's name) */
+	const char *host;         /* this host's name */
+	const char *log_host;     /* the host the log record names (escaped), or NULL */
 	unsigned dl;
 };
 

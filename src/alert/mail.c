@@ -128,7 +128,15 @@ static int spawn(char *const argv[], int in_fd, int out_fd, pid_t *ret_pid)
 }
 
 /* Reap pid by the deadline (monotonic ms), else kill it. 0 when it exited 0. */
-static int reap(pid_t pid, int64_t deadline_ms)
+/* mailer_free() asks the worker to stop: every wait below gives up at once
+ * (children are killed), so a stop takes at most one poll slice, or one
+ * getnameinfo(), which cannot be interrupted. */
+static bool stopping(struct mailer *m)
+{
+	return __atomic_load_n(&m->stop, __ATOMIC_RELAXED);
+}
+
+static int reap(struct mailer *m, pid_t pid, int64_t deadline_ms)
 {
 	int st = 0;
 
@@ -138,7 +146,7 @@ static int reap(pid_t pid, int64_t deadline_ms)
 			return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -EIO;
 		if (r < 0 && errno != EINTR)
 			return -errno;
-		if (mono_ms() >= deadline_ms) {
+		if (mono_ms() >= deadline_ms || stopping(m)) {
 			(void)kill(pid, SIGKILL);
 			(void)waitpid(pid, &st, 0); /* SIGKILL: returns at once */
 			return -ETIMEDOUT;
@@ -158,7 +166,7 @@ static void eat_sigpipe(void)
 }
 
 /* Write all of p to the non-blocking fd by the deadline. */
-static int write_all(int fd, const char *p, size_t n, int64_t deadline_ms)
+static int write_all(struct mailer *m, int fd, const char *p, size_t n, int64_t deadline_ms)
 {
 	while (n) {
 		ssize_t w = write(fd, p, n);
@@ -174,7 +182,7 @@ static int write_all(int fd, const char *p, size_t n, int64_t deadline_ms)
 		if (w < 0 && errno != EAGAIN && errno != EINTR)
 			return -errno;
 		int64_t left = deadline_ms - mono_ms();
-		if (left <= 0)
+		if (left <= 0 || stopping(m))
 			return -ETIMEDOUT;
 		struct pollfd pfd = { .fd = fd, .events = POLLOUT };
 		(void)poll(&pfd, 1, (int)(left > 1000 ? 1000 : left));
@@ -235,7 +243,7 @@ static const struct dns_entry *dns_get(struct mailer *m, mailer_dns_fn *fn, cons
 	return victim;
 }
 
-static char *whois_run(const struct mailer_opts *o, const struct addr *a)
+static char *whois_run(struct mailer *m, const struct mailer_opts *o, const struct addr *a)
 {
 	char addr[ADDR_STR_MAX], *raw, *out;
 	char *argv[3];
@@ -266,13 +274,13 @@ static char *whois_run(const struct mailer_opts *o, const struct addr *a)
 		if (r == 0 || (errno != EAGAIN && errno != EINTR))
 			break;
 		int64_t left = deadline - mono_ms();
-		if (left <= 0)
+		if (left <= 0 || stopping(m))
 			break;
 		struct pollfd pfd = { .fd = fds[0], .events = POLLIN };
 		(void)poll(&pfd, 1, (int)(left > 1000 ? 1000 : left));
 	}
 	close(fds[0]);
-	(void)reap(pid, mono_ms() < deadline ? deadline : mono_ms()); /* kills a laggard */
+	(void)reap(m, pid, mono_ms() < deadline ? deadline : mono_ms()); /* kills a laggard */
 	if (!raw)
 		return NULL;
 	out = malloc(SANITIZE_TEXT_MAX);
@@ -299,7 +307,7 @@ static const char *whois_get(struct mailer *m, const struct mailer_opts *o, cons
 	free(victim->text);
 	victim->a = *a;
 	victim->at_us = t;
-	victim->text = whois_run(o, a);
+	victim->text = whois_run(m, o, a);
 	return victim->text;
 }
 
@@ -323,7 +331,7 @@ static void dns_line(struct mailtext *t, const char *label, const struct dns_ent
 	}
 }
 
-static int send_mail(const struct mailer_opts *o, const struct mailtext *msg)
+static int send_mail(struct mailer *m, const struct mailer_opts *o, const struct mailtext *msg)
 {
 	char *argv[] = { (char *)o->sendmail, "-t", "-oi", NULL };
 	int64_t deadline = mono_ms() + MAILER_SEND_TIMEOUT_MS;
@@ -339,9 +347,9 @@ static int send_mail(const struct mailer_opts *o, const struct mailtext *msg)
 		return r;
 	}
 	(void)fcntl(fds[1], F_SETFL, O_NONBLOCK);
-	r = write_all(fds[1], msg->p, msg->len, deadline);
+	r = write_all(m, fds[1], msg->p, msg->len, deadline);
 	close(fds[1]);
-	int rr = reap(pid, deadline);
+	int rr = reap(m, pid, deadline);
 	return r < 0 ? r : rr;
 }
 
@@ -388,7 +396,10 @@ static void run_job(struct mailer *m, const struct mail_job *j, const struct mai
 		text_puts(&t, "\n[+] Whois Information:\n");
 		text_puts(&t, who ? who : "   (no answer)\n");
 	}
-	res->status = t.oom ? -ENOMEM : send_mail(o, &t);
+	if (stopping(m))
+		res->status = -ECANCELED; /* stopping: queued mails are dropped too */
+	else
+		res->status = t.oom ? -ENOMEM : send_mail(m, o, &t);
 	free(t.p);
 }
 
@@ -458,7 +469,7 @@ struct mailer *mailer_free(struct mailer *m)
 	if (!m)
 		return NULL;
 	pthread_mutex_lock(&m->lock);
-	m->stop = true;
+	__atomic_store_n(&m->stop, true, __ATOMIC_RELAXED);
 	pthread_cond_broadcast(&m->cond);
 	pthread_mutex_unlock(&m->lock);
 	if (m->started)

@@ -43,6 +43,126 @@ static struct addr A(const char *s)
 	return a;
 }
 
+/* --- a strict JSON syntax check (RFC 8259), for every document ------------ */
+
+static const char *js_value(const char *p, int depth);
+
+static const char *js_ws(const char *p)
+{
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	return p;
+}
+
+static const char *js_string(const char *p)
+{
+	if (*p++ != '"')
+		return NULL;
+	for (;;) {
+		unsigned char c = (unsigned char)*p++;
+		if (c == '"')
+			return p;
+		if (c < 0x20 || c >= 0x80) /* ours are pure ASCII */
+			return NULL;
+		if (c != '\\')
+			continue;
+		c = (unsigned char)*p++;
+		if (c == 'u') {
+			for (int i = 0; i < 4; i++, p++)
+				if (!strchr("0123456789abcdefABCDEF", *p) || !*p)
+					return NULL;
+		} else if (!c || !strchr("\"\\/bfnrt", c)) {
+			return NULL;
+		}
+	}
+}
+
+static const char *js_number(const char *p)
+{
+	const char *s = p;
+
+	if (*p == '-')
+		p++;
+	if (*p == '0')
+		p++;
+	else if (*p >= '1' && *p <= '9')
+		while (*p >= '0' && *p <= '9')
+			p++;
+	else
+		return NULL;
+	return p > s ? p : NULL;
+}
+
+static const char *js_members(const char *p, int depth, char close, bool obj)
+{
+	p = js_ws(p);
+	if (*p == close)
+		return p + 1;
+	for (;;) {
+		if (obj) {
+			p = js_string(js_ws(p));
+			if (!p)
+				return NULL;
+			p = js_ws(p);
+			if (*p++ != ':')
+				return NULL;
+		}
+		p = js_value(p, depth + 1);
+		if (!p)
+			return NULL;
+		p = js_ws(p);
+		if (*p == close)
+			return p + 1;
+		if (*p++ != ',')
+			return NULL;
+	}
+}
+
+static const char *js_value(const char *p, int depth)
+{
+	if (depth > 64)
+		return NULL;
+	p = js_ws(p);
+	switch (*p) {
+	case '{':
+		return js_members(p + 1, depth, '}', true);
+	case '[':
+		return js_members(p + 1, depth, ']', false);
+	case '"':
+		return js_string(p);
+	case 'n':
+		return strncmp(p, "null", 4) ? NULL : p + 4;
+	case 't':
+		return strncmp(p, "true", 4) ? NULL : p + 4;
+	case 'f':
+		return strncmp(p, "false", 5) ? NULL : p + 5;
+	default:
+		return js_number(p);
+	}
+}
+
+static bool json_valid(const char *doc)
+{
+	const char *end = js_value(doc, 0);
+
+	return end && *js_ws(end) == '\0';
+}
+
+/* Every line of a JSON-lines file is one valid object. */
+static void json_lines_valid(const char *text)
+{
+	while (text && *text) {
+		const char *nl = strchr(text, '\n');
+		assert_non_null(nl);
+		char *one = strndup(text, (size_t)(nl - text));
+		assert_non_null(one);
+		if (!json_valid(one) || one[0] != '{')
+			fail_msg("not a JSON object: %s", one);
+		free(one);
+		text = nl + 1;
+	}
+}
+
 /* --- hand-built state --- */
 
 static struct pair_state *pair_new(const char *dst, uint8_t dl)
@@ -287,6 +407,7 @@ static void test_json_scan_fields(void **state)
 
 	(void)state;
 	j = json_of(&h, &sc, NULL);
+	assert_true(json_valid(j));
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
 		if (!strstr(j, want[i]))
 			fail_msg("missing %s in %s", want[i], j);
@@ -308,6 +429,7 @@ static void test_json_sig_fields(void **state)
 	(void)state;
 	strcpy(g.msg, "MISC \"quoted\"\n");
 	j = json_of(&h, NULL, &g);
+	assert_true(json_valid(j));
 	assert_non_null(strstr(j, "\"type\":\"signature\""));
 	assert_non_null(strstr(j, "\"event_time\":null"));
 	assert_non_null(strstr(j, "\"sid\":100205"));
@@ -496,6 +618,15 @@ static char *slurp(const char *path)
 	return buf;
 }
 
+/* ALERT_JSON_FILE, every line checked */
+static char *slurp_json(const struct fix *f)
+{
+	char *j = slurp(f->json);
+
+	json_lines_valid(j);
+	return j;
+}
+
 static size_t count_lines(const char *s)
 {
 	size_t n = 0;
@@ -537,8 +668,10 @@ static void test_syslog_and_json(void **state)
 				     "198.51.100.7 -> 203.0.113.2 tcp: [1-65301] flags: SYN tcp "
 				     "pkts: 1532 DL: 4 total scan dsts: 1", (long)getpid());
 	assert_string_equal(lines[0], want);
-	j = slurp(f->json);
+	j = slurp_json(f);
 	assert_non_null(j);
+	if (getenv("ALERT_TEST_SHOW"))
+		fputs(j, stderr);
 	assert_int_equal(count_lines(j), 1);
 	assert_non_null(strstr(j, "\"type\":\"scan\""));
 	assert_non_null(strstr(j, "\"danger_level\":4"));
@@ -552,7 +685,7 @@ static void test_syslog_and_json(void **state)
 	assert_int_equal(recv_all(f, lines, 8), 1);
 	assert_non_null(strstr(lines[0], "vigil["));
 	assert_non_null(strstr(lines[0], "]: src: 198.51.100.7 signature match: \"ICMP PING\" (sid: 384)"));
-	j = slurp(f->json);
+	j = slurp_json(f);
 	assert_int_equal(count_lines(j), 2);
 	assert_non_null(strstr(j, "\"sid\":384,\"msg\":\"ICMP PING\""));
 	free(j);
@@ -565,7 +698,7 @@ static void test_syslog_and_json(void **state)
 	change_pair(f, f->srcs[0], f->srcs[0]->pairs[0], 4, 5, T0);
 	f->srcs[0]->pairs[0]->dl = 5;
 	alerter_flush(f->a, NULL, T0 + 2);
-	j = slurp(f->json);
+	j = slurp_json(f);
 	assert_int_equal(count_lines(j), 1);
 	assert_non_null(strstr(j, "\"danger_level\":5"));
 	free(j);
@@ -608,7 +741,7 @@ static void test_sweep_coalesced(void **state)
 	assert_non_null(strstr(lines[0], "scan detected (nmap -sS, SWEEP): 198.51.100.9 -> "
 					 "203.0.113.200 tcp: [22] flags: SYN tcp pkts: 5 DL: 3 "
 					 "total scan dsts: 200"));
-	j = slurp(f->json);
+	j = slurp_json(f);
 	assert_int_equal(count_lines(j), 1);
 	assert_non_null(strstr(j, "\"coalesced\":200"));
 	free(j);
@@ -631,7 +764,7 @@ static void test_sweep_coalesced(void **state)
 	assert_int_equal(recv_all(f, lines, 8), 1);
 	assert_non_null(strstr(lines[0], "-> 203.0.113.200 tcp: [22] flags: SYN tcp pkts: 5 DL: 4 "
 					 "total scan dsts: 200"));
-	j = slurp(f->json);
+	j = slurp_json(f);
 	assert_non_null(strstr(j, "\"log_host\":\"fw\\\\x0a2\""));
 	free(j);
 
@@ -897,7 +1030,7 @@ static void test_hung_whois(void **state)
 	alerter_flush(f->a, NULL, T0);
 	assert_true(mono_ms() - t < 500);
 	assert_int_equal(recv_all(f, lines, 4), 1);
-	char *j = slurp(f->json);
+	char *j = slurp_json(f);
 	assert_int_equal(count_lines(j), 1);
 	free(j);
 	(void)poll(NULL, 0, 300); /* the worker is in whois now */
@@ -968,7 +1101,7 @@ static void test_config_errors(void **state)
 	f->srcs[f->n_srcs++] = syn_source();
 	change_pair(f, f->srcs[0], f->srcs[0]->pairs[0], 0, 4, T0);
 	alerter_flush(f->a, NULL, T0);
-	char *j = slurp(f->json);
+	char *j = slurp_json(f);
 	assert_int_equal(count_lines(j), 1);
 	free(j);
 }

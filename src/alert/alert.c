@@ -635,10 +635,14 @@ static void flush_one(struct alerter *a, const struct engine *e, const struct pe
 	if (pe->src_rise && s->dl >= min && max_pair_dl < s->dl &&
 	    (s->sweep_dl >= s->dl || pe->n_sigs == 0)) {
 		const struct pair_state *p = pe->has_last_dst ? find_pair(s, &pe->last_dst) : NULL;
+		if (!p && !pe->has_last_dst && s->n_pairs) /* no event: the newest destination */
+			p = s->pairs[s->n_pairs - 1];
 		struct alert_scan sc = { .s = s, .p = p, .dst = &pe->last_dst, .dl = s->dl,
 					 .total_dsts = total_dsts(s), .types = s->scan_types };
-		if (pe->has_last_dst || p)
+		if (p || pe->has_last_dst)
 			scan_alert(a, pe, &sc, 1, now_us, fl);
+		else
+			a->c.vanished++; /* a level with no destination at all to name */
 	}
 	for (size_t i = 0; i < pe->n_sigs; i++)
 		sig_alert(a, pe, s, i, now_us, fl);

@@ -144,6 +144,8 @@ static int reap(struct mailer *m, pid_t pid, int64_t deadline_ms)
 		pid_t r = waitpid(pid, &st, WNOHANG);
 		if (r == pid)
 			return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -EIO;
+		if (r < 0 && errno == ECHILD)
+			return 0; /* SIGCHLD ignored: the kernel reaped it, status unknown */
 		if (r < 0 && errno != EINTR)
 			return -errno;
 		if (mono_ms() >= deadline_ms || stopping(m)) {

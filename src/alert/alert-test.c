@@ -21,6 +21,8 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -1040,6 +1042,69 @@ static void test_hung_whois(void **state)
 	assert_null(slurp(f->body_file)); /* no mail went out */
 }
 
+/* A real syslog daemon (a private rsyslogd on its own socket, never
+ * /dev/log) reads the lines as ident vigil, the configured facility and
+ * priority, and the message intact. Skipped when rsyslogd is missing. */
+static void test_real_rsyslogd(void **state)
+{
+	struct fix *f = *state;
+	char conf[160], out[160], pidf[160], text[1024];
+	FILE *fp;
+	pid_t pid;
+	char *got = NULL;
+
+	if (access("/usr/sbin/rsyslogd", X_OK) != 0)
+		skip();
+	snprintf(conf, sizeof(conf), "%s/rsyslog.conf", f->dir);
+	snprintf(out, sizeof(out), "%s/messages", f->dir);
+	snprintf(pidf, sizeof(pidf), "%s/rsyslogd.pid", f->dir);
+	close(f->srv); /* rsyslogd binds the socket instead */
+	unlink(f->sock);
+	f->srv = socket(AF_UNIX, SOCK_DGRAM, 0);
+	snprintf(text, sizeof(text),
+		 "global(workDirectory=\"%s\")\n"
+		 "module(load=\"imuxsock\" SysSock.Use=\"off\")\n"
+		 "input(type=\"imuxsock\" Socket=\"%s\")\n"
+		 "template(name=\"t\" type=\"string\" string=\"%%syslogfacility-text%%.%%syslogseverity-text%% "
+		 "%%programname%%[%%procid%%]:%%msg%%\\n\")\n"
+		 "*.* action(type=\"omfile\" file=\"%s\" template=\"t\")\n",
+		 f->dir, f->sock, out);
+	fp = fopen(conf, "w");
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		execl("/usr/sbin/rsyslogd", "rsyslogd", "-n", "-f", conf, "-i", pidf, (char *)NULL);
+		_exit(127);
+	}
+	for (int i = 0; i < 100 && access(f->sock, F_OK) != 0; i++)
+		(void)poll(NULL, 0, 50);
+	strcpy(f->cfg.syslog_facility, "LOG_LOCAL3");
+	strcpy(f->cfg.syslog_priority, "LOG_NOTICE");
+	fix_start(f);
+	f->srcs[f->n_srcs++] = syn_source();
+	change_pair(f, f->srcs[0], f->srcs[0]->pairs[0], 0, 4, T0);
+	alerter_flush(f->a, NULL, T0);
+	for (int i = 0; i < 100; i++) {
+		free(got);
+		got = slurp(out);
+		if (got && strchr(got, '\n'))
+			break;
+		(void)poll(NULL, 0, 50);
+	}
+	kill(pid, SIGTERM);
+	(void)waitpid(pid, NULL, 0);
+	snprintf(text, sizeof(text), "local3.notice vigil[%ld]: scan detected (nmap -sS): "
+				     "198.51.100.7 -> 203.0.113.2 tcp: [1-65301] flags: SYN tcp "
+				     "pkts: 1532 DL: 4 total scan dsts: 1\n", (long)getpid());
+	assert_non_null(got);
+	/* (rsyslog keeps the space after "vigil[PID]:" in %msg%) */
+	assert_string_equal(got, text);
+	free(got);
+}
+
 static size_t fix_top(const struct engine *e, size_t n, const struct source_state **ret,
 		      void *data)
 {
@@ -1126,6 +1191,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_mail_failure, fix_setup, fix_teardown),
 		cmocka_unit_test_setup_teardown(test_digest, fix_setup, fix_teardown),
 		cmocka_unit_test_setup_teardown(test_hung_whois, fix_setup, fix_teardown),
+		cmocka_unit_test_setup_teardown(test_real_rsyslogd, fix_setup, fix_teardown),
 		cmocka_unit_test_setup_teardown(test_config_errors, fix_setup, fix_teardown),
 	};
 

@@ -27,6 +27,7 @@
 #include "alert/logsock.h"
 #include "alert/mail.h"
 #include "alert/mailbody.h"
+#include "alert/sanitize.h"
 #include "config/config.h"
 #include "engine/classify.h"
 #include "match/signature.h"
@@ -251,10 +252,10 @@ int alerter_new(const struct config *cfg, struct alerter **ret)
 	if (gethostname(a->host, sizeof(a->host) - 1) < 0)
 		copy_str(a->host, sizeof(a->host), "localhost");
 	a->host[sizeof(a->host) - 1] = '\0';
-	{ /* a host name is ours, but print only what a host name may hold */
-		char clean[sizeof(a->host) * 4];
-		escape_bytes(a->host, strlen(a->host), clean, sizeof(a->host));
-		copy_str(a->host, sizeof(a->host), clean);
+	{ /* sethostname() takes any bytes: mails and JSON get a valid name only */
+		char clean[SANITIZE_NAME_MAX];
+		if (!sanitize_name(a->host, strlen(a->host), clean, sizeof(clean)))
+			copy_str(a->host, sizeof(a->host), "localhost");
 	}
 	a->lookup = lookup_engine;
 	a->top = top_engine;

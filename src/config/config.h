@@ -134,6 +134,19 @@ struct config {
 	uint32_t auto_ids_danger_level;
 	uint32_t auto_block_timeout;
 	char email_addresses[CONFIG_STR_MAX];
+
+	/* Alerts (src/alert/): syslog priority, mail, lookups, digest. */
+	char syslog_priority[16];            /* SYSLOG_PRIORITY: LOG_INFO, ... */
+	bool enable_email_alerts;            /* ENABLE_EMAIL_ALERTS (vigil: N by default) */
+	uint32_t email_alert_danger_level;   /* EMAIL_ALERT_DANGER_LEVEL */
+	uint32_t email_limit;                /* EMAIL_LIMIT: mails per source, 0 = no limit */
+	uint32_t email_max_per_hour;         /* EMAIL_MAX_PER_HOUR: all sources, 0 = no limit */
+	char sendmail_cmd[CONFIG_STR_MAX];   /* SENDMAIL_CMD: run as `SENDMAIL_CMD -t -oi` */
+	bool enable_dns_lookups;             /* ENABLE_DNS_LOOKUPS: reverse DNS for mails */
+	bool enable_whois_lookups;           /* ENABLE_WHOIS_LOOKUPS: whois for mails */
+	char whois_cmd[CONFIG_STR_MAX];      /* WHOIS_CMD */
+	uint32_t whois_timeout;              /* WHOIS_TIMEOUT seconds */
+	uint32_t digest_interval;            /* DIGEST_INTERVAL seconds, 0 = no digest mail */
 };
 
 /* One problem found while loading, with where it is. */

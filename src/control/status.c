@@ -60,31 +60,46 @@ struct summary {
 
 /* ---- counting */
 
+/* An input's losses: the source's own count, or the ingest's when the
+ * source has none (kmsg overruns seen by a reader without counters). */
 static uint64_t input_lost(const struct status_input *x)
 {
-	uint64_t a = x->in ? x->in->lost : 0, b = x->n ? x->n->lost : 0;
-
-	/* the same drops when the daemon forwards the source's to the ingest */
-	return a > b ? a : b;
+	return x->n ? x->n->lost : x->in ? x->in->lost : 0;
 }
 
+/* Is x->in shared with another input (one ingest behind several sources)? */
+static bool ingest_shared(const struct status_args *a, size_t i)
+{
+	for (size_t j = 0; j < a->n_inputs && a->inputs[i].in; j++)
+		if (j != i && a->inputs[j].in == a->inputs[i].in)
+			return true;
+	return false;
+}
+
+/* Totals: each ingest's counters once. lost is the larger of the sources'
+ * sum and the ingests' sum: the daemon may forward a source's losses to its
+ * ingest (ingest_lost), and they must not count twice. */
 static void sum_inputs(struct summary *s, const struct status_args *a)
 {
+	uint64_t lost_sources = 0, lost_ingests = 0;
+
 	for (size_t i = 0; i < a->n_inputs; i++) {
 		const struct input_stats *in = a->inputs[i].in;
 		bool seen = false;
 
-		s->lost += input_lost(&a->inputs[i]);
+		lost_sources += a->inputs[i].n ? a->inputs[i].n->lost : 0;
 		for (size_t j = 0; j < i && in; j++)
 			seen |= a->inputs[j].in == in;
 		if (!in || seen)
 			continue;
+		lost_ingests += in->lost;
 		s->events += in->events;
 		s->ignored += in->ignored;
 		s->malformed += in->malformed;
 		s->lines += in->lines;
 		s->bytes += in->bytes;
 	}
+	s->lost = lost_sources > lost_ingests ? lost_sources : lost_ingests;
 }
 
 /* Sources per port, each source once (stamp: the last source that added). */
@@ -321,7 +336,7 @@ static void json_inputs(struct jsonw *w, const struct status_args *a)
 			jsonw_key_u64(w, "truncations", x->n->truncations);
 		}
 		jsonw_key_u64(w, "lost", input_lost(x));
-		if (x->in) {
+		if (x->in && !ingest_shared(a, i)) {
 			jsonw_key_u64(w, "events", x->in->events);
 			jsonw_key_u64(w, "ignored", x->in->ignored);
 			jsonw_key_u64(w, "malformed", x->in->malformed);
@@ -543,6 +558,8 @@ static void status_text(struct outbuf *o, const struct summary *s, const struct 
 	text_inputs(o, s, a);
 	text_tops(o, s);
 	text_top_sources(o, s);
+	if (!s->matching)
+		outbuf_puts(o, "no sources\n");
 	if (s->matching > s->listed && s->listed)
 		outbuf_printf(o, "(%zu of %zu matching sources listed; --top N for more)\n",
 			      s->listed, s->matching);

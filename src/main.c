@@ -35,11 +35,16 @@ static const struct later {
 	const char *name, *usage;
 } later[] = {
 	{ "run", "usage: vigil run [--foreground] [OPTIONS]\n"
-		 "Follow live log sources (INPUT_SOURCES), alert, optionally block. " NOT_YET
-		 "  --foreground      stay in the foreground\n"
+		 "Follow the live log sources (INPUT_SOURCES: kmsg, file:PATH, journal,\n"
+		 "nflog:GROUP), alert (syslog, ALERT_JSON_FILE, mail), keep state in STATE_DIR,\n"
+		 "answer 'vigil status' on CONTROL_SOCKET. " NOT_YET
+		 "  --foreground      stay in the foreground, log to stderr (else: a systemd\n"
+		 "                    Type=notify service)\n"
 		 "  --config FILE     configuration (default " CONFIG_PATH_DEFAULT ", optional)\n"
 		 "  --signatures FILE psad-format signatures (default: the shipped set)\n"
-		 "  --auto-dl FILE    psad-format auto_dl file\n" },
+		 "  --auto-dl FILE    psad-format auto_dl file\n"
+		 "Signals: HUP reload configuration and data sets, reopen ALERT_JSON_FILE;\n"
+		 "USR1 dump every source as JSON; TERM save the state and stop.\n" },
 	{ "block", "usage: vigil block ADDR[/LEN] [--timeout SECONDS]\n"
 		   "Block an address by hand (the auto-blocking backend). " NOT_YET
 		   "  --timeout SECONDS remove the block after SECONDS (0: never)\n"

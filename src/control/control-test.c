@@ -550,6 +550,25 @@ static void test_peer_check(void **state)
 	assert_int_equal(f->last.uid, 65534);
 }
 
+static void test_group_by_name(void **state)
+{
+	struct fx *f = *state;
+	struct stat sb;
+
+	fx_start(f);
+	assert_int_equal(control_allow_group_name(f->c, "NONE"), 0);
+	assert_int_equal(control_allow_group_name(f->c, ""), 0);
+	assert_int_equal(lstat(f->path, &sb), 0);
+	assert_int_equal(sb.st_mode & 07777, 0600); /* untouched */
+	assert_int_equal(control_allow_group_name(f->c, "no-such-group-vigil"), -ENOENT);
+	if (geteuid() != 0)
+		skip();
+	assert_int_equal(control_allow_group_name(f->c, "root"), 0);
+	assert_int_equal(lstat(f->path, &sb), 0);
+	assert_int_equal(sb.st_mode & 07777, 0660);
+	assert_int_equal(sb.st_gid, 0);
+}
+
 /* The file mode alone keeps others out: 0600 root, they cannot connect. */
 static void test_mode_keeps_others_out(void **state)
 {
@@ -598,6 +617,7 @@ int main(void)
 		T(test_client_cap),
 		T(test_answer_too_large),
 		T(test_peer_check),
+		T(test_group_by_name),
 		T(test_mode_keeps_others_out),
 	};
 

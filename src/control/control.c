@@ -577,6 +577,22 @@ int control_allow_group(struct control *c, gid_t gid)
 	return 0;
 }
 
+int control_allow_group_name(struct control *c, const char *name)
+{
+	struct group gr, *res = NULL;
+	char buf[4096];
+	int r;
+
+	if (!name || !*name || !strcmp(name, "NONE"))
+		return 0;
+	r = getgrnam_r(name, &gr, buf, sizeof(buf), &res);
+	if (r)
+		return -r;
+	if (!res)
+		return -ENOENT;
+	return control_allow_group(c, gr.gr_gid);
+}
+
 void control_set_limits(struct control *c, size_t max_clients, int64_t timeout_us)
 {
 	c->max_clients = max_clients > CONTROL_CLIENTS_MAX ? CONTROL_CLIENTS_MAX : max_clients;

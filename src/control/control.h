@@ -99,6 +99,10 @@ struct control *control_free(struct control *c);
 /* Let group gid in too: the socket file becomes root:gid 0660 and peers whose
  * gid or supplementary groups include gid pass the check. */
 int control_allow_group(struct control *c, gid_t gid);
+/* The same by name (CONTROL_SOCKET_GROUP); "" or "NONE" does nothing.
+ * -ENOENT for a group that does not exist. Looks the name up (NSS): call
+ * it at start, not from a callback. */
+int control_allow_group_name(struct control *c, const char *name);
 /* Tests: a shorter deadline and a smaller client cap. */
 void control_set_limits(struct control *c, size_t max_clients, int64_t timeout_us);
 void control_get_stats(const struct control *c, struct control_stats *ret);

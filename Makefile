@@ -149,18 +149,32 @@ bench-nflog: deps-bench build/vigil build/source-dump
 calibrate: deps-bench build/vigil
 	@sh bench/calibrate.sh build/vigil
 
-install: build/vigil
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)/etc/vigil
-	install -m 0755 build/vigil $(DESTDIR)$(PREFIX)/bin/vigil
+# The daemon's files too: the unit (ExecStart= rewritten for SBINDIR), the
+# logrotate file of ALERT_JSON_FILE. An existing /etc/vigil/vigil.conf is
+# never overwritten (the sample goes beside it as vigil.conf.example).
+SBINDIR ?= $(PREFIX)/sbin
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+VIGIL_BIN ?= build/vigil
+install: $(VIGIL_BIN)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man8 \
+		$(DESTDIR)/etc/vigil $(DESTDIR)$(UNITDIR) $(DESTDIR)/etc/logrotate.d
+	install -m 0755 $(VIGIL_BIN) $(DESTDIR)$(SBINDIR)/vigil
+	ln -sf ../sbin/vigil $(DESTDIR)$(PREFIX)/bin/vigil
 	install -m 0644 docs/vigil.8 $(DESTDIR)$(PREFIX)/share/man/man8/vigil.8
 	install -m 0644 etc/vigil.conf $(DESTDIR)/etc/vigil/vigil.conf.example
+	[ -e $(DESTDIR)/etc/vigil/vigil.conf ] || install -m 0644 etc/vigil.conf $(DESTDIR)/etc/vigil/vigil.conf
 	install -m 0644 etc/auto_dl $(DESTDIR)/etc/vigil/auto_dl.example
+	sed 's|/usr/local/sbin/vigil|$(SBINDIR)/vigil|' etc/vigil.service >$(DESTDIR)$(UNITDIR)/vigil.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/vigil.service
+	install -m 0644 etc/logrotate.d/vigil $(DESTDIR)/etc/logrotate.d/vigil
 	install -d $(DESTDIR)$(PREFIX)/share/vigil
 	install -m 0644 etc/signatures etc/icmp_types etc/icmp6_types etc/pf.os etc/posf \
 		$(DESTDIR)$(PREFIX)/share/vigil/
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/vigil $(DESTDIR)$(PREFIX)/share/man/man8/vigil.8
+	rm -f $(DESTDIR)$(SBINDIR)/vigil $(DESTDIR)$(PREFIX)/bin/vigil \
+		$(DESTDIR)$(PREFIX)/share/man/man8/vigil.8 $(DESTDIR)$(UNITDIR)/vigil.service \
+		$(DESTDIR)/etc/logrotate.d/vigil
 	rm -rf $(DESTDIR)$(PREFIX)/share/vigil
 
 clean:

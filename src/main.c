@@ -22,8 +22,10 @@ static const char usage_text[] =
 	"  config [--check | --dump] [--config FILE]\n"
 	"                                check or print the effective configuration\n"
 	"  run [--foreground] [OPTIONS]  the daemon: follow live log sources, alert\n"
-	"  status, block, unblock, blocks, flush, fwcheck\n"
-	"                                the daemon's controls (not in this version)\n"
+	"  status [--ip ADDR] [--min-dl N] [--summary] [--json]\n"
+	"                                what the running daemon knows now\n"
+	"  block, unblock, blocks, flush, fwcheck\n"
+	"                                blocking and firewall checks (not in this version)\n"
 	"  --version                     print the version\n"
 	"  --help, COMMAND --help        this text, or a command's options\n";
 
@@ -33,13 +35,6 @@ static const char usage_text[] =
 static const struct later {
 	const char *name, *usage;
 } later[] = {
-	{ "status", "usage: vigil status [--ip ADDR] [--min-dl N] [--summary] [--json]\n"
-		    "What the running daemon knows now. " NOT_YET
-		    "  --ip ADDR         only this source\n"
-		    "  --min-dl N        only sources with danger level >= N\n"
-		    "  --summary         counts only\n"
-		    "  --json            one JSON object\n"
-		    "  --config FILE     to find the daemon's CONTROL_SOCKET\n" },
 	{ "block", "usage: vigil block ADDR[/LEN] [--timeout SECONDS]\n"
 		   "Block an address by hand (the auto-blocking backend). " NOT_YET
 		   "  --timeout SECONDS remove the block after SECONDS (0: never)\n"
@@ -94,6 +89,8 @@ int main(int argc, char **argv)
 		return cmd_config(argc - 1, argv + 1);
 	if (!strcmp(cmd, "run"))
 		return cmd_run(argc - 1, argv + 1);
+	if (!strcmp(cmd, "status"))
+		return cmd_status(argc - 1, argv + 1);
 	for (size_t i = 0; i < sizeof(later) / sizeof(later[0]); i++) {
 		if (strcmp(cmd, later[i].name))
 			continue;

@@ -124,6 +124,7 @@ struct config {
 	char alert_json_file[CONFIG_STR_MAX];
 	char state_dir[CONFIG_STR_MAX];
 	char control_socket[CONFIG_STR_MAX];
+	char control_socket_group[64];   /* CONTROL_SOCKET_GROUP: also let this group ask, "" = NONE */
 	char block_backend[CONFIG_STR_MAX];
 	bool block_dry_run;
 	struct net block_whitelist[CONFIG_LIST_MAX];

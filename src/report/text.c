@@ -1220,6 +1220,29 @@ int report_text_sources(FILE *out, const struct source_state **v, size_t n,
 	return ferror(out) ? -EIO : 0;
 }
 
+/* The table and the details of the listed sources, into ob (vigil status). */
+int report_text_listing(struct outbuf *ob, const struct source_state **v, size_t n,
+			const struct report_opts *o)
+{
+	struct text t = { .o = ob, .width = o->width ? o->width : TEXT_WIDTH_DEFAULT,
+			  .color = o->color };
+	size_t listed = 0;
+	int r;
+
+	if (t.width < TEXT_WIDTH_MIN)
+		t.width = TEXT_WIDTH_MIN;
+	if (t.width > TEXT_WIDTH_MAX)
+		t.width = TEXT_WIDTH_MAX;
+	for (size_t i = 0; i < n; i++)
+		listed += report_source_listed(v[i], o);
+	r = text_table(&t, v, n, o, listed);
+	if (r >= 0 && listed) {
+		outbuf_putc(ob, '\n');
+		text_details(&t, v, n, o);
+	}
+	return r;
+}
+
 int report_text(FILE *out, const struct engine *e, const struct input_stats *in,
 		const struct report_opts *o)
 {

@@ -1,0 +1,454 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# daemon-lib.sh - the harness of the daemon's end-to-end tests (tests/daemon-*.sh)
+# and of bench/daemon.sh, sourced after tests/lib.sh. It builds a small network
+# in two namespaces and drives `vigil run` through its contract only
+# (shared/reference/cli.md: `vigil run --foreground --config FILE`, the
+# configuration keys, the syslog alert line, the JSON alerts, `vigil status
+# --json`), so the tests are acceptance tests as well.
+#
+#   attacker ns  $NS_A: $VA  $A4 (198.18.R.2/24)  $A6 (2001:db8:R::2/64)
+#   target ns    $NS_T: $VT  $T4 (198.18.R.1/24)  $T6 (2001:db8:R::1/64)
+#
+# R and the names (vh8<6 hex>...) are random so parallel runs do not collide,
+# and every LOG rule's prefix is "$ID " so a run recognises its own kernel
+# records among everybody's. Traffic flows only on that veth pair.
+#
+# Everything started here is recorded (dl_track) and stopped by pid on exit;
+# the namespaces are deleted; no loop runs unbounded (dl_poll: count and time).
+#
+# Functions (all return non-zero rather than exit, but dl_init which skips):
+#   dl_init TOOL...          root + tools or skip (77); ID, names, addresses, trap
+#   dl_netns_up              the two namespaces and the veth pair
+#   dl_ns_a / dl_ns_t CMD... run CMD in the attacker / target namespace
+#   dl_rule FAMILY KIND TAG [GROUP]  append an iptables/ip6tables rule in the
+#                            target's INPUT from the attacker: KIND log | nflog;
+#                            TAG is its comment (for dl_counter)
+#   dl_nft_rule KIND TAG [GROUP]  the same with nftables (table inet $ID)
+#   dl_counter FAMILY TAG    packets the rule TAG counted (nft: FAMILY nft)
+#   dl_syslog_listen         datagram listener on $SYSLOG_SOCK -> $tmp/syslog.out
+#                            ("<arrival epoch s.us> <datagram>" per line)
+#   dl_rsyslog_start         private rsyslogd: imkmsg (non-destructive reader of
+#                            /dev/kmsg) -> $FW_LOG (kern.* only, this run's
+#                            records), $ALL_LOG (every facility), imuxsock on
+#                            $RS_SOCK (no /dev/log)
+#   dl_conf NAME SOURCES [LINE...]  write $tmp/NAME/vigil.conf
+#   dl_vigil_start NAME [NS] start `vigil run --foreground` (in netns NS), wait
+#                            for CONTROL_SOCKET; $VPID
+#   dl_vigil_stop NAME       SIGTERM, bounded wait; returns vigil's status
+#   dl_status NAME [ARGS]    `vigil status --json` -> $tmp/NAME/status.json
+#   dl_wait_alert NAME JQ_COND MS  poll NAME's ALERT_JSON_FILE for a JSON
+#                            alert matching JQ_COND; prints the ms waited
+#   dl_syslog_fields MSG     the contract's scan line as key=value lines
+#   dl_level_for PKTS        the danger level PKTS packets give (DANGER_LEVEL1..5)
+set -u
+
+DL1=5 DL2=15 DL3=150 DL4=1500 DL5=10000
+dl_pids=""
+dl_netns=""
+
+dl_skip() { echo "skip: $*"; exit 77; }
+
+# now_ms: wall clock in milliseconds
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+dl_track() { dl_pids="$dl_pids $1"; }
+
+# dl_kill PID: TERM, up to 5 s, then KILL; only pids this run started
+dl_kill() {
+	kill -TERM "$1" 2>/dev/null || return 0
+	i=0
+	while kill -0 "$1" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	kill -KILL "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	return 0
+}
+
+dl_cleanup() {
+	for p in $dl_pids; do dl_kill "$p"; done
+	for n in $dl_netns; do ip netns del "$n" 2>/dev/null; done
+	rm -rf "$tmp"
+}
+
+dl_init() {
+	[ "$(id -u)" -eq 0 ] || dl_skip "needs root (network namespaces, netfilter)"
+	for t in ip iptables ip6tables jq "$@"; do
+		command -v "$t" >/dev/null 2>&1 || dl_skip "$t is not installed (scripts/deps.sh check)"
+	done
+	ip netns list >/dev/null 2>&1 || dl_skip "no network namespaces here"
+	rnd=$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')
+	ID=vh8${rnd%??}           # vh8 + 6 hex: names and the LOG prefix
+	R=$((0x${rnd#??????} % 250 + 2))
+	NS_A=${ID}a NS_T=${ID}t VA=${ID}x VT=${ID}y
+	A4=198.18.$R.2 T4=198.18.$R.1
+	A6=2001:db8:$R::2 T6=2001:db8:$R::1
+	# the unprivileged writers must reach the sockets under $tmp
+	chmod 755 "$tmp"
+	trap dl_cleanup EXIT
+	trap 'exit 130' INT TERM
+	SYSLOG_SOCK=$tmp/syslog.sock
+	PY=$(command -v /usr/bin/python3 python3 | head -n 1)
+	# Logged records (sent from the kernel's LOG target) from other namespaces
+	# need this; it is global, so it is set, never reset.
+	if [ -e /proc/sys/net/netfilter/nf_log_all_netns ]; then
+		[ "$(cat /proc/sys/net/netfilter/nf_log_all_netns)" = 1 ] ||
+			echo 1 > /proc/sys/net/netfilter/nf_log_all_netns
+	fi
+}
+
+dl_ns_a() { ip netns exec "$NS_A" "$@"; }
+dl_ns_t() { ip netns exec "$NS_T" "$@"; }
+
+dl_netns_up() {
+	ip netns add "$NS_A" || return 1
+	dl_netns="$dl_netns $NS_A"
+	ip netns add "$NS_T" || return 1
+	dl_netns="$dl_netns $NS_T"
+	ip link add "$VA" type veth peer name "$VT" || return 1
+	ip link set "$VA" netns "$NS_A" && ip link set "$VT" netns "$NS_T" &&
+		ip -n "$NS_A" addr add "$A4/24" dev "$VA" &&
+		ip -n "$NS_T" addr add "$T4/24" dev "$VT" &&
+		ip -n "$NS_A" addr add "$A6/64" dev "$VA" nodad &&
+		ip -n "$NS_T" addr add "$T6/64" dev "$VT" nodad &&
+		ip -n "$NS_A" link set lo up && ip -n "$NS_T" link set lo up &&
+		ip -n "$NS_A" link set "$VA" up && ip -n "$NS_T" link set "$VT" up || return 1
+	# neighbours known in advance: no ARP/ND in the middle of a measurement
+	ma=$(ip -n "$NS_A" -br link show "$VA" | awk '{print $3}')
+	mt=$(ip -n "$NS_T" -br link show "$VT" | awk '{print $3}')
+	ip -n "$NS_A" neigh replace "$T4" lladdr "$mt" dev "$VA" nud permanent &&
+		ip -n "$NS_A" neigh replace "$T6" lladdr "$mt" dev "$VA" nud permanent &&
+		ip -n "$NS_T" neigh replace "$A4" lladdr "$ma" dev "$VT" nud permanent &&
+		ip -n "$NS_T" neigh replace "$A6" lladdr "$ma" dev "$VT" nud permanent
+}
+
+# dl_rule 4|6 log|nflog TAG [GROUP]: from the attacker's address to the
+# target's (not the neighbour solicitations nmap sends to a multicast group)
+dl_rule() {
+	case $1 in 4) ipt=iptables src=$A4 dst=$T4 ;; 6) ipt=ip6tables src=$A6 dst=$T6 ;; *) return 2 ;; esac
+	case $2 in
+	log) dl_ns_t "$ipt" -w -A INPUT -s "$src" -d "$dst" -m comment --comment "$3" \
+		-j LOG --log-prefix "$ID " --log-tcp-options --log-ip-options ;;
+	nflog) dl_ns_t "$ipt" -w -A INPUT -s "$src" -d "$dst" -m comment --comment "$3" \
+		-j NFLOG --nflog-group "${4:-5}" --nflog-prefix "$ID" ;;
+	*) return 2 ;;
+	esac
+}
+
+# dl_nft_rule log|nflog TAG [GROUP]: both families in one inet table
+dl_nft_rule() {
+	dl_ns_t nft list table inet "$ID" >/dev/null 2>&1 ||
+		dl_ns_t nft -f - <<-EOF || return 1
+		table inet $ID {
+			chain input { type filter hook input priority 0; policy accept; }
+		}
+		EOF
+	case $1 in
+	log) act="log prefix \"$ID \" flags all" ;;
+	nflog) act="log prefix \"$ID\" group ${3:-5}" ;;
+	*) return 2 ;;
+	esac
+	dl_ns_t nft add rule inet "$ID" input ip saddr "$A4" ip daddr "$T4" counter $act comment "\"$2-4\"" &&
+		dl_ns_t nft add rule inet "$ID" input ip6 saddr "$A6" ip6 daddr "$T6" counter $act comment "\"$2-6\""
+}
+
+# dl_counter 4|6|nft TAG: the packets the rule counted so far
+dl_counter() {
+	case $1 in
+	4 | 6)
+		ipt=iptables
+		[ "$1" = 6 ] && ipt=ip6tables
+		dl_ns_t "$ipt" -w -nvxL INPUT | awk -v t="/* $2 */" 'index($0, t) { print $1; n++ } END { if (!n) print "none" }'
+		;;
+	nft)
+		# both families' rules of TAG
+		dl_ns_t nft list table inet "$ID" |
+			awk -v t="\"$2-" 'index($0, t) { for (i = 1; i < NF; i++) if ($i == "packets") s += $(i + 1) } END { print s + 0 }'
+		;;
+	esac
+}
+
+# A datagram listener standing in for syslog: every datagram on $SYSLOG_SOCK
+# becomes one line "<arrival s.us> <datagram>" in $tmp/syslog.out. Bounded:
+# it exits after 900 s.
+dl_syslog_listen() {
+	: > "$tmp/syslog.out"
+	"$PY" -c '
+import os, socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
+s.bind(sys.argv[1]); os.chmod(sys.argv[1], 0o666)
+out = open(sys.argv[2], "ab", buffering=0)
+end = time.time() + 900
+while time.time() < end:
+    s.settimeout(max(0.1, end - time.time()))
+    try:
+        d = s.recv(65536)
+    except socket.timeout:
+        break
+    out.write(b"%.6f " % time.time() + d.replace(b"\n", b" ").rstrip() + b"\n")
+' "$SYSLOG_SOCK" "$tmp/syslog.out" &
+	dl_syslog_pid=$!
+	dl_track $dl_syslog_pid
+	dl_poll 50 0.1 test -S "$SYSLOG_SOCK"
+}
+
+# dl_poll COUNT INTERVAL CMD...: run CMD until it succeeds, at most COUNT times
+dl_poll() {
+	n=$1 iv=$2
+	shift 2
+	while [ "$n" -gt 0 ]; do
+		"$@" && return 0
+		n=$((n - 1))
+		sleep "$iv"
+	done
+	return 1
+}
+
+# A private rsyslogd. imkmsg reads /dev/kmsg, which every reader reads on its
+# own (unlike /proc/kmsg, which imklog would drain from the host's klogd);
+# its only input besides is a unix socket of its own ($RS_SOCK), so it neither
+# takes the host's /dev/log nor writes the host's files. $FW_LOG is kern.log
+# as Debian writes it (kern.*, traditional format), filtered to this run's
+# LOG prefix so other runs' records stay out; $ALL_LOG takes every facility
+# from the socket (to show that a forged line did reach rsyslog).
+dl_rsyslog_start() {
+	command -v rsyslogd >/dev/null 2>&1 || return 1
+	FW_LOG=$tmp/kern.log ALL_LOG=$tmp/all.log RS_SOCK=$tmp/rs.sock
+	mkdir -p "$tmp/rsyslog"
+	cat > "$tmp/rsyslog.conf" <<-EOF
+	global(workDirectory="$tmp/rsyslog")
+	module(load="imkmsg")
+	module(load="imuxsock" SysSock.Use="off")
+	input(type="imuxsock" Socket="$RS_SOCK" CreatePath="off")
+	template(name="trad" type="string" string="%TIMESTAMP% %HOSTNAME% %syslogtag%%msg:::sp-if-no-1st-sp%%msg:::drop-last-lf%\n")
+	if \$syslogfacility-text == "kern" and \$msg contains "$ID" then {
+		action(type="omfile" file="$FW_LOG" template="trad" flushOnTXEnd="on" asyncWriting="off")
+	}
+	if \$inputname == "imuxsock" then {
+		action(type="omfile" file="$ALL_LOG" template="trad")
+	}
+	EOF
+	rsyslogd -n -f "$tmp/rsyslog.conf" -i "$tmp/rsyslog.pid" > "$tmp/rsyslog.err" 2>&1 &
+	dl_rsyslog_pid=$!
+	dl_track $dl_rsyslog_pid
+	dl_poll 50 0.1 test -S "$RS_SOCK"
+}
+
+# dl_conf NAME SOURCES [EXTRA-LINE...]
+dl_conf() {
+	d=$tmp/$1
+	mkdir -p "$d/state"
+	{
+		echo "# $1: written by tests/daemon-lib.sh"
+		echo "INPUT_SOURCES     $2;"
+		echo "ALERT_JSON_FILE   $d/alerts.json;"
+		echo "STATE_DIR         $d/state;"
+		echo "CONTROL_SOCKET    $d/control.sock;"
+		echo "SYSLOG_SOCKET     $SYSLOG_SOCK;"
+		echo "DANGER_LEVEL1     $DL1;"
+		echo "DANGER_LEVEL2     $DL2;"
+		echo "DANGER_LEVEL3     $DL3;"
+		echo "DANGER_LEVEL4     $DL4;"
+		echo "DANGER_LEVEL5     $DL5;"
+		echo "ALERTING_METHODS  noemail;"
+		echo "ENABLE_DNS_LOOKUPS N;"
+		echo "ENABLE_WHOIS_LOOKUPS N;"
+		echo "ENABLE_AUTO_IDS   N;"
+		shift 2
+		for l in "$@"; do echo "$l"; done
+	} > "$d/vigil.conf"
+}
+
+# dl_vigil_start NAME [NETNS]: vigil in the background; ready when its
+# CONTROL_SOCKET accepts `vigil status` (10 s at most). $VPID.
+dl_vigil_start() {
+	d=$tmp/$1
+	rm -f "$d/control.sock"
+	if [ -n "${2:-}" ]; then
+		ip netns exec "$2" "$vigil" run --foreground --config "$d/vigil.conf" >> "$d/out" 2>> "$d/err" &
+	else
+		"$vigil" run --foreground --config "$d/vigil.conf" >> "$d/out" 2>> "$d/err" &
+	fi
+	VPID=$!
+	dl_track $VPID
+	eval "dl_vpid_$1=$VPID"
+	t0=$(now_ms)
+	if ! dl_poll 100 0.1 dl_ready "$1"; then
+		echo "vigil run ($1) not ready after 10 s: $(tail -c 400 "$d/err")" >&2
+		return 1
+	fi
+	VREADY_MS=$(($(now_ms) - t0))
+}
+
+dl_ready() {
+	kill -0 "$VPID" 2>/dev/null || return 1
+	[ -S "$tmp/$1/control.sock" ] &&
+		"$vigil" status --json --config "$tmp/$1/vigil.conf" > /dev/null 2>&1
+}
+
+# dl_vigil_stop NAME: SIGTERM and wait (10 s); prints nothing, returns the
+# daemon's exit status (124 when it had to be killed)
+dl_vigil_stop() {
+	eval "p=\${dl_vpid_$1:-}"
+	[ -n "$p" ] || return 1
+	kill -TERM "$p" 2>/dev/null
+	i=0
+	while kill -0 "$p" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	if kill -0 "$p" 2>/dev/null; then
+		kill -KILL "$p"
+		wait "$p" 2>/dev/null
+		return 124
+	fi
+	wait "$p"
+}
+
+# dl_status NAME [ARGS...]: `vigil status --json` into $tmp/NAME/status.json
+dl_status() {
+	n=$1
+	shift
+	"$vigil" status --json --config "$tmp/$n/vigil.conf" "$@" > "$tmp/$n/status.json" 2> "$tmp/$n/status.err"
+}
+
+# dl_sjq NAME FILTER: jq -c on the last status
+dl_sjq() { jq -c "$2" "$tmp/$1/status.json" 2>&1; }
+
+# dl_src_packets NAME ADDR: the packets status counts for source ADDR (0 if absent)
+dl_src_packets() {
+	dl_status "$1" || { echo "status-failed"; return 1; }
+	jq -r --arg s "$2" '[.sources[] | select(.src == $s) | .packets] | add // 0' "$tmp/$1/status.json"
+}
+
+# dl_wait_alert NAME JQ_COND TIMEOUT_MS: wait for an alert in NAME's
+# ALERT_JSON_FILE matching JQ_COND; prints the ms waited, returns 1 on timeout.
+# The alert is left in $tmp/NAME/alert.json.
+dl_wait_alert() {
+	f=$tmp/$1/alerts.json t0=$(now_ms)
+	n=$(($3 / 20 + 1))
+	while [ "$n" -gt 0 ]; do
+		if [ -s "$f" ] && jq -c "select($2)" "$f" 2>/dev/null | tail -n 1 > "$tmp/$1/alert.json" &&
+			[ -s "$tmp/$1/alert.json" ]; then
+			echo $(($(now_ms) - t0))
+			return 0
+		fi
+		n=$((n - 1))
+		sleep 0.02
+	done
+	echo $(($(now_ms) - t0))
+	return 1
+}
+
+# dl_ajq NAME FILTER: jq -c on the alert dl_wait_alert found
+dl_ajq() { jq -c "$2" "$tmp/$1/alert.json" 2>&1; }
+
+# dl_syslog_scan SRC DST: the message of the newest syslog scan line for
+# SRC -> DST ("" when none). $SL_PRI is its <PRI>.
+dl_syslog_scan() {
+	grep -F " $1 -> $2 " "$tmp/syslog.out" 2>/dev/null | grep -F "scan detected" | tail -n 1 |
+		sed -n 's/^[0-9.]* <\([0-9]*\)>.*vigil\(\[[0-9]*\]\)\{0,1\}: \(.*\)$/\1 \3/p'
+}
+
+# dl_syslog_fields MSG: the contract's scan line, field by field:
+#   style= src= dst= tcp= udp= icmp= flags= tcp_pkts= udp_pkts= dl= dsts=
+# (a range "[1-200]" as 1-200, flag sets joined by " / " as written)
+dl_syslog_fields() {
+	printf '%s\n' "$1" | awk '
+	{
+		m = $0
+		if (substr(m, 1, 14) != "scan detected:" && substr(m, 1, 15) != "scan detected (") { print "error=not a scan line"; exit }
+		m = substr(m, 14)
+		if (substr(m, 1, 2) == " (") {
+			i = index(m, "): ")
+			if (!i) { print "error=unclosed style"; exit }
+			print "style=" substr(m, 3, i - 3)
+			m = substr(m, i + 3)
+		} else {
+			print "style="
+			m = substr(m, 3)
+		}
+		n = split(m, t, " ")
+		if (t[2] != "->") { print "error=no arrow"; exit }
+		print "src=" t[1]
+		print "dst=" t[3]
+		for (i = 4; i <= n; i++) {
+			if (t[i] ~ /^(tcp|udp|icmp|icmp6|ip):$/ && t[i + 1] ~ /^\[/) {
+				r = t[i + 1]; gsub(/[][]/, "", r)
+				print substr(t[i], 1, length(t[i]) - 1) "=" r
+				i++
+			} else if (t[i] == "flags:") {
+				f = ""
+				while (i + 1 <= n && t[i + 2] != "pkts:" && t[i + 1] !~ /:$/) { i++; f = f (f == "" ? "" : " ") t[i] }
+				print "flags=" f
+			} else if (t[i + 1] == "pkts:") {
+				print t[i] "_pkts=" t[i + 2]
+				i += 2
+			} else if (t[i] == "DL:") {
+				print "dl=" t[i + 1]
+				i++
+			} else if (t[i] == "total" && t[i + 1] == "scan" && t[i + 2] == "dsts:") {
+				print "dsts=" t[i + 3]
+				i += 3
+			} else {
+				print "unknown=" t[i]
+			}
+		}
+	}'
+}
+
+# dl_field FIELDS KEY: the value of KEY in dl_syslog_fields output
+dl_field() { printf '%s\n' "$1" | sed -n "s/^$2=//p" | head -n 1; }
+
+# dl_level_for PKTS: psad's packet thresholds as dl_conf sets them
+dl_level_for() {
+	if [ "$1" -ge $DL5 ]; then echo 5
+	elif [ "$1" -ge $DL4 ]; then echo 4
+	elif [ "$1" -ge $DL3 ]; then echo 3
+	elif [ "$1" -ge $DL2 ]; then echo 2
+	elif [ "$1" -ge $DL1 ]; then echo 1
+	else echo 0
+	fi
+}
+
+# check WHAT GOT WANT: one assertion
+check() {
+	if [ "$2" = "$3" ]; then ok; else bad "$1: expected $3, got $2"; fi
+}
+
+# check_le WHAT GOT MAX: GOT <= MAX (integers)
+check_le() {
+	if [ "$2" -le "$3" ] 2>/dev/null; then ok; else bad "$1: expected <= $3, got $2"; fi
+}
+
+# dl_check_scan_alert NAME SRC DST PROTO PORTS FLAGS PKTS STYLE: the
+# contract's syslog line and the JSON alert for a finished scan
+# (FLAGS "" for udp). The JSON alert must already be in $tmp/NAME/alert.json.
+dl_check_scan_alert() {
+	n=$1 s=$2 d=$3 p=$4 ports=$5 fl=$6 pk=$7 st=$8
+	lv=$(dl_level_for "$pk")
+	check "$n json type" "$(dl_ajq "$n" .type)" '"scan"'
+	check "$n json src" "$(dl_ajq "$n" .src)" "\"$s\""
+	check "$n json dst" "$(dl_ajq "$n" .dst)" "\"$d\""
+	check "$n json danger_level" "$(dl_ajq "$n" .danger_level)" "$lv"
+	check "$n json $p.ports" "$(dl_ajq "$n" ".$p.ports")" "\"$ports\""
+	check "$n json $p.packets" "$(dl_ajq "$n" ".$p.packets")" "$pk"
+	[ -n "$fl" ] && check "$n json tcp.flags" "$(dl_ajq "$n" '.tcp.flags | keys')" "[\"$fl\"]"
+	check "$n json time" "$(dl_ajq "$n" '.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}[.][0-9]+")')" true
+	check "$n json event_time" "$(dl_ajq "$n" '.event_time | type')" '"string"'
+	sl=$(dl_syslog_scan "$s" "$d")
+	if [ -z "$sl" ]; then
+		bad "$n: no syslog scan line for $s -> $d in $(tail -n 3 "$tmp/syslog.out")"
+		return
+	fi
+	pri=${sl%% *}
+	f=$(dl_syslog_fields "${sl#* }")
+	check "$n syslog facility (daemon)" "$((pri / 8))" 3
+	check "$n syslog style" "$(dl_field "$f" style)" "$st"
+	check "$n syslog src" "$(dl_field "$f" src)" "$s"
+	check "$n syslog dst" "$(dl_field "$f" dst)" "$d"
+	lo=$(dl_ajq "$n" ".$p.port_min") hi=$(dl_ajq "$n" ".$p.port_max")
+	[ "$lo" = "$hi" ] || lo=$lo-$hi
+	check "$n syslog $p range" "$(dl_field "$f" "$p")" "$lo"
+	[ -n "$fl" ] && check "$n syslog flags" "$(dl_field "$f" flags)" "$fl"
+	check "$n syslog ${p}_pkts" "$(dl_field "$f" "${p}_pkts")" "$pk"
+	check "$n syslog DL" "$(dl_field "$f" dl)" "$lv"
+	check "$n syslog dsts" "$(dl_field "$f" dsts)" 1
+	check "$n syslog unknown fields" "$(dl_field "$f" unknown)$(dl_field "$f" error)" ""
+}

@@ -17,7 +17,7 @@
 # the namespaces are deleted; no loop runs unbounded (dl_poll: count and time).
 #
 # Functions (all return non-zero rather than exit, but dl_init which skips):
-#   dl_init TOOL...          root + tools or skip (77); ID, names, addresses, trap
+#   dl_init TOOL...          root + tools or skip; ID, names, addresses, trap
 #   dl_netns_up              the two namespaces and the veth pair
 #   dl_ns_a / dl_ns_t CMD... run CMD in the attacker / target namespace
 #   dl_rule FAMILY KIND TAG [GROUP]  append an iptables/ip6tables rule in the
@@ -46,7 +46,8 @@ DL1=5 DL2=15 DL3=150 DL4=1500 DL5=10000
 dl_pids=""
 dl_netns=""
 
-dl_skip() { echo "skip: $*"; exit 77; }
+# dl_skip WHY: what lib.sh's scripts do when a tool is missing: say so, exit 0
+dl_skip() { echo "$(basename "$0"): skipped: $*"; exit 0; }
 
 # now_ms: wall clock in milliseconds
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
@@ -111,19 +112,30 @@ dl_netns_up() {
 		ip -n "$NS_T" addr add "$T6/64" dev "$VT" nodad &&
 		ip -n "$NS_A" link set lo up && ip -n "$NS_T" link set lo up &&
 		ip -n "$NS_A" link set "$VA" up && ip -n "$NS_T" link set "$VT" up || return 1
+	# more target addresses: one destination per kind of scan
+	for h in 3 4 5 6 7 8 9; do
+		ip -n "$NS_T" addr add "198.18.$R.$h/24" dev "$VT" || return 1
+		ip -n "$NS_T" addr add "2001:db8:$R::$h/64" dev "$VT" nodad || return 1
+	done
+	# closed UDP ports answer at once (the ICMP rate limit would make nmap -sU
+	# take minutes)
+	dl_ns_t sysctl -qw net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0 || return 1
 	# neighbours known in advance: no ARP/ND in the middle of a measurement
 	ma=$(ip -n "$NS_A" -br link show "$VA" | awk '{print $3}')
 	mt=$(ip -n "$NS_T" -br link show "$VT" | awk '{print $3}')
-	ip -n "$NS_A" neigh replace "$T4" lladdr "$mt" dev "$VA" nud permanent &&
-		ip -n "$NS_A" neigh replace "$T6" lladdr "$mt" dev "$VA" nud permanent &&
-		ip -n "$NS_T" neigh replace "$A4" lladdr "$ma" dev "$VT" nud permanent &&
+	for h in 1 3 4 5 6 7 8 9; do
+		ip -n "$NS_A" neigh replace "198.18.$R.$h" lladdr "$mt" dev "$VA" nud permanent &&
+			ip -n "$NS_A" neigh replace "2001:db8:$R::$h" lladdr "$mt" dev "$VA" nud permanent || return 1
+	done
+	ip -n "$NS_T" neigh replace "$A4" lladdr "$ma" dev "$VT" nud permanent &&
 		ip -n "$NS_T" neigh replace "$A6" lladdr "$ma" dev "$VT" nud permanent
 }
 
 # dl_rule 4|6 log|nflog TAG [GROUP]: from the attacker's address to the
-# target's (not the neighbour solicitations nmap sends to a multicast group)
+# target's subnet (not the neighbour solicitations nmap sends to a multicast
+# group)
 dl_rule() {
-	case $1 in 4) ipt=iptables src=$A4 dst=$T4 ;; 6) ipt=ip6tables src=$A6 dst=$T6 ;; *) return 2 ;; esac
+	case $1 in 4) ipt=iptables src=$A4 dst=$T4/24 ;; 6) ipt=ip6tables src=$A6 dst=$T6/64 ;; *) return 2 ;; esac
 	case $2 in
 	log) dl_ns_t "$ipt" -w -A INPUT -s "$src" -d "$dst" -m comment --comment "$3" \
 		-j LOG --log-prefix "$ID " --log-tcp-options --log-ip-options ;;
@@ -146,8 +158,8 @@ dl_nft_rule() {
 	nflog) act="log prefix \"$ID\" group ${3:-5}" ;;
 	*) return 2 ;;
 	esac
-	dl_ns_t nft add rule inet "$ID" input ip saddr "$A4" ip daddr "$T4" counter $act comment "\"$2-4\"" &&
-		dl_ns_t nft add rule inet "$ID" input ip6 saddr "$A6" ip6 daddr "$T6" counter $act comment "\"$2-6\""
+	dl_ns_t nft add rule inet "$ID" input ip saddr "$A4" ip daddr "$T4/24" counter $act comment "\"$2-4\"" &&
+		dl_ns_t nft add rule inet "$ID" input ip6 saddr "$A6" ip6 daddr "$T6/64" counter $act comment "\"$2-6\""
 }
 
 # dl_counter 4|6|nft TAG: the packets the rule counted so far
@@ -339,10 +351,10 @@ dl_wait_alert() {
 # dl_ajq NAME FILTER: jq -c on the alert dl_wait_alert found
 dl_ajq() { jq -c "$2" "$tmp/$1/alert.json" 2>&1; }
 
-# dl_syslog_scan SRC DST: the message of the newest syslog scan line for
-# SRC -> DST ("" when none). $SL_PRI is its <PRI>.
+# dl_syslog_scan SRC DST [TEXT]: "PRI MESSAGE" of the newest syslog scan line
+# for SRC -> DST (containing TEXT); "" when none
 dl_syslog_scan() {
-	grep -F " $1 -> $2 " "$tmp/syslog.out" 2>/dev/null | grep -F "scan detected" | tail -n 1 |
+	grep -F " $1 -> $2 " "$tmp/syslog.out" 2>/dev/null | grep -F "scan detected" | grep -F -- "${3:-}" | tail -n 1 |
 		sed -n 's/^[0-9.]* <\([0-9]*\)>.*vigil\(\[[0-9]*\]\)\{0,1\}: \(.*\)$/\1 \3/p'
 }
 
@@ -417,38 +429,196 @@ check_le() {
 	if [ "$2" -le "$3" ] 2>/dev/null; then ok; else bad "$1: expected <= $3, got $2"; fi
 }
 
-# dl_check_scan_alert NAME SRC DST PROTO PORTS FLAGS PKTS STYLE: the
-# contract's syslog line and the JSON alert for a finished scan
-# (FLAGS "" for udp). The JSON alert must already be in $tmp/NAME/alert.json.
+# dl_check_scan_alert NAME SRC DST PROTO FLAGS LEVEL MAXPORT STYLE DSTS:
+# the JSON alert in $tmp/NAME/alert.json (the one that raised the pair to
+# LEVEL during a scan of ports 1..MAXPORT) and the contract's syslog line for
+# that pair agree with each other and with the scan. The alert is raised when
+# the threshold is crossed, while nmap is still sending (in random port
+# order): its counts are those of that moment. FLAGS "" for udp; STYLE "*"
+# for any.
 dl_check_scan_alert() {
-	n=$1 s=$2 d=$3 p=$4 ports=$5 fl=$6 pk=$7 st=$8
-	lv=$(dl_level_for "$pk")
+	n=$1 s=$2 d=$3 p=$4 fl=$5 lv=$6 mx=$7 st=$8 nd=$9
 	check "$n json type" "$(dl_ajq "$n" .type)" '"scan"'
 	check "$n json src" "$(dl_ajq "$n" .src)" "\"$s\""
 	check "$n json dst" "$(dl_ajq "$n" .dst)" "\"$d\""
 	check "$n json danger_level" "$(dl_ajq "$n" .danger_level)" "$lv"
-	check "$n json $p.ports" "$(dl_ajq "$n" ".$p.ports")" "\"$ports\""
-	check "$n json $p.packets" "$(dl_ajq "$n" ".$p.packets")" "$pk"
-	[ -n "$fl" ] && check "$n json tcp.flags" "$(dl_ajq "$n" '.tcp.flags | keys')" "[\"$fl\"]"
+	eval "th=\$DL$lv"
+	pk=$(dl_ajq "$n" ".$p.packets")
+	check "$n json $p.packets in [DL$lv, $mx]" "$(dl_ajq "$n" ".$p.packets >= $th and .$p.packets <= $mx")" true
+	check "$n json $p ports within 1-$mx" "$(dl_ajq "$n" ".$p.port_min >= 1 and .$p.port_max <= $mx and .$p.port_count <= .$p.packets and .$p.port_count >= 1")" true
+	[ -n "$fl" ] && check "$n json tcp.flags" "$(dl_ajq "$n" '.tcp.flags')" "{\"$fl\":$pk}"
 	check "$n json time" "$(dl_ajq "$n" '.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}[.][0-9]+")')" true
 	check "$n json event_time" "$(dl_ajq "$n" '.event_time | type')" '"string"'
-	sl=$(dl_syslog_scan "$s" "$d")
+	sl=$(dl_syslog_scan "$s" "$d" "DL: $lv ")
 	if [ -z "$sl" ]; then
-		bad "$n: no syslog scan line for $s -> $d in $(tail -n 3 "$tmp/syslog.out")"
+		bad "$n: no syslog line 'scan detected ... $s -> $d ... DL: $lv' in: $(tail -n 3 "$tmp/syslog.out")"
 		return
 	fi
 	pri=${sl%% *}
 	f=$(dl_syslog_fields "${sl#* }")
 	check "$n syslog facility (daemon)" "$((pri / 8))" 3
-	check "$n syslog style" "$(dl_field "$f" style)" "$st"
+	[ "$st" = "*" ] || check "$n syslog style" "$(dl_field "$f" style)" "$st"
 	check "$n syslog src" "$(dl_field "$f" src)" "$s"
 	check "$n syslog dst" "$(dl_field "$f" dst)" "$d"
 	lo=$(dl_ajq "$n" ".$p.port_min") hi=$(dl_ajq "$n" ".$p.port_max")
 	[ "$lo" = "$hi" ] || lo=$lo-$hi
-	check "$n syslog $p range" "$(dl_field "$f" "$p")" "$lo"
+	check "$n syslog $p range = the JSON alert's" "$(dl_field "$f" "$p")" "$lo"
 	[ -n "$fl" ] && check "$n syslog flags" "$(dl_field "$f" flags)" "$fl"
-	check "$n syslog ${p}_pkts" "$(dl_field "$f" "${p}_pkts")" "$pk"
+	check "$n syslog ${p}_pkts = the JSON alert's" "$(dl_field "$f" "${p}_pkts")" "$pk"
 	check "$n syslog DL" "$(dl_field "$f" dl)" "$lv"
-	check "$n syslog dsts" "$(dl_field "$f" dsts)" 1
+	check "$n syslog dsts" "$(dl_field "$f" dsts)" "$nd"
 	check "$n syslog unknown fields" "$(dl_field "$f" unknown)$(dl_field "$f" error)" ""
+}
+
+# dl_check_pair NAME SRC DST PROTO PORTS PACKETS FLAGS: `vigil status --json`
+# has the pair with exactly these counts and the level they give
+dl_check_pair() {
+	n=$1 s=$2 d=$3 p=$4
+	dl_status "$n" || { bad "$n: vigil status --json failed: $(head -c 300 "$tmp/$n/status.err")"; return; }
+	sel=".sources[] | select(.src == \"$s\") | .destinations[] | select(.dst == \"$d\")"
+	check "$n status $s -> $d [level, $p.ports, $p.packets]" \
+		"$(dl_sjq "$n" "[$sel | .danger_level, .$p.ports, .$p.packets]")" "[$(dl_level_for "$6"),\"$5\",$6]"
+	[ -n "$7" ] && check "$n status $s -> $d tcp.flags" "$(dl_sjq "$n" "[$sel | .tcp.flags]")" "[{\"$7\":$6}]"
+}
+
+# dl_scan_suite NAME COUNT4 COUNT6: the scans every source must see, each
+# against its own destination; after each, the alert of the level it reaches
+# within 1 s of its end (syslog and JSON), and status --json exact. COUNT4 /
+# COUNT6 print the rules' packet counters; status must count exactly as many.
+dl_scan_suite() {
+	n=$1 c4=$2 c6=$3 n4=0 n6=0
+	# kind | target | command | proto | flags | packets | style
+	while IFS='|' read -r kind h cmd p fl pk st <&3; do
+		[ -n "$kind" ] || continue
+		case $h in *:*) dst=2001:db8:$R::${h#:} src=$A6 ;; *) dst=198.18.$R.$h src=$A4 ;; esac
+		lv=$(dl_level_for "$pk")
+		# shellcheck disable=SC2086
+		dl_ns_a $cmd $dst < /dev/null > "$tmp/$n/scan.out" 2>&1 || bad "$n $kind: $cmd $dst failed: $(tail -n 2 "$tmp/$n/scan.out")"
+		waited=$(dl_wait_alert "$n" ".type == \"scan\" and .src == \"$src\" and .dst == \"$dst\" and .danger_level == $lv" 3000) ||
+			{ bad "$n $kind: no JSON alert DL $lv for $src -> $dst within 3 s of the scan's end"; continue; }
+		# the syslog line goes out in the same flush; let the listener write it
+		dl_poll 20 0.05 sh -c "grep -F ' $src -> $dst ' '$tmp/syslog.out' | grep -q 'DL: $lv '"
+		check_le "$n $kind: ms from the scan's end to the alert" "$waited" 1000
+		case $src in *:*) ns=$n6 n6=$((n6 + 1)) ;; *) ns=$n4 n4=$((n4 + 1)) ;; esac
+		dl_check_scan_alert "$n" "$src" "$dst" "$p" "$fl" "$lv" "$pk" "$st" "$((ns + 1))"
+		dl_check_pair "$n" "$src" "$dst" "$p" "1-$pk" "$pk" "$fl"
+	done 3<<-EOF
+	SYN|1|nmap -n -Pn -sS -T4 -p 1-200|tcp|SYN|200|nmap -sS
+	CONNECT|3|nmap -n -Pn -sT -T4 -p 1-200|tcp|SYN|200|nmap -sT
+	UDP|4|nmap -n -Pn -sU -T4 --max-retries 0 -p 1-200|udp||200|nmap -sU
+	hping3 XMAS|5|hping3 -q -F -P -U -p ++1 -c 30 -i u2000|tcp|URG PSH FIN|30|*
+	SYN6|:1|nmap -n -Pn -6 -sS -T4 -p 1-200|tcp|SYN|200|nmap -sS
+	EOF
+	dl_status "$n"
+	check "$n status: packets from $A4 = the rule's counter" "$(dl_sjq "$n" "[.sources[] | select(.src == \"$A4\") | .packets]")" "[$($c4)]"
+	check "$n status: packets from $A6 = the rule's counter" "$(dl_sjq "$n" "[.sources[] | select(.src == \"$A6\") | .packets]")" "[$($c6)]"
+	check "$n status: lost" "$(dl_sjq "$n" .input.lost)" 0
+	check "$n status: sources" "$(dl_sjq "$n" '[.sources[] | select(.src | startswith("'"198.18.$R."'") or startswith("'"2001:db8:$R:"'")) | .src] | sort')" \
+		"$(jq -cn --arg a "$A4" --arg b "$A6" '[$a, $b] | sort')"
+}
+
+# dl_need_daemon: skip while this build has no `vigil run`
+dl_need_daemon() {
+	if "$vigil" run --help 2>&1 | grep -q "not implemented"; then
+		dl_skip "vigil run is not implemented in this build"
+	fi
+}
+
+# dl_pair_json NAME SRC DST FILTER: FILTER on the pair in a fresh status
+dl_pair_json() {
+	dl_status "$1" || { echo "status-failed"; return 1; }
+	dl_sjq "$1" "[.sources[] | select(.src == \"$2\") | .destinations[] | select(.dst == \"$3\") | $4] | .[0]"
+}
+
+# dl_restart NAME VNS COUNT4 MIDSCAN: stop and start vigil (in netns VNS, ""
+# for none) in the middle of a slow SYN scan of 198.18.R.6 (MIDSCAN yes), or
+# between two scans of it (no: NFLOG has nobody to deliver to while vigil is
+# down). The pair keeps its level across the restart, the level alerted
+# before is not alerted again, and at the end status counts exactly what the
+# rule counted (nothing read twice, nothing skipped).
+dl_restart() {
+	n=$1 vns=$2 c4=$3 dst=198.18.$R.6
+	if [ "$4" = yes ]; then
+		dl_ns_a nmap -n -Pn -sS -T4 --scan-delay 5ms -p 1-300 "$dst" < /dev/null > "$tmp/$n/scan.out" 2>&1 &
+		sp=$!
+		dl_track $sp
+		dl_poll 60 0.05 sh -c "'$vigil' status --json --config '$tmp/$n/vigil.conf' | jq -e '[.sources[] | select(.src == \"$A4\") | .destinations[] | select(.dst == \"$dst\") | .danger_level] | .[0] // 0 | . >= 2' > /dev/null" ||
+			bad "$n restart: the pair did not reach DL 2 before the restart"
+	else
+		dl_ns_a nmap -n -Pn -sS -T4 -p 1-100 "$dst" < /dev/null > "$tmp/$n/scan.out" 2>&1
+		dl_wait_alert "$n" ".type == \"scan\" and .dst == \"$dst\" and .danger_level == 2" 2000 > /dev/null ||
+			bad "$n restart: no DL 2 alert before the restart"
+	fi
+	lv=$(dl_pair_json "$n" "$A4" "$dst" .danger_level)
+	pk=$(dl_pair_json "$n" "$A4" "$dst" .tcp.packets)
+	dl_vigil_stop "$n"
+	check "$n restart: exit status of SIGTERM" "$?" 0
+	[ -s "$tmp/$n/state/state" ] || ls "$tmp/$n/state" | grep -q . || bad "$n restart: nothing in STATE_DIR after the stop"
+	dl_vigil_start "$n" "$vns" || { bad "$n restart: vigil did not come back"; return; }
+	check "$n restart: level kept" "$(dl_pair_json "$n" "$A4" "$dst" ".danger_level >= $lv")" true
+	check "$n restart: packets kept" "$(dl_pair_json "$n" "$A4" "$dst" ".tcp.packets >= $pk")" true
+	if [ "$4" = yes ]; then
+		wait $sp
+	else
+		dl_ns_a nmap -n -Pn -sS -T4 -p 101-300 "$dst" < /dev/null > "$tmp/$n/scan.out" 2>&1
+	fi
+	dl_wait_alert "$n" ".type == \"scan\" and .dst == \"$dst\" and .danger_level == 3" 2000 > /dev/null ||
+		bad "$n restart: no DL 3 alert after the restart"
+	want=$($c4)
+	dl_poll 40 0.05 sh -c "[ \"\$('$vigil' status --json --config '$tmp/$n/vigil.conf' | jq '[.sources[] | select(.src == \"$A4\") | .packets] | add')\" = $want ]"
+	check "$n restart: packets from $A4 = the rule's counter" "$(dl_src_packets "$n" "$A4")" "$want"
+	check "$n restart: $dst's 300 packets" "$(dl_pair_json "$n" "$A4" "$dst" '[.tcp.packets, .tcp.ports]')" '[300,"1-300"]'
+	check "$n restart: DL 2 alerted once for $dst" \
+		"$(jq -c "select(.type == \"scan\" and .dst == \"$dst\" and .danger_level == 2)" "$tmp/$n/alerts.json" | wc -l)" 1
+}
+
+# dl_sighup NAME COUNT4: SIGHUP reloads and keeps every source; the next scan
+# adds to them
+dl_sighup() {
+	n=$1 c4=$2 dst=198.18.$R.7
+	dl_status "$n"
+	cp "$tmp/$n/status.json" "$tmp/$n/before-hup.json"
+	eval "p=\$dl_vpid_$n"
+	kill -HUP "$p"
+	sleep 0.3
+	kill -0 "$p" 2>/dev/null || { bad "$n: vigil died on SIGHUP: $(tail -c 300 "$tmp/$n/err")"; return; }
+	dl_status "$n" || bad "$n: status after SIGHUP failed"
+	f='[.sources[] | {src, danger_level, packets, d: [.destinations[] | {dst, danger_level}]}] | sort_by(.src)'
+	check "$n SIGHUP: sources, levels and packets kept" "$(jq -c "$f" "$tmp/$n/status.json")" "$(jq -c "$f" "$tmp/$n/before-hup.json")"
+	dl_ns_a nmap -n -Pn -sS -T4 -p 1-20 "$dst" < /dev/null > "$tmp/$n/scan.out" 2>&1
+	dl_wait_alert "$n" ".type == \"scan\" and .dst == \"$dst\" and .danger_level == 2" 2000 > /dev/null ||
+		bad "$n SIGHUP: no alert for the scan after the reload"
+	want=$($c4)
+	dl_poll 40 0.05 sh -c "[ \"\$('$vigil' status --json --config '$tmp/$n/vigil.conf' | jq '[.sources[] | select(.src == \"$A4\") | .packets] | add')\" = $want ]"
+	check "$n SIGHUP: packets from $A4 = the rule's counter" "$(dl_src_packets "$n" "$A4")" "$want"
+}
+
+# dl_forged_kmsg: kernel-looking records that are not the kernel's: root's
+# write to /dev/kmsg (the kernel files it under facility user) and nobody's
+# (refused). Source 198.18.R.66 must never appear.
+FORGED_SRC_SUFFIX=66
+dl_forged_kmsg() {
+	fs=198.18.$R.$FORGED_SRC_SUFFIX
+	rec="$ID IN=$VT OUT= MAC=00:00:5e:00:53:01:00:00:5e:00:53:02:08:00 SRC=$fs DST=$T4 LEN=44 TOS=0x00 PREC=0x00 TTL=58 ID=1 PROTO=TCP SPT=40000 DPT=22 WINDOW=1024 RES=0x00 SYN URGP=0 "
+	for i in 1 2 3 4 5 6; do
+		printf '<4>%s\n' "$rec" > /dev/kmsg || bad "write to /dev/kmsg"
+	done
+	setpriv --reuid=nobody --regid=nogroup --clear-groups sh -c "printf '<4>%s\n' '$rec' > /dev/kmsg" 2>/dev/null &&
+		bad "nobody could write /dev/kmsg"
+}
+
+# dl_no_source NAME ADDR: status knows nothing of ADDR
+dl_no_source() {
+	dl_status "$1"
+	check "$1: forged source $2 in status" "$(dl_sjq "$1" "[.sources[] | select(.src == \"$2\")] | length")" 0
+	check "$1: forged source $2 alerted" "$(grep -c "\"$2\"" "$tmp/$1/alerts.json")" 0
+}
+
+# dl_finish NAME: stop vigil, exit status 0, no sanitizer report
+dl_finish() {
+	dl_vigil_stop "$1"
+	check "$1: exit status of the final SIGTERM" "$?" 0
+	if grep -q -e "ERROR: AddressSanitizer" -e "runtime error:" -e "ERROR: LeakSanitizer" "$tmp/$1/err"; then
+		bad "$1: sanitizer report: $(grep -m 3 -e ERROR -e 'runtime error' "$tmp/$1/err")"
+	else ok; fi
 }

@@ -41,9 +41,10 @@ if [ "$(id -u)" -ne 0 ] || ! command -v nmap >/dev/null 2>&1; then
 fi
 
 # 2. the namespaces, the rules and a real scan
-dl_init nmap rsyslogd setpriv logger nft
+dl_init nmap rsyslogd setpriv logger nft journalctl unshare nsenter
 dl_netns_up || { bad "namespaces"; echo "daemon-harness: $pass passed, $fail failed"; exit 1; }
 dl_rsyslog_start || bad "private rsyslogd did not start: $(cat "$tmp/rsyslog.err")"
+dl_journald_start || bad "private journald did not start: $(cat "$tmp/journald.err")"
 dl_rule 4 log log4 && dl_rule 4 nflog nflog4 7 && dl_rule 6 log log6 || bad "iptables rules"
 dl_nft_rule nflog nft 8 || bad "nft rules"
 dl_ns_a nmap -n -Pn -sS -p 1-200 -T4 "$T4" > "$tmp/nmap.out" 2>&1 || bad "nmap -sS: $(tail -n 2 "$tmp/nmap.out")"
@@ -51,7 +52,7 @@ dl_ns_a nmap -n -Pn -6 -sS -p 1-30 -T4 "$T6" > "$tmp/nmap6.out" 2>&1 || bad "nma
 check "iptables LOG counter" "$(dl_counter 4 log4)" 200
 check "iptables NFLOG counter" "$(dl_counter 4 nflog4)" 200
 check "ip6tables LOG counter" "$(dl_counter 6 log6)" 30
-check "nft counters (both families)" "$(dl_counter nft nft)" 230
+check "nft counters (both families)" "$(($(dl_counter nft nft-4) + $(dl_counter nft nft-6)))" 230
 # every record reaches /dev/kmsg and the private rsyslogd's kern.* file
 check "records in the kernel log" "$(dmesg | grep -c "$ID IN=$VT")" 230
 dl_poll 50 0.1 sh -c "[ \$(grep -c '$ID' '$FW_LOG' 2>/dev/null) -ge 230 ]"
@@ -61,6 +62,15 @@ expect_json '.input | [.events, .malformed]' '[230,0]'
 expect_json "[.sources[] | select(.src == \"$A4\") | .danger_level, .scan_types, (.destinations[0] | .tcp.ports, .tcp.flags)]" \
 	"[3,[\"SYN\"],\"1-200\",{\"SYN\":200}]"
 expect_json "[.sources[] | select(.src == \"$A6\") | .danger_level]" '[2]'
+
+# the private journal has them as the kernel's (transport kernel, facility 0)
+dl_poll 50 0.1 sh -c "[ \$(nsenter --mount=/proc/$dl_journald_pid/ns/mnt journalctl -k -o cat --no-pager | grep -c '$ID IN=') -ge 230 ]"
+check "records in the private journal" "$(dl_in_journal journalctl _TRANSPORT=kernel SYSLOG_FACILITY=0 -o cat --no-pager | grep -c "$ID IN=$VT")" 230
+check "the host's journal untouched" "$(journalctl -k -o cat --no-pager 2>/dev/null | grep -c "$ID IN=")" 0
+dl_in_journal setpriv --reuid=nobody --regid=nogroup --clear-groups logger -u /run/systemd/journal/dev-log -t kernel "$ID forged by nobody" ||
+	bad "logger into the private journal"
+dl_poll 20 0.1 sh -c "nsenter --mount=/proc/$dl_journald_pid/ns/mnt journalctl -o cat --no-pager | grep -q '$ID forged by nobody'"
+check "a forged kernel line's transport" "$(dl_in_journal journalctl -t kernel -o json --no-pager | jq -r "select(.MESSAGE == \"$ID forged by nobody\") | ._TRANSPORT")" syslog
 
 # an unprivileged process: rsyslog takes its line, the kern.* file does not
 setpriv --reuid=nobody --regid=nogroup --clear-groups logger -u "$RS_SOCK" -t kernel \

@@ -24,7 +24,8 @@
 #                            target's INPUT from the attacker: KIND log | nflog;
 #                            TAG is its comment (for dl_counter)
 #   dl_nft_rule KIND TAG [GROUP]  the same with nftables (table inet $ID)
-#   dl_counter FAMILY TAG    packets the rule TAG counted (nft: FAMILY nft)
+#   dl_counter FAMILY TAG    packets the rule TAG counted (nft: FAMILY nft,
+#                            TAG-4 or TAG-6)
 #   dl_syslog_listen         datagram listener on $SYSLOG_SOCK -> $tmp/syslog.out
 #                            ("<arrival epoch s.us> <datagram>" per line)
 #   dl_rsyslog_start         private rsyslogd: imkmsg (non-destructive reader of
@@ -171,9 +172,9 @@ dl_counter() {
 		dl_ns_t "$ipt" -w -nvxL INPUT | awk -v t="/* $2 */" 'index($0, t) { print $1; n++ } END { if (!n) print "none" }'
 		;;
 	nft)
-		# both families' rules of TAG
+		# TAG-4 or TAG-6 (dl_nft_rule makes both)
 		dl_ns_t nft list table inet "$ID" |
-			awk -v t="\"$2-" 'index($0, t) { for (i = 1; i < NF; i++) if ($i == "packets") s += $(i + 1) } END { print s + 0 }'
+			awk -v t="\"$2\"" 'index($0, t) { for (i = 1; i < NF; i++) if ($i == "packets") s += $(i + 1) } END { print s + 0 }'
 		;;
 	esac
 }
@@ -245,6 +246,29 @@ dl_rsyslog_start() {
 	dl_poll 50 0.1 test -S "$RS_SOCK"
 }
 
+# A private systemd-journald: in a mount namespace of its own with tmpfs over
+# /run and /var/log/journal, so its sockets and journal files are its own and
+# the host's (if any) are untouched. It reads /dev/kmsg (no reader drains it)
+# into the journal with the kernel transport. Whatever should see this
+# journal runs in the same mount namespace: WHERE mnt:$dl_journald_pid for
+# dl_vigil_start, dl_in_journal CMD... for the rest.
+dl_journald_start() {
+	jd=$(command -v /lib/systemd/systemd-journald /usr/lib/systemd/systemd-journald | head -n 1)
+	[ -n "$jd" ] && command -v unshare > /dev/null && command -v nsenter > /dev/null || return 1
+	cat > "$tmp/journald.sh" <<-EOF
+	mount -t tmpfs tmpfs /run || exit 1
+	if [ -d /var/log/journal ]; then mount -t tmpfs tmpfs /var/log/journal || exit 1; fi
+	mkdir -p /run/systemd/journal /run/log/journal
+	exec $jd
+	EOF
+	unshare --mount --propagation private sh "$tmp/journald.sh" > "$tmp/journald.err" 2>&1 &
+	dl_journald_pid=$!
+	dl_track $dl_journald_pid
+	dl_poll 50 0.1 dl_in_journal test -S /run/systemd/journal/socket
+}
+
+dl_in_journal() { nsenter --mount="/proc/$dl_journald_pid/ns/mnt" "$@"; }
+
 # dl_conf NAME SOURCES [EXTRA-LINE...]
 dl_conf() {
 	d=$tmp/$1
@@ -270,16 +294,23 @@ dl_conf() {
 	} > "$d/vigil.conf"
 }
 
-# dl_vigil_start NAME [NETNS]: vigil in the background; ready when its
-# CONTROL_SOCKET accepts `vigil status` (10 s at most). $VPID.
+# dl_vigil_start NAME [WHERE]: vigil in the background (WHERE: a network
+# namespace, or mnt:PID for the mount namespace of process PID); ready when
+# its CONTROL_SOCKET accepts `vigil status` (10 s at most). $VPID.
 dl_vigil_start() {
 	d=$tmp/$1
 	rm -f "$d/control.sock"
-	if [ -n "${2:-}" ]; then
+	case ${2:-} in
+	mnt:*)
+		nsenter --mount="/proc/${2#mnt:}/ns/mnt" "$vigil" run --foreground --config "$d/vigil.conf" >> "$d/out" 2>> "$d/err" &
+		;;
+	?*)
 		ip netns exec "$2" "$vigil" run --foreground --config "$d/vigil.conf" >> "$d/out" 2>> "$d/err" &
-	else
+		;;
+	*)
 		"$vigil" run --foreground --config "$d/vigil.conf" >> "$d/out" 2>> "$d/err" &
-	fi
+		;;
+	esac
 	VPID=$!
 	dl_track $VPID
 	eval "dl_vpid_$1=$VPID"

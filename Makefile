@@ -133,6 +133,11 @@ demo: deps-demo build/vigil
 bench: deps-bench build/vigil
 	@VIGIL_LIBS='$(PKG_LIBS)' sh bench/run.sh build/vigil
 
+# the daemon's latency, NFLOG rate, idle wake-ups, 100k sources (root; bench/daemon.sh)
+.PHONY: bench-daemon
+bench-daemon: deps-check build/vigil
+	@sh bench/daemon.sh build/vigil
+
 calibrate: deps-bench build/vigil
 	@sh bench/calibrate.sh build/vigil
 

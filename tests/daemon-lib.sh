@@ -57,6 +57,7 @@ dl_track() { dl_pids="$dl_pids $1"; }
 
 # dl_kill PID: TERM, up to 5 s, then KILL; only pids this run started
 dl_kill() {
+	local i
 	kill -TERM "$1" 2>/dev/null || return 0
 	i=0
 	while kill -0 "$1" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
@@ -66,12 +67,14 @@ dl_kill() {
 }
 
 dl_cleanup() {
+	local p n
 	for p in $dl_pids; do dl_kill "$p"; done
 	for n in $dl_netns; do ip netns del "$n" 2>/dev/null; done
 	rm -rf "$tmp"
 }
 
 dl_init() {
+	local t rnd
 	[ "$(id -u)" -eq 0 ] || dl_skip "needs root (network namespaces, netfilter)"
 	for t in ip iptables ip6tables jq "$@"; do
 		command -v "$t" >/dev/null 2>&1 || dl_skip "$t is not installed (scripts/deps.sh check)"
@@ -101,6 +104,7 @@ dl_ns_a() { ip netns exec "$NS_A" "$@"; }
 dl_ns_t() { ip netns exec "$NS_T" "$@"; }
 
 dl_netns_up() {
+	local h ma mt
 	ip netns add "$NS_A" || return 1
 	dl_netns="$dl_netns $NS_A"
 	ip netns add "$NS_T" || return 1
@@ -136,6 +140,7 @@ dl_netns_up() {
 # target's subnet (not the neighbour solicitations nmap sends to a multicast
 # group)
 dl_rule() {
+	local ipt src dst
 	case $1 in 4) ipt=iptables src=$A4 dst=$T4/24 ;; 6) ipt=ip6tables src=$A6 dst=$T6/64 ;; *) return 2 ;; esac
 	case $2 in
 	log) dl_ns_t "$ipt" -w -A INPUT -s "$src" -d "$dst" -m comment --comment "$3" \
@@ -148,6 +153,7 @@ dl_rule() {
 
 # dl_nft_rule log|nflog TAG [GROUP]: both families in one inet table
 dl_nft_rule() {
+	local act
 	dl_ns_t nft list table inet "$ID" >/dev/null 2>&1 ||
 		dl_ns_t nft -f - <<-EOF || return 1
 		table inet $ID {
@@ -165,6 +171,7 @@ dl_nft_rule() {
 
 # dl_counter 4|6|nft TAG: the packets the rule counted so far
 dl_counter() {
+	local ipt
 	case $1 in
 	4 | 6)
 		ipt=iptables
@@ -206,6 +213,7 @@ while time.time() < end:
 
 # dl_poll COUNT INTERVAL CMD...: run CMD until it succeeds, at most COUNT times
 dl_poll() {
+	local n iv
 	n=$1 iv=$2
 	shift 2
 	while [ "$n" -gt 0 ]; do
@@ -253,6 +261,7 @@ dl_rsyslog_start() {
 # journal runs in the same mount namespace: WHERE mnt:$dl_journald_pid for
 # dl_vigil_start, dl_in_journal CMD... for the rest.
 dl_journald_start() {
+	local jd
 	jd=$(command -v /lib/systemd/systemd-journald /usr/lib/systemd/systemd-journald | head -n 1)
 	[ -n "$jd" ] && command -v unshare > /dev/null && command -v nsenter > /dev/null || return 1
 	cat > "$tmp/journald.sh" <<-EOF
@@ -271,6 +280,7 @@ dl_in_journal() { nsenter --mount="/proc/$dl_journald_pid/ns/mnt" "$@"; }
 
 # dl_conf NAME SOURCES [EXTRA-LINE...]
 dl_conf() {
+	local d l
 	d=$tmp/$1
 	mkdir -p "$d/state"
 	{
@@ -298,6 +308,7 @@ dl_conf() {
 # namespace, or mnt:PID for the mount namespace of process PID); ready when
 # its CONTROL_SOCKET accepts `vigil status` (10 s at most). $VPID.
 dl_vigil_start() {
+	local d t0
 	d=$tmp/$1
 	rm -f "$d/control.sock"
 	case ${2:-} in
@@ -331,6 +342,7 @@ dl_ready() {
 # dl_vigil_stop NAME: SIGTERM and wait (10 s); prints nothing, returns the
 # daemon's exit status (124 when it had to be killed)
 dl_vigil_stop() {
+	local p i
 	eval "p=\${dl_vpid_$1:-}"
 	[ -n "$p" ] || return 1
 	kill -TERM "$p" 2>/dev/null
@@ -346,6 +358,7 @@ dl_vigil_stop() {
 
 # dl_status NAME [ARGS...]: `vigil status --json` into $tmp/NAME/status.json
 dl_status() {
+	local n
 	n=$1
 	shift
 	"$vigil" status --json --config "$tmp/$n/vigil.conf" "$@" > "$tmp/$n/status.json" 2> "$tmp/$n/status.err"
@@ -364,6 +377,7 @@ dl_src_packets() {
 # ALERT_JSON_FILE matching JQ_COND; prints the ms waited, returns 1 on timeout.
 # The alert is left in $tmp/NAME/alert.json.
 dl_wait_alert() {
+	local f t0 n
 	f=$tmp/$1/alerts.json t0=$(now_ms)
 	n=$(($3 / 20 + 1))
 	while [ "$n" -gt 0 ]; do
@@ -469,6 +483,7 @@ check_le() {
 # order): its counts are those of that moment. FLAGS "" for udp; STYLE "*"
 # for any.
 dl_check_scan_alert() {
+	local n s d p fl lv mx st nd np th pk sl pri f lo hi
 	n=$1 s=$2 d=$3 p=$4 fl=$5 lv=$6 mx=$7 st=$8 nd=$9 np=${10}
 	check "$n json type" "$(dl_ajq "$n" .type)" '"scan"'
 	check "$n json src" "$(dl_ajq "$n" .src)" "\"$s\""
@@ -505,6 +520,7 @@ dl_check_scan_alert() {
 # dl_check_pair NAME SRC DST PROTO PORTS PACKETS FLAGS: `vigil status --json`
 # has the pair with exactly these counts and the level they give
 dl_check_pair() {
+	local n s d p sel
 	n=$1 s=$2 d=$3 p=$4
 	dl_status "$n" || { bad "$n: vigil status --json failed: $(head -c 300 "$tmp/$n/status.err")"; return; }
 	sel=".sources[] | select(.src == \"$s\") | .destinations[] | select(.dst == \"$d\")"
@@ -518,6 +534,7 @@ dl_check_pair() {
 # within 1 s of its end (syslog and JSON), and status --json exact. COUNT4 /
 # COUNT6 print the rules' packet counters; status must count exactly as many.
 dl_scan_suite() {
+	local n c4 c6 n4 n6 kind h cmd p fl mx st dst src cnt before pk lv waited ns
 	n=$1 c4=$2 c6=$3 n4=0 n6=0
 	# kind | target | command | proto | flags | ports 1.. | style
 	while IFS='|' read -r kind h cmd p fl mx st <&3; do
@@ -575,6 +592,7 @@ dl_pair_json() {
 # before is not alerted again, and at the end status counts exactly what the
 # rule counted (nothing read twice, nothing skipped).
 dl_restart() {
+	local n vns c4 dst sp lv pk want
 	n=$1 vns=$2 c4=$3 dst=198.18.$R.6
 	if [ "$4" = yes ]; then
 		dl_ns_a nmap -n -Pn -sS -T4 --scan-delay 5ms -p 1-300 "$dst" < /dev/null > "$tmp/$n/scan.out" 2>&1 &
@@ -613,6 +631,7 @@ dl_restart() {
 # dl_sighup NAME COUNT4: SIGHUP reloads and keeps every source; the next scan
 # adds to them
 dl_sighup() {
+	local n c4 dst p f want
 	n=$1 c4=$2 dst=198.18.$R.7
 	dl_status "$n"
 	cp "$tmp/$n/status.json" "$tmp/$n/before-hup.json"
@@ -636,6 +655,7 @@ dl_sighup() {
 # (refused). Source 198.18.R.66 must never appear.
 FORGED_SRC_SUFFIX=66
 dl_forged_kmsg() {
+	local fs rec i
 	fs=198.18.$R.$FORGED_SRC_SUFFIX
 	rec="$ID IN=$VT OUT= MAC=00:00:5e:00:53:01:00:00:5e:00:53:02:08:00 SRC=$fs DST=$T4 LEN=44 TOS=0x00 PREC=0x00 TTL=58 ID=1 PROTO=TCP SPT=40000 DPT=22 WINDOW=1024 RES=0x00 SYN URGP=0 "
 	for i in 1 2 3 4 5 6; do

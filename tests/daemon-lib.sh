@@ -333,10 +333,13 @@ dl_vigil_start() {
 	VREADY_MS=$(($(now_ms) - t0))
 }
 
+# ready: the CONTROL_SOCKET is there and `vigil status` gets an answer (or
+# this build has no `vigil status` yet: then the socket alone)
 dl_ready() {
 	kill -0 "$VPID" 2>/dev/null || return 1
-	[ -S "$tmp/$1/control.sock" ] &&
-		"$vigil" status --json --config "$tmp/$1/vigil.conf" > /dev/null 2>&1
+	[ -S "$tmp/$1/control.sock" ] || return 1
+	"$vigil" status --json --config "$tmp/$1/vigil.conf" > /dev/null 2>&1 ||
+		"$vigil" status --help 2>&1 | grep -q "not implemented"
 }
 
 # dl_vigil_stop NAME: SIGTERM and wait (10 s); prints nothing, returns the

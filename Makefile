@@ -138,6 +138,11 @@ bench: deps-bench build/vigil
 bench-daemon: deps-check build/vigil
 	@sh bench/daemon.sh build/vigil
 
+# a 10-minute run of the daemon (sanitizer build) under random scans (root; bench/daemon-soak.sh)
+.PHONY: soak-daemon
+soak-daemon: deps-check build-san/vigil
+	@sh bench/daemon-soak.sh build-san/vigil $(SOAK_SECONDS)
+
 calibrate: deps-bench build/vigil
 	@sh bench/calibrate.sh build/vigil
 

@@ -23,6 +23,8 @@ f=$(dl_syslog_fields 'scan detected (nmap -sU): 198.51.100.7 -> 203.0.113.2 udp:
 check "sample udp" "$(echo "$f" | tr '\n' '|')" 'style=nmap -sU|src=198.51.100.7|dst=203.0.113.2|udp=7-1900|udp_pkts=302|dl=3|dsts=1|'
 f=$(dl_syslog_fields 'scan detected: 2001:db8::7 -> 2001:db8::1 tcp: [1083] flags: SYN / URG PSH FIN tcp pkts: 9 udp: [53] udp pkts: 2 DL: 1 total scan dsts: 3')
 check "no style, two flag sets, two protocols" "$(echo "$f" | tr '\n' '|')" 'style=|src=2001:db8::7|dst=2001:db8::1|tcp=1083|flags=SYN / URG PSH FIN|tcp_pkts=9|udp=53|udp_pkts=2|dl=1|dsts=3|'
+f=$(dl_syslog_fields 'scan detected (PROTO): 198.51.100.7 -> 203.0.113.2 icmp pkts: 3 other proto pkts: 12 DL: 2 total scan dsts: 1')
+check "icmp and other protocols" "$(echo "$f" | tr '\n' '|')" 'style=PROTO|src=198.51.100.7|dst=203.0.113.2|icmp_pkts=3|other_pkts=12|dl=2|dsts=1|'
 check "a signature line is no scan line" "$(dl_syslog_fields 'src: 198.51.100.7 signature match: "ICMP PING" (sid: 384) icmp')" 'error=not a scan line'
 f=$(dl_syslog_fields 'scan detected (nmap -sS): 198.51.100.7 -> 203.0.113.2 tcp: [1-2] flags: SYN tcp pkts: 2 DL: 1 total dsts: 1')
 check "an unknown word is reported" "$(dl_field "$f" unknown)" total

@@ -407,7 +407,8 @@ dl_syslog_scan() {
 }
 
 # dl_syslog_fields MSG: the contract's scan line, field by field:
-#   style= src= dst= tcp= udp= icmp= flags= tcp_pkts= udp_pkts= dl= dsts=
+#   style= src= dst= tcp= udp= flags= tcp_pkts= udp_pkts= icmp_pkts= other_pkts=
+#   dl= dsts=
 # (a range "[1-200]" as 1-200, flag sets joined by " / " as written)
 dl_syslog_fields() {
 	printf '%s\n' "$1" | awk '
@@ -437,6 +438,9 @@ dl_syslog_fields() {
 				f = ""
 				while (i + 1 <= n && t[i + 2] != "pkts:" && t[i + 1] !~ /:$/) { i++; f = f (f == "" ? "" : " ") t[i] }
 				print "flags=" f
+			} else if (t[i] == "other" && t[i + 1] == "proto" && t[i + 2] == "pkts:") {
+				print "other_pkts=" t[i + 3]
+				i += 3
 			} else if (t[i + 1] == "pkts:") {
 				print t[i] "_pkts=" t[i + 2]
 				i += 2

@@ -603,7 +603,7 @@ dl_restart() {
 	local n vns c4 dst sp lv pk want
 	n=$1 vns=$2 c4=$3 dst=198.18.$R.6
 	if [ "$4" = yes ]; then
-		dl_ns_a nmap -n -Pn -sS -T4 --scan-delay 5ms -p 1-300 "$dst" < /dev/null > "$tmp/$n/scan.out" 2>&1 &
+		dl_ns_a nmap -n -Pn -sS -T4 --scan-delay 8ms -p 1-300 "$dst" < /dev/null > "$tmp/$n/scan.out" 2>&1 &
 		sp=$!
 		dl_track $sp
 		dl_poll 60 0.05 sh -c "'$vigil' status --json --config '$tmp/$n/vigil.conf' | jq -e '[.sources[] | select(.src == \"$A4\") | .destinations[] | select(.dst == \"$dst\") | .danger_level] | .[0] // 0 | . >= 2' > /dev/null" ||

@@ -12,6 +12,10 @@
 #    reaches the test's listener (what a log watcher sees). Median, p99 and
 #    max, for kmsg (iptables LOG) and nflog (NFLOG), target: median < 10 ms,
 #    p99 < 50 ms. Also from the JSON alert's own `time`.
+# 2a. kmsg: BENCH_KRATES packets/s to a LOG rule: the rule's count, vigil's,
+#    and the overruns vigil counted as lost (the kernel's ring overwrote
+#    records before anyone read them): the rate where the ring, not vigil,
+#    is the bottleneck.
 # 2. Sustained NFLOG rate: bench/udpflood sends BENCH_RATES packets/s
 #    (paced, sendmmsg) for BENCH_RATE_S seconds each to a NFLOG + DROP rule;
 #    vigil's count for the source against the rule's counter, and `lost`.
@@ -30,6 +34,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 TRIALS=${BENCH_TRIALS:-200}
 RATES=${BENCH_RATES:-50000 100000 200000 300000}
 RATE_S=${BENCH_RATE_S:-3}
+KRATES=${BENCH_KRATES:-2000 5000 10000 20000}
 IDLE_S=${BENCH_IDLE_S:-30}
 NSRC=${BENCH_SOURCES:-100000}
 [ "$TRIALS" -le 200 ] || { echo "daemon.sh: BENCH_TRIALS is at most 200" >&2; exit 2; }
@@ -114,6 +119,18 @@ latency() {
 	EOF
 }
 
+# settle NAME ADDR WANT: status's packets for ADDR once it stops moving (20 s at most)
+settle() {
+	last=-1 k=0
+	while [ $k -lt 200 ]; do
+		cur=$(dl_src_packets "$1" "$2")
+		[ "$cur" = "$3" ] && break
+		[ "$cur" = "$last" ] && [ $k -gt 20 ] && break
+		last=$cur k=$((k + 1))
+		sleep 0.1
+	done
+	echo "$cur"
+}
 echo "1. alert latency, packet sent -> alert ($TRIALS trials each, DANGER_LEVEL1 1)"
 DL1=1
 dl_conf lk kmsg
@@ -122,6 +139,18 @@ if dl_vigil_start lk; then
 	trials "198.18.$R"
 	sleep 1
 	latency kmsg "198.18.$R" lk
+	echo "2a. kmsg rate (bench/udpflood -> iptables LOG, $RATE_S s per rate): where the kernel's ring, not vigil, loses"
+	dl_ns_t iptables -w -A INPUT -s "$A4" -d "$T4" -p udp --dport 2000:2999 -m comment --comment krate -j LOG --log-prefix "$ID "
+	dl_ns_t iptables -w -A INPUT -s "$A4" -d "$T4" -p udp --dport 2000:2999 -j DROP
+	for rate in $KRATES; do
+		c0=$(dl_counter 4 krate) v0=$(dl_src_packets lk "$A4") l0=$(dl_sjq lk .input.lost)
+		out=$(dl_ns_a "$tmp/udpflood" -d "$T4" -r "$rate" -t "$RATE_S" -p 2000 -n 1000)
+		c1=$(dl_counter 4 krate)
+		v1=$(settle lk "$A4" "$c1")
+		l1=$(dl_sjq lk .input.lost)
+		printf '  asked %6d/s: %s; the rule counted %d, vigil %d, lost (kmsg overruns) %s\n' "$rate" "${out#sent }" \
+			"$((c1 - c0))" "$((v1 - v0))" "$((l1 - l0))"
+	done
 	dl_vigil_stop lk
 else
 	say "vigil (kmsg) did not start: $(tail -c 300 "$tmp/lk/err")"
@@ -139,18 +168,6 @@ latency nflog "198.19.$R" ln
 # ---- 2. sustained NFLOG rate (the nflog daemon goes on)
 dl_rule 4 nflog rate $G || fail_step "rate rule"
 dl_ns_t iptables -w -A INPUT -s "$A4" -j DROP
-# settle NAME ADDR WANT: status's packets for ADDR once it stops moving (20 s at most)
-settle() {
-	last=-1 k=0
-	while [ $k -lt 200 ]; do
-		cur=$(dl_src_packets "$1" "$2")
-		[ "$cur" = "$3" ] && break
-		[ "$cur" = "$last" ] && [ $k -gt 20 ] && break
-		last=$cur k=$((k + 1))
-		sleep 0.1
-	done
-	echo "$cur"
-}
 echo "2. sustained NFLOG rate (bench/udpflood, $RATE_S s per rate, NFLOG then DROP)"
 for rate in $RATES; do
 	c0=$(dl_counter 4 rate) v0=$(dl_src_packets ln "$A4") l0=$(dl_sjq ln .input.lost)

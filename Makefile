@@ -146,6 +146,16 @@ bench: deps-bench build/vigil build/source-dump
 bench-nflog: deps-bench build/vigil build/source-dump
 	@sh bench/nflog-rate.sh build/vigil
 
+# the daemon's latency, NFLOG rate, idle wake-ups, 100k sources (root; bench/daemon.sh)
+.PHONY: bench-daemon
+bench-daemon: deps-check build/vigil
+	@sh bench/daemon.sh build/vigil
+
+# a 10-minute run of the daemon (sanitizer build) under random scans (root; bench/daemon-soak.sh)
+.PHONY: soak-daemon
+soak-daemon: deps-check build-san/vigil
+	@sh bench/daemon-soak.sh build-san/vigil $(SOAK_SECONDS)
+
 calibrate: deps-bench build/vigil
 	@sh bench/calibrate.sh build/vigil
 

@@ -9,7 +9,9 @@
 #   demo     build + jq                                    (`make demo`)
 #   check    build + the test tools: cmocka, clang and its libFuzzer runtime,
 #            the compressors, iproute2, iptables, nftables, nmap, hping3, jq,
-#            python3, psad for the second opinion        (`make check`, default)
+#            python3, psad for the second opinion, and for the daemon's
+#            end-to-end tests a private rsyslogd, logrotate, journald
+#            (systemd) and setpriv (util-linux)     (`make check`, default)
 #   bench    build + gzip, GNU time, psad for the comparison (`make bench`)
 #   fuzz     build + clang and its libFuzzer runtime     (`make fuzz-long`)
 #   capture  check + what scripts/capture.sh drives (a private rsyslogd,
@@ -30,7 +32,7 @@ BUILD="gcc libc6-dev make pkg-config zlib1g-dev liblzma-dev libbz2-dev libzstd-d
        libsystemd-dev libmnl-dev libnetfilter-log-dev"
 TEST_TOOLS="libcmocka-dev clang libclang-rt-14-dev gzip xz-utils bzip2 zstd
             iproute2 iptables nftables nmap hping3 jq python3 psad procps time
-            systemd-journal-remote"
+            systemd-journal-remote rsyslog logrotate systemd util-linux"
 
 packages() {
 	case $1 in

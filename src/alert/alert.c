@@ -405,7 +405,7 @@ void alerter_change(struct alerter *a, const struct engine_change *c, int64_t no
 	(void)now_us;
 	if (!c || !c->src)
 		return;
-	origin = ALERT_SRC_ORIGIN(c->src);
+	origin = c->src->origin;
 	if (c->kind == ENGINE_CHANGE_EXPIRED || c->kind == ENGINE_CHANGE_EVICTED) {
 		if ((p = pending_get(a, origin, &c->src->src, false)))
 			pending_drop(a, p);
@@ -680,7 +680,7 @@ static struct book *book_get(struct alerter *a, uint32_t origin, const struct ad
 	victim->origin = origin;
 	victim->src = *src;
 	victim->last_us = now_us;
-	victim->mails = ALERT_SRC_MAILS_SENT(s); /* persisted by the engine */
+	victim->mails = s->mails_sent; /* persisted by the engine */
 	return victim;
 }
 

@@ -24,7 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "alert/engine-compat.h"
+#include "engine/engine.h"
 
 struct config;
 struct alerter;

@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "alert/engine-compat.h"
+#include "engine/engine.h"
 #include "report/jsonw.h"
 
 #define ALERT_LINE_MAX 1024  /* one syslog message, without the header */

@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "alert/engine-compat.h"
+#include "engine/engine.h"
 
 #define MAIL_PORTS_MAX 600 /* bytes of a port list in a mail */
 

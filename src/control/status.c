@@ -206,14 +206,14 @@ static bool sigs_of_source(struct sig_agg *tab, const struct source_state *s)
 	const struct source_intel *x = s->intel;
 
 	for (uint16_t i = 0; x && i < x->n_sigs; i++) {
-		const struct sig *sig = x->sigs[i].sig;
-		struct sig_agg *a = sig ? sig_slot(tab, sig->id) : NULL;
-		if (!sig || !sig->id)
+		const struct sig_count *sc = &x->sigs[i];
+		struct sig_agg *a = sc->id ? sig_slot(tab, sc->id) : NULL;
+		if (!sc->id)
 			continue;
 		if (!a)
 			return false;
 		if (!a->sid)
-			*a = (struct sig_agg){ .sid = sig->id, .msg = sig->msg };
+			*a = (struct sig_agg){ .sid = sc->id, .msg = sc->msg ? sc->msg : "" };
 		a->sources++; /* a source lists a signature once */
 		a->count += x->sigs[i].count;
 	}

@@ -635,6 +635,7 @@ static void on_control(const struct control_request *req, struct outbuf *resp, v
 		si[i] = (struct status_input){ .name = d->inputs[i].src->spec,
 					       .in = ingest_stats(d->inputs[i].ing),
 					       .n = &d->inputs[i].src->n,
+					       .kind = d->inputs[i].src->ops->kind,
 					       .error = d->inputs[i].src->error,
 					       .open = d->inputs[i].open };
 	status_write(resp, req, d->engine, si, d->n_inputs,
@@ -697,7 +698,8 @@ static int detach(void)
 		if (fd > STDERR_FILENO)
 			close(fd);
 	}
-	(void)chdir("/");
+	if (chdir("/") < 0)
+		return -errno;
 	log_use_syslog(true);
 	return 0;
 }

@@ -113,7 +113,6 @@ struct event {
 	struct vtime time;
 	struct span host;    /* empty when the wrapper has none */
 	struct span prefix;  /* log prefix, trimmed; may be empty */
-	uint32_t origin;                 /* which firewall reported it: 0 = this host's own sources */
 
 	/* Interfaces and chain. */
 	struct span in, out; /* empty when the kernel printed "IN=" / "OUT=" with nothing */

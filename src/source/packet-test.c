@@ -19,7 +19,6 @@
 #include <string.h>
 
 #include "parse/parse.h"
-#include "source/nflog-compat.h"
 #include "source/packet.h"
 
 /* --- building packets ---------------------------------------------------- */

@@ -23,7 +23,6 @@
 #include <errno.h>
 #include <string.h>
 
-#include "source/nflog-compat.h" /* TEMPORARY: see that file */
 
 #ifndef PKT_SET_IP_OPT /* the event of issue 10: raw option bytes */
 #define PKT_SET_IP_OPT(ev, txt, p, n, bad)                                                        \

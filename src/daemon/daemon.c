@@ -721,6 +721,9 @@ static int daemon_start(struct daemon *d)
 	if (r < 0)
 		return log_errno(r, "cannot create the engine");
 	engine_set_matchers(d->engine, detector_matchers(d->det));
+	if (cfg->alert_json_file[0] && (r = make_dirs(cfg->alert_json_file, false, 0750)) < 0)
+		return log_errno(r, "cannot create the directory of ALERT_JSON_FILE %s",
+				 cfg->alert_json_file);
 	r = alerter_new(cfg, &d->alerter);
 	if (r < 0)
 		return log_errno(r, "cannot start the alerts");

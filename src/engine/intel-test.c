@@ -350,6 +350,29 @@ static void test_ip_options(void **state)
 	assert_int_equal(s->intel->sigs[0].id, 500);
 }
 
+/* Options that were there but could not be read ("OPT (TRUNCATED)", a cut
+ * capture) count as packets with malformed options; IPv6 has none. */
+static void test_ip_options_unreadable(void **state)
+{
+	struct fx *f = *state;
+	struct event ev = ev_base("198.51.100.6", "192.0.2.1", IPPROTO_NUM_UDP);
+	const struct source_state *s;
+
+	ev.has_ports = true;
+	ev.dport = 9;
+	ev.ip_opt_bad = true;
+	feed(f, &ev);
+	set_ip_opt(&ev, "8307"); /* LSRR whose length runs past the end */
+	ev.ip_opt_bad = false;
+	feed(f, &ev);
+	s = find(f, "198.51.100.6");
+	assert_non_null(s->intel);
+	assert_non_null(s->intel->ipopts);
+	assert_int_equal(s->intel->ipopts->packets, 2);
+	assert_int_equal(s->intel->ipopts->malformed, 2);
+	assert_int_equal(s->intel->ipopts->count[3], 1);
+}
+
 /* psad's Mirai heuristic: tcp/2323 after 10 SYNs to tcp/23, per pair. */
 static void test_mirai_heuristic(void **state)
 {
@@ -717,6 +740,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_signature_suppresses, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_invalid_icmp, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_ip_options, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_ip_options_unreadable, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_mirai_heuristic, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_mirai_seq, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_masscan, fx_setup, fx_teardown),

@@ -306,11 +306,14 @@ static int os_add(struct intel_global *g, struct source_state *s, const char *gu
 }
 
 /* The per-packet facts p0f's quirks look at (zero IP ID, URG pointer,
- * reserved bits, ACK number): part of the memo key. */
+ * reserved bits, ACK number), and whether options were logged and readable
+ * (no options, "OPT ()" and "OPT (TRUNCATED)" have no bytes alike): part of
+ * the memo key. */
 static uint8_t memo_quirks(const struct event *ev)
 {
 	return (uint8_t)((ev->ip_id == 0) | (ev->urgp != 0) << 1 | (ev->res != 0) << 2 |
-			 (ev->has_seq && ev->ack) << 3);
+			 (ev->has_seq && ev->ack) << 3 | ev->has_tcp_opts << 4 |
+			 ev->tcp_opt_bad << 5);
 }
 
 /* osfp_match_p0f() through the memo: the slot is picked by a hash of the

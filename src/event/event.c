@@ -138,3 +138,26 @@ void event_tcp_opts_decode(const uint8_t *b, size_t n, struct tcp_opts *ret)
 	}
 	*ret = o;
 }
+
+void event_set_ip_opts(struct event *ev, const uint8_t *raw, size_t len)
+{
+	ev->ip_opt_bad = !raw || len > EVENT_OPT_MAX;
+	ev->ip_opt_len = ev->ip_opt_bad ? 0 : (uint8_t)len;
+	if (ev->ip_opt_len)
+		memmove(ev->ip_opt_raw, raw, len);
+}
+
+void event_set_tcp_opts(struct event *ev, const uint8_t *raw, size_t len)
+{
+	ev->has_tcp_opts = true;
+	ev->tcp_opt_bad = !raw || len > EVENT_OPT_MAX;
+	ev->tcp_opt_len = ev->tcp_opt_bad ? 0 : (uint8_t)len;
+	if (ev->tcp_opt_len)
+		memmove(ev->tcp_opt_raw, raw, len);
+	if (ev->tcp_opt_bad) {
+		memset(&ev->tcp_opts, 0, sizeof(ev->tcp_opts));
+		ev->tcp_opts.truncated = true;
+	} else {
+		event_tcp_opts_decode(ev->tcp_opt_raw, ev->tcp_opt_len, &ev->tcp_opts);
+	}
+}

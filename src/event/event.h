@@ -210,6 +210,14 @@ void vtime_merge(struct vtime *first, struct vtime *last, const struct vtime *t)
  * first EVENT_OPT_MAX bytes. */
 void event_tcp_opts_decode(const uint8_t *raw, size_t len, struct tcp_opts *ret);
 
+/* Set the event's options from a header's bytes, for a source that reads
+ * binary headers (NFLOG). raw NULL, or len above EVENT_OPT_MAX (a header
+ * cut short, a length no header can have): present but unreadable, "bad",
+ * no bytes kept, as LOG's "OPT (TRUNCATED)" (TCP: tcp_opts.truncated). A
+ * later call replaces what an earlier one set. */
+void event_set_ip_opts(struct event *ev, const uint8_t *raw, size_t len);
+void event_set_tcp_opts(struct event *ev, const uint8_t *raw, size_t len);
+
 /* "SYN", "URG PSH FIN", "NULL": the kernel's words and order. Returns length. */
 int event_flags_format(uint8_t flags, char buf[40]);
 /* Lower-case protocol name ("tcp", "icmp6", ...) or NULL for other numbers. */

@@ -16,6 +16,7 @@
 #include "event/event.h"
 #include "parse/parse.h"
 #include "parse/wrapper.h"
+#include "util/addr.h"
 #include "util/span.h"
 
 #define REC                                                                                        \
@@ -236,6 +237,157 @@ static void test_no_wrapper_detection(void **state)
 	msg_free(&m);
 }
 
+/* ---- parse_message() agrees with parse_line() -------------------------- */
+
+static bool same_span(struct span a, struct span b)
+{
+	return a.len == b.len && (!a.len || a.p == b.p);
+}
+
+/* The fields a reader of the event sees, spans by place (the same buffer). */
+static void assert_same_event(const struct event *a, const struct event *b)
+{
+	assert_true(addr_eq(&a->src, &b->src) && addr_eq(&a->dst, &b->dst));
+	assert_true(same_span(a->prefix, b->prefix) && same_span(a->in, b->in) &&
+		    same_span(a->out, b->out) && same_span(a->mac, b->mac) &&
+		    same_span(a->physin, b->physin) && same_span(a->physout, b->physout) &&
+		    same_span(a->v6_ext, b->v6_ext));
+	assert_int_equal(a->chain, b->chain);
+	assert_int_equal(a->v4_mapped, b->v4_mapped);
+	assert_int_equal(a->ip_len, b->ip_len);
+	assert_int_equal(a->ttl, b->ttl);
+	assert_int_equal(a->ip_id, b->ip_id);
+	assert_int_equal(a->ip_flags, b->ip_flags);
+	assert_int_equal(a->frag_off, b->frag_off);
+	assert_int_equal(a->ip_opt_len, b->ip_opt_len);
+	assert_int_equal(a->ip_opt_bad, b->ip_opt_bad);
+	assert_memory_equal(a->ip_opt_raw, b->ip_opt_raw, a->ip_opt_len);
+	assert_int_equal(a->v6_ext_hdrs, b->v6_ext_hdrs);
+	assert_int_equal(a->v6_empty_opts, b->v6_empty_opts);
+	assert_int_equal(a->proto, b->proto);
+	assert_int_equal(a->has_ports, b->has_ports);
+	assert_int_equal(a->sport, b->sport);
+	assert_int_equal(a->dport, b->dport);
+	assert_int_equal(a->seq, b->seq);
+	assert_int_equal(a->ack, b->ack);
+	assert_int_equal(a->window, b->window);
+	assert_int_equal(a->tcp_flags, b->tcp_flags);
+	assert_int_equal(a->has_tcp_opts, b->has_tcp_opts);
+	assert_int_equal(a->tcp_opt_bad, b->tcp_opt_bad);
+	assert_int_equal(a->tcp_opt_len, b->tcp_opt_len);
+	assert_memory_equal(a->tcp_opt_raw, b->tcp_opt_raw, a->tcp_opt_len);
+	assert_memory_equal(&a->tcp_opts, &b->tcp_opts, sizeof(a->tcp_opts));
+	assert_int_equal(a->has_icmp, b->has_icmp);
+	assert_int_equal(a->icmp_type, b->icmp_type);
+	assert_int_equal(a->icmp_code, b->icmp_code);
+	assert_int_equal(a->udp_len, b->udp_len);
+	assert_int_equal(a->incomplete, b->incomplete);
+	assert_int_equal(a->has_uid, b->has_uid);
+	assert_int_equal(a->uid, b->uid);
+	assert_int_equal(a->mark, b->mark);
+	assert_int_equal(a->origin, b->origin);
+}
+
+/* One /dev/kmsg record, read whole by parse_line() and as a kmsg source
+ * hands it over (header split off, facility from PRI): the same verdict,
+ * reason, event and error. Returns the verdict; continuation lines -1. */
+static int compare_kmsg(struct parse_input *in, const char *text, size_t n)
+{
+	struct msg m;
+	struct span line = msg_new(&m, text, n);
+	const char *semi = memchr(line.p, ';', line.len);
+	struct event a, b;
+	enum parse_ignore wa = PARSE_IGN_COUNT, wb = PARSE_IGN_COUNT;
+	struct parse_error ea = { 0 }, eb = { 0 };
+	unsigned pri = 0;
+
+	if (!semi || !n || line.p[0] < '0' || line.p[0] > '9') {
+		msg_free(&m);
+		return -1;
+	}
+	for (const char *p = line.p; *p >= '0' && *p <= '9'; p++)
+		pri = pri * 10 + (unsigned)(*p - '0');
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	enum parse_verdict va = parse_line(in, line, &a, &wa, &ea);
+	struct record_meta meta = { .facility = (int)(pri >> 3), .kernel = pri >> 3 == 0,
+				    .time = a.time };
+	size_t hdr = (size_t)(semi + 1 - line.p);
+	enum parse_verdict vb =
+		parse_message(&meta, span_make(semi + 1, line.len - hdr), &b, &wb, &eb);
+
+	assert_int_equal(va, vb);
+	if (va == PARSE_EVENT) {
+		assert_same_event(&a, &b);
+		assert_memory_equal(&a.time, &b.time, sizeof(a.time));
+	} else if (va == PARSE_IGNORED) {
+		assert_int_equal(wa, wb);
+	} else {
+		assert_int_equal(ea.column, eb.column + hdr);
+		assert_string_equal(ea.reason, eb.reason);
+	}
+	msg_free(&m);
+	return (int)va;
+}
+
+static void test_agrees_with_parse_line_on_kmsg(void **state)
+{
+	static const char *const files[] = {
+		"tests/data/capture/crafted.kmsg", "tests/data/capture/fwd-forward.kmsg",
+		"tests/data/capture/mixed.kmsg", "tests/data/capture/nft4-scans.kmsg",
+	};
+	static const char *const lines[] = {
+		"4,1,100,-;DROP " REC,
+		/* a record written by user space (logger --kmsg, echo > /dev/kmsg) */
+		"12,2,200,-;DROP " REC,
+		"14,3,300,-;" REC,
+		/* kernel lines that are no firewall record, and a user's */
+		"6,4,400,-;usb 1-1: new high-speed USB device number 2 using xhci_hcd",
+		"12,5,500,-;hello",
+		"4,6,600,-;",
+		/* non-IP, malformed, NUL */
+		"4,7,700,-;DROP IN=eth0 OUT= ARP HTYPE=1 PTYPE=0x0800 OPCODE=1 ",
+		"4,8,800,-;DROP IN=eth0 OUT= SRC=198.18.0.7 DST=2001:db8::1 LEN=60 PROTO=TCP ",
+		"4,9,900,-;DROP IN=eth0 OUT= SRC=198.18.0.7 DST=198.18.1.2 LEN=60 TOS=0x00 "
+		"PREC=0x00 TTL=64 ID=1 OPT (0727040) PROTO=UDP SPT=1 DPT=2 LEN=8 ",
+		"4,10,1000,-;DROP IN=eth0 OUT= SRC=198.18.0.7 DST=198.18.1.2 LEN=60 TOS=0x00 "
+		"PREC=0x00 TTL=64 ID=1 OPT (TRUNCATED) PROTO=UDP SPT=1 DPT=2 LEN=8 ",
+	};
+	size_t count[3] = { 0 };
+	struct parse_input in;
+
+	(void)state;
+	parse_input_init(&in, 1796083200);
+	parse_input_force_format(&in, PARSE_FMT_KMSG);
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		int v = compare_kmsg(&in, lines[i], strlen(lines[i]));
+		assert_true(v >= 0);
+		count[v]++;
+	}
+	assert_int_equal(count[PARSE_EVENT], 2);
+	assert_int_equal(count[PARSE_IGNORED], 6);
+	assert_int_equal(count[PARSE_MALFORMED], 2);
+	static const char nul[] = "4,11,1100,-;DROP IN=eth0 OUT= SRC=198.18.0.7\0 DST=1";
+	assert_int_equal(compare_kmsg(&in, nul, sizeof(nul) - 1), PARSE_MALFORMED);
+
+	memset(count, 0, sizeof(count));
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		FILE *fp = fopen(files[i], "r");
+		char buf[8192];
+
+		assert_non_null(fp);
+		parse_input_init(&in, 1796083200);
+		parse_input_force_format(&in, PARSE_FMT_KMSG);
+		while (fgets(buf, sizeof(buf), fp)) {
+			int v = compare_kmsg(&in, buf, strcspn(buf, "\n"));
+			if (v >= 0)
+				count[v]++;
+		}
+		fclose(fp);
+	}
+	assert_true(count[PARSE_EVENT] > 300);
+}
+
 /* ---- parse_clock_advance() --------------------------------------------- */
 
 static int64_t wall(int y, unsigned mon, unsigned d, int h, int mi, int s)
@@ -320,6 +472,7 @@ int main(void)
 		cmocka_unit_test(test_not_firewall),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_no_wrapper_detection),
+		cmocka_unit_test(test_agrees_with_parse_line_on_kmsg),
 		cmocka_unit_test(test_clock_new_year),
 		cmocka_unit_test(test_clock_same_year),
 	};

@@ -12,6 +12,10 @@
  * Whether a line may lack a program tag is a property of the whole input,
  * not of the line: the input's first recognisable lines fix its format
  * (struct parse_input), and a line that breaks it is ignored.
+ *
+ * parse_message() is the same record reader for a message whose envelope a
+ * trusted source already read (/dev/kmsg, the journal's MESSAGE): its
+ * metadata, not the text, says whether the kernel wrote it.
  */
 #ifndef VIGIL_PARSE_H
 #define VIGIL_PARSE_H

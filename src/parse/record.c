@@ -465,15 +465,10 @@ static enum parse_verdict take_opt(struct rp *s, struct span *rest)
 		struct span hex = span_make(tok.p + 1, tok.len - 2);
 		if (span_eq(hex, "TRUNCATED", 9)) {
 			/* nf_log could not read the options it was told to print */
-			if (s->seen & SEEN_PROTO) {
-				ev->has_tcp_opts = ev->tcp_opt_bad = true;
-				ev->tcp_opt_len = 0;
-				memset(&ev->tcp_opts, 0, sizeof(ev->tcp_opts));
-				ev->tcp_opts.truncated = true;
-			} else {
-				ev->ip_opt_bad = true;
-				ev->ip_opt_len = 0;
-			}
+			if (s->seen & SEEN_PROTO)
+				event_set_tcp_opts(ev, NULL, 0);
+			else
+				event_set_ip_opts(ev, NULL, 0);
 			return PARSE_EVENT;
 		}
 		if (s->seen & SEEN_PROTO) {

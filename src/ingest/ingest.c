@@ -14,7 +14,7 @@
 
 #include "config/config.h"
 #include "engine/engine.h"
-#include "ingest/parse-shim.h" /* TEMPORARY: until parse_message() is in parse.h */
+#include "ingest/parse-shim.h" /* TEMPORARY: until parse.h has parse_message() */
 
 /* rsyslog's "message repeated N times" line stands for N records: the
  * engine is fed N times, at most this many (a forged N must not stall the
@@ -128,12 +128,7 @@ static void live_advance(struct ingest *in, int64_t arrival_us)
 	in->advanced_sec = now;
 	if (!localtime_r(&tt, &tm))
 		return;
-	int64_t wall = now + tm.tm_gmtoff;
-	/* parse_clock_advance() (issue 10, parse/) does this once it lands */
-	if (wall > in->pin.clock.ref_sec) {
-		in->pin.clock.ref_sec = wall;
-		in->pin.clock.cache_mon = 0; /* the year choice may change */
-	}
+	parse_clock_advance(&in->pin.clock, now + tm.tm_gmtoff);
 }
 
 static void count_ignored(struct input_stats *st, enum parse_ignore why)

@@ -197,8 +197,9 @@ static void account(struct ingest *in, enum parse_verdict v, const struct event 
 		if (in->o.live) {
 			feed(in, ev, repeat, live_time(in, &ev->time, arrival_us));
 		} else {
+			/* whole seconds, as analyze always counted */
 			if (ev->time.kind != VTIME_NONE)
-				in->clock_us = vtime_us(&ev->time);
+				in->clock_us = vtime_us(&(struct vtime){ .sec = ev->time.sec });
 			feed(in, ev, repeat, in->clock_us);
 		}
 		break;

@@ -158,14 +158,19 @@ static void test_counting_identity(void **state)
 	fix_free(f);
 }
 
-/* analyze: the engine runs on the log's own clock, as it reads; a line
- * without a time keeps the last one */
+/* analyze: the engine runs on the log's own clock in whole seconds, as it
+ * reads; a line without a time keeps the last one */
 static void test_analyze_time(void **state)
 {
 	struct fix *f = fix_new(false, utc(2026, 12, 6, 0, 0, 0));
 
 	line(f, "2026-12-06T07:59:00.250000+02:00 fw1 kernel: " REC("198.18.0.7", "22"), 0);
-	assert_int_equal(ingest_fed_us(f->in), utc(2026, 12, 6, 7, 59, 0) * US + 250000);
+	assert_int_equal(ingest_fed_us(f->in), utc(2026, 12, 6, 7, 59, 0) * US);
+	/* no time: the last one */
+	ingest_begin(f->in, "rfc5424", 0);
+	line(f, "<4>1 - fw1 kernel - - - " REC("198.18.0.7", "23"), 0);
+	assert_int_equal(ingest_stats(f->in)->events, 2);
+	assert_int_equal(ingest_fed_us(f->in), utc(2026, 12, 6, 7, 59, 0) * US);
 	fix_free(f);
 }
 

@@ -14,7 +14,7 @@
 
 #include "config/config.h"
 #include "engine/engine.h"
-#include "ingest/parse-shim.h" /* TEMPORARY: until parse_message() is in parse.h */
+#include "ingest/parse-shim.h" /* TEMPORARY: until parse.h has parse_message() */
 
 /* rsyslog's "message repeated N times" line stands for N records: the
  * engine is fed N times, at most this many (a forged N must not stall the
@@ -127,12 +127,7 @@ static void live_advance(struct ingest *in, int64_t arrival_us)
 	in->advanced_sec = now;
 	if (!localtime_r(&tt, &tm))
 		return;
-	int64_t wall = now + tm.tm_gmtoff;
-	/* parse_clock_advance() (issue 10, parse/) does this once it lands */
-	if (wall > in->pin.clock.ref_sec) {
-		in->pin.clock.ref_sec = wall;
-		in->pin.clock.cache_mon = 0; /* the year choice may change */
-	}
+	parse_clock_advance(&in->pin.clock, now + tm.tm_gmtoff);
 }
 
 static void count_ignored(struct input_stats *st, enum parse_ignore why)
@@ -201,8 +196,9 @@ static void account(struct ingest *in, enum parse_verdict v, const struct event 
 		if (in->o.live) {
 			feed(in, ev, repeat, live_time(in, &ev->time, arrival_us));
 		} else {
+			/* whole seconds, as analyze always counted */
 			if (ev->time.kind != VTIME_NONE)
-				in->clock_us = vtime_us(&ev->time);
+				in->clock_us = vtime_us(&(struct vtime){ .sec = ev->time.sec });
 			feed(in, ev, repeat, in->clock_us);
 		}
 		break;

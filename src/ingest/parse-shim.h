@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* parse-shim.h - TEMPORARY: parse_message() until it lands in parse/parse.h.
+/* parse-shim.h - TEMPORARY: parse_message() and parse_clock_advance() until
+ * they land in parse/parse.h.
  *
- * Issue 10 gives parse_message() and struct record_meta to parse/ (helper
- * H1), which also renames parse/nflog.* to parse/record.*. Until that is
- * merged, this stand-in lets ingest build and be tested. Once
+ * Issue 10 gives parse_message(), struct record_meta and
+ * parse_clock_advance() to parse/ (helper H1), which also renames
+ * parse/nflog.* to parse/record.*. Until that is merged, this stand-in
+ * lets ingest build and be tested. Once
  * parse/record.h exists this header compiles to nothing; the integrator
  * deletes it and its #include lines (ingest.c, ingest-test.c).
  */
@@ -24,6 +26,15 @@ struct record_meta {
 	struct vtime time;
 	struct span host;
 };
+
+/* A live source's yearless dates advance with the calendar; never back. */
+static inline void parse_clock_advance(struct parse_clock *c, int64_t now_wall_sec)
+{
+	if (now_wall_sec <= c->ref_sec)
+		return;
+	c->ref_sec = now_wall_sec;
+	c->cache_mon = 0; /* the year choice may change */
+}
 
 /* msg is the kernel's message alone. Not kernel, or a facility other than
  * kern (0): PARSE_IGNORED / PARSE_IGN_NOT_KERNEL. No wrapper detection. */

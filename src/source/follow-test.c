@@ -185,6 +185,11 @@ static void test_append_and_partial(void **state)
 	assert_int_equal(t->s->n.bytes, strlen("unfinished\nnew 1\nhalf and half\n\n"));
 	assert_int_equal(t->s->n.lost, 0);
 	assert_string_equal(t->s->error, "");
+	/* idle: nothing wakes the loop */
+	struct pollfd p = { .fd = t->s->ops->fd(t->s), .events = POLLIN };
+	assert_int_equal(poll(&p, 1, 300), 0);
+	assert_int_equal(t->s->ops->tick(t->s, 5000000, collect, t), 0);
+	assert_int_equal(poll(&p, 1, 0), 0);
 }
 
 static void test_budget_and_overlong(void **state)

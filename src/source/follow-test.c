@@ -5,7 +5,9 @@
  * file, copytruncate with and without the copy, deletion and re-creation, a
  * path or directory missing at start, resume from a saved position with no
  * re-read and no skip (also across a rotation while down), fingerprint and
- * inode mismatches, overlong lines, and foreign positions. */
+ * inode mismatches, overlong lines, foreign positions, a writer in another
+ * process rotating under us, and the real logrotate both ways (skipped when
+ * it is not installed). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -63,6 +65,8 @@ static void collect(const struct source_record *r, void *data)
 		t->max_when = r->when_us;
 }
 
+static int run(char *const argv[]);
+
 static int setup(void **state)
 {
 	struct t *t = calloc(1, sizeof(*t));
@@ -79,12 +83,11 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct t *t = *state;
-	char cmd[128];
+	char *argv[] = { "/bin/rm", "-rf", t->dir, NULL };
 
 	source_free(t->s);
 	/* the temp dir is ours: remove whatever the test left in it */
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", t->dir);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(run(argv), 0);
 	free(t);
 	return 0;
 }
@@ -182,6 +185,11 @@ static void test_append_and_partial(void **state)
 	assert_int_equal(t->s->n.bytes, strlen("unfinished\nnew 1\nhalf and half\n\n"));
 	assert_int_equal(t->s->n.lost, 0);
 	assert_string_equal(t->s->error, "");
+	/* idle: nothing wakes the loop */
+	struct pollfd p = { .fd = t->s->ops->fd(t->s), .events = POLLIN };
+	assert_int_equal(poll(&p, 1, 300), 0);
+	assert_int_equal(t->s->ops->tick(t->s, 5000000, collect, t), 0);
+	assert_int_equal(poll(&p, 1, 0), 0);
 }
 
 static void test_budget_and_overlong(void **state)
@@ -519,6 +527,67 @@ static void test_rotation_under_writer(void **state)
 	assert_int_equal(t->s->n.rotations, 4);
 }
 
+/* The real logrotate (when installed), both ways, on lines read, lines
+ * written but not read yet, and lines written after. */
+static int run(char *const argv[])
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		if (null >= 0)
+			dup2(null, STDOUT_FILENO);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void logrotate(struct t *t, const char *how)
+{
+	char conf[160], st[160], text[512];
+
+	snprintf(conf, sizeof(conf), "%s/logrotate.conf", t->dir);
+	snprintf(st, sizeof(st), "%s/logrotate.state", t->dir);
+	snprintf(text, sizeof(text), "%s {\n\trotate 2\n\t%s\n\tnocompress\n\tmissingok\n}\n",
+		 t->path, how);
+	unlink(conf);
+	put(conf, text);
+	char *argv[] = { "/usr/sbin/logrotate", "-f", "-s", st, conf, NULL };
+	assert_int_equal(run(argv), 0);
+}
+
+static void test_logrotate(void **state)
+{
+	struct t *t = *state;
+
+	if (access("/usr/sbin/logrotate", X_OK) < 0)
+		skip();
+	put(t->path, "");
+	start(t, NULL, 0);
+	put(t->path, "Dec  6 07:00:00 fw kernel: one\n");
+	expect(t, "Dec  6 07:00:00 fw kernel: one|");
+	put(t->path, "Dec  6 07:00:01 fw kernel: two (unread at rotation)\n");
+	logrotate(t, "create 0600");
+	put(t->path, "Dec  6 07:00:02 fw kernel: three\n");
+	expect(t, "Dec  6 07:00:01 fw kernel: two (unread at rotation)|"
+		  "Dec  6 07:00:02 fw kernel: three|");
+	assert_int_equal(t->s->n.rotations, 1);
+
+	put(t->path, "Dec  6 07:00:03 fw kernel: four (unread at rotation)\n");
+	logrotate(t, "copytruncate");
+	put(t->path, "Dec  6 07:00:04 fw kernel: five\n");
+	expect(t, "Dec  6 07:00:03 fw kernel: four (unread at rotation)|"
+		  "Dec  6 07:00:04 fw kernel: five|");
+	assert_int_equal(t->s->n.rotations, 2);
+	assert_int_equal(t->s->n.truncations, 0);
+	put(t->path, "Dec  6 07:00:05 fw kernel: six\n");
+	expect(t, "Dec  6 07:00:05 fw kernel: six|");
+}
+
 static void test_foreign_positions(void **state)
 {
 	struct t *t = *state;
@@ -557,6 +626,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_resume, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fingerprint_mismatch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rotation_under_writer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_logrotate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_foreign_positions, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

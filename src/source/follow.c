@@ -546,7 +546,7 @@ static int follow_read(struct source *s, size_t budget, source_record_fn *cb, vo
 	struct span line;
 	bool over;
 
-	if (f->ep < 0)
+	if (f->ep < 0 || !budget)
 		return 0;
 	drain_events(f);
 	if (f->fd < 0 && find_file(f) < 0)

@@ -19,7 +19,6 @@
 #include "config/config.h"
 #include "engine/engine.h"
 #include "ingest/ingest.h"
-#include "ingest/parse-shim.h" /* TEMPORARY: struct record_meta until parse.h has it */
 
 #define MAC "MAC=00:00:5e:00:53:01:00:00:5e:00:53:02:08:00 "
 #define REC(src, dport)                                                                    \

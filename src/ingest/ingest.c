@@ -14,7 +14,6 @@
 
 #include "config/config.h"
 #include "engine/engine.h"
-#include "ingest/parse-shim.h" /* TEMPORARY: until parse.h has parse_message() */
 
 /* rsyslog's "message repeated N times" line stands for N records: the
  * engine is fed N times, at most this many (a forged N must not stall the

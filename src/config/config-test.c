@@ -631,6 +631,24 @@ static void test_valid_values(void **state)
 	assert_false(cfg.min_danger_level_set);
 }
 
+/* Several long log paths fit in INPUT_SOURCES: it is not cut at one
+ * string's 256 bytes (a daemon following three files of 200-byte paths). */
+static void test_long_input_sources(void **state)
+{
+	char conf[2048], path[3][210];
+	(void)state;
+	for (int i = 0; i < 3; i++) {
+		memset(path[i], 'a' + i, 200);
+		path[i][200] = '\0';
+	}
+	snprintf(conf, sizeof(conf), "INPUT_SOURCES kmsg, file:/%s, file:/%s, file:/%s;\n",
+		 path[0], path[1], path[2]);
+	assert_int_equal(load(conf), 0);
+	assert_int_equal(dg.n, 0);
+	assert_non_null(strstr(cfg.input_sources, path[2]));
+	assert_true(strlen(cfg.input_sources) > 600);
+}
+
 static void test_ladders(void **state)
 {
 	(void)state;
@@ -1107,6 +1125,7 @@ int main(void)
 		cmocka_unit_test(test_validation_errors),
 		cmocka_unit_test(test_long_string),
 		cmocka_unit_test(test_valid_values),
+		cmocka_unit_test(test_long_input_sources),
 		cmocka_unit_test(test_ladders),
 		cmocka_unit_test(test_ignore_ports),
 		cmocka_unit_test(test_ignore_protocols),

@@ -20,6 +20,7 @@
 #define CONFIG_PATH_DEFAULT "/etc/vigil/vigil.conf"
 #define CONFIG_LIST_MAX 64      /* entries in one list-valued key */
 #define CONFIG_STR_MAX 256      /* one string value */
+#define CONFIG_SOURCES_MAX 4096 /* INPUT_SOURCES: several file paths of PATH_MAX */
 #define CONFIG_IFNAME_MAX 16    /* IFNAMSIZ */
 #define CONFIG_SIGVARS_MAX 32   /* signature variables (HTTP_PORTS, SQL_SERVERS, ...) */
 #define CONFIG_SIGVAR_NAME_MAX 48
@@ -117,7 +118,7 @@ struct config {
 	uint32_t reputation_max_networks;    /* REPUTATION_MAX_NETWORKS: memory bound of the lists */
 
 	/* Daemon keys fixed by cli.md (loaded, validated and dumped now; used by `run`). */
-	char input_sources[CONFIG_STR_MAX];
+	char input_sources[CONFIG_SOURCES_MAX]; /* INPUT_SOURCES: "kmsg, file:/var/log/kern.log" */
 	char alert_json_file[CONFIG_STR_MAX];
 	char state_dir[CONFIG_STR_MAX];
 	char control_socket[CONFIG_STR_MAX];

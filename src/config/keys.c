@@ -356,7 +356,7 @@ static bool email_valid(struct span it)
 static int set_str_list(const struct key *k, struct config *cfg, struct span s,
 			bool (*valid)(struct span), const char *what, char *reason, size_t rsize)
 {
-	char buf[CONFIG_STR_MAX];
+	char buf[CONFIG_SOURCES_MAX]; /* the longest list key */
 	struct conf_text t;
 	struct span rest = s, it;
 

@@ -5,8 +5,17 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <syslog.h>
 
 static enum log_level max_level = LOG_LVL_INFO;
+static bool to_syslog; /* a detached daemon has no stderr */
+
+void log_use_syslog(bool on)
+{
+	if (on && !to_syslog)
+		openlog("vigil", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	to_syslog = on;
+}
 
 void log_set_level(enum log_level max)
 {
@@ -41,13 +50,21 @@ static void defuse(const char *msg, char *out, size_t size)
 	out[o] = '\0';
 }
 
-__attribute__((format(printf, 1, 0))) static void vlog(const char *fmt, va_list ap,
-							     const char *tail)
+__attribute__((format(printf, 2, 0))) static void vlog(enum log_level l, const char *fmt,
+							     va_list ap, const char *tail)
 {
+	static const int prio[] = { LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG };
 	char msg[2048], safe[2048];
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	defuse(msg, safe, sizeof(safe));
+	if (to_syslog) {
+		if (tail)
+			syslog(prio[l], "%s: %s", safe, tail);
+		else
+			syslog(prio[l], "%s", safe);
+		return;
+	}
 	if (tail)
 		fprintf(stderr, "vigil: %s: %s\n", safe, tail);
 	else
@@ -61,7 +78,7 @@ void log_msg(enum log_level l, const char *fmt, ...)
 	if (l > max_level)
 		return;
 	va_start(ap, fmt);
-	vlog(fmt, ap, NULL);
+	vlog(l, fmt, ap, NULL);
 	va_end(ap);
 }
 
@@ -70,7 +87,7 @@ int log_errno(int err, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vlog(fmt, ap, strerror(err < 0 ? -err : err));
+	vlog(LOG_LVL_ERROR, fmt, ap, strerror(err < 0 ? -err : err));
 	va_end(ap);
 	return err;
 }

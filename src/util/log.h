@@ -17,6 +17,9 @@
 enum log_level { LOG_LVL_ERROR, LOG_LVL_WARN, LOG_LVL_INFO, LOG_LVL_DEBUG };
 
 void log_set_level(enum log_level max);
+/* Send messages to syslog(3) (ident "vigil", LOG_DAEMON) instead of stderr:
+ * for a daemon that detached from its terminal. */
+void log_use_syslog(bool on);
 bool log_enabled(enum log_level l);
 void log_msg(enum log_level l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* "vigil: <msg>: <strerror(-err)>"; returns err. */

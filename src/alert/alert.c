@@ -30,7 +30,6 @@
 #include "alert/sanitize.h"
 #include "config/config.h"
 #include "engine/classify.h"
-#include "match/signature.h"
 #include "report/report.h"
 #include "util/escape.h"
 
@@ -174,20 +173,8 @@ static const struct source_state *lookup_engine(const struct engine *e, uint32_t
 static size_t top_engine(const struct engine *e, size_t n, const struct source_state **ret,
 			 void *data)
 {
-	const struct source_state **v;
-	size_t all = 0;
-
 	(void)data;
-	if (!e)
-		return 0;
-	v = engine_sources_sorted(e, &all); /* engine_top() once H2's engine lands */
-	if (!v)
-		return 0;
-	if (n > all)
-		n = all;
-	memcpy(ret, v, n * sizeof(*ret));
-	free(v);
-	return n;
+	return e ? engine_top(e, n, ret) : 0;
 }
 
 static int apply(struct alerter *a, const struct alert_opts *o)
@@ -701,6 +688,18 @@ static bool take_token(struct alerter *a, int64_t now_us)
 	return true;
 }
 
+/* The engine's time (UTC, with this host's offset) when it has one, else
+ * the log's own. */
+static void mail_when(struct mailtext *t, const char *label, int64_t us, const struct vtime *v)
+{
+	char buf[ALERT_TIME_MAX];
+
+	if (us && alert_time_iso(us, buf))
+		mt_printf(t, "%s%s\n", label, buf);
+	else
+		mt_time(t, label, v);
+}
+
 static void mail_source(struct alerter *a, const struct pending *pe,
 			const struct source_state *s, const struct flushed *fl, int64_t now_us)
 {
@@ -741,8 +740,8 @@ static void mail_source(struct alerter *a, const struct pending *pe,
 	mt_printf(&pre, "             Source: %s\n", src);
 
 	mt_intel(&post, s); /* OS guess first; signatures come later */
-	mt_time(&post, " Overall scan start: ", &s->first);
-	mt_time(&post, "   Last packet seen: ", &s->last);
+	mail_when(&post, " Overall scan start: ", ALERT_SRC_FIRST_US(s), &s->first);
+	mail_when(&post, "   Last packet seen: ", ALERT_SRC_LAST_US(s), &s->last);
 	mt_printf(&post, " Total email alerts: %u%s\n", b->mails,
 		  a->o.email_limit ? "" : " (no EMAIL_LIMIT)");
 	mt_printf(&post, "Scanned destinations: %llu, packets: %llu\n",

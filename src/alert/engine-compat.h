@@ -35,9 +35,24 @@ typedef void engine_change_fn(const struct engine_change *c, void *data);
 
 const struct source_state *engine_lookup(const struct engine *e, uint32_t origin,
 					 const struct addr *src);
+size_t engine_top(const struct engine *e, size_t n, const struct source_state **ret);
 
-/* The fields H2 adds to struct source_state. */
+/* The fields H2 adds to struct source_state. With H2's state.h:
+ *   #define ALERT_SRC_ORIGIN(s) ((s)->origin)
+ *   #define ALERT_SRC_MAILS_SENT(s) ((s)->mails_sent)
+ *   #define ALERT_SRC_FIRST_US(s) ((s)->first_us)
+ *   #define ALERT_SRC_LAST_US(s) ((s)->last_us) */
 #define ALERT_SRC_ORIGIN(s) ((void)(s), (uint32_t)0)
 #define ALERT_SRC_MAILS_SENT(s) ((void)(s), (uint32_t)0)
+#define ALERT_SRC_FIRST_US(s) ((void)(s), (int64_t)0) /* 0: unknown */
+#define ALERT_SRC_LAST_US(s) ((void)(s), (int64_t)0)
+
+/* struct sig_count: today a pointer to the rule; H2 copies its fields.
+ * With H2's state.h: ALERT_SIGC_MSG(c) ((c)->msg), ALERT_SIGC_ID(c) ((c)->id),
+ * ALERT_SIGC_DL(c) ((c)->dl). */
+#include "match/signature.h"
+#define ALERT_SIGC_MSG(c) ((c)->sig->msg)
+#define ALERT_SIGC_ID(c) ((c)->sig->id)
+#define ALERT_SIGC_DL(c) ((c)->sig->dl)
 
 #endif

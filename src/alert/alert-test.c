@@ -781,6 +781,59 @@ static void test_sweep_coalesced(void **state)
 	assert_int_equal(c.dropped_expired, 1);
 }
 
+/* A sweep seen over many wake-ups, as the engine reports it: past each
+ * DLn_UNIQUE_HOSTS (10/20/50/100) every destination is raised to the sweep's
+ * level, and each later destination arrives at that level on its own. One
+ * line per level, not one per destination. */
+static void test_slow_sweep(void **state)
+{
+	static const unsigned hosts[] = { 10, 20, 50, 100 };
+	struct fix *f = *state;
+	struct source_state *s = source_new("198.51.100.10", 0, 200);
+	char lines[8][2048], dst[32];
+	size_t said = 0;
+	struct alert_counters c;
+
+	fix_start(f);
+	f->srcs[f->n_srcs++] = s;
+	for (unsigned i = 0; i < 200; i++) {
+		uint8_t sweep = 0;
+		snprintf(dst, sizeof(dst), "203.0.113.%u", i + 1);
+		struct pair_state *p = add_pair(s, dst, 0);
+		tcp(p, 443, 443, 1);
+		flags(p, TCPF_SYN, 1);
+		p->scan_types = 1u << SCAN_SYN;
+		for (unsigned k = 0; k < 4; k++)
+			sweep += s->n_pairs >= hosts[k];
+		if (sweep > s->sweep_dl) {
+			s->sweep_dl = sweep;
+			s->scan_types |= 1u << SCAN_SYN | 1u << SCAN_SWEEP;
+			for (uint32_t k = 0; k < s->n_pairs; k++) {
+				uint8_t old = s->pairs[k]->dl;
+				s->pairs[k]->dl = sweep;
+				change_pair(f, s, s->pairs[k], old, sweep, T0 + i);
+			}
+			s->dl = sweep;
+			change_src(f, s, sweep, T0 + i);
+		} else if (sweep) {
+			p->dl = sweep;
+			change_pair(f, s, p, 0, sweep, T0 + i);
+		}
+		alerter_flush(f->a, NULL, T0 + i);
+		size_t n = recv_all(f, lines, 8);
+		for (size_t k = 0; k < n; k++) {
+			char want[64];
+			snprintf(want, sizeof(want), " DL: %u total scan dsts: %u", sweep, i + 1);
+			if (!strstr(lines[k], want))
+				fail_msg("after %u destinations: %s", i + 1, lines[k]);
+		}
+		said += n;
+	}
+	assert_int_equal(said, 4);
+	alerter_counters(f->a, &c);
+	assert_int_equal(c.alerts, 4);
+}
+
 /* Below MIN_DANGER_LEVEL nothing is said; a vanished source is counted. */
 static void test_min_dl_and_vanished(void **state)
 {
@@ -1182,6 +1235,7 @@ int main(void)
 		cmocka_unit_test(test_sanitize),
 		cmocka_unit_test_setup_teardown(test_syslog_and_json, fix_setup, fix_teardown),
 		cmocka_unit_test_setup_teardown(test_sweep_coalesced, fix_setup, fix_teardown),
+		cmocka_unit_test_setup_teardown(test_slow_sweep, fix_setup, fix_teardown),
 		cmocka_unit_test_setup_teardown(test_min_dl_and_vanished, fix_setup, fix_teardown),
 		cmocka_unit_test_setup_teardown(test_syslog_reconnect, fix_setup, fix_teardown),
 		cmocka_unit_test_setup_teardown(test_syslog_full, fix_setup, fix_teardown),

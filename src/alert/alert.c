@@ -65,6 +65,8 @@ struct book {
 	struct addr src;
 	uint32_t mails;           /* mails queued about the source */
 	uint64_t not_mailed;      /* alerts not mailed since its last mail (global limit) */
+	uint8_t sweep_said;       /* the sweep level a line announced: the destinations
+				   * the sweep raises to it later need no line each */
 	int64_t last_us;
 };
 
@@ -333,6 +335,8 @@ void alerter_drain(struct alerter *a)
 	alerter_on_readable(a);
 }
 
+static struct book *book_find(struct alerter *a, uint32_t origin, const struct addr *src);
+
 /* --- the queue --- */
 
 static struct pending *pending_get(struct alerter *a, uint32_t origin, const struct addr *src,
@@ -394,8 +398,11 @@ void alerter_change(struct alerter *a, const struct engine_change *c, int64_t no
 		return;
 	origin = ALERT_SRC_ORIGIN(c->src);
 	if (c->kind == ENGINE_CHANGE_EXPIRED || c->kind == ENGINE_CHANGE_EVICTED) {
+		struct book *b = book_find(a, origin, &c->src->src);
 		if ((p = pending_get(a, origin, &c->src->src, false)))
 			pending_drop(a, p);
+		if (b) /* a source that comes back starts a new scan (its mails still count) */
+			b->sweep_said = 0;
 		return;
 	}
 	p = pending_get(a, origin, &c->src->src, true);
@@ -435,6 +442,41 @@ void alerter_change(struct alerter *a, const struct engine_change *c, int64_t no
 		return;
 	}
 	p->dsts[p->n_dsts++] = c->dst->dst;
+}
+
+/* --- per-source bookkeeping --- */
+
+static struct book *book_find(struct alerter *a, uint32_t origin, const struct addr *src)
+{
+	struct book *set = &a->book[(addr_hash(src, origin) % BOOK_SETS) * BOOK_WAYS];
+
+	for (unsigned i = 0; i < BOOK_WAYS; i++)
+		if (set[i].used && set[i].origin == origin && addr_eq(&set[i].src, src))
+			return &set[i];
+	return NULL;
+}
+
+static struct book *book_get(struct alerter *a, uint32_t origin, const struct addr *src,
+			     const struct source_state *s, int64_t now_us)
+{
+	uint64_t h = addr_hash(src, origin);
+	struct book *set = &a->book[(h % BOOK_SETS) * BOOK_WAYS], *victim = set;
+
+	for (unsigned i = 0; i < BOOK_WAYS; i++) {
+		if (set[i].used && set[i].origin == origin && addr_eq(&set[i].src, src)) {
+			set[i].last_us = now_us;
+			return &set[i];
+		}
+		if (!set[i].used || (victim->used && set[i].last_us < victim->last_us))
+			victim = &set[i];
+	}
+	memset(victim, 0, sizeof(*victim));
+	victim->used = true;
+	victim->origin = origin;
+	victim->src = *src;
+	victim->last_us = now_us;
+	victim->mails = ALERT_SRC_MAILS_SENT(s); /* persisted by the engine */
+	return victim;
 }
 
 /* --- writing one alert --- */
@@ -575,6 +617,7 @@ static void flush_one(struct alerter *a, const struct engine *e, const struct pe
 	size_t n_rose = 0;
 	unsigned max_pair_dl = 0;
 	struct flushed *fl;
+	struct book *b;
 
 	if (!s) {
 		a->c.vanished++;
@@ -585,10 +628,17 @@ static void flush_one(struct alerter *a, const struct engine *e, const struct pe
 		a->c.queue_overflow++;
 		return;
 	}
+	b = book_get(a, pe->origin, &s->src, s, now_us);
 	for (unsigned i = 0; i < pe->n_dsts; i++) {
 		const struct pair_state *p = find_pair(s, &pe->dsts[i]);
-		if (p && p->dl >= min)
-			rose[n_rose++] = p;
+		if (!p || p->dl < min)
+			continue;
+		/* a destination the announced sweep raised: that line said it */
+		if (p->dl <= s->sweep_dl && p->dl <= b->sweep_said) {
+			a->c.coalesced++;
+			continue;
+		}
+		rose[n_rose++] = p;
 	}
 	if (n_rose && n_rose + pe->dsts_more <= ALERT_PAIR_LINES_MAX) {
 		for (size_t i = 0; i < n_rose; i++) {
@@ -632,6 +682,8 @@ static void flush_one(struct alerter *a, const struct engine *e, const struct pe
 		else
 			a->c.vanished++; /* a level with no destination at all to name */
 	}
+	if (s->sweep_dl > b->sweep_said && fl->max_dl >= s->sweep_dl)
+		b->sweep_said = s->sweep_dl; /* a line at the sweep's level went out */
 	for (size_t i = 0; i < pe->n_sigs; i++)
 		sig_alert(a, pe, s, i, now_us, fl);
 	if (fl->n_lines)
@@ -647,29 +699,6 @@ void alerter_flush(struct alerter *a, const struct engine *e, int64_t now_us)
 }
 
 /* --- mail --- */
-
-static struct book *book_get(struct alerter *a, uint32_t origin, const struct addr *src,
-			     const struct source_state *s, int64_t now_us)
-{
-	uint64_t h = addr_hash(src, origin);
-	struct book *set = &a->book[(h % BOOK_SETS) * BOOK_WAYS], *victim = set;
-
-	for (unsigned i = 0; i < BOOK_WAYS; i++) {
-		if (set[i].used && set[i].origin == origin && addr_eq(&set[i].src, src)) {
-			set[i].last_us = now_us;
-			return &set[i];
-		}
-		if (!set[i].used || (victim->used && set[i].last_us < victim->last_us))
-			victim = &set[i];
-	}
-	memset(victim, 0, sizeof(*victim));
-	victim->used = true;
-	victim->origin = origin;
-	victim->src = *src;
-	victim->last_us = now_us;
-	victim->mails = ALERT_SRC_MAILS_SENT(s); /* persisted by the engine */
-	return victim;
-}
 
 static bool take_token(struct alerter *a, int64_t now_us)
 {

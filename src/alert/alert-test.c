@@ -834,6 +834,62 @@ static void test_slow_sweep(void **state)
 	assert_int_equal(c.alerts, 4);
 }
 
+/* The bookkeeping survives a restart: the sweep level announced and the
+ * mails counted; a damaged buffer is refused whole. */
+static void test_save_restore(void **state)
+{
+	struct fix *f = *state;
+	struct source_state *s = syn_source();
+	struct alert_counters c;
+	char lines[8][2048];
+	void *buf;
+	size_t len;
+	const char *why = NULL;
+
+	f->cfg.enable_email_alerts = true;
+	f->cfg.email_limit = 1;
+	fix_start(f);
+	f->srcs[f->n_srcs++] = s;
+	s->sweep_dl = 4; /* the pair's DL 4 line announces the sweep too */
+	change_pair(f, s, s->pairs[0], 0, 4, T0);
+	alerter_flush(f->a, NULL, T0);
+	alerter_drain(f->a);
+	assert_int_equal(recv_all(f, lines, 8), 2); /* the alert, "email limit reached" */
+	assert_int_equal(alerter_save(f->a, &buf, &len), 0);
+	assert_int_equal(len, 20 + 42);
+	f->a = alerter_free(f->a);
+
+	fix_start(f);
+	uint8_t *bad = malloc(len);
+	assert_non_null(bad);
+	memcpy(bad, buf, len);
+	assert_int_equal(alerter_restore(f->a, bad, len - 1, &why), -EINVAL);
+	assert_string_equal(why, "alert bookkeeping of the wrong length");
+	bad[24] = 9; /* the record's address family */
+	assert_int_equal(alerter_restore(f->a, bad, len, &why), -EINVAL);
+	assert_string_equal(why, "alert bookkeeping with a bad record");
+	bad[0] = 'X';
+	assert_int_equal(alerter_restore(f->a, bad, len, &why), -EINVAL);
+	free(bad);
+	assert_int_equal(alerter_restore(f->a, buf, len, &why), 0);
+	free(buf);
+	/* a destination the sweep raised to DL 4 after the restart: no line;
+	 * EMAIL_LIMIT 1 was reached before it: no mail */
+	struct pair_state *p = add_pair(s, "203.0.113.77", 4);
+	tcp(p, 22, 22, 1);
+	change_pair(f, s, p, 0, 4, T0 + 10);
+	alerter_flush(f->a, NULL, T0 + 10);
+	assert_int_equal(recv_all(f, lines, 8), 0);
+	change_pair(f, s, s->pairs[0], 4, 5, T0 + 20);
+	s->pairs[0]->dl = 5;
+	alerter_flush(f->a, NULL, T0 + 20);
+	alerter_drain(f->a);
+	assert_int_equal(recv_all(f, lines, 8), 1);
+	alerter_counters(f->a, &c);
+	assert_int_equal(c.mails_sent, 0);
+	assert_int_equal(c.mails_suppressed_source, 1);
+}
+
 /* Below MIN_DANGER_LEVEL nothing is said; a vanished source is counted. */
 static void test_min_dl_and_vanished(void **state)
 {
@@ -1236,6 +1292,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_syslog_and_json, fix_setup, fix_teardown),
 		cmocka_unit_test_setup_teardown(test_sweep_coalesced, fix_setup, fix_teardown),
 		cmocka_unit_test_setup_teardown(test_slow_sweep, fix_setup, fix_teardown),
+		cmocka_unit_test_setup_teardown(test_save_restore, fix_setup, fix_teardown),
 		cmocka_unit_test_setup_teardown(test_min_dl_and_vanished, fix_setup, fix_teardown),
 		cmocka_unit_test_setup_teardown(test_syslog_reconnect, fix_setup, fix_teardown),
 		cmocka_unit_test_setup_teardown(test_syslog_full, fix_setup, fix_teardown),

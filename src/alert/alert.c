@@ -465,6 +465,8 @@ static struct book *book_get(struct alerter *a, uint32_t origin, const struct ad
 	for (unsigned i = 0; i < BOOK_WAYS; i++) {
 		if (set[i].used && set[i].origin == origin && addr_eq(&set[i].src, src)) {
 			set[i].last_us = now_us;
+			if (s && ALERT_SRC_MAILS_SENT(s) > set[i].mails)
+				set[i].mails = ALERT_SRC_MAILS_SENT(s);
 			return &set[i];
 		}
 		if (!set[i].used || (victim->used && set[i].last_us < victim->last_us))
@@ -475,8 +477,108 @@ static struct book *book_get(struct alerter *a, uint32_t origin, const struct ad
 	victim->origin = origin;
 	victim->src = *src;
 	victim->last_us = now_us;
-	victim->mails = ALERT_SRC_MAILS_SENT(s); /* persisted by the engine */
+	victim->mails = s ? ALERT_SRC_MAILS_SENT(s) : 0; /* persisted by the engine */
 	return victim;
+}
+
+/* --- saved bookkeeping: "VALB", u32 version, u32 count, u64 alerts not
+ * mailed for the global limit, then per source u32 origin, u8 family,
+ * 16 address bytes, u8 sweep level announced, u32 mails, u64 not mailed,
+ * i64 last use (µs); little-endian --- */
+
+#define SAVE_MAGIC "VALB"
+#define SAVE_VERSION 1
+#define SAVE_HEAD 20
+#define SAVE_REC 42
+
+static uint8_t *put_le(uint8_t *p, uint64_t v, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		*p++ = (uint8_t)(v >> (8 * i));
+	return p;
+}
+
+static uint64_t get_le(const uint8_t *p, unsigned n)
+{
+	uint64_t v = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
+int alerter_save(const struct alerter *a, void **ret_buf, size_t *ret_len)
+{
+	size_t n = 0, len;
+	uint8_t *buf, *p;
+
+	for (size_t i = 0; i < BOOK_SETS * BOOK_WAYS; i++)
+		n += a->book[i].used;
+	len = SAVE_HEAD + n * SAVE_REC;
+	buf = malloc(len);
+	if (!buf)
+		return -ENOMEM;
+	memcpy(buf, SAVE_MAGIC, 4);
+	p = put_le(buf + 4, SAVE_VERSION, 4);
+	p = put_le(p, n, 4);
+	p = put_le(p, a->not_mailed_global, 8);
+	for (size_t i = 0; i < BOOK_SETS * BOOK_WAYS; i++) {
+		const struct book *b = &a->book[i];
+		if (!b->used)
+			continue;
+		p = put_le(p, b->origin, 4);
+		*p++ = b->src.family;
+		memcpy(p, b->src.b, 16);
+		p += 16;
+		*p++ = b->sweep_said;
+		p = put_le(p, b->mails, 4);
+		p = put_le(p, b->not_mailed, 8);
+		p = put_le(p, (uint64_t)b->last_us, 8);
+	}
+	*ret_buf = buf;
+	*ret_len = len;
+	return 0;
+}
+
+int alerter_restore(struct alerter *a, const void *data, size_t len, const char **reterr_why)
+{
+	const uint8_t *buf = data, *p;
+	uint64_t n;
+
+	if (len < SAVE_HEAD || memcmp(buf, SAVE_MAGIC, 4) != 0) {
+		*reterr_why = "not alert bookkeeping";
+		return -EINVAL;
+	}
+	if (get_le(buf + 4, 4) != SAVE_VERSION) {
+		*reterr_why = "alert bookkeeping of another version";
+		return -EINVAL;
+	}
+	n = get_le(buf + 8, 4);
+	if (n > BOOK_SETS * BOOK_WAYS || len != SAVE_HEAD + n * SAVE_REC) {
+		*reterr_why = "alert bookkeeping of the wrong length";
+		return -EINVAL;
+	}
+	for (p = buf + SAVE_HEAD; p < buf + len; p += SAVE_REC) {
+		struct addr x = { .family = p[4] };
+		memcpy(x.b, p + 5, 16);
+		if ((x.family != ADDR_V4 && x.family != ADDR_V6) ||
+		    (x.family == ADDR_V4 && memcmp(x.b + 4, "\0\0\0\0\0\0\0\0\0\0\0\0", 12) != 0) ||
+		    p[21] > 5) {
+			*reterr_why = "alert bookkeeping with a bad record";
+			return -EINVAL;
+		}
+	}
+	a->not_mailed_global = get_le(buf + 12, 8);
+	for (p = buf + SAVE_HEAD; p < buf + len; p += SAVE_REC) {
+		struct addr x = { .family = p[4] };
+		memcpy(x.b, p + 5, 16);
+		struct book *b = book_get(a, (uint32_t)get_le(p, 4), &x, NULL,
+					  (int64_t)get_le(p + 34, 8));
+		b->sweep_said = p[21];
+		b->mails = (uint32_t)get_le(p + 22, 4);
+		b->not_mailed = get_le(p + 26, 8);
+	}
+	return 0;
 }
 
 /* --- writing one alert --- */

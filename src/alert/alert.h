@@ -98,6 +98,14 @@ void alerter_set_top(struct alerter *a, alert_top_fn *fn, void *data);
 typedef int alert_dns_fn(const struct addr *a, char *name, size_t size);
 void alerter_set_dns_fn(struct alerter *a, alert_dns_fn *fn);
 
+/* The bookkeeping a restart keeps (a section of the daemon's state file):
+ * per source the mails queued, the alerts not yet mailed and the sweep
+ * level a line announced. alerter_save() gives a malloc'd buffer;
+ * alerter_restore() checks all of a buffer before it loads any of it:
+ * -EINVAL with *reterr_why (static text) for a foreign or damaged one. */
+int alerter_save(const struct alerter *a, void **ret_buf, size_t *ret_len);
+int alerter_restore(struct alerter *a, const void *buf, size_t len, const char **reterr_why);
+
 /* Block until the worker is idle (tests, and stop). */
 void alerter_drain(struct alerter *a);
 

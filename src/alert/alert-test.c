@@ -705,10 +705,20 @@ static void test_syslog_and_json(void **state)
 	assert_non_null(strstr(j, "\"danger_level\":5"));
 	free(j);
 
+	assert_int_equal(recv_all(f, lines, 8), 1);
+
+	/* SIGHUP (a reload) reopens it too, and keeps the counters */
+	assert_int_equal(rename(f->json, moved), 0);
+	assert_int_equal(alerter_set_config(f->a, &f->cfg), 0);
+	change_pair(f, f->srcs[0], f->srcs[0]->pairs[0], 4, 5, T0);
+	alerter_flush(f->a, NULL, T0 + 3);
+	j = slurp_json(f);
+	assert_int_equal(count_lines(j), 1);
+	free(j);
 	alerter_counters(f->a, &c);
-	assert_int_equal(c.alerts, 3);
-	assert_int_equal(c.syslog_sent, 3);
-	assert_int_equal(c.json_written, 3);
+	assert_int_equal(c.alerts, 4);
+	assert_int_equal(c.syslog_sent, 4);
+	assert_int_equal(c.json_written, 4);
 	assert_int_equal(c.json_errors, 0);
 	assert_int_equal(recv_all(f, lines, 8), 1);
 }

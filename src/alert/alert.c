@@ -282,9 +282,15 @@ struct alerter *alerter_free(struct alerter *a)
 int alerter_set_config(struct alerter *a, const struct config *cfg)
 {
 	struct alert_opts o;
+	int r;
 
 	alert_opts_from_config(cfg, &o);
-	return apply(a, &o);
+	if ((r = apply(a, &o)) < 0)
+		return r;
+	/* SIGHUP is what logrotate sends: reopen ALERT_JSON_FILE too */
+	if (json_open(a) < 0)
+		a->c.json_errors++;
+	return 0;
 }
 
 void alerter_on_mailed(struct alerter *a, alert_mailed_fn *fn, void *data)

@@ -68,7 +68,10 @@ struct alert_counters {
 
 int alerter_new(const struct config *cfg, struct alerter **ret);
 struct alerter *alerter_free(struct alerter *a); /* NULL-safe; returns NULL */
-int alerter_set_config(struct alerter *a, const struct config *cfg); /* reload */
+/* Reload (SIGHUP): new settings, and ALERT_JSON_FILE reopened as by
+ * alerter_reopen(). A bad new ALERT_JSON_FILE or SYSLOG_SOCKET keeps the old
+ * settings and returns -errno. */
+int alerter_set_config(struct alerter *a, const struct config *cfg);
 
 void alerter_change(struct alerter *a, const struct engine_change *c, int64_t now_us);
 void alerter_flush(struct alerter *a, const struct engine *e, int64_t now_us);

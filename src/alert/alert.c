@@ -560,6 +560,7 @@ static void flush_one(struct alerter *a, const struct engine *e, const struct pe
 		b->sweep_said = s->sweep_dl; /* a line at the sweep's level went out */
 	for (size_t i = 0; i < pe->n_sigs; i++)
 		sig_alert(a, pe, s, i, now_us, fl);
+	a->c.queue_overflow += pe->sigs_more; /* first matches past ALERT_PENDING_SIGS */
 	if (fl->n_lines)
 		alert_mail_source(a, pe, s, fl, now_us);
 	free(fl);

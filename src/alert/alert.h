@@ -31,7 +31,7 @@ struct alerter;
 
 #define ALERT_PENDING_MAX 512      /* sources with queued changes between flushes */
 #define ALERT_PENDING_DSTS 32      /* destination rises itemised per source */
-#define ALERT_PENDING_SIGS 8       /* first signature matches itemised per source */
+#define ALERT_PENDING_SIGS 16      /* first signature matches itemised per source */
 #define ALERT_PAIR_LINES_MAX 4     /* destination lines per source per flush */
 
 /* Settings taken from struct config (alerter_new, alerter_set_config). */
@@ -58,7 +58,9 @@ struct alert_counters {
 		mails_suppressed_source, mails_suppressed_global, mails_failed, dns_lookups,
 		whois_lookups;
 	/* beyond interfaces10.md */
-	uint64_t queue_overflow;   /* changes not queued: ALERT_PENDING_* full */
+	uint64_t queue_overflow;   /* changes not said: ALERT_PENDING_MAX sources, or more
+				    * than ALERT_PENDING_SIGS first matches by one source
+				    * in one wake-up */
 	uint64_t coalesced;        /* destination lines folded into one */
 	uint64_t vanished;         /* queued sources gone by the flush */
 	uint64_t dropped_expired;  /* queued changes of sources that expired or were evicted */

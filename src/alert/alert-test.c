@@ -900,6 +900,56 @@ static void test_save_restore(void **state)
 	assert_int_equal(c.mails_suppressed_source, 1);
 }
 
+struct many {
+	struct source_state *s[600];
+	size_t n;
+};
+
+static const struct source_state *many_lookup(const struct engine *e, uint32_t origin,
+					      const struct addr *src, void *data)
+{
+	struct many *m = data;
+
+	(void)e;
+	(void)origin;
+	for (size_t i = 0; i < m->n; i++)
+		if (addr_eq(&m->s[i]->src, src))
+			return m->s[i];
+	return NULL;
+}
+
+/* More sources than the queue holds in one wake-up: the first
+ * ALERT_PENDING_MAX are said, the rest counted. */
+static void test_queue_overflow(void **state)
+{
+	struct fix *f = *state;
+	struct many *m = calloc(1, sizeof(*m));
+	struct alert_counters c;
+	char name[32], lines[8][2048];
+	size_t got = 0, n;
+
+	assert_non_null(m);
+	fix_start(f);
+	alerter_set_lookup(f->a, many_lookup, m);
+	for (unsigned i = 0; i < 600; i++) {
+		snprintf(name, sizeof(name), "198.18.%u.%u", i / 250, i % 250 + 1);
+		m->s[m->n++] = source_new(name, 1, 1);
+		struct pair_state *p = add_pair(m->s[i], "203.0.113.1", 1);
+		tcp(p, 1, 9, 9);
+		change_pair(f, m->s[i], p, 0, 1, T0);
+	}
+	alerter_flush(f->a, NULL, T0);
+	while ((n = recv_all(f, lines, 8)) > 0)
+		got += n;
+	alerter_counters(f->a, &c);
+	assert_int_equal(c.alerts, ALERT_PENDING_MAX);
+	assert_int_equal(c.queue_overflow, 600 - ALERT_PENDING_MAX);
+	assert_int_equal(got + c.syslog_dropped, ALERT_PENDING_MAX);
+	for (size_t i = 0; i < m->n; i++)
+		source_free(m->s[i]);
+	free(m);
+}
+
 /* Below MIN_DANGER_LEVEL nothing is said; a vanished source is counted. */
 static void test_min_dl_and_vanished(void **state)
 {
@@ -1303,6 +1353,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sweep_coalesced, fix_setup, fix_teardown),
 		cmocka_unit_test_setup_teardown(test_slow_sweep, fix_setup, fix_teardown),
 		cmocka_unit_test_setup_teardown(test_save_restore, fix_setup, fix_teardown),
+		cmocka_unit_test_setup_teardown(test_queue_overflow, fix_setup, fix_teardown),
 		cmocka_unit_test_setup_teardown(test_min_dl_and_vanished, fix_setup, fix_teardown),
 		cmocka_unit_test_setup_teardown(test_syslog_reconnect, fix_setup, fix_teardown),
 		cmocka_unit_test_setup_teardown(test_syslog_full, fix_setup, fix_teardown),

@@ -8,14 +8,18 @@
  *   their bounds; a name said valid is letters, digits, '-', '_', '.';
  * - sanitize_text() gives printable ASCII lines, each starting with the
  *   indent and ending with '\n', at most SANITIZE_LINES_MAX of them;
- * - alert_scan_line() stays within its buffer and has no control byte.
+ * - alert_scan_line() stays within its buffer and has no control byte;
+ * - alerter_restore() refuses or loads the bytes as saved bookkeeping, and
+ *   what it then saves loads again.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "alert/alert.h"
 #include "alert/format.h"
 #include "alert/sanitize.h"
+#include "config/config.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -93,5 +97,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	printable(line, n, false);
 	portset_done(&p.tcp.ports);
 	portset_done(&p.udp.ports);
+
+	static struct alerter *a; /* one for the run: making one is not cheap */
+	const char *why;
+	void *out;
+	size_t out_len;
+	if (!a) {
+		struct config cfg;
+		config_init(&cfg);
+		cfg.alert_json_file[0] = '\0';
+		cfg.syslog_socket[0] = '\0';
+		if (alerter_new(&cfg, &a) < 0)
+			abort();
+	}
+	if (alerter_restore(a, data, size, &why) == 0) {
+		if (alerter_save(a, &out, &out_len) < 0)
+			abort();
+		if (alerter_restore(a, out, out_len, &why) != 0)
+			abort();
+		free(out);
+	}
 	return 0;
 }

@@ -705,10 +705,20 @@ static void test_syslog_and_json(void **state)
 	assert_non_null(strstr(j, "\"danger_level\":5"));
 	free(j);
 
+	assert_int_equal(recv_all(f, lines, 8), 1);
+
+	/* SIGHUP (a reload) reopens it too, and keeps the counters */
+	assert_int_equal(rename(f->json, moved), 0);
+	assert_int_equal(alerter_set_config(f->a, &f->cfg), 0);
+	change_pair(f, f->srcs[0], f->srcs[0]->pairs[0], 4, 5, T0);
+	alerter_flush(f->a, NULL, T0 + 3);
+	j = slurp_json(f);
+	assert_int_equal(count_lines(j), 1);
+	free(j);
 	alerter_counters(f->a, &c);
-	assert_int_equal(c.alerts, 3);
-	assert_int_equal(c.syslog_sent, 3);
-	assert_int_equal(c.json_written, 3);
+	assert_int_equal(c.alerts, 4);
+	assert_int_equal(c.syslog_sent, 4);
+	assert_int_equal(c.json_written, 4);
 	assert_int_equal(c.json_errors, 0);
 	assert_int_equal(recv_all(f, lines, 8), 1);
 }
@@ -779,6 +789,165 @@ static void test_sweep_coalesced(void **state)
 	assert_int_equal(recv_all(f, lines, 8), 0);
 	alerter_counters(f->a, &c);
 	assert_int_equal(c.dropped_expired, 1);
+}
+
+/* A sweep seen over many wake-ups, as the engine reports it: past each
+ * DLn_UNIQUE_HOSTS (10/20/50/100) every destination is raised to the sweep's
+ * level, and each later destination arrives at that level on its own. One
+ * line per level, not one per destination. */
+static void test_slow_sweep(void **state)
+{
+	static const unsigned hosts[] = { 10, 20, 50, 100 };
+	struct fix *f = *state;
+	struct source_state *s = source_new("198.51.100.10", 0, 200);
+	char lines[8][2048], dst[32];
+	size_t said = 0;
+	struct alert_counters c;
+
+	fix_start(f);
+	f->srcs[f->n_srcs++] = s;
+	for (unsigned i = 0; i < 200; i++) {
+		uint8_t sweep = 0;
+		snprintf(dst, sizeof(dst), "203.0.113.%u", i + 1);
+		struct pair_state *p = add_pair(s, dst, 0);
+		tcp(p, 443, 443, 1);
+		flags(p, TCPF_SYN, 1);
+		p->scan_types = 1u << SCAN_SYN;
+		for (unsigned k = 0; k < 4; k++)
+			sweep += s->n_pairs >= hosts[k];
+		if (sweep > s->sweep_dl) {
+			s->sweep_dl = sweep;
+			s->scan_types |= 1u << SCAN_SYN | 1u << SCAN_SWEEP;
+			for (uint32_t k = 0; k < s->n_pairs; k++) {
+				uint8_t old = s->pairs[k]->dl;
+				s->pairs[k]->dl = sweep;
+				change_pair(f, s, s->pairs[k], old, sweep, T0 + i);
+			}
+			s->dl = sweep;
+			change_src(f, s, sweep, T0 + i);
+		} else if (sweep) {
+			p->dl = sweep;
+			change_pair(f, s, p, 0, sweep, T0 + i);
+		}
+		alerter_flush(f->a, NULL, T0 + i);
+		size_t n = recv_all(f, lines, 8);
+		for (size_t k = 0; k < n; k++) {
+			char want[64];
+			snprintf(want, sizeof(want), " DL: %u total scan dsts: %u", sweep, i + 1);
+			if (!strstr(lines[k], want))
+				fail_msg("after %u destinations: %s", i + 1, lines[k]);
+		}
+		said += n;
+	}
+	assert_int_equal(said, 4);
+	alerter_counters(f->a, &c);
+	assert_int_equal(c.alerts, 4);
+}
+
+/* The bookkeeping survives a restart: the sweep level announced and the
+ * mails counted; a damaged buffer is refused whole. */
+static void test_save_restore(void **state)
+{
+	struct fix *f = *state;
+	struct source_state *s = syn_source();
+	struct alert_counters c;
+	char lines[8][2048];
+	void *buf;
+	size_t len;
+	const char *why = NULL;
+
+	f->cfg.enable_email_alerts = true;
+	f->cfg.email_limit = 1;
+	fix_start(f);
+	f->srcs[f->n_srcs++] = s;
+	s->sweep_dl = 4; /* the pair's DL 4 line announces the sweep too */
+	change_pair(f, s, s->pairs[0], 0, 4, T0);
+	alerter_flush(f->a, NULL, T0);
+	alerter_drain(f->a);
+	assert_int_equal(recv_all(f, lines, 8), 2); /* the alert, "email limit reached" */
+	assert_int_equal(alerter_save(f->a, &buf, &len), 0);
+	assert_int_equal(len, 20 + 42);
+	f->a = alerter_free(f->a);
+
+	fix_start(f);
+	uint8_t *bad = malloc(len);
+	assert_non_null(bad);
+	memcpy(bad, buf, len);
+	assert_int_equal(alerter_restore(f->a, bad, len - 1, &why), -EINVAL);
+	assert_string_equal(why, "alert bookkeeping of the wrong length");
+	bad[24] = 9; /* the record's address family */
+	assert_int_equal(alerter_restore(f->a, bad, len, &why), -EINVAL);
+	assert_string_equal(why, "alert bookkeeping with a bad record");
+	bad[0] = 'X';
+	assert_int_equal(alerter_restore(f->a, bad, len, &why), -EINVAL);
+	free(bad);
+	assert_int_equal(alerter_restore(f->a, buf, len, &why), 0);
+	free(buf);
+	/* a destination the sweep raised to DL 4 after the restart: no line;
+	 * EMAIL_LIMIT 1 was reached before it: no mail */
+	struct pair_state *p = add_pair(s, "203.0.113.77", 4);
+	tcp(p, 22, 22, 1);
+	change_pair(f, s, p, 0, 4, T0 + 10);
+	alerter_flush(f->a, NULL, T0 + 10);
+	assert_int_equal(recv_all(f, lines, 8), 0);
+	change_pair(f, s, s->pairs[0], 4, 5, T0 + 20);
+	s->pairs[0]->dl = 5;
+	alerter_flush(f->a, NULL, T0 + 20);
+	alerter_drain(f->a);
+	assert_int_equal(recv_all(f, lines, 8), 1);
+	alerter_counters(f->a, &c);
+	assert_int_equal(c.mails_sent, 0);
+	assert_int_equal(c.mails_suppressed_source, 1);
+}
+
+struct many {
+	struct source_state *s[600];
+	size_t n;
+};
+
+static const struct source_state *many_lookup(const struct engine *e, uint32_t origin,
+					      const struct addr *src, void *data)
+{
+	struct many *m = data;
+
+	(void)e;
+	(void)origin;
+	for (size_t i = 0; i < m->n; i++)
+		if (addr_eq(&m->s[i]->src, src))
+			return m->s[i];
+	return NULL;
+}
+
+/* More sources than the queue holds in one wake-up: the first
+ * ALERT_PENDING_MAX are said, the rest counted. */
+static void test_queue_overflow(void **state)
+{
+	struct fix *f = *state;
+	struct many *m = calloc(1, sizeof(*m));
+	struct alert_counters c;
+	char name[32], lines[8][2048];
+	size_t got = 0, n;
+
+	assert_non_null(m);
+	fix_start(f);
+	alerter_set_lookup(f->a, many_lookup, m);
+	for (unsigned i = 0; i < 600; i++) {
+		snprintf(name, sizeof(name), "198.18.%u.%u", i / 250, i % 250 + 1);
+		m->s[m->n++] = source_new(name, 1, 1);
+		struct pair_state *p = add_pair(m->s[i], "203.0.113.1", 1);
+		tcp(p, 1, 9, 9);
+		change_pair(f, m->s[i], p, 0, 1, T0);
+	}
+	alerter_flush(f->a, NULL, T0);
+	while ((n = recv_all(f, lines, 8)) > 0)
+		got += n;
+	alerter_counters(f->a, &c);
+	assert_int_equal(c.alerts, ALERT_PENDING_MAX);
+	assert_int_equal(c.queue_overflow, 600 - ALERT_PENDING_MAX);
+	assert_int_equal(got + c.syslog_dropped, ALERT_PENDING_MAX);
+	for (size_t i = 0; i < m->n; i++)
+		source_free(m->s[i]);
+	free(m);
 }
 
 /* Below MIN_DANGER_LEVEL nothing is said; a vanished source is counted. */
@@ -1182,6 +1351,9 @@ int main(void)
 		cmocka_unit_test(test_sanitize),
 		cmocka_unit_test_setup_teardown(test_syslog_and_json, fix_setup, fix_teardown),
 		cmocka_unit_test_setup_teardown(test_sweep_coalesced, fix_setup, fix_teardown),
+		cmocka_unit_test_setup_teardown(test_slow_sweep, fix_setup, fix_teardown),
+		cmocka_unit_test_setup_teardown(test_save_restore, fix_setup, fix_teardown),
+		cmocka_unit_test_setup_teardown(test_queue_overflow, fix_setup, fix_teardown),
 		cmocka_unit_test_setup_teardown(test_min_dl_and_vanished, fix_setup, fix_teardown),
 		cmocka_unit_test_setup_teardown(test_syslog_reconnect, fix_setup, fix_teardown),
 		cmocka_unit_test_setup_teardown(test_syslog_full, fix_setup, fix_teardown),

@@ -31,7 +31,7 @@ struct alerter;
 
 #define ALERT_PENDING_MAX 512      /* sources with queued changes between flushes */
 #define ALERT_PENDING_DSTS 32      /* destination rises itemised per source */
-#define ALERT_PENDING_SIGS 8       /* first signature matches itemised per source */
+#define ALERT_PENDING_SIGS 16      /* first signature matches itemised per source */
 #define ALERT_PAIR_LINES_MAX 4     /* destination lines per source per flush */
 
 /* Settings taken from struct config (alerter_new, alerter_set_config). */
@@ -58,7 +58,9 @@ struct alert_counters {
 		mails_suppressed_source, mails_suppressed_global, mails_failed, dns_lookups,
 		whois_lookups;
 	/* beyond interfaces10.md */
-	uint64_t queue_overflow;   /* changes not queued: ALERT_PENDING_* full */
+	uint64_t queue_overflow;   /* changes not said: ALERT_PENDING_MAX sources, or more
+				    * than ALERT_PENDING_SIGS first matches by one source
+				    * in one wake-up */
 	uint64_t coalesced;        /* destination lines folded into one */
 	uint64_t vanished;         /* queued sources gone by the flush */
 	uint64_t dropped_expired;  /* queued changes of sources that expired or were evicted */
@@ -68,7 +70,10 @@ struct alert_counters {
 
 int alerter_new(const struct config *cfg, struct alerter **ret);
 struct alerter *alerter_free(struct alerter *a); /* NULL-safe; returns NULL */
-int alerter_set_config(struct alerter *a, const struct config *cfg); /* reload */
+/* Reload (SIGHUP): new settings, and ALERT_JSON_FILE reopened as by
+ * alerter_reopen(). A bad new ALERT_JSON_FILE or SYSLOG_SOCKET keeps the old
+ * settings and returns -errno. */
+int alerter_set_config(struct alerter *a, const struct config *cfg);
 
 void alerter_change(struct alerter *a, const struct engine_change *c, int64_t now_us);
 void alerter_flush(struct alerter *a, const struct engine *e, int64_t now_us);
@@ -97,6 +102,14 @@ void alerter_set_top(struct alerter *a, alert_top_fn *fn, void *data);
 /* Test hook: reverse DNS without a resolver (mail.h, mailer_dns_fn). */
 typedef int alert_dns_fn(const struct addr *a, char *name, size_t size);
 void alerter_set_dns_fn(struct alerter *a, alert_dns_fn *fn);
+
+/* The bookkeeping a restart keeps (a section of the daemon's state file):
+ * per source the mails queued, the alerts not yet mailed and the sweep
+ * level a line announced. alerter_save() gives a malloc'd buffer;
+ * alerter_restore() checks all of a buffer before it loads any of it:
+ * -EINVAL with *reterr_why (static text) for a foreign or damaged one. */
+int alerter_save(const struct alerter *a, void **ret_buf, size_t *ret_len);
+int alerter_restore(struct alerter *a, const void *buf, size_t len, const char **reterr_why);
 
 /* Block until the worker is idle (tests, and stop). */
 void alerter_drain(struct alerter *a);

@@ -9,7 +9,6 @@
 
 #include "alert/format.h"
 #include "engine/classify.h"
-#include "match/signature.h"
 #include "report/report.h"
 #include "util/escape.h"
 
@@ -160,10 +159,11 @@ void mt_intel(struct mailtext *t, const struct source_state *s)
 	mt_put(t, "\n[+] Signatures:\n", 17);
 	for (uint16_t i = 0; i < x->n_sigs && i < 32; i++) {
 		const struct sig_count *sc = &x->sigs[i];
-		const char *msg = sc->msg ? sc->msg : "";
+		const char *msg = (sc)->msg;
 		escape_bytes(msg, strlen(msg), esc, sizeof(esc));
-		mt_printf(t, "   \"%s\" (sid: %u, DL %u): %llu packets", esc, sc->id,
-			  sc->dl, (unsigned long long)sc->count);
+		mt_printf(t, "   \"%s\" (sid: %u, DL %u): %llu packets", esc,
+			  (unsigned)(sc)->id, (unsigned)(sc)->dl,
+			  (unsigned long long)sc->count);
 		if (sc->last_dport)
 			mt_printf(t, ", last dst port %u", sc->last_dport);
 		mt_put(t, "\n", 1);

@@ -53,6 +53,7 @@
 #define TAG_META STATEFILE_TAG('M', 'E', 'T', 'A')
 #define TAG_ENGINE STATEFILE_TAG('E', 'N', 'G', 'N')
 #define TAG_POSITIONS STATEFILE_TAG('P', 'O', 'S', 'N')
+#define TAG_ALERTS STATEFILE_TAG('A', 'L', 'R', 'T')
 
 struct daemon;
 
@@ -341,18 +342,25 @@ static void state_save(struct daemon *d)
 		fclose(f);
 	snprintf(meta, sizeof(meta), "vigil %s saved %" PRId64 "\n", VIGIL_VERSION,
 		 loop_now_wall_us());
+	void *alerts = NULL;
+	size_t alerts_len = 0;
+
+	if (r == 0)
+		r = alerter_save(d->alerter, &alerts, &alerts_len);
 	if (r == 0 && pos) {
 		struct statefile_section secs[] = {
 			{ TAG_META, meta, strlen(meta) },
 			{ TAG_ENGINE, eng, eng_len },
 			{ TAG_POSITIONS, pos, pos_len },
+			{ TAG_ALERTS, alerts, alerts_len },
 		};
-		r = statefile_write(d->state_path, secs, 3);
+		r = statefile_write(d->state_path, secs, 4);
 	}
 	if (r < 0)
 		log_errno(r, "cannot save the state to %s", d->state_path);
 	free(eng);
 	free(pos);
+	free(alerts);
 }
 
 static void positions_restore(struct daemon *d, const char *p, size_t len)
@@ -414,6 +422,11 @@ static void state_restore(struct daemon *d)
 	}
 	if (statefile_get(sf, TAG_POSITIONS, &data, &len) == 0)
 		positions_restore(d, data, len);
+	/* the alert bookkeeping is worth less than the sources: a bad one is
+	 * said and dropped, the rest of the state stays */
+	if (statefile_get(sf, TAG_ALERTS, &data, &len) == 0 &&
+	    alerter_restore(d->alerter, data, len, &why) < 0)
+		log_warn("state %s: alert bookkeeping not used: %s", d->state_path, why);
 	log_info("state restored from %s: %zu sources", d->state_path,
 		 engine_source_count(d->engine));
 	statefile_free(sf);
@@ -552,6 +565,15 @@ static void on_change(const struct engine_change *c, void *data)
 	struct daemon *d = data;
 
 	alerter_change(d->alerter, c, loop_now_wall_us());
+}
+
+static void on_mailed(uint32_t origin, const struct addr *src, int64_t now_us, void *data)
+{
+	struct daemon *d = data;
+	const struct source_state *s = engine_lookup(d->engine, origin, src);
+
+	if (s)
+		engine_note_mail(d->engine, s, now_us);
 }
 
 static void before_sleep(struct loop *l, void *data)
@@ -727,6 +749,7 @@ static int daemon_start(struct daemon *d)
 	r = alerter_new(cfg, &d->alerter);
 	if (r < 0)
 		return log_errno(r, "cannot start the alerts");
+	alerter_on_mailed(d->alerter, on_mailed, d);
 	r = loop_new(&d->loop);
 	if (r < 0)
 		return log_errno(r, "cannot create the event loop");

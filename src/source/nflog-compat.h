@@ -15,7 +15,10 @@
 #ifndef VIGIL_NFLOG_COMPAT_H
 #define VIGIL_NFLOG_COMPAT_H
 
+#include <string.h>
+
 #include "event/event.h"
+#include "source/packet.h"
 
 #ifndef EVENT_OPT_MAX
 #define PKT_COMPAT_HEX 1
@@ -74,12 +77,31 @@ static inline struct span pkt_compat_hex(char *out, const uint8_t *p, size_t n)
 	return span_make(out, 2 * n);
 }
 
-/* bytes p[0..n) (n <= 40) of IPv4 / TCP options; bad: cut short by the copy */
-#define PKT_SET_IP_OPT(ev, txt, p, n, bad)                                                        \
-	((ev)->ip_opt = pkt_compat_hex((txt)->ip_opt_hex, (p), (n)), (void)(bad))
-#define PKT_SET_TCP_OPT(ev, txt, p, n, bad)                                                       \
-	((ev)->tcp_opt_hex = pkt_compat_hex((txt)->tcp_opt_hex, (p), (n)), (void)(bad))
-#define PKT_SET_ORIGIN(ev, o) ((void)(ev), (void)(o))
+/* H1's event_set_ip_opts() / event_set_tcp_opts() on today's event: the
+ * options as hex text in txt. raw NULL or len above EVENT_OPT_MAX: present
+ * but unreadable, no bytes (LOG's "OPT (TRUNCATED)"). */
+static inline void pkt_set_ip_opts(struct event *ev, struct packet_text *txt, const uint8_t *raw,
+				   size_t len)
+{
+	bool bad = !raw || len > EVENT_OPT_MAX;
+
+	ev->ip_opt = pkt_compat_hex(txt->ip_opt_hex, raw, bad ? 0 : len);
+}
+
+static inline void pkt_set_tcp_opts(struct event *ev, struct packet_text *txt, const uint8_t *raw,
+				    size_t len)
+{
+	bool bad = !raw || len > EVENT_OPT_MAX;
+
+	ev->has_tcp_opts = true;
+	ev->tcp_opt_hex = pkt_compat_hex(txt->tcp_opt_hex, raw, bad ? 0 : len);
+	if (bad) {
+		memset(&ev->tcp_opts, 0, sizeof(ev->tcp_opts));
+		ev->tcp_opts.truncated = true;
+	} else {
+		event_tcp_opts_decode(raw, len, &ev->tcp_opts);
+	}
+}
 #endif
 
 #endif

@@ -8,7 +8,8 @@
 # that every packet arrives decoded (addresses, ports, flags, prefix,
 # interface, ICMP type, IPv6) and that the records equal the rules' packet
 # counters; then that a burst into a too small receive buffer is counted
-# exactly as lost (records + lost = the counter). Needs root, ip,
+# exactly as lost (records + lost = the counter); then the same with an
+# nftables `log group` rule (inet family). Needs root, ip,
 # iptables, ip6tables, hping3, nmap; skipped when one is missing.
 set -u
 vigil=${1:?usage: nflog.sh VIGIL}
@@ -112,6 +113,36 @@ lost=$(sed -n 's/^counters .* lost=\([0-9]*\) .*/\1/p' "$tmp/loss")
 if [ "$lost" -gt 0 ] && [ $((rec + lost)) -eq "$logged" ]; then ok; else
 	bad "burst: records $rec + lost $lost != rule counter $logged"; inb iptables -vxnL INPUT; inb ip6tables -vxnL INPUT; cat "$tmp/loss"; fi
 expect_grep "$tmp/loss" "lost_events=[1-9]"
+
+# --- nftables `log group N` (inet family): the same events --------------------
+if command -v nft >/dev/null 2>&1; then
+	G2=$((G + 1))
+	inb iptables -F INPUT
+	inb ip6tables -F INPUT
+	inb nft -f - <<EOF
+table inet vh5 {
+	chain input {
+		type filter hook input priority 0;
+		ip saddr 198.18.7.1 counter log prefix "VH5N " group $G2
+		ip6 saddr 2001:db8:7::1 counter log prefix "VH5N6 " group $G2
+	}
+}
+EOF
+	inb timeout 60 "$dump" -t 2 "nflog:$G2" > "$tmp/nft" 2> "$tmp/nft.err" &
+	pid=$!
+	wait_ready "$tmp/nft.err" || bad "source not ready: $(cat "$tmp/nft.err")"
+	ina hping3 -q -S -p 7000 -c 10 -i u2000 198.18.7.2 >/dev/null 2>&1
+	ina nmap -6 -n -Pn -sS -p 7000-7009 --max-retries 0 2001:db8:7::2 >/dev/null 2>&1
+	wait $pid
+	logged=$(inb nft list table inet vh5 | awk '/counter packets/ { for (i = 1; i < NF; i++) if ($i == "packets") s += $(i + 1) } END { print s + 0 }')
+	expect_grep "$tmp/nft" "^counters records=$logged .*lost=0"
+	n=$(grep -c "^event src=198.18.7.1 dst=198.18.7.2 proto=6 .* prefix=VH5N in=$VB .* dpt=7000 flags=SYN " "$tmp/nft")
+	if [ "$n" -eq 10 ]; then ok; else bad "nft IPv4: $n of 10"; fi
+	n=$(grep -c "^event src=2001:db8:7::1 dst=2001:db8:7::2 proto=6 .* prefix=VH5N6 .* dpt=700[0-9] flags=SYN " "$tmp/nft")
+	if [ "$n" -eq 10 ]; then ok; else bad "nft IPv6: $n of 10"; fi
+else
+	echo "nflog.sh: nft missing, nftables case skipped" >&2
+fi
 
 # --- a group bound by another socket: a clear error, no crash ---------------
 inb timeout 20 "$dump" -t 3 "nflog:$G" > /dev/null 2> "$tmp/first.err" &

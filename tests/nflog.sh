@@ -8,7 +8,8 @@
 # that every packet arrives decoded (addresses, ports, flags, prefix,
 # interface, ICMP type, IPv6) and that the records equal the rules' packet
 # counters; then that a burst into a too small receive buffer is counted
-# exactly as lost (records + lost = the counter); then the same with an
+# exactly as lost (records + lost = the counter); that a full-speed
+# `nmap -sS -p- -T5` is read whole; then the same with an
 # nftables `log group` rule (inet family). Needs root, ip,
 # iptables, ip6tables, hping3, nmap; skipped when one is missing.
 set -u
@@ -95,6 +96,18 @@ if [ "$n" -eq 100 ]; then ok; else bad "nmap -sS IPv6: $n of 100 ports seen"; fi
 n=$(grep -c "^event src=2001:db8:7::1 dst=2001:db8:7::2 proto=58 .* type=128 code=0 id=" "$tmp/ev")
 if [ "$n" -ge 1 ]; then ok; else bad "nmap -6 -PE: no ICMPv6 echo request decoded"; fi
 expect_grep "$tmp/ev" " when=17[0-9]\{14\} "
+
+# --- a full-speed nmap -sS -p- -T5: every probe the rule logged is read ----
+inb iptables -Z INPUT
+inb ip6tables -Z INPUT
+inb timeout 120 "$dump" -q -t 3 "nflog:$G" > "$tmp/full" 2> "$tmp/full.err" &
+pid=$!
+wait_ready "$tmp/full.err" || bad "source not ready: $(cat "$tmp/full.err")"
+ina timeout 100 nmap -n -Pn -sS -p- -T5 198.18.7.2 >/dev/null 2>&1
+wait $pid
+logged=$(counter)
+if [ "$logged" -ge 65535 ]; then ok; else bad "nmap -p- logged only $logged"; fi
+expect_grep "$tmp/full" "^counters records=$logged .*lost=0 lost_events=0 "
 
 # --- a burst into a small receive buffer: the loss is counted exactly -------
 inb iptables -Z INPUT

@@ -10,7 +10,8 @@
 # counters; then that a burst into a too small receive buffer is counted
 # exactly as lost (records + lost = the counter); that a full-speed
 # `nmap -sS -p- -T5` is read whole; then the same with an
-# nftables `log group` rule (inet family). Needs root, ip,
+# nftables `log group` rule (inet family); an OUTPUT rule (out=, chain,
+# uid/gid, mark, arrival time). Needs root, ip,
 # iptables, ip6tables, hping3, nmap; skipped when one is missing.
 set -u
 vigil=${1:?usage: nflog.sh VIGIL}
@@ -156,6 +157,17 @@ EOF
 else
 	echo "nflog.sh: nft missing, nftables case skipped" >&2
 fi
+
+# --- OUTPUT in the sender's namespace: out=, chain, socket owner, mark ----
+ina iptables -A OUTPUT -d 198.18.7.2 -p tcp -j MARK --set-mark 0x42
+ina iptables -A OUTPUT -d 198.18.7.2 -p tcp --syn -j NFLOG --nflog-group "$G" --nflog-prefix "VH5O"
+ina timeout 60 "$dump" -t 2 "nflog:$G" > "$tmp/out4" 2> "$tmp/out4.err" &
+pid=$!
+wait_ready "$tmp/out4.err" || bad "source not ready: $(cat "$tmp/out4.err")"
+ina nmap -n -Pn -sT -p 80,81,82 198.18.7.2 >/dev/null 2>&1
+wait $pid
+n=$(grep -c "^event src=198.18.7.1 dst=198.18.7.2 proto=6 len=60 ttl=64 prefix=VH5O in= out=$VA mac= chain=OUTPUT .* dpt=8[012] flags=SYN .* mss=[0-9]* ipflags=2 frag=0 mark=0x42 uid=0 gid=0 .* trusted=0$" "$tmp/out4")
+if [ "$n" -eq 3 ]; then ok; else bad "OUTPUT: $n of 3 connect() SYNs: $(head -c 600 "$tmp/out4")"; fi
 
 # --- a group bound by another socket: a clear error, no crash ---------------
 inb timeout 20 "$dump" -t 3 "nflog:$G" > /dev/null 2> "$tmp/first.err" &

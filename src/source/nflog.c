@@ -26,6 +26,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -188,7 +189,9 @@ static int ns_open(struct source *s)
 		goto fail;
 	}
 	ns->fd = mnl_socket_get_fd(ns->nl);
-	size = (int)(s->opts.rcvbuf ? s->opts.rcvbuf : NFLOG_RCVBUF_DEFAULT);
+	/* the kernel doubles it (bookkeeping) into an int */
+	size_t want = s->opts.rcvbuf ? s->opts.rcvbuf : NFLOG_RCVBUF_DEFAULT;
+	size = want > (size_t)INT_MAX / 2 ? INT_MAX / 2 : (int)want;
 	/* FORCE passes net.core.rmem_max (CAP_NET_ADMIN, which NFLOG needs anyway) */
 	if (setsockopt(ns->fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
 		(void)setsockopt(ns->fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));

@@ -9,7 +9,8 @@
 # interface, ICMP type, IPv6) and that the records equal the rules' packet
 # counters; then that a burst into a too small receive buffer is counted
 # exactly as lost (records + lost = the counter); that a full-speed
-# `nmap -sS -p- -T5` is read whole; then the same with an
+# `nmap -sS -p- -T5` and a 200,000-packet flood (batched) are read whole;
+# then the same with an
 # nftables `log group` rule (inet family); an OUTPUT rule (out=, chain,
 # uid/gid, mark, arrival time). Needs root, ip,
 # iptables, ip6tables, hping3, nmap; skipped when one is missing.
@@ -109,6 +110,22 @@ wait $pid
 logged=$(counter)
 if [ "$logged" -ge 65535 ]; then ok; else bad "nmap -p- logged only $logged"; fi
 expect_grep "$tmp/full" "^counters records=$logged .*lost=0 lost_events=0 "
+
+# --- a flood (bench/nflog-send.c, unpaced): the source batches, still exact --
+if cc -O2 -std=c11 -D_GNU_SOURCE -o "$tmp/send" "$(dirname "$0")/../bench/nflog-send.c" 2>/dev/null; then
+	inb iptables -Z INPUT
+	inb ip6tables -Z INPUT
+	inb timeout 120 "$dump" -q -t 3 "nflog:$G" > "$tmp/flood" 2> "$tmp/flood.err" &
+	pid=$!
+	wait_ready "$tmp/flood.err" || bad "source not ready: $(cat "$tmp/flood.err")"
+	ina "$tmp/send" 198.18.7.1 198.18.7.2 200000 0 > /dev/null
+	wait $pid
+	logged=$(counter)
+	if [ "$logged" -ge 200000 ]; then ok; else bad "flood: logged only $logged"; fi
+	expect_grep "$tmp/flood" "^counters records=$logged .*lost=0 lost_events=0 "
+else
+	echo "nflog.sh: no C compiler, flood case skipped" >&2
+fi
 
 # --- a burst into a small receive buffer: the loss is counted exactly -------
 inb iptables -Z INPUT

@@ -81,6 +81,11 @@ run() {
 }
 
 best=0
+# latency at a low rate: the kernel's receive time stamp to the source's callback
+set -- $(run 1000 2000)
+lat=$(sed -n 's/^latency records=[0-9]* p50_us=\([0-9-]*\) p99_us=\([0-9-]*\) .*/p50 \1 us, p99 \2 us/p' "$W/rx")
+echo "nflog-rate: latency at 1000 pkt/s, kernel time stamp to the source's callback: ${lat:-n/a}"
+LAT1K=${lat:-n/a}
 echo "nflog-rate: receiver on CPU $CPU, sender on CPU $SCPU, $SECS s per rate"
 for rate in $RATES; do
 	count=$(awk -v r="$rate" -v s="$SECS" 'BEGIN { printf "%d", r * s }')
@@ -88,7 +93,8 @@ for rate in $RATES; do
 	achieved=$(awk -v n="$1" -v s="$4" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }')
 	verdict=ok
 	if [ "$2" -ne "$1" ] || [ "$3" -ne 0 ] || [ "$1" -lt "$count" ]; then verdict=LOSS; fi
-	echo "nflog-rate: offered $rate pkt/s ($count): logged $1 at $achieved pkt/s, decoded $2, lost $3 -> $verdict"
+	lat=$(sed -n 's/^latency records=[0-9]* p50_us=\([0-9-]*\) p99_us=\([0-9-]*\) .*/, kernel to source p50 \1 us p99 \2 us/p' "$W/rx")
+	echo "nflog-rate: offered $rate pkt/s ($count): logged $1 at $achieved pkt/s, decoded $2, lost $3$lat -> $verdict"
 	if [ "$verdict" = ok ] && [ "$achieved" -gt "$best" ]; then best=$achieved; fi
 done
 count=$(awk -v s="$SECS" 'BEGIN { printf "%d", 1000000 * s }')
@@ -103,4 +109,5 @@ dcount=${NFLOG_DRAIN:-200000}
 set -- $(run 0 "$dcount" "-d $(awk -v n="$dcount" 'BEGIN { printf "%d", n / 40000 + 2 }') -b 268435456")
 drain=$(awk -v n="$2" -v s="$5" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }')
 echo "nflog-rate: drain: $2 of $1 queued packets decoded at $drain pkt/s on one CPU, lost $3"
+echo "nflog: latency at 1000 pkt/s $LAT1K"
 echo "nflog: decodes $drain pkt/s on one CPU (drain of $2 queued, lost $3); zero loss end to end up to $best pkt/s offered here (the sender's CPU, which runs the kernel's NFLOG path, is the limit: unpaced $offered offered, $decoded decoded/s, lost $ulost of $ulogged)"

@@ -9,10 +9,12 @@
 #   demo     build + jq                                    (`make demo`)
 #   check    build + the test tools: cmocka, clang and its libFuzzer runtime,
 #            the compressors, iproute2, iptables, nftables, nmap, hping3, jq,
-#            python3, psad for the second opinion, and for the daemon's
-#            end-to-end tests a private rsyslogd, logrotate, journald
+#            python3, psad for the second opinion, systemd-journal-remote
+#            (writes the journal source's private journal), and for the
+#            daemon's end-to-end tests a private rsyslogd, logrotate, journald
 #            (systemd) and setpriv (util-linux)     (`make check`, default)
-#   bench    build + gzip, GNU time, psad for the comparison (`make bench`)
+#   bench    build + gzip, GNU time, psad for the comparison, iproute2,
+#            iptables and taskset for the NFLOG rate (`make bench`)
 #   fuzz     build + clang and its libFuzzer runtime     (`make fuzz-long`)
 #   capture  check + what scripts/capture.sh drives (a private rsyslogd,
 #            journald and ulogd2 write the fixtures' wrapper formats)
@@ -39,7 +41,7 @@ packages() {
 	build) echo "$BUILD" ;;
 	demo) echo "$BUILD jq" ;;
 	check) echo "$BUILD $TEST_TOOLS" ;;
-	bench) echo "$BUILD gzip python3 procps time psad iproute2 nftables" ;;
+	bench) echo "$BUILD gzip python3 procps time psad iproute2 iptables util-linux" ;;
 	fuzz) echo "$BUILD clang libclang-rt-14-dev" ;;
 	capture) echo "$BUILD $TEST_TOOLS rsyslog systemd ulogd2 util-linux ufw" ;;
 	*) return 1 ;;

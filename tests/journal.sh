@@ -6,7 +6,8 @@
 # flag and facility come from the trusted fields, the time from
 # __REALTIME_TIMESTAMP; a fresh source starts at the tail, a restored one
 # right after its cursor; a binary MESSAGE is handed over as bytes and an
-# overlong one cut; a cursor whose entry was vacuumed is counted as lost.
+# overlong one cut; a cursor whose entry was vacuumed is counted as lost;
+# files deleted under a running source (rotation) do not stop it.
 # When journald runs, the host's own kernel entries are read too. Uses
 # build-san/source-dump beside VIGIL.
 set -u
@@ -92,6 +93,16 @@ pos=$(sed -n 's/^position //p' "$tmp/vac")
 "$dump" -t 1 -r "$pos" "journal:$tmp/j" > "$tmp/long" 2>&1
 expect_grep "$tmp/long" "^message kernel=1 facility=0 trusted=1 when=1795611660000000 overlong=1 text=x\{8192\}$"
 expect_grep "$tmp/long" "overlong=1 errors=0"
+
+# --- files rotated away while the source reads: it goes on with the new ones
+"$dump" -t 3 "journal:$tmp/j" > "$tmp/rot" 2> "$tmp/rot.err" &
+pid=$!
+for _ in 1 2 3 4 5 6 7 8 9 10; do grep -q ready "$tmp/rot.err" && break; sleep 0.2; done
+rm -f "$tmp/j/a.journal" "$tmp/j/b.journal" "$tmp/j/c.journal"
+write_journal h 70 kernel 0 "after the rotation"
+wait $pid
+expect_grep "$tmp/rot" "^message kernel=1 facility=0 trusted=1 when=1795611670000000 .*text=after\\\\x20the\\\\x20rotation"
+expect_grep "$tmp/rot" "^counters records=1 .*lost=0 .*errors=0"
 
 # --- a directory that does not exist: a clear error, no crash
 expect_status 1 "$dump" -t 0.2 "journal:$tmp/nothing-here"

@@ -8,7 +8,11 @@
 # that every packet arrives decoded (addresses, ports, flags, prefix,
 # interface, ICMP type, IPv6) and that the records equal the rules' packet
 # counters; then that a burst into a too small receive buffer is counted
-# exactly as lost (records + lost = the counter). Needs root, ip,
+# exactly as lost (records + lost = the counter); that a full-speed
+# `nmap -sS -p- -T5` and a 200,000-packet flood (batched) are read whole;
+# then the same with an
+# nftables `log group` rule (inet family); an OUTPUT rule (out=, chain,
+# uid/gid, mark, arrival time). Needs root, ip,
 # iptables, ip6tables, hping3, nmap; skipped when one is missing.
 set -u
 vigil=${1:?usage: nflog.sh VIGIL}
@@ -95,6 +99,34 @@ n=$(grep -c "^event src=2001:db8:7::1 dst=2001:db8:7::2 proto=58 .* type=128 cod
 if [ "$n" -ge 1 ]; then ok; else bad "nmap -6 -PE: no ICMPv6 echo request decoded"; fi
 expect_grep "$tmp/ev" " when=17[0-9]\{14\} "
 
+# --- a full-speed nmap -sS -p- -T5: every probe the rule logged is read ----
+inb iptables -Z INPUT
+inb ip6tables -Z INPUT
+inb timeout 120 "$dump" -q -t 3 "nflog:$G" > "$tmp/full" 2> "$tmp/full.err" &
+pid=$!
+wait_ready "$tmp/full.err" || bad "source not ready: $(cat "$tmp/full.err")"
+ina timeout 100 nmap -n -Pn -sS -p- -T5 198.18.7.2 >/dev/null 2>&1
+wait $pid
+logged=$(counter)
+if [ "$logged" -ge 65535 ]; then ok; else bad "nmap -p- logged only $logged"; fi
+expect_grep "$tmp/full" "^counters records=$logged .*lost=0 lost_events=0 "
+
+# --- a flood (bench/nflog-send.c, unpaced): the source batches, still exact --
+if cc -O2 -std=c11 -D_GNU_SOURCE -o "$tmp/send" "$(dirname "$0")/../bench/nflog-send.c" 2>/dev/null; then
+	inb iptables -Z INPUT
+	inb ip6tables -Z INPUT
+	inb timeout 120 "$dump" -q -t 3 "nflog:$G" > "$tmp/flood" 2> "$tmp/flood.err" &
+	pid=$!
+	wait_ready "$tmp/flood.err" || bad "source not ready: $(cat "$tmp/flood.err")"
+	ina "$tmp/send" 198.18.7.1 198.18.7.2 200000 0 > /dev/null
+	wait $pid
+	logged=$(counter)
+	if [ "$logged" -ge 200000 ]; then ok; else bad "flood: logged only $logged"; fi
+	expect_grep "$tmp/flood" "^counters records=$logged .*lost=0 lost_events=0 "
+else
+	echo "nflog.sh: no C compiler, flood case skipped" >&2
+fi
+
 # --- a burst into a small receive buffer: the loss is counted exactly -------
 inb iptables -Z INPUT
 inb ip6tables -Z INPUT
@@ -112,6 +144,47 @@ lost=$(sed -n 's/^counters .* lost=\([0-9]*\) .*/\1/p' "$tmp/loss")
 if [ "$lost" -gt 0 ] && [ $((rec + lost)) -eq "$logged" ]; then ok; else
 	bad "burst: records $rec + lost $lost != rule counter $logged"; inb iptables -vxnL INPUT; inb ip6tables -vxnL INPUT; cat "$tmp/loss"; fi
 expect_grep "$tmp/loss" "lost_events=[1-9]"
+
+# --- nftables `log group N` (inet family): the same events --------------------
+if command -v nft >/dev/null 2>&1; then
+	G2=$((G + 1))
+	inb iptables -F INPUT
+	inb ip6tables -F INPUT
+	inb nft -f - <<EOF
+table inet vh5 {
+	chain input {
+		type filter hook input priority 0;
+		ip saddr 198.18.7.1 counter log prefix "VH5N " group $G2
+		ip6 saddr 2001:db8:7::1 counter log prefix "VH5N6 " group $G2
+	}
+}
+EOF
+	inb timeout 60 "$dump" -t 2 "nflog:$G2" > "$tmp/nft" 2> "$tmp/nft.err" &
+	pid=$!
+	wait_ready "$tmp/nft.err" || bad "source not ready: $(cat "$tmp/nft.err")"
+	ina hping3 -q -S -p 7000 -c 10 -i u2000 198.18.7.2 >/dev/null 2>&1
+	ina nmap -6 -n -Pn -sS -p 7000-7009 --max-retries 0 2001:db8:7::2 >/dev/null 2>&1
+	wait $pid
+	logged=$(inb nft list table inet vh5 | awk '/counter packets/ { for (i = 1; i < NF; i++) if ($i == "packets") s += $(i + 1) } END { print s + 0 }')
+	expect_grep "$tmp/nft" "^counters records=$logged .*lost=0"
+	n=$(grep -c "^event src=198.18.7.1 dst=198.18.7.2 proto=6 .* prefix=VH5N in=$VB .* dpt=7000 flags=SYN " "$tmp/nft")
+	if [ "$n" -eq 10 ]; then ok; else bad "nft IPv4: $n of 10"; fi
+	n=$(grep -c "^event src=2001:db8:7::1 dst=2001:db8:7::2 proto=6 .* prefix=VH5N6 .* dpt=700[0-9] flags=SYN " "$tmp/nft")
+	if [ "$n" -eq 10 ]; then ok; else bad "nft IPv6: $n of 10"; fi
+else
+	echo "nflog.sh: nft missing, nftables case skipped" >&2
+fi
+
+# --- OUTPUT in the sender's namespace: out=, chain, socket owner, mark ----
+ina iptables -A OUTPUT -d 198.18.7.2 -p tcp -j MARK --set-mark 0x42
+ina iptables -A OUTPUT -d 198.18.7.2 -p tcp --syn -j NFLOG --nflog-group "$G" --nflog-prefix "VH5O"
+ina timeout 60 "$dump" -t 2 "nflog:$G" > "$tmp/out4" 2> "$tmp/out4.err" &
+pid=$!
+wait_ready "$tmp/out4.err" || bad "source not ready: $(cat "$tmp/out4.err")"
+ina nmap -n -Pn -sT -p 80,81,82 198.18.7.2 >/dev/null 2>&1
+wait $pid
+n=$(grep -c "^event src=198.18.7.1 dst=198.18.7.2 proto=6 len=60 ttl=64 prefix=VH5O in= out=$VA mac= chain=OUTPUT .* dpt=8[012] flags=SYN .* mss=[0-9]* ipflags=2 frag=0 mark=0x42 uid=0 gid=0 .* trusted=0$" "$tmp/out4")
+if [ "$n" -eq 3 ]; then ok; else bad "OUTPUT: $n of 3 connect() SYNs: $(head -c 600 "$tmp/out4")"; fi
 
 # --- a group bound by another socket: a clear error, no crash ---------------
 inb timeout 20 "$dump" -t 3 "nflog:$G" > /dev/null 2> "$tmp/first.err" &

@@ -10,7 +10,8 @@
  * without one, then "counters ..." and "position ..." lines (stdout). -q
  * prints no records (rate measurement: "rate records=N seconds=S"). -d
  * waits DELAY seconds after "ready" before reading (a burst overflows the
- * receive buffer: the loss counting test).
+ * receive buffer: the loss counting test). Records with a trusted time
+ * also give "latency ... p50_us p99_us max_us": their time to here.
  */
 #include <errno.h>
 #include <poll.h>
@@ -26,6 +27,11 @@
 
 static bool quiet;
 static uint64_t seen;
+/* delay from the record's own time (NFULA_TIMESTAMP, __REALTIME_TIMESTAMP)
+ * to its arrival here, microseconds */
+#define LAT_MAX (4u << 20)
+static int64_t *lat;
+static size_t n_lat;
 static struct timespec first_ts, last_ts;
 
 static void print_span(const char *key, struct span s)
@@ -81,8 +87,20 @@ static void print_event(const struct event *ev)
 		printf(" uid=%u gid=%u", ev->uid, ev->gid);
 }
 
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 static void on_record(const struct source_record *r, void *data)
 {
+	if (r->time_trusted && lat && n_lat < LAT_MAX) {
+		struct timespec now;
+		clock_gettime(CLOCK_REALTIME, &now);
+		lat[n_lat++] = (int64_t)now.tv_sec * 1000000 + now.tv_nsec / 1000 - r->when_us;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &last_ts);
 	if (!seen++)
 		first_ts = last_ts;
@@ -153,6 +171,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "source-dump: open: %s (%s)\n", strerror(-r), s->error);
 		return 1;
 	}
+	lat = malloc(LAT_MAX * sizeof(*lat));
 	fprintf(stderr, "ready\n");
 	if (delay > 0) {
 		struct timespec ts = { (time_t)delay, (long)((delay - (time_t)delay) * 1e9) };
@@ -195,6 +214,13 @@ int main(int argc, char **argv)
 			      (double)(last_ts.tv_nsec - first_ts.tv_nsec) / 1e9;
 		printf("rate records=%llu seconds=%.6f\n", (unsigned long long)seen, secs);
 	}
+	if (n_lat) {
+		qsort(lat, n_lat, sizeof(*lat), cmp_i64);
+		printf("latency records=%zu p50_us=%lld p99_us=%lld max_us=%lld\n", n_lat,
+		       (long long)lat[n_lat / 2], (long long)lat[n_lat * 99 / 100],
+		       (long long)lat[n_lat - 1]);
+	}
+	free(lat);
 	s->ops->free(s);
 	return rc;
 }

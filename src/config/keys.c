@@ -327,6 +327,8 @@ static bool input_source_valid(struct span it)
 {
 	if (span_eq(it, "kmsg", 4) || span_eq(it, "journal", 7))
 		return true;
+	if (span_take_prefix(&it, "journal:/", 9)) /* a journal directory, absolute */
+		return true;
 	if (span_take_prefix(&it, "file:", 5))
 		return it.len > 0;
 	if (span_take_prefix(&it, "nflog:", 6)) {
@@ -381,7 +383,7 @@ static int set_sources(const struct key *k, struct config *cfg, struct key_val v
 		       size_t rsize)
 {
 	return set_str_list(k, cfg, v.s, input_source_valid,
-			    "expected kmsg, journal, file:PATH, nflog:GROUP, syslog-udp:ADDR:PORT or "
+			    "expected kmsg, journal, journal:/DIR, file:PATH, nflog:GROUP, syslog-udp:ADDR:PORT or "
 			    "syslog-tcp:ADDR:PORT, got",
 			    reason, rsize);
 }

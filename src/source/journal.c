@@ -182,14 +182,20 @@ static int js_open(struct source *s)
 	/* Fields larger than this come back cut (compressed ones): a message
 	 * past max_line is cut anyway. */
 	(void)sd_journal_set_data_threshold(js->j, s->opts.max_line + sizeof("MESSAGE="));
-	if ((r = sd_journal_add_match(js->j, "_TRANSPORT=kernel", 0)) < 0 ||
-	    (r = js_seek(js)) < 0) {
-		js_error(js, "seek", r);
+	if ((r = sd_journal_add_match(js->j, "_TRANSPORT=kernel", 0)) < 0) {
+		js_error(js, "match", r);
 		js_close(s);
 		return r;
 	}
+	/* the fd before reading anything (sd_journal_get_fd(3)): files
+	 * created after this are watched, none is missed */
 	if ((r = js_make_fd(js)) < 0) {
 		js_error(js, "inotify", r);
+		js_close(s);
+		return r;
+	}
+	if ((r = js_seek(js)) < 0) {
+		js_error(js, "seek", r);
 		js_close(s);
 		return r;
 	}

@@ -9,8 +9,13 @@
  * options, IPv6 extension headers and the TCP header with options (the
  * payload is never needed), and with NFULNL_CFG_F_SEQ: the kernel numbers
  * the packets of the group, so a gap counts exactly the packets lost.
- * The instance's queue threshold is 1 (each packet is sent at once: an
- * alert must not wait for a batch to fill or for its 1 s flush timer).
+ * Batching adapts to the rate. While packets are few the instance's queue
+ * threshold is 1: each is sent at once (an alert must not wait for a batch
+ * to fill or for the flush timer). Above NFLOG_BURST_ON packets/s the
+ * threshold becomes NFLOG_QTHRESH_BURST (many packets per netlink message:
+ * the kernel's cost per packet falls several times, the flush timer is
+ * 10 ms and a batch fills in far less at that rate); below NFLOG_BURST_OFF,
+ * or idle for a window (tick()), it goes back to 1.
  *
  * Loss: the socket's receive buffer (SO_RCVBUFFORCE, opts.rcvbuf, default
  * NFLOG_RCVBUF_DEFAULT) absorbs bursts; when it overflows the kernel drops
@@ -20,12 +25,15 @@
  * arrives; a kernel without NFULA_SEQ would leave it at the event count).
  *
  * read() takes up to NFLOG_BATCH datagrams per recvmmsg(); the budget is
- * checked between datagrams (a datagram holds one packet at threshold 1).
+ * checked between datagrams (a datagram holds one packet at threshold 1,
+ * up to NFLOG_QTHRESH_BURST while batching: a read may hand over that many
+ * more than its budget).
  * Interface names come from indexes through a small cache (if_indextoname
  * is an ioctl: too slow per packet), refreshed after NFLOG_IFNAME_TTL_US.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,7 +54,11 @@
 #define NFLOG_COPY_RANGE 256
 #define NFLOG_RCVBUF_DEFAULT (8u << 20)
 #define NFLOG_BATCH 64           /* datagrams per recvmmsg() */
-#define NFLOG_DGRAM_MAX 8192     /* a datagram at threshold 1: one packet's message */
+#define NFLOG_DGRAM_MAX 16384    /* the instance's message size (nlbufsiz) */
+#define NFLOG_QTHRESH_BURST 32   /* packets per message while batching (~450 bytes each) */
+#define NFLOG_BURST_ON 20000     /* packets/s over a window: batch */
+#define NFLOG_BURST_OFF 2000     /* packets/s: one packet per message again */
+#define NFLOG_WINDOW_US 100000
 #define NFLOG_IFCACHE 64         /* interface names cached, direct-mapped by index */
 #define NFLOG_IFNAME_TTL_US (5 * 1000000LL)
 
@@ -76,6 +88,10 @@ struct nflog_source {
 	void *cb_data;
 	size_t handed;
 	uint8_t (*bufs)[NFLOG_DGRAM_MAX];
+	/* adaptive batching: packets in the current window */
+	bool batching;
+	int64_t win_start_us, last_pkt_us;
+	uint64_t win_packets;
 };
 
 static struct nflog_source *ns_of(struct source *s)
@@ -163,8 +179,41 @@ static int ns_configure(struct nflog_source *ns)
 	if (nflog_attr_put_cfg_mode(nlh, NFULNL_COPY_PACKET, NFLOG_COPY_RANGE) < 0)
 		return -EINVAL;
 	mnl_attr_put_u32(nlh, NFULA_CFG_QTHRESH, htonl(1));
+	mnl_attr_put_u32(nlh, NFULA_CFG_NLBUFSIZ, htonl(NFLOG_DGRAM_MAX));
+	mnl_attr_put_u32(nlh, NFULA_CFG_TIMEOUT, htonl(1)); /* 1/100 s, while batching */
 	mnl_attr_put_u16(nlh, NFULA_CFG_FLAGS, htons(NFULNL_CFG_F_SEQ));
 	return cfg_send(ns, nlh);
+}
+
+/* Switch batching; no ack awaited (the socket is non-blocking now): a
+ * refusal would come back as an error message among the packets. */
+static void set_batching(struct nflog_source *ns, bool on)
+{
+	char buf[256];
+	struct nlmsghdr *nlh = nflog_nlmsg_put_header(buf, NFULNL_MSG_CONFIG, AF_UNSPEC, ns->group);
+
+	mnl_attr_put_u32(nlh, NFULA_CFG_QTHRESH, htonl(on ? NFLOG_QTHRESH_BURST : 1));
+	if (mnl_socket_sendto(ns->nl, nlh, nlh->nlmsg_len) < 0) {
+		ns_error(ns, "set queue threshold", -errno);
+		return;
+	}
+	ns->batching = on;
+}
+
+/* After a read: the rate of the window that ended decides batching. */
+static void rate_check(struct nflog_source *ns, int64_t now)
+{
+	int64_t span = now - ns->win_start_us;
+
+	if (span < NFLOG_WINDOW_US)
+		return;
+	uint64_t rate = ns->win_packets * 1000000 / (uint64_t)span;
+	if (!ns->batching && rate > NFLOG_BURST_ON)
+		set_batching(ns, true);
+	else if (ns->batching && rate < NFLOG_BURST_OFF)
+		set_batching(ns, false);
+	ns->win_start_us = now;
+	ns->win_packets = 0;
 }
 
 static int ns_open(struct source *s)
@@ -188,7 +237,9 @@ static int ns_open(struct source *s)
 		goto fail;
 	}
 	ns->fd = mnl_socket_get_fd(ns->nl);
-	size = (int)(s->opts.rcvbuf ? s->opts.rcvbuf : NFLOG_RCVBUF_DEFAULT);
+	/* the kernel doubles it (bookkeeping) into an int */
+	size_t want = s->opts.rcvbuf ? s->opts.rcvbuf : NFLOG_RCVBUF_DEFAULT;
+	size = want > (size_t)INT_MAX / 2 ? INT_MAX / 2 : (int)want;
 	/* FORCE passes net.core.rmem_max (CAP_NET_ADMIN, which NFLOG needs anyway) */
 	if (setsockopt(ns->fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
 		(void)setsockopt(ns->fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
@@ -204,6 +255,9 @@ static int ns_open(struct source *s)
 		goto fail;
 	}
 	ns->opened_once = true;
+	ns->batching = false;
+	ns->win_start_us = now_us(CLOCK_MONOTONIC);
+	ns->win_packets = 0;
 	/* a new instance numbers its packets from 0 */
 	ns->have_seq = true;
 	ns->next_seq = 0;
@@ -373,8 +427,9 @@ static int ns_read(struct source *s, size_t budget, source_record_fn *cb, void *
 	ns->cb_data = data;
 	ns->handed = 0;
 	while (ns->handed < budget) {
-		unsigned want = budget - ns->handed < NFLOG_BATCH ? (unsigned)(budget - ns->handed)
-								 : NFLOG_BATCH;
+		size_t per = ns->batching ? NFLOG_QTHRESH_BURST : 1; /* packets per datagram */
+		size_t left = (budget - ns->handed + per - 1) / per;
+		unsigned want = left < NFLOG_BATCH ? (unsigned)left : NFLOG_BATCH;
 		for (unsigned i = 0; i < want; i++) {
 			iov[i] = (struct iovec){ ns->bufs[i], NFLOG_DGRAM_MAX };
 			msgs[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &iov[i], .msg_iovlen = 1 } };
@@ -392,7 +447,7 @@ static int ns_read(struct source *s, size_t budget, source_record_fn *cb, void *
 			ns_error(ns, "recv", r);
 			return r;
 		}
-		ns->now_mono_us = now_us(CLOCK_MONOTONIC_COARSE);
+		ns->now_mono_us = now_us(CLOCK_MONOTONIC);
 		ns->now_real_us = now_us(CLOCK_REALTIME);
 		for (int i = 0; i < n; i++) {
 			if (msgs[i].msg_hdr.msg_flags & MSG_TRUNC) {
@@ -405,11 +460,21 @@ static int ns_read(struct source *s, size_t budget, source_record_fn *cb, void *
 		if ((unsigned)n < want)
 			break;
 	}
+	if (ns->handed) {
+		ns->win_packets += ns->handed;
+		ns->last_pkt_us = ns->now_mono_us;
+		rate_check(ns, ns->now_mono_us);
+	}
 	return (int)ns->handed;
 }
 
 static int ns_tick(struct source *s, int64_t now_mono_us, source_record_fn *cb, void *data)
 {
+	struct nflog_source *ns = ns_of(s);
+
+	/* the burst is over: the next lone packet must not wait for a batch */
+	if (ns->nl && ns->batching && now_mono_us - ns->last_pkt_us >= NFLOG_WINDOW_US)
+		rate_check(ns, now_mono_us);
 	return 0;
 }
 

@@ -157,14 +157,9 @@ static void test_v4_tcp_syn(void **state)
 	assert_int_equal(ev.tcp_opts.wscale, 7);
 	assert_false(ev.tcp_opts.truncated);
 	assert_false(ev.incomplete);
-#ifdef PKT_COMPAT_HEX
-	assert_int_equal(ev.tcp_opt_hex.len, 40);
-	assert_memory_equal(ev.tcp_opt_hex.p, "020405B404020", 13);
-#else
 	assert_int_equal(ev.tcp_opt_len, 20);
 	assert_memory_equal(ev.tcp_opt_raw, SYN_OPTS, 20);
 	assert_false(ev.tcp_opt_bad);
-#endif
 }
 
 static void test_v4_ip_options(void **state)
@@ -181,28 +176,19 @@ static void test_v4_ip_options(void **state)
 	put16(&p, 0);
 	fix_len4(&p);
 	assert_int_equal(decode(&p, p.n, 0, &ev, &txt), 0);
-#ifdef PKT_COMPAT_HEX
-	assert_int_equal(ev.ip_opt.len, 16);
-	assert_memory_equal(ev.ip_opt.p, "0707040000000000", 16);
-#else
 	assert_int_equal(ev.ip_opt_len, 8);
 	assert_memory_equal(ev.ip_opt_raw, rr, 8);
 	assert_false(ev.ip_opt_bad);
-#endif
 	assert_int_equal(ev.proto, 17);
 	assert_true(ev.has_ports);
 	assert_int_equal(ev.sport, 53);
 	assert_int_equal(ev.dport, 33434);
 	assert_int_equal(ev.udp_len, 8);
 
-	/* the copy ends inside the options: what was copied, marked bad */
+	/* the copy ends inside the options: present but unreadable */
 	assert_int_equal(decode(&p, 25, 0, &ev, &txt), 0);
-#ifdef PKT_COMPAT_HEX
-	assert_int_equal(ev.ip_opt.len, 10);
-#else
-	assert_int_equal(ev.ip_opt_len, 5);
+	assert_int_equal(ev.ip_opt_len, 0);
 	assert_true(ev.ip_opt_bad);
-#endif
 	assert_true(ev.incomplete);
 	assert_false(ev.has_ports);
 }
@@ -286,16 +272,14 @@ static void test_v4_short_and_lies(void **state)
 	assert_true(ev.incomplete);
 	assert_int_equal(ev.incomplete_bytes, 10);
 	assert_false(ev.has_ports);
-	/* options cut: decoded as far as they go, marked */
+	/* options cut: present but unreadable, as LOG's "OPT (TRUNCATED)" */
 	assert_int_equal(decode(&p, 44, 0, &ev, &txt), 0);
 	assert_true(ev.has_ports);
 	assert_true(ev.has_tcp_opts);
 	assert_true(ev.tcp_opts.truncated);
-	assert_true(ev.tcp_opts.has_mss);
-#ifndef PKT_COMPAT_HEX
+	assert_false(ev.tcp_opts.has_mss);
 	assert_true(ev.tcp_opt_bad);
-	assert_int_equal(ev.tcp_opt_len, 4);
-#endif
+	assert_int_equal(ev.tcp_opt_len, 0);
 	/* total length shorter than the copy: the packet ends there */
 	p.b[2] = 0;
 	p.b[3] = 30;
@@ -318,10 +302,8 @@ static void test_v4_short_and_lies(void **state)
 	p.b[3] = 40;
 	assert_int_equal(decode(&p, 40, 0, &ev, &txt), 0);
 	assert_true(ev.incomplete);
-#ifndef PKT_COMPAT_HEX
 	assert_true(ev.ip_opt_bad);
-	assert_int_equal(ev.ip_opt_len, 20);
-#endif
+	assert_int_equal(ev.ip_opt_len, 0);
 }
 
 /* --- IPv6 ------------------------------------------------------------------ */
@@ -522,6 +504,9 @@ static void same_as_log(const struct pkt *p, const char *record)
 	SAME(window); SAME(res); SAME(tcp_flags); SAME(urgp); SAME(has_tcp_opts); SAME(udp_len);
 	SAME(has_icmp); SAME(icmp_type); SAME(icmp_code); SAME(has_icmp_echo); SAME(icmp_id);
 	SAME(icmp_seq); SAME(icmp_mtu); SAME(incomplete); SAME(incomplete_bytes); SAME(spi);
+	SAME(ip_opt_len); SAME(ip_opt_bad); SAME(tcp_opt_len); SAME(tcp_opt_bad);
+	assert_memory_equal(a.ip_opt_raw, b.ip_opt_raw, a.ip_opt_len);
+	assert_memory_equal(a.tcp_opt_raw, b.tcp_opt_raw, a.tcp_opt_len);
 #undef SAME
 	assert_memory_equal(&a.tcp_opts, &b.tcp_opts, sizeof(a.tcp_opts));
 }
@@ -558,6 +543,17 @@ static void test_same_as_log(void **state)
 	fix_len4(&f);
 	same_as_log(&f, "SRC=198.18.0.7 DST=198.18.0.1 LEN=24 TOS=0x00 PREC=0x00 TTL=64 ID=7 MF "
 			"FRAG:185 PROTO=UDP");
+
+	/* LOG --log-ip-options: record route, then a NOP-padded SYN */
+	static const uint8_t rr[8] = { 7, 7, 4, 0, 0, 0, 0, 0 };
+	static const uint8_t nop_mss[8] = { 1, 1, 1, 0, 2, 4, 0x05, 0xb4 };
+	struct pkt o = { 0 };
+	ip4(&o, 0, 3, 0, 64, 6, rr, sizeof(rr));
+	tcp(&o, 1, 2, 3, 0, 0x02, 5, nop_mss, sizeof(nop_mss));
+	fix_len4(&o);
+	same_as_log(&o, "SRC=198.18.0.7 DST=198.18.0.1 LEN=56 TOS=0x00 PREC=0x00 TTL=64 ID=3 "
+			"OPT (0707040000000000) PROTO=TCP SPT=1 DPT=2 SEQ=3 ACK=0 WINDOW=5 "
+			"RES=0x00 SYN URGP=0 OPT (01010100020405B4)");
 
 	struct pkt i = { 0 };
 	uint8_t echo[8] = { 0, 0, 0, 0, 0x12, 0x34, 0, 9 };

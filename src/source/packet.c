@@ -23,16 +23,6 @@
 #include <errno.h>
 #include <string.h>
 
-
-#ifndef PKT_SET_IP_OPT /* the event of issue 10: raw option bytes */
-#define PKT_SET_IP_OPT(ev, txt, p, n, bad)                                                        \
-	(memcpy((ev)->ip_opt_raw, (p), (n)), (ev)->ip_opt_len = (uint8_t)(n),                     \
-	 (ev)->ip_opt_bad = (bad))
-#define PKT_SET_TCP_OPT(ev, txt, p, n, bad)                                                       \
-	(memcpy((ev)->tcp_opt_raw, (p), (n)), (ev)->tcp_opt_len = (uint8_t)(n),                   \
-	 (ev)->tcp_opt_bad = (bad))
-#endif
-
 enum {
 	ETHERTYPE_IP4 = 0x0800,
 	ETHERTYPE_IP6 = 0x86dd,
@@ -80,12 +70,10 @@ static void decode_tcp(const uint8_t *p, size_t n, struct event *ev, struct pack
 	size_t doff = (size_t)(p[12] >> 4) * 4;
 	if (doff <= 20)
 		return;
-	size_t opt = doff - 20, have = n - 20 < opt ? n - 20 : opt; /* opt <= 40 */
-	PKT_SET_TCP_OPT(ev, txt, p + 20, have, have < opt);
-	ev->has_tcp_opts = true;
-	event_tcp_opts_decode(p + 20, have, &ev->tcp_opts);
-	if (have < opt)
-		ev->tcp_opts.truncated = true;
+	size_t opt = doff - 20; /* at most 40 */
+	/* options cut by the copy: present but unreadable, as LOG's
+	 * "OPT (TRUNCATED)"; half an option list is not kept */
+	event_set_tcp_opts(ev, n - 20 >= opt ? p + 20 : NULL, opt);
 }
 
 static void decode_udp(const uint8_t *p, size_t n, struct event *ev)
@@ -212,12 +200,8 @@ static int decode_v4(const uint8_t *p, size_t len, struct event *ev, struct pack
 		ev->frag_off = fo & 0x1FFF;
 	}
 	ev->proto = p[9];
-	if (ihl > 20) {
-		size_t opt = ihl - 20, have = end > 20 ? end - 20 : 0;
-		if (have > opt)
-			have = opt;
-		PKT_SET_IP_OPT(ev, txt, p + 20, have, have < opt);
-	}
+	if (ihl > 20) /* options cut by the copy: present, unreadable (as LOG's) */
+		event_set_ip_opts(ev, end >= ihl ? p + 20 : NULL, ihl - 20);
 	if (fo & 0x1FFF) /* not the first fragment: no transport header */
 		return 0;
 	if (end < ihl) {

@@ -8,15 +8,15 @@
 
 struct source_kind {
 	const char *name;
-	bool needs_arg; /* "file:PATH", "nflog:GROUP" */
+	enum { ARG_NONE, ARG_OPTIONAL, ARG_NEEDED } arg; /* "kmsg", "journal[:DIR]", "file:PATH" */
 	int (*new)(const char *arg, const struct source_opts *o, struct source **ret);
 };
 
 static const struct source_kind kinds[] = {
-	{ "kmsg", false, source_kmsg_new },
-	{ "file", true, source_file_new },
-	{ "journal", false, source_journal_new },
-	{ "nflog", true, source_nflog_new },
+	{ "kmsg", ARG_NONE, source_kmsg_new },
+	{ "file", ARG_NEEDED, source_file_new },
+	{ "journal", ARG_OPTIONAL, source_journal_new },
+	{ "nflog", ARG_NEEDED, source_nflog_new },
 };
 
 int source_new(const char *spec, const struct source_opts *o, struct source **ret,
@@ -37,12 +37,12 @@ int source_new(const char *spec, const struct source_opts *o, struct source **re
 
 		if (strlen(k->name) != klen || memcmp(k->name, spec, klen))
 			continue;
-		if (k->needs_arg && (!arg || !*arg)) {
+		if (k->arg == ARG_NEEDED && (!arg || !*arg)) {
 			*reterr_why = k->new == source_file_new ? "file: needs a path (file:PATH)"
 								: "nflog: needs a group (nflog:GROUP)";
 			return -EINVAL;
 		}
-		if (!k->needs_arg && arg) {
+		if (k->arg == ARG_NONE && arg) {
 			*reterr_why = "this source takes no argument";
 			return -EINVAL;
 		}
@@ -57,7 +57,7 @@ int source_new(const char *spec, const struct source_opts *o, struct source **re
 		*ret = s;
 		return 0;
 	}
-	*reterr_why = "unknown source (kmsg, file:PATH, journal, nflog:GROUP)";
+	*reterr_why = "unknown source (kmsg, file:PATH, journal[:DIR], nflog:GROUP)";
 	return -EINVAL;
 }
 

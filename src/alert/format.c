@@ -284,135 +284,11 @@ static void json_head(struct jsonw *w, const struct alert_head *h)
 		jsonw_key_str(w, "log_host", h->log_host);
 }
 
-/* --- a destination's fields, as report/json.c writes them --- */
-
-static void json_portlist(struct jsonw *w, const struct portset *ps)
-{
-	struct portset_iter it;
-	struct port_span sp;
-	char buf[REPORT_SPAN_MAX];
-	bool first = true;
-
-	jsonw_key(w, "ports");
-	jsonw_str_begin(w);
-	portset_iter_init(&it, ps);
-	while (portset_iter_next(&it, &sp)) {
-		if (!first)
-			jsonw_str_add(w, ",", 1);
-		jsonw_str_add(w, buf, (size_t)report_span_format(sp, buf));
-		first = false;
-	}
-	jsonw_str_end(w);
-}
-
-static void json_ports_open(struct jsonw *w, const char *key, const struct ports_stats *st)
-{
-	const struct portset *ps = &st->ports;
-
-	jsonw_key(w, key);
-	jsonw_obj_begin(w);
-	jsonw_key_u64(w, "packets", st->packets);
-	json_portlist(w, ps);
-	jsonw_key_u64(w, "port_min", ps->count ? ps->min : 0);
-	jsonw_key_u64(w, "port_max", ps->count ? ps->max : 0);
-	jsonw_key_u64(w, "port_count", ps->count);
-}
-
-static void json_dest(struct jsonw *w, const struct pair_state *p)
-{
-	char buf[40];
-
-	jsonw_key_str(w, "chain", event_chain_name(p->chain));
-	jsonw_key(w, "in");
-	jsonw_strn(w, p->in, strnlen(p->in, sizeof(p->in)));
-	jsonw_key(w, "out");
-	jsonw_strn(w, p->out, strnlen(p->out, sizeof(p->out)));
-	if (p->tcp.packets) {
-		json_ports_open(w, "tcp", &p->tcp);
-		jsonw_key(w, "flags");
-		jsonw_obj_begin(w);
-		for (unsigned i = 0; i < p->n_flags && i < PAIR_FLAGSETS_MAX; i++) {
-			(void)event_flags_format(p->flags[i].flags, buf);
-			jsonw_key_u64(w, buf, p->flags[i].count);
-		}
-		if (p->flags_other)
-			jsonw_key_u64(w, "OTHER", p->flags_other);
-		jsonw_obj_end(w);
-		jsonw_obj_end(w);
-	}
-	if (p->udp.packets) {
-		json_ports_open(w, "udp", &p->udp);
-		jsonw_obj_end(w);
-	}
-	if (p->udplite.packets) {
-		json_ports_open(w, "udplite", &p->udplite);
-		jsonw_obj_end(w);
-	}
-	if (p->icmp_packets) {
-		jsonw_key(w, "icmp");
-		jsonw_obj_begin(w);
-		jsonw_key_u64(w, "packets", p->icmp_packets);
-		jsonw_key(w, "types");
-		jsonw_obj_begin(w);
-		for (unsigned i = 0; i < p->n_icmp && i < PAIR_ICMP_MAX; i++) {
-			(void)snprintf(buf, sizeof(buf), "%u/%u", p->icmp[i].type, p->icmp[i].code);
-			jsonw_key_u64(w, buf, p->icmp[i].count);
-		}
-		if (p->icmp_other)
-			jsonw_key_u64(w, "OTHER", p->icmp_other);
-		jsonw_obj_end(w);
-		jsonw_obj_end(w);
-	}
-	jsonw_key(w, "ip_protocols");
-	jsonw_arr_begin(w);
-	for (unsigned byte = 0; byte < sizeof(p->protos); byte++) {
-		unsigned bits = p->protos[byte];
-		while (bits) {
-			jsonw_u64(w, byte * 8 + (unsigned)__builtin_ctz(bits));
-			bits &= bits - 1;
-		}
-	}
-	jsonw_arr_end(w);
-	jsonw_key_u64(w, "packets", p->packets);
-	jsonw_key(w, "first_seen");
-	if (report_format_time(&p->first, buf) > 0)
-		jsonw_str(w, buf);
-	else
-		jsonw_null(w);
-	jsonw_key(w, "last_seen");
-	if (report_format_time(&p->last, buf) > 0)
-		jsonw_str(w, buf);
-	else
-		jsonw_null(w);
-}
-
 static void json_types(struct jsonw *w, uint32_t types, uint32_t scanners)
 {
 	char style[ALERT_STYLE_MAX];
-	const char *seen[_SCAN_MAX];
-	size_t n_seen = 0;
 
-	jsonw_key(w, "scan_types");
-	jsonw_arr_begin(w);
-	for (int t = 0; t < _SCAN_MAX; t++)
-		if (types & (UINT32_C(1) << t))
-			jsonw_str(w, scan_type_name((enum scan_type)t));
-	jsonw_arr_end(w);
-	jsonw_key(w, "nmap");
-	jsonw_arr_begin(w);
-	for (int t = 0; t < _SCAN_MAX; t++) {
-		const char *opt = (types & (UINT32_C(1) << t)) ? scan_type_nmap((enum scan_type)t) : NULL;
-		size_t i;
-		if (!opt)
-			continue;
-		for (i = 0; i < n_seen && strcmp(seen[i], opt) != 0; i++)
-			;
-		if (i == n_seen) {
-			seen[n_seen++] = opt;
-			jsonw_str(w, opt);
-		}
-	}
-	jsonw_arr_end(w);
+	json_write_scan_types(w, types);
 	if (scanners) {
 		jsonw_key(w, "scanners");
 		jsonw_arr_begin(w);
@@ -440,7 +316,7 @@ void alert_json_scan(struct jsonw *w, const struct alert_head *h, const struct a
 		jsonw_key_u64(w, "coalesced", coalesced);
 	json_types(w, a->types, s->intel ? s->intel->scanners : 0);
 	if (a->p)
-		json_dest(w, a->p);
+		json_write_destination_fields(w, a->p);
 	jsonw_key(w, "line");
 	jsonw_strn(w, line, alert_scan_line(a, line, sizeof(line)));
 	jsonw_obj_end(w);

@@ -384,14 +384,8 @@ static void json_chain_packets(struct jsonw *w, const struct pair_state *p)
 	jsonw_obj_end(w);
 }
 
-void json_write_destination(struct jsonw *w, const struct pair_state *p)
+void json_write_destination_fields(struct jsonw *w, const struct pair_state *p)
 {
-	char buf[ADDR_STR_MAX];
-
-	jsonw_obj_begin(w);
-	(void)addr_format(&p->dst, buf);
-	jsonw_key_str(w, "dst", buf);
-	jsonw_key_u64(w, "danger_level", p->dl);
 	jsonw_key_str(w, "chain", event_chain_name(p->chain));
 	jsonw_key(w, "in");
 	jsonw_strn(w, p->in, strnlen(p->in, sizeof(p->in)));
@@ -405,6 +399,17 @@ void json_write_destination(struct jsonw *w, const struct pair_state *p)
 	jsonw_key_u64(w, "packets", p->packets);
 	json_time(w, "first_seen", &p->first);
 	json_time(w, "last_seen", &p->last);
+}
+
+void json_write_destination(struct jsonw *w, const struct pair_state *p)
+{
+	char buf[ADDR_STR_MAX];
+
+	jsonw_obj_begin(w);
+	(void)addr_format(&p->dst, buf);
+	jsonw_key_str(w, "dst", buf);
+	jsonw_key_u64(w, "danger_level", p->dl);
+	json_write_destination_fields(w, p);
 	json_chain_packets(w, p);
 	jsonw_obj_end(w);
 }
@@ -429,7 +434,7 @@ static void json_protocols(struct jsonw *w, const struct source_state *s)
 }
 
 /* "scan_types" and "nmap" (each option once), both in enum order. */
-static void json_scan_types(struct jsonw *w, uint32_t types)
+void json_write_scan_types(struct jsonw *w, uint32_t types)
 {
 	const char *seen[_SCAN_MAX];
 	size_t n_seen = 0;
@@ -553,7 +558,7 @@ void json_write_source(struct jsonw *w, const struct source_state *s,
 	json_time(w, "first_seen", &s->first);
 	json_time(w, "last_seen", &s->last);
 	json_protocols(w, s);
-	json_scan_types(w, s->scan_types);
+	json_write_scan_types(w, s->scan_types);
 	jsonw_key(w, "destinations");
 	jsonw_arr_begin(w);
 	for (uint32_t i = 0; i < s->n_pairs; i++)

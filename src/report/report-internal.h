@@ -45,6 +45,11 @@ struct jsonw;
 void json_write_source(struct jsonw *w, const struct source_state *s,
 		       const struct report_opts *o);
 void json_write_destination(struct jsonw *w, const struct pair_state *p);
+/* The destination's fields from "chain" to "last_seen" (no braces, no dst
+ * and level): what a JSON alert writes inline. */
+void json_write_destination_fields(struct jsonw *w, const struct pair_state *p);
+/* "scan_types" and "nmap" of a set of enum scan_type bits. */
+void json_write_scan_types(struct jsonw *w, uint32_t types);
 
 /* The text report's source table and details of the listed sources of v
  * (report order), into ob. 0 or -ENOMEM. */

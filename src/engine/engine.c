@@ -460,6 +460,15 @@ struct src_node *engine_node_new(struct engine *e, uint32_t origin, const struct
 
 	if (!engine_make_room(e, NULL, true))
 		return NULL;
+	/* a new slab chunk must fit under MEMORY_LIMIT too: make room first */
+	if (__builtin_expect(table_insert_cost(e->sources) > 0, 0)) {
+		while (e->mem_used + table_insert_cost(e->sources) > e->mem_limit) {
+			struct src_node *victim = engine_pick_victim(e, NULL);
+			if (!victim)
+				break;
+			engine_evict(e, victim);
+		}
+	}
 	table_before = table_bytes(e->sources);
 	if (table_insert(e->sources, origin, src, &n) < 0)
 		return NULL;

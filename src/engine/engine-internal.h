@@ -56,7 +56,6 @@ void engine_mem_sync(struct engine *e); /* the pool's and the table's bytes chan
 uint32_t engine_evidence(const struct src_node *n);
 uint32_t engine_dst_bits(const struct engine *e);
 uint32_t engine_max_dsts(const struct engine *e);
-bool engine_pairs_full(const struct engine *e);
 /* n was built by persist.c (its allocations charged with engine_charge(),
  * but for intel and reflected, charged here): index its pairs, rank it, and
  * keep MEMORY_LIMIT (evicting others). */

@@ -1394,12 +1394,14 @@ void engine_node_restored(struct engine *e, struct src_node *n)
 	pair_index_update(e, n);
 	engine_intel_charge(e, n);
 	n->evidence = evidence_of(n);
+	/* MAX_SCAN_IP_PAIRS: the others go first, as for a fed event */
+	while (e->max_pairs && e->total_pairs > e->max_pairs) {
+		struct src_node *victim = engine_pick_victim(e, n);
+		if (!victim)
+			break;
+		engine_evict(e, victim);
+	}
 	engine_within_limit(e, n);
-}
-
-bool engine_pairs_full(const struct engine *e)
-{
-	return e->max_pairs && e->total_pairs >= e->max_pairs;
 }
 
 uint32_t engine_max_dsts(const struct engine *e)

@@ -33,6 +33,7 @@ struct engine {
 	uint32_t dst_bits;  /* sketch size for this configuration */
 	int64_t now;	    /* engine time (µs) of the event being fed (eviction ages) */
 	uint32_t expire_cursor; /* engine_expire(): the next slab slot to visit */
+	uint64_t source_timeout_us; /* SOURCE_TIMEOUT in µs */
 	struct strpool *pool; /* names per-source state refers to (strpool.h) */
 	size_t pool_bytes;    /* strpool_bytes() as counted in mem_used */
 

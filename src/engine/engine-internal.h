@@ -33,6 +33,7 @@ struct engine {
 	uint32_t dst_bits;  /* sketch size for this configuration */
 	int64_t now;	    /* engine time (µs) of the event being fed (eviction ages) */
 	uint32_t expire_cursor; /* engine_expire(): the next slab slot to visit */
+	uint64_t source_timeout_us; /* SOURCE_TIMEOUT in µs */
 	struct strpool *pool; /* names per-source state refers to (strpool.h) */
 	size_t pool_bytes;    /* strpool_bytes() as counted in mem_used */
 
@@ -56,7 +57,6 @@ void engine_mem_sync(struct engine *e); /* the pool's and the table's bytes chan
 uint32_t engine_evidence(const struct src_node *n);
 uint32_t engine_dst_bits(const struct engine *e);
 uint32_t engine_max_dsts(const struct engine *e);
-bool engine_pairs_full(const struct engine *e);
 /* n was built by persist.c (its allocations charged with engine_charge(),
  * but for intel and reflected, charged here): index its pairs, rank it, and
  * keep MEMORY_LIMIT (evicting others). */

@@ -285,31 +285,23 @@ static uint32_t evidence_of(const struct src_node *n)
 }
 
 /* The evidence, halved for every EVIDENCE_HALF_LIFE the source has been
- * idle: old evidence gives way to new, slowly. */
+ * idle: old evidence gives way to new, slowly. 0 once it has been idle
+ * longer than SOURCE_TIMEOUT (expiry would forget it anyway): stale
+ * sources go first, as every source with a packet has evidence. */
 static uint32_t evict_rank(const struct engine *e, const struct src_node *n)
 {
 	uint64_t age = e->now > n->seen_us ? (uint64_t)e->now - (uint64_t)n->seen_us : 0;
 	uint64_t halvings = age / EVIDENCE_HALF_LIFE;
 
-	return halvings >= 32 ? 0 : n->evidence >> halvings;
+	return halvings >= 32 || age > e->source_timeout_us ? 0 : n->evidence >> halvings;
 }
 
-/* Idle longer than SOURCE_TIMEOUT: expiry would forget it anyway. */
-static bool node_stale(const struct engine *e, const struct src_node *n)
-{
-	return e->now > n->seen_us &&
-	       (uint64_t)e->now - (uint64_t)n->seen_us > (uint64_t)e->cfg->source_timeout * US_PER_SEC;
-}
-
-/* Stale first; then least evidence; then the lower level; then idle longer. */
+/* Least evidence first; then the lower level; then idle longer. */
 static bool evict_before(const struct engine *e, const struct src_node *a,
 			 const struct src_node *b)
 {
 	uint32_t ra = evict_rank(e, a), rb = evict_rank(e, b);
-	bool sa = node_stale(e, a), sb = node_stale(e, b);
 
-	if (sa != sb)
-		return sa;
 	if (ra != rb)
 		return ra < rb;
 	if (a->s.dl != b->s.dl)
@@ -460,6 +452,15 @@ struct src_node *engine_node_new(struct engine *e, uint32_t origin, const struct
 
 	if (!engine_make_room(e, NULL, true))
 		return NULL;
+	/* a new slab chunk must fit under MEMORY_LIMIT too: make room first */
+	if (__builtin_expect(table_insert_cost(e->sources) > 0, 0)) {
+		while (e->mem_used + table_insert_cost(e->sources) > e->mem_limit) {
+			struct src_node *victim = engine_pick_victim(e, NULL);
+			if (!victim)
+				break;
+			engine_evict(e, victim);
+		}
+	}
 	table_before = table_bytes(e->sources);
 	if (table_insert(e->sources, origin, src, &n) < 0)
 		return NULL;
@@ -1120,12 +1121,12 @@ static void engine_size(struct engine *e, const struct config *cfg, uint32_t *re
 static void engine_feed_done(struct engine *e, struct src_node *n)
 {
 	engine_intel_charge(e, n);
-	if (e->intel.strings_dropped) { /* rare: fold into the stats */
+	if (__builtin_expect(e->intel.pool_used, 0)) { /* rare: a name was interned */
+		e->intel.pool_used = false;
 		e->stats.strings_dropped += e->intel.strings_dropped;
 		e->intel.strings_dropped = 0;
-	}
-	if (strpool_bytes(e->pool) != e->pool_bytes) /* a new name was kept */
 		engine_mem_sync(e);
+	}
 	n->evidence = evidence_of(n);
 	engine_within_limit(e, n);
 }
@@ -1215,6 +1216,7 @@ int engine_new(const struct config *cfg, const struct autodl *adl, engine_change
 	if (!e)
 		return -ENOMEM;
 	e->cfg = cfg;
+	e->source_timeout_us = (uint64_t)cfg->source_timeout * US_PER_SEC;
 	e->adl = adl;
 	e->cb = cb;
 	e->cb_data = data;
@@ -1280,6 +1282,7 @@ int engine_set_config(struct engine *e, const struct config *cfg)
 	if (!cfg)
 		return -EINVAL;
 	e->cfg = cfg;
+	e->source_timeout_us = (uint64_t)cfg->source_timeout * US_PER_SEC;
 	blame_set_config(e->blame, cfg);
 	e->max_pairs = cfg->max_scan_ip_pairs;
 	e->mem_limit = (uint64_t)cfg->memory_limit_kib << 10;
@@ -1331,7 +1334,7 @@ void engine_note_mail(struct engine *e, const struct source_state *s, int64_t no
 
 size_t engine_expire(struct engine *e, int64_t now_us, size_t budget)
 {
-	uint64_t timeout = (uint64_t)e->cfg->source_timeout * US_PER_SEC;
+	uint64_t timeout = e->source_timeout_us;
 	uint32_t span = table_span(e->sources);
 	size_t expired = 0;
 
@@ -1385,12 +1388,14 @@ void engine_node_restored(struct engine *e, struct src_node *n)
 	pair_index_update(e, n);
 	engine_intel_charge(e, n);
 	n->evidence = evidence_of(n);
+	/* MAX_SCAN_IP_PAIRS: the others go first, as for a fed event */
+	while (e->max_pairs && e->total_pairs > e->max_pairs) {
+		struct src_node *victim = engine_pick_victim(e, n);
+		if (!victim)
+			break;
+		engine_evict(e, victim);
+	}
 	engine_within_limit(e, n);
-}
-
-bool engine_pairs_full(const struct engine *e)
-{
-	return e->max_pairs && e->total_pairs >= e->max_pairs;
 }
 
 uint32_t engine_max_dsts(const struct engine *e)

@@ -158,9 +158,11 @@ void engine_note_mail(struct engine *e, const struct source_state *s, int64_t no
  * engine_save() returns 0 or -errno (-EIO on a write error).
  * engine_restore() loads such a blob into a fresh engine (no sources yet):
  * -EINVAL with *reterr_why (static text) on a foreign, corrupt or too new
- * blob, -ENOMEM; on any error the engine is left empty, nothing half
- * loaded. Sources beyond this engine's caps (MAX_SOURCES, MEMORY_LIMIT)
- * are dropped, the least evidence first, and counted as evicted. */
+ * blob, -ENOMEM, -EBUSY (the engine holds sources); on any error the
+ * engine is left empty, nothing half loaded. Sources beyond this engine's
+ * caps (MAX_SOURCES, MAX_SCAN_IP_PAIRS, MEMORY_LIMIT) are evicted as for
+ * fed events and counted; destinations beyond MAX_DSTS_PER_SOURCE become
+ * untracked ones. A restore raises no changes. reterr_why may be NULL. */
 int engine_save(const struct engine *e, FILE *f);
 int engine_restore(struct engine *e, const void *buf, size_t len, const char **reterr_why);
 

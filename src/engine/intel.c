@@ -92,6 +92,7 @@ static const char *intel_intern(struct intel_global *g, const char *s)
 {
 	const char *c = strpool_intern(g->pool, s, strlen(s));
 
+	g->pool_used = true;
 	if (!c)
 		g->strings_dropped++;
 	return c;
@@ -100,6 +101,21 @@ static const char *intel_intern(struct intel_global *g, const char *s)
 void intel_reset_memo(struct intel_global *g)
 {
 	memset(g->memo, 0, sizeof(g->memo));
+	memset(g->sig_memo, 0, sizeof(g->sig_memo));
+}
+
+/* The pool's copy of sig's msg, "" when the pool is full. */
+static const char *sig_msg(struct intel_global *g, const struct sig *sig)
+{
+	struct sig_msg_memo *mo = &g->sig_memo[(sig->id * 2654435761u) >> 26];
+
+	if (mo->sig != sig) {
+		const char *msg = intel_intern(g, sig->msg);
+		if (!msg)
+			return "";
+		*mo = (struct sig_msg_memo){sig, msg};
+	}
+	return mo->msg;
 }
 
 int intel_new_source(const struct matchers *m, struct intel_global *g, struct source_state *s)
@@ -199,8 +215,7 @@ static int sig_add(struct intel_global *g, struct source_intel *x, const struct 
 			x->sigs = n;
 			x->cap_sigs = cap;
 		}
-		if (!(msg = intel_intern(g, sig->msg)))
-			msg = "";
+		msg = sig_msg(g, sig);
 		c = &x->sigs[x->n_sigs++];
 		*c = (struct sig_count){ .msg = msg, .id = sig->id, .psad_id = sig->psad_id,
 					 .dl = sig->dl };
@@ -278,8 +293,9 @@ static int ipopts_count(struct source_state *s, const struct intel_pkt *pk)
 	return 0;
 }
 
-/* guess is a pool string (the memo's) or the set's (interned here). */
-static int os_add(struct intel_global *g, struct source_state *s, const char *guess)
+/* guess is a pool string already (pooled: the memo's) or the set's
+ * (interned here). */
+static int os_add(struct intel_global *g, struct source_state *s, const char *guess, bool pooled)
 {
 	struct source_intel *x = intel_of(s);
 
@@ -288,7 +304,7 @@ static int os_add(struct intel_global *g, struct source_state *s, const char *gu
 	for (uint8_t i = 0; i < x->n_os; i++)
 		if (x->os[i] == guess || strcmp(x->os[i], guess) == 0)
 			return 0;
-	if (x->n_os >= SOURCE_OS_MAX || !(guess = intel_intern(g, guess))) {
+	if (x->n_os >= SOURCE_OS_MAX || (!pooled && !(guess = intel_intern(g, guess)))) {
 		x->os_other = true;
 		return 0;
 	}
@@ -318,6 +334,23 @@ static uint8_t memo_quirks(const struct event *ev)
 
 /* osfp_match_p0f() through the memo: the slot is picked by a hash of the
  * header fields, and used only when they are all equal. */
+/* osfp_match_p0f() with the pool's copies of the names (equal names,
+ * equal pointers); a name the full pool cannot take is dropped, counted. */
+static size_t p0f_pooled(const struct matchers *m, struct intel_global *gl, const struct event *ev,
+			 const char **ret)
+{
+	size_t n = osfp_match_p0f(m->os, ev, ret, OS_MEMO_GUESSES), k = n;
+
+	for (size_t i = 0; i < k; i++) {
+		const char *c = intel_intern(gl, ret[i]);
+		if (c)
+			ret[i - (k - n)] = c;
+		else
+			n--;
+	}
+	return n;
+}
+
 static size_t p0f_memo(const struct matchers *m, struct intel_global *gl, const struct event *ev,
 		       const char **ret)
 {
@@ -346,12 +379,7 @@ static size_t p0f_memo(const struct matchers *m, struct intel_global *gl, const 
 			memcpy(ret, mo->guess, mo->n * sizeof(*ret));
 		return mo->n;
 	}
-	n = osfp_match_p0f(m->os, ev, ret, OS_MEMO_GUESSES);
-	for (size_t i = 0; i < n; i++) { /* the pool's copies: equal names, equal pointers */
-		const char *c = strpool_intern(gl->pool, ret[i], strlen(ret[i]));
-		if (c)
-			ret[i] = c;
-	}
+	n = p0f_pooled(m, gl, ev, ret);
 	*mo = (struct os_memo){ .used = true, .v6 = event_is_v6(ev), .ttl = ev->ttl,
 				.ip_flags = ev->ip_flags, .opt_len = (uint8_t)hl, .n = (uint8_t)n,
 				.window = ev->window, .ip_len = ev->ip_len,
@@ -376,12 +404,12 @@ static int os_guess(const struct matchers *m, struct intel_global *gl, struct so
 	 * (psad uses only posf there): hping3 and masscan have p0f entries */
 	n = p0f_memo(m, gl, ev, g);
 	for (size_t i = 0; i < n && r == 0; i++)
-		r = os_add(gl, s, g[i]);
+		r = os_add(gl, s, g[i], true);
 	if (n || ev->has_tcp_opts || !p)
 		return r;
 	osfp_posf_observe(&p->posf, ev);
 	if ((g[0] = osfp_posf_guess(m->os, &p->posf)))
-		r = os_add(gl, s, g[0]);
+		r = os_add(gl, s, g[0], false);
 	return r;
 }
 

@@ -36,6 +36,7 @@ void intel_prepare(const struct matchers *m, const struct event *ev, struct inte
 /* The p0f answer for one SYN header (everything p0f looks at), so that the
  * thousands of alike SYNs of a scan are fingerprinted once. */
 #define OS_MEMO_SLOTS 256
+#define SIG_MEMO_SLOTS 64
 #define OS_MEMO_GUESSES 4
 struct os_memo {
 	bool used, v6;
@@ -54,11 +55,18 @@ struct intel_global {
 	bool tcp_opts_seen; /* some TCP record carried options: they are logged */
 	struct strpool *pool; /* the engine's copies of names (strpool.h) */
 	uint64_t strings_dropped; /* names the pool could not keep */
+	bool pool_used;           /* the pool was asked: its bytes may have changed */
 	/* Set by intel_count(): the signatures the source matched for the
 	 * first time with this packet, as indexes into s->intel->sigs. */
 	uint16_t new_sigs[INTEL_PKT_SIGS];
 	size_t n_new_sigs;
 	struct os_memo memo[OS_MEMO_SLOTS]; /* guesses are pool strings */
+	/* the pool's copy of a rule's msg, by rule (direct-mapped): a flood of
+	 * new sources matching one rule looks it up, not the pool */
+	struct sig_msg_memo {
+		const struct sig *sig; /* of the current set: cleared on a swap */
+		const char *msg;
+	} sig_memo[SIG_MEMO_SLOTS];
 };
 
 /* The matchers changed (reload): forget what the memo learnt from the old ones. */

@@ -275,11 +275,29 @@ static void test_caps(void **state)
 	assert_int_equal(engine_source_count(e2), 10);
 	engine_get_stats(e2, &es);
 	assert_int_equal(es.sources_evicted, engine_source_count(f->e) - 10);
+	engine_free(e2);
+	/* MAX_SCAN_IP_PAIRS and MAX_DSTS_PER_SOURCE hold too */
+	small = f->cfg;
+	small.max_scan_ip_pairs = 40;
+	small.max_dsts_per_source = 3;
+	assert_int_equal(engine_new(&small, NULL, NULL, NULL, &e2), 0);
+	assert_int_equal(engine_restore(e2, f->blob, f->blob_len, &why), 0);
+	{
+		size_t n, pairs = 0;
+		const struct source_state **v = engine_sources_sorted(e2, &n);
+		assert_true(n > 0);
+		for (size_t i = 0; i < n; i++) {
+			assert_true(v[i]->n_pairs <= 3);
+			pairs += v[i]->n_pairs;
+		}
+		assert_true(pairs <= 40);
+		free(v);
+	}
 	if (getenv("VIGIL_WRITE_STATE_CORPUS")) {
 		char path[512], *buf;
 		size_t len;
 		FILE *o;
-		snprintf(path, sizeof(path), "%s/ten-sources.state", getenv("VIGIL_WRITE_STATE_CORPUS"));
+		snprintf(path, sizeof(path), "%s/capped.state", getenv("VIGIL_WRITE_STATE_CORPUS"));
 		buf = save(e2, &len);
 		assert_non_null(o = fopen(path, "w"));
 		assert_int_equal(fwrite(buf, 1, len, o), len);

@@ -2,7 +2,9 @@
 /* persist.c - engine_save() / engine_restore(): the engine's per-source
  * state as a binary blob, so that a restarted daemon keeps its judgement.
  *
- * Layout (integers little-endian):
+ * Layout (header integers little-endian; inside records every integer
+ * wider than a byte is a LEB128 varint, signed ones zigzag-encoded: most
+ * counters are small, and a one-packet source takes ~100 bytes):
  *   magic "VIGILENG" | u32 version | records... | u32 CRC32 of all before it
  *   record: u8 tag | u32 length | length bytes
  *     TAG_ENGINE  (once, first): engine time, engine-wide heuristics
@@ -78,34 +80,32 @@ static void w_u8(struct wbuf *w, uint8_t v)
 	w_bytes(w, &v, 1);
 }
 
+static void w_u64(struct wbuf *w, uint64_t v)
+{
+	uint8_t b[10];
+	size_t n = 0;
+
+	while (v >= 0x80) {
+		b[n++] = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	b[n++] = (uint8_t)v;
+	w_bytes(w, b, n);
+}
+
 static void w_u16(struct wbuf *w, uint16_t v)
 {
-	uint8_t b[2] = {(uint8_t)v, (uint8_t)(v >> 8)};
-
-	w_bytes(w, b, 2);
+	w_u64(w, v);
 }
 
 static void w_u32(struct wbuf *w, uint32_t v)
 {
-	uint8_t b[4];
-
-	for (int i = 0; i < 4; i++)
-		b[i] = (uint8_t)(v >> (8 * i));
-	w_bytes(w, b, 4);
-}
-
-static void w_u64(struct wbuf *w, uint64_t v)
-{
-	uint8_t b[8];
-
-	for (int i = 0; i < 8; i++)
-		b[i] = (uint8_t)(v >> (8 * i));
-	w_bytes(w, b, 8);
+	w_u64(w, v);
 }
 
 static void w_i64(struct wbuf *w, int64_t v)
 {
-	w_u64(w, (uint64_t)v);
+	w_u64(w, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63)); /* zigzag */
 }
 
 static void w_str(struct wbuf *w, const char *s)
@@ -136,20 +136,17 @@ static void w_portset(struct wbuf *w, const struct portset *ps)
 	struct portset_iter it;
 	struct port_span sp;
 	uint32_t n = 0;
-	size_t at;
 
 	w_u32(w, ps->count);
-	at = w->len;
-	w_u32(w, 0); /* spans, patched below */
+	portset_iter_init(&it, ps);
+	while (portset_iter_next(&it, &sp))
+		n++;
+	w_u32(w, n);
 	portset_iter_init(&it, ps);
 	while (portset_iter_next(&it, &sp)) {
 		w_u16(w, sp.lo);
 		w_u16(w, sp.hi);
-		n++;
 	}
-	if (!w->oom)
-		for (int i = 0; i < 4; i++)
-			w->p[at + i] = (uint8_t)(n >> (8 * i));
 }
 
 static void w_pair(struct wbuf *w, const struct pair_state *p)
@@ -159,8 +156,8 @@ static void w_pair(struct wbuf *w, const struct pair_state *p)
 	w_addr(w, &p->dst);
 	w_u8(w, p->dl);
 	w_u8(w, (uint8_t)p->chain);
-	w_bytes(w, p->in, sizeof(p->in));
-	w_bytes(w, p->out, sizeof(p->out));
+	w_str(w, p->in);
+	w_str(w, p->out);
 	for (int i = 0; i < _CHAIN_MAX; i++)
 		w_u64(w, p->chain_packets[i]);
 	w_u64(w, p->packets);
@@ -196,6 +193,8 @@ static void w_pair(struct wbuf *w, const struct pair_state *p)
 	w_u32(w, p->probe_types);
 	w_u16(w, p->syn23);
 	w_u8(w, p->posf.pkts);
+	if (!p->posf.pkts) /* the rest is zero */
+		return;
 	w_u8(w, p->posf.n_win);
 	w_u8(w, p->posf.n_len);
 	w_u8(w, p->posf.v6);
@@ -308,8 +307,12 @@ static void w_source(struct wbuf *w, const struct src_node *n)
 		w_u32(w, x->dst_bits_m);
 		w_u32(w, x->dst_bits_set);
 		w_u64(w, x->dst_est_q16);
-		for (uint32_t i = 0; i < x->dst_bits_m / 64; i++)
-			w_u64(w, x->dst_bits[i]);
+		for (uint32_t i = 0; i < x->dst_bits_m / 64; i++) {
+			uint8_t b[8]; /* random bits: raw, not varints */
+			for (int k = 0; k < 8; k++)
+				b[k] = (uint8_t)(x->dst_bits[i] >> (8 * k));
+			w_bytes(w, b, 8);
+		}
 	}
 	w_u32(w, s->n_pairs);
 	for (uint32_t i = 0; i < s->n_pairs; i++)
@@ -365,9 +368,9 @@ int engine_save(const struct engine *e, FILE *f)
 	w_u64(&w, n);
 	if ((r = put_record(f, &crc, TAG_END, &w)) < 0)
 		goto out;
-	w.len = 0;
-	w_u32(&w, (uint32_t)crc);
-	r = w.oom ? -ENOMEM : fwrite(w.p, 1, 4, f) == 4 ? 0 : -EIO;
+	for (int i = 0; i < 4; i++)
+		head[i] = (uint8_t)(crc >> (8 * i));
+	r = fwrite(head, 1, 4, f) == 4 ? 0 : -EIO;
 out:
 	free(w.p);
 	return r;
@@ -402,6 +405,37 @@ static const uint8_t *r_take(struct rbuf *r, size_t n)
 	return p;
 }
 
+static uint8_t r_u8(struct rbuf *r)
+{
+	const uint8_t *p = r_take(r, 1);
+
+	return p ? *p : 0;
+}
+
+/* A varint of at most max: longer encodings, overlong ones (a trailing
+ * zero byte) and larger values make the record bad. */
+static uint64_t r_var(struct rbuf *r, uint64_t max)
+{
+	uint64_t v = 0;
+
+	for (unsigned shift = 0; shift < 70; shift += 7) {
+		const uint8_t *p = r_take(r, 1);
+		if (!p)
+			return 0;
+		if (shift == 63 && *p > 1)
+			break;
+		v |= (uint64_t)(*p & 0x7f) << shift;
+		if (!(*p & 0x80)) {
+			if ((shift && !*p) || v > max)
+				break;
+			return v;
+		}
+	}
+	r_fail(r, "bad number");
+	return 0;
+}
+
+/* The fixed-width fields: the header's, the sketch's words. */
 static uint64_t r_le(struct rbuf *r, size_t n)
 {
 	const uint8_t *p = r_take(r, n);
@@ -412,29 +446,31 @@ static uint64_t r_le(struct rbuf *r, size_t n)
 	return v;
 }
 
-static uint8_t r_u8(struct rbuf *r)
-{
-	return (uint8_t)r_le(r, 1);
-}
-
-static uint16_t r_u16(struct rbuf *r)
-{
-	return (uint16_t)r_le(r, 2);
-}
-
-static uint32_t r_u32(struct rbuf *r)
+static uint32_t r_le32(struct rbuf *r)
 {
 	return (uint32_t)r_le(r, 4);
 }
 
+static uint16_t r_u16(struct rbuf *r)
+{
+	return (uint16_t)r_var(r, UINT16_MAX);
+}
+
+static uint32_t r_u32(struct rbuf *r)
+{
+	return (uint32_t)r_var(r, UINT32_MAX);
+}
+
 static uint64_t r_u64(struct rbuf *r)
 {
-	return r_le(r, 8);
+	return r_var(r, UINT64_MAX);
 }
 
 static int64_t r_i64(struct rbuf *r)
 {
-	return (int64_t)r_le(r, 8);
+	uint64_t z = r_var(r, UINT64_MAX);
+
+	return (int64_t)(z >> 1) ^ -(int64_t)(z & 1);
 }
 
 static bool r_bool(struct rbuf *r)
@@ -521,14 +557,27 @@ static void r_vtime(struct rbuf *r, struct vtime *t)
 		r_fail(r, "bad time");
 }
 
-/* Interface names were escaped when they were stored: printable ASCII. */
+/* Interface names were escaped when they were stored: printable ASCII,
+ * shorter than the field. */
 static void r_ifname(struct rbuf *r, char *dst, size_t size)
 {
-	r_copy(r, dst, size);
-	for (size_t i = 0; i < size && dst[i]; i++)
-		if (dst[i] < 0x20 || dst[i] > 0x7e)
+	uint16_t n = r_u16(r);
+	const uint8_t *p;
+
+	dst[0] = '\0';
+	if (n >= size) {
+		r_fail(r, "bad interface name");
+		return;
+	}
+	if (!(p = r_take(r, n)))
+		return;
+	for (uint16_t i = 0; i < n; i++)
+		if (p[i] < 0x20 || p[i] > 0x7e) {
 			r_fail(r, "bad interface name");
-	dst[size - 1] = '\0';
+			return;
+		}
+	memcpy(dst, p, n);
+	dst[n] = '\0';
 }
 
 /* Ports as spans into ps (initialised, empty). The caller charges what
@@ -541,7 +590,7 @@ static void r_portset(struct rbuf *r, struct portset *ps)
 
 	if (r->why)
 		return;
-	if (spans > 32768 || (uint64_t)spans * 4 > r->left) {
+	if (spans > 32768 || (uint64_t)spans * 2 > r->left) {
 		r_fail(r, "bad port set");
 		return;
 	}
@@ -626,6 +675,8 @@ static void r_pair(struct rbuf *r, struct pair_state *p)
 	p->probe_types = r_u32(r) & SCAN_MASK;
 	p->syn23 = r_u16(r);
 	p->posf.pkts = r_u8(r);
+	if (!p->posf.pkts)
+		return;
 	p->posf.n_win = r_max8(r, POSF_OBS_VALUES, "bad posf record");
 	p->posf.n_len = r_max8(r, POSF_OBS_VALUES, "bad posf record");
 	p->posf.v6 = r_bool(r);
@@ -773,7 +824,7 @@ static void r_sketch(struct rbuf *r, struct engine *e, struct src_node *n)
 	if (!r_bool(r) || r->why)
 		return;
 	m = r_u32(r);
-	if (m < 1024 || m > 65536 || (m & (m - 1)) || (uint64_t)m / 8 > r->left) {
+	if (m < 1024 || m > 65536 || (m & (m - 1)) || (uint64_t)m / 8 > r->left) { /* raw words */
 		r_fail(r, "bad destination sketch");
 		return;
 	}
@@ -786,7 +837,7 @@ static void r_sketch(struct rbuf *r, struct engine *e, struct src_node *n)
 	x->dst_bits_set = r_u32(r);
 	x->dst_est_q16 = r_u64(r);
 	for (uint32_t i = 0; i < m / 64; i++)
-		x->dst_bits[i] = r_u64(r);
+		x->dst_bits[i] = r_le(r, 8);
 	if (x->dst_bits_set > m)
 		r_fail(r, "bad destination sketch");
 }
@@ -838,8 +889,8 @@ static bool r_source(struct rbuf *r, struct engine *e)
 	n_pairs = r_u32(r);
 	if (r->why)
 		return false;
-	/* every pair takes well over 100 bytes: a count the record cannot hold is a lie */
-	if ((uint64_t)n_pairs * 100 > r->left)
+	/* every pair takes over 32 bytes: a count the record cannot hold is a lie */
+	if ((uint64_t)n_pairs * 32 > r->left)
 		return r_fail(r, "too many destinations");
 	keep = n_pairs < engine_max_dsts(e) ? n_pairs : engine_max_dsts(e);
 	if (keep > 1) {
@@ -907,9 +958,11 @@ int engine_restore(struct engine *e, const void *buf, size_t len, const char **r
 	uint64_t n_sources = 0;
 	uint32_t version, crc;
 	bool seen_engine = false, seen_end = false;
-	const char *why = NULL;
+	const char *why = NULL, *unused;
 	int r = -EINVAL;
 
+	if (!reterr_why)
+		reterr_why = &unused;
 	*reterr_why = NULL;
 	if (table_count(e->sources)) {
 		*reterr_why = "the engine already holds sources";
@@ -920,7 +973,7 @@ int engine_restore(struct engine *e, const void *buf, size_t len, const char **r
 		return -EINVAL;
 	}
 	(void)r_take(&all, 8);
-	version = r_u32(&all);
+	version = r_le32(&all);
 	if (version == 0 || version > PERSIST_VERSION) {
 		*reterr_why = "state version is newer than this vigil";
 		return -EINVAL;
@@ -935,7 +988,7 @@ int engine_restore(struct engine *e, const void *buf, size_t len, const char **r
 	e->cb = NULL; /* a restore raises no changes */
 	while (all.left && !why) {
 		uint8_t tag = r_u8(&all);
-		uint32_t rlen = r_u32(&all);
+		uint32_t rlen = r_le32(&all);
 		struct rbuf rec = {.p = all.p, .left = rlen};
 		if (all.why || !r_take(&all, rlen)) {
 			why = "truncated record";

@@ -212,32 +212,34 @@ struct source_reflect {
 /* One source address, as one reporter (origin) saw it: the table's key is
  * (origin, src). */
 struct source_state {
+	/* the table's key and what a lookup compares, in the first bytes */
 	struct addr src;
-	uint32_t origin;     /* which firewall reported it: 0 = this host's own sources */
 	uint8_t dl;          /* highest of: pairs, sweep, auto_dl, intel levels */
 	uint8_t spoofed;     /* enum spoof_reason: never to be blamed or blocked */
 	uint8_t sweep_dl;    /* from the number of destinations */
-	uint8_t scan_dl;     /* highest of the pairs' and the sweep's: scan evidence */
-	uint8_t autodl_dl;   /* from the auto_dl file, 0 if none */
+	uint32_t origin;     /* which firewall reported it: 0 = this host's own sources */
 	struct source_intel *intel; /* NULL until there is a finding */
 	struct source_reflect *reflected; /* NULL until it sent a reply (blame.c) */
 	uint64_t packets;
 	struct vtime first, last;
 	struct proto_count protos[SOURCE_PROTOS_MAX];
 	uint8_t n_protos;
-	uint64_t protos_other;
+	uint8_t scan_dl;     /* highest of the pairs' and the sweep's: scan evidence */
+	uint8_t autodl_dl;   /* from the auto_dl file, 0 if none */
 	uint32_t scan_types; /* union of the pairs' plus SWEEP */
+	uint64_t protos_other;
 
 	struct pair_state **pairs; /* n_pairs tracked destinations, in first-seen order */
 	uint32_t n_pairs, cap_pairs;
 	uint32_t untracked_dsts;   /* destinations beyond MAX_DSTS_PER_SOURCE */
+	/* Mail bookkeeping (EMAIL_LIMIT), kept by engine_note_mail(), persisted:
+	 * mails sent about the source, and when the last one went. */
+	uint32_t mails_sent;
 	uint64_t untracked_packets;
 
 	/* Engine time (wall-clock µs since the epoch) of its first and last
 	 * counted event: the earliest and the latest the engine was given. */
 	int64_t first_us, last_us;
-	/* Mail bookkeeping (EMAIL_LIMIT), kept by engine_note_mail(), persisted. */
-	uint32_t mails_sent;
 	int64_t last_mail_us;
 };
 

@@ -18,7 +18,7 @@
 
 #define STRPOOL_MAX 16384
 #define STRPOOL_BYTES_MAX (2u << 20)
-#define STRPOOL_STR_MAX 1024 /* longer strings are cut (signature msgs are shorter) */
+#define STRPOOL_STR_MAX 8192 /* longer strings are cut (a signature line is at most SIG_LINE_MAX) */
 
 struct strpool;
 

@@ -305,6 +305,22 @@ struct src_node *table_slot_node(const struct table *t, uint32_t id)
 	return n->in_use ? n : NULL;
 }
 
+size_t table_insert_cost(const struct table *t)
+{
+	size_t cost = 0;
+
+	if (2 * (uint64_t)(t->count + 1) > t->index_mask + 1)
+		cost += index_bytes(2 * (t->index_mask + 1)) - index_bytes(t->index_mask + 1);
+	if (t->free_head == TABLE_NONE && (t->span & (TABLE_CHUNK - 1)) == 0 &&
+	    (t->span >> TABLE_CHUNK_SHIFT) == t->n_chunks) {
+		cost += chunk_bytes();
+		if (t->n_chunks == t->cap_chunks)
+			cost += mem_cost(2 * (size_t)(t->cap_chunks ? t->cap_chunks : 4) *
+					 sizeof(struct src_node *));
+	}
+	return cost;
+}
+
 uint32_t table_max(const struct table *t)
 {
 	return t->max_nodes;

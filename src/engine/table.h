@@ -95,6 +95,9 @@ uint32_t table_span(const struct table *t);
 /* The live node in slot id, or NULL (free, or id >= span). */
 struct src_node *table_slot_node(const struct table *t, uint32_t id);
 uint32_t table_max(const struct table *t);
+/* The bytes the next table_insert() would add to table_bytes() (a new
+ * slab chunk, a larger index): 0 most of the time. */
+size_t table_insert_cost(const struct table *t);
 /* Change max_nodes (reload): -EBUSY when more nodes are live than that,
  * -ENOMEM. The table's bytes change by the dense array's. */
 int table_set_max(struct table *t, uint32_t max_nodes);

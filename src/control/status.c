@@ -201,19 +201,30 @@ static struct sig_agg *sig_slot(struct sig_agg *tab, uint32_t sid)
 	return NULL; /* full */
 }
 
+/* The one place that knows how a source refers to a signature. */
+static uint32_t sig_count_id(const struct sig_count *c)
+{
+	return c->sig ? c->sig->id : 0;
+}
+
+static const char *sig_count_msg(const struct sig_count *c)
+{
+	return c->sig ? c->sig->msg : NULL;
+}
+
 static bool sigs_of_source(struct sig_agg *tab, const struct source_state *s)
 {
 	const struct source_intel *x = s->intel;
 
 	for (uint16_t i = 0; x && i < x->n_sigs; i++) {
-		const struct sig *sig = x->sigs[i].sig;
-		struct sig_agg *a = sig ? sig_slot(tab, sig->id) : NULL;
-		if (!sig || !sig->id)
+		uint32_t sid = sig_count_id(&x->sigs[i]);
+		struct sig_agg *a = sid ? sig_slot(tab, sid) : NULL;
+		if (!sid)
 			continue;
 		if (!a)
 			return false;
 		if (!a->sid)
-			*a = (struct sig_agg){ .sid = sig->id, .msg = sig->msg };
+			*a = (struct sig_agg){ .sid = sid, .msg = sig_count_msg(&x->sigs[i]) };
 		a->sources++; /* a source lists a signature once */
 		a->count += x->sigs[i].count;
 	}

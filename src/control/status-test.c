@@ -195,6 +195,41 @@ static void test_json_extensions(void **state)
 	has(f, "\"top_ports\":[{\"proto\":\"tcp\",\"port\":22,\"sources\":3}");
 	has(f, "\"top_signatures\":[{\"sid\":");
 	has(f, "\"top_partial\":false");
+	has(f, "\"engine\":{\"memory_used\":");
+	has(f, "\"sources_evicted\":0,");
+	has_not(f, "\"control\":"); /* not given */
+}
+
+static void test_control_counters(void **state)
+{
+	struct fx *f = *state;
+	struct control_stats cs = { .accepted = 9, .served = 5, .refused_busy = 1, .refused_peer = 2,
+				    .bad_requests = 1 };
+	struct status_args a = { .e = f->e, .inputs = f->inputs, .n_inputs = 2, .uptime_s = 1,
+				 .m = &f->m, .control = &cs };
+	struct control_request req;
+	struct outbuf *o = malloc(sizeof(*o));
+	FILE *mem;
+
+	assert_non_null(o);
+	control_request_init(&req);
+	req.json = true;
+	mem = open_memstream(&f->doc, &f->len);
+	outbuf_init(o, mem);
+	status_write_args(o, &req, &a);
+	assert_int_equal(outbuf_flush(o), 0);
+	fclose(mem);
+	has(f, "\"control\":{\"accepted\":9,\"served\":5,\"refused_busy\":1,\"refused_peer\":2,");
+	free(f->doc);
+	req.json = false;
+	mem = open_memstream(&f->doc, &f->len);
+	outbuf_init(o, mem);
+	status_write_args(o, &req, &a);
+	assert_int_equal(outbuf_flush(o), 0);
+	fclose(mem);
+	has(f, "control: 5 served, 3 refused (busy 1, peer 2), 1 bad, 0 timed out\n");
+	has(f, "memory: ");
+	free(o);
 }
 
 static void test_filters(void **state)
@@ -268,7 +303,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_json_contract_keys), T(test_json_extensions), T(test_filters), T(test_text),
-		T(test_empty_engine),
+		T(test_empty_engine), T(test_control_counters),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

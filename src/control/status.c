@@ -422,8 +422,41 @@ static void json_summary(struct jsonw *w, const struct summary *s)
 	jsonw_bool(w, s->partial);
 }
 
+static void json_engine(struct jsonw *w, const struct engine_stats *es)
+{
+	jsonw_key(w, "engine");
+	jsonw_obj_begin(w);
+	jsonw_key_u64(w, "memory_used", es->memory_used);
+	jsonw_key_u64(w, "memory_peak", es->memory_peak);
+	jsonw_key_u64(w, "memory_limit", es->memory_limit);
+	jsonw_key_u64(w, "max_sources", es->max_sources);
+	jsonw_key_u64(w, "sources_evicted", es->sources_evicted);
+	jsonw_key_u64(w, "packets_evicted", es->packets_evicted);
+	jsonw_key_u64(w, "dsts_untracked", es->dsts_untracked);
+	jsonw_key_u64(w, "oom", es->oom);
+	jsonw_obj_end(w);
+}
+
+static void json_control(struct jsonw *w, const struct control_stats *c)
+{
+	if (!c)
+		return;
+	jsonw_key(w, "control");
+	jsonw_obj_begin(w);
+	jsonw_key_u64(w, "accepted", c->accepted);
+	jsonw_key_u64(w, "served", c->served);
+	jsonw_key_u64(w, "refused_busy", c->refused_busy);
+	jsonw_key_u64(w, "refused_peer", c->refused_peer);
+	jsonw_key_u64(w, "bad_requests", c->bad_requests);
+	jsonw_key_u64(w, "timed_out", c->timed_out);
+	jsonw_key_u64(w, "too_large", c->too_large);
+	jsonw_key_u64(w, "errors", c->errors);
+	jsonw_obj_end(w);
+}
+
 static void status_json(struct outbuf *o, const struct summary *s, const struct status_args *a)
 {
+	struct engine_stats es;
 	struct jsonw w;
 	size_t k = 0;
 
@@ -442,6 +475,9 @@ static void status_json(struct outbuf *o, const struct summary *s, const struct 
 	jsonw_key_u64(&w, "bytes", s->bytes);
 	jsonw_obj_end(&w);
 	json_inputs(&w, a);
+	engine_get_stats(a->e, &es);
+	json_engine(&w, &es);
+	json_control(&w, a->control);
 	json_summary(&w, s);
 	jsonw_key(&w, "sources");
 	jsonw_arr_begin(&w);
@@ -563,10 +599,34 @@ static void text_listing(struct outbuf *o, const struct summary *s)
 	free(v);
 }
 
+static void text_engine(struct outbuf *o, const struct status_args *a)
+{
+	struct engine_stats es;
+
+	engine_get_stats(a->e, &es);
+	outbuf_printf(o, "memory: %llu KiB of %llu KiB (peak %llu KiB); evicted %llu sources, "
+			 "%llu packets\n",
+		      (unsigned long long)(es.memory_used / 1024),
+		      (unsigned long long)(es.memory_limit / 1024),
+		      (unsigned long long)(es.memory_peak / 1024),
+		      (unsigned long long)es.sources_evicted, (unsigned long long)es.packets_evicted);
+	if (a->control)
+		outbuf_printf(o, "control: %llu served, %llu refused (busy %llu, peer %llu), "
+				 "%llu bad, %llu timed out\n",
+			      (unsigned long long)a->control->served,
+			      (unsigned long long)(a->control->refused_busy +
+						   a->control->refused_peer),
+			      (unsigned long long)a->control->refused_busy,
+			      (unsigned long long)a->control->refused_peer,
+			      (unsigned long long)a->control->bad_requests,
+			      (unsigned long long)a->control->timed_out);
+}
+
 static void status_text(struct outbuf *o, const struct summary *s, const struct status_args *a)
 {
 	text_uptime(o, a->uptime_s);
 	text_inputs(o, s, a);
+	text_engine(o, a);
 	text_tops(o, s);
 	text_top_sources(o, s);
 	if (!s->matching)

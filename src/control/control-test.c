@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -486,6 +487,46 @@ static void test_answer_too_large(void **state)
 	assert_int_equal(got, 3 + strlen("status json=0 summary=0 min_dl=0 top=50\n") + (1u << 20));
 }
 
+/* Out of fds: accept() fails with the connection still queued. The server
+ * stops watching the socket for a second instead of spinning on it, then
+ * serves the client. */
+static void test_out_of_fds(void **state)
+{
+	struct fx *f = *state;
+	struct control_stats st;
+	struct rlimit old, low;
+	char ans[256];
+	int fd, probe;
+
+	fx_start(f);
+	fd = client(f);
+	assert_int_equal(send(fd, "status\n", 7, MSG_NOSIGNAL), 7);
+	probe = dup(0); /* the lowest free fd once the timer took its own */
+	assert_true(probe >= 0);
+	close(probe);
+	probe++; /* the timer below takes the lowest free fd: allow none after it */
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
+	low = old;
+	int id = loop_add_timer(f->l, 50 * 1000, 0, stop_cb, NULL); /* its fd before the cut */
+	assert_true(id > 0);
+	low.rlim_cur = (rlim_t)probe;
+	int r = setrlimit(RLIMIT_NOFILE, &low);
+	if (r == 0)
+		(void)loop_run(f->l);
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0); /* before any assert can fail */
+	assert_int_equal(r, 0);
+	loop_del_timer(f->l, id);
+	control_get_stats(f->c, &st);
+	assert_int_equal(st.paused, 1); /* once: not a spin over the readable socket */
+	assert_int_equal(st.accepted, 0);
+	pump(f, 1200);
+	read_all(fd, ans, sizeof(ans));
+	close(fd);
+	assert_memory_equal(ans, "OK\n", 3);
+	control_get_stats(f->c, &st);
+	assert_int_equal(st.served, 1);
+}
+
 /* ---- who may ask */
 
 /* In a child with uid/gid 65534: connect, ask, exit 0 on OK, 1 on ERR
@@ -616,6 +657,7 @@ int main(void)
 		T(test_reader_that_never_reads),
 		T(test_client_cap),
 		T(test_answer_too_large),
+		T(test_out_of_fds),
 		T(test_peer_check),
 		T(test_group_by_name),
 		T(test_mode_keeps_others_out),

@@ -20,7 +20,9 @@
  * it is dropped; at most CONTROL_CLIENTS_MAX at once (more are answered
  * "ERR busy" and closed); an answer is built in memory under a ceiling
  * (CONTROL_RESPONSE_MAX, "ERR ... too large" past it) and the answers held
- * for slow readers are bounded together (CONTROL_MEMORY_MAX).
+ * for slow readers are bounded together (CONTROL_MEMORY_MAX). Out of fds,
+ * accept() fails with the connection still queued: the socket is then not
+ * watched for a second (counted as `paused`) rather than spun on.
  */
 #ifndef VIGIL_CONTROL_H
 #define VIGIL_CONTROL_H
@@ -84,6 +86,7 @@ struct control_stats {
 	uint64_t timed_out;     /* dropped at their deadline */
 	uint64_t too_large;     /* answers over CONTROL_RESPONSE_MAX */
 	uint64_t errors;        /* accept/recv/send failures */
+	uint64_t paused;        /* times accepting stopped for a second: out of fds */
 };
 
 struct control;

@@ -43,6 +43,19 @@ if command -v python3 >/dev/null 2>&1; then
 	expect_grep "$tmp/err" "no daemon listening on $tmp/stale.sock: Connection refused"
 fi
 
+# a user other than root: the 0600 socket is not for them, and vigil says so
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1 && command -v python3 >/dev/null 2>&1 &&
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$vigil" --version >/dev/null 2>&1; then
+	mkdir -m 0755 "$tmp/pub"
+	python3 -c 'import socket,sys,os; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); os.chmod(sys.argv[1], 0o600)' "$tmp/pub/root.sock"
+	chmod 0755 "$tmp"
+	expect_status 1 setpriv --reuid=65534 --regid=65534 --clear-groups "$vigil" status --socket "$tmp/pub/root.sock"
+	expect_grep "$tmp/err" "cannot connect to $tmp/pub/root.sock (the control socket is root-only): Permission denied"
+	chmod 0700 "$tmp"
+else
+	echo "status-cli.sh: not root or no setpriv, the non-root client test skipped" >&2
+fi
+
 # --- the protocol against a scripted server: one connection, records the
 # request line, answers with the given bytes, closes
 serve() { # serve SOCKET ANSWER_FILE REQUEST_FILE &

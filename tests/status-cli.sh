@@ -95,7 +95,7 @@ ask() { # ask ANSWER_FILE STATUS_ARGS... : serve once, run vigil status against 
 }
 if command -v python3 >/dev/null 2>&1; then
 	doc='{"uptime_s":5,"input":{"events":1,"ignored":0,"malformed":0,"lost":0},"sources":[],"blocks":[]}'
-	printf 'OK\n%s\n' "$doc" >"$tmp/ok"
+	printf 'OK %010d\n%s\n' $((${#doc} + 1)) "$doc" >"$tmp/ok"
 	if ask "$tmp/ok" --json --summary --ip 198.18.0.0/15 --min-dl 2; then ok; else bad "status against OK: exit $?"; fi
 	if [ "$(cat "$tmp/req")" = "status --json --summary --ip 198.18.0.0/15 --min-dl 2 --top 50" ]; then
 		ok
@@ -105,10 +105,15 @@ if command -v python3 >/dev/null 2>&1; then
 	if [ "$(cat "$tmp/out")" = "$doc" ]; then ok; else bad "answer not relayed: $(head -c 300 "$tmp/out")"; fi
 	expect_json '.input.lost' '0'
 	# a large answer (1 MiB) comes through whole
-	{ printf 'OK\n'; head -c 1048576 /dev/zero | tr '\0' x; } >"$tmp/big"
+	{ printf 'OK 0001048576\n'; head -c 1048576 /dev/zero | tr '\0' x; } >"$tmp/big"
 	if ask "$tmp/big" --top 7; then ok; else bad "big answer: exit $?"; fi
 	if [ "$(wc -c <"$tmp/out")" -eq 1048576 ]; then ok; else bad "big answer cut: $(wc -c <"$tmp/out")"; fi
 	expect_grep "$tmp/req" "^status --min-dl 0 --top 7$"
+	# an answer shorter than its OK line says (a daemon that dropped us): exit 1
+	{ printf 'OK 0000000100\n'; head -c 50 /dev/zero | tr '\0' y; } >"$tmp/short"
+	if ask "$tmp/short"; then bad "cut answer exited 0"; else ok; fi
+	expect_grep "$tmp/err" "the answer was cut short (50 of 100 bytes)"
+	if [ -s "$tmp/out" ]; then bad "a cut answer was printed"; else ok; fi
 	# ERR: exit 1 with the daemon's reason, control bytes escaped
 	printf 'ERR answer too large\033[31m; narrow it\n' >"$tmp/err-answer"
 	if ask "$tmp/err-answer"; then bad "ERR answer exited 0"; else ok; fi

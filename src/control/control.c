@@ -234,7 +234,7 @@ static void client_handle(struct control *c, struct client *cl, const struct con
 		return;
 	}
 	buf_init(&cl->out, CONTROL_RESPONSE_MAX);
-	(void)buf_put(&cl->out, "OK\n", 3);
+	(void)buf_put(&cl->out, CONTROL_OK_HEADER, CONTROL_OK_HEADER_LEN); /* length below */
 	f = buf_fopen(&cl->out);
 	if (!f) {
 		c->st.errors++;
@@ -259,6 +259,10 @@ static void client_handle(struct control *c, struct client *cl, const struct con
 		client_error(c, cl, "the daemon could not build the answer (out of memory)");
 		return;
 	}
+	/* "OK %010zu\n": the body's length, so a client can tell a whole answer */
+	char digits[11];
+	(void)snprintf(digits, sizeof(digits), "%010zu", cl->out.len - CONTROL_OK_HEADER_LEN);
+	memcpy(cl->out.data + 3, digits, 10);
 	client_answer(c, cl);
 }
 

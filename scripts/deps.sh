@@ -4,11 +4,14 @@
 # those that are missing. Needs root when something is missing.
 #
 #   build    compiler, make, pkg-config, the libraries vigil links
-#            (zlib, liblzma, libbz2, libzstd)
+#            (zlib, liblzma, libbz2, libzstd, libsystemd, libmnl,
+#            libnetfilter_log)
 #   demo     build + jq                                    (`make demo`)
 #   check    build + the test tools: cmocka, clang and its libFuzzer runtime,
 #            the compressors, iproute2, iptables, nftables, nmap, hping3, jq,
-#            python3, psad for the second opinion        (`make check`, default)
+#            python3, psad for the second opinion, and for the daemon's
+#            end-to-end tests a private rsyslogd, logrotate, journald
+#            (systemd) and setpriv (util-linux)     (`make check`, default)
 #   bench    build + gzip, GNU time, psad for the comparison (`make bench`)
 #   fuzz     build + clang and its libFuzzer runtime     (`make fuzz-long`)
 #   capture  check + what scripts/capture.sh drives (a private rsyslogd,
@@ -25,16 +28,18 @@
 # it on request.
 set -eu
 
-BUILD="gcc libc6-dev make pkg-config zlib1g-dev liblzma-dev libbz2-dev libzstd-dev"
+BUILD="gcc libc6-dev make pkg-config zlib1g-dev liblzma-dev libbz2-dev libzstd-dev
+       libsystemd-dev libmnl-dev libnetfilter-log-dev"
 TEST_TOOLS="libcmocka-dev clang libclang-rt-14-dev gzip xz-utils bzip2 zstd
-            iproute2 iptables nftables nmap hping3 jq python3 psad procps time"
+            iproute2 iptables nftables nmap hping3 jq python3 psad procps time
+            systemd-journal-remote rsyslog logrotate systemd util-linux"
 
 packages() {
 	case $1 in
 	build) echo "$BUILD" ;;
 	demo) echo "$BUILD jq" ;;
 	check) echo "$BUILD $TEST_TOOLS" ;;
-	bench) echo "$BUILD gzip python3 procps time psad" ;;
+	bench) echo "$BUILD gzip python3 procps time psad iproute2 nftables" ;;
 	fuzz) echo "$BUILD clang libclang-rt-14-dev" ;;
 	capture) echo "$BUILD $TEST_TOOLS rsyslog systemd ulogd2 util-linux ufw" ;;
 	*) return 1 ;;

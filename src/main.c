@@ -21,10 +21,11 @@ static const char usage_text[] =
 	"  analyze [OPTIONS] [FILE...]   report port scans in firewall logs ('-' or none: stdin)\n"
 	"  config [--check | --dump] [--config FILE]\n"
 	"                                check or print the effective configuration\n"
+	"  run [--foreground] [OPTIONS]  the daemon: follow live log sources, alert\n"
 	"  status [--ip ADDR] [--min-dl N] [--summary] [--json]\n"
 	"                                what the running daemon knows now\n"
-	"  run, block, unblock, blocks, flush, fwcheck\n"
-	"                                the daemon and its controls (not in this version)\n"
+	"  block, unblock, blocks, flush, fwcheck\n"
+	"                                blocking and firewall checks (not in this version)\n"
 	"  --version                     print the version\n"
 	"  --help, COMMAND --help        this text, or a command's options\n";
 
@@ -34,17 +35,6 @@ static const char usage_text[] =
 static const struct later {
 	const char *name, *usage;
 } later[] = {
-	{ "run", "usage: vigil run [--foreground] [OPTIONS]\n"
-		 "Follow the live log sources (INPUT_SOURCES: kmsg, file:PATH, journal,\n"
-		 "nflog:GROUP), alert (syslog, ALERT_JSON_FILE, mail), keep state in STATE_DIR,\n"
-		 "answer 'vigil status' on CONTROL_SOCKET. " NOT_YET
-		 "  --foreground      stay in the foreground, log to stderr (else: a systemd\n"
-		 "                    Type=notify service)\n"
-		 "  --config FILE     configuration (default " CONFIG_PATH_DEFAULT ", optional)\n"
-		 "  --signatures FILE psad-format signatures (default: the shipped set)\n"
-		 "  --auto-dl FILE    psad-format auto_dl file\n"
-		 "Signals: HUP reload configuration and data sets, reopen ALERT_JSON_FILE;\n"
-		 "USR1 dump every source as JSON; TERM save the state and stop.\n" },
 	{ "block", "usage: vigil block ADDR[/LEN] [--timeout SECONDS]\n"
 		   "Block an address by hand (the auto-blocking backend). " NOT_YET
 		   "  --timeout SECONDS remove the block after SECONDS (0: never)\n"
@@ -97,6 +87,8 @@ int main(int argc, char **argv)
 		return cmd_analyze(argc - 1, argv + 1);
 	if (!strcmp(cmd, "config"))
 		return cmd_config(argc - 1, argv + 1);
+	if (!strcmp(cmd, "run"))
+		return cmd_run(argc - 1, argv + 1);
 	if (!strcmp(cmd, "status"))
 		return cmd_status(argc - 1, argv + 1);
 	for (size_t i = 0; i < sizeof(later) / sizeof(later[0]); i++) {

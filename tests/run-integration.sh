@@ -9,7 +9,7 @@ vigil=$1
 here=$(dirname "$0")
 fail=0
 for t in "$here"/*.sh; do
-	case "$t" in */run-*.sh | */lib.sh) continue ;; esac
+	case "$t" in */run-*.sh | */lib.sh | */*-lib.sh) continue ;; esac
 	echo "== $t"
 	sh "$t" "$vigil" || fail=1
 done

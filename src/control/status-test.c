@@ -89,7 +89,8 @@ static int fx_setup(void **state)
 	f->file = (struct source_counters){ .records = 513 };
 	/* two inputs feeding one ingest: its counters are summed once */
 	f->inputs[0] = (struct status_input){ .name = "kmsg", .kind = "kmsg", .in = &f->in,
-					      .n = &f->kmsg, .error = "read: No such device" };
+					      .n = &f->kmsg, .error = "read: No such device",
+					      .open = true };
 	f->inputs[1] = (struct status_input){ .name = "file:/var/log/kern\x01.log", .kind = "file",
 					      .in = &f->in, .n = &f->file };
 	*state = f;
@@ -182,10 +183,11 @@ static void test_json_extensions(void **state)
 	struct fx *f = *state;
 
 	render(f, "status --json");
-	has(f, "\"inputs\":[{\"name\":\"kmsg\",\"kind\":\"kmsg\",\"records\":1000,");
+	has(f, "\"inputs\":[{\"name\":\"kmsg\",\"kind\":\"kmsg\",\"open\":true,\"records\":1000,");
 	has(f, "\"truncations\":0,\"lost\":7,\"error\":\"read: No such device\"}");
 	has(f, "\"error\":\"read: No such device\"}");
-	has(f, "{\"name\":\"file:/var/log/kern\\u0001.log\",\"kind\":\"file\",\"records\":513,");
+	has(f, "{\"name\":\"file:/var/log/kern\\u0001.log\",\"kind\":\"file\",\"open\":false,"
+	       "\"records\":513,");
 	has(f, "\"error\":null}");
 	has(f, "\"sources_tracked\":3,\"sources_matching\":3,\"sources_listed\":3,");
 	has(f, "\"danger_levels\":{\"0\":");
@@ -269,8 +271,9 @@ static void test_text(void **state)
 	render(f, "status");
 	has(f, "vigil 0.1.0 up 0d 01:02:05\n");
 	has(f, "input: 1508 events, 3 ignored, 2 malformed, 7 lost\n");
-	has(f, "kmsg                     1000 records, 7 lost, 1 errors, last error: read: No "
-	       "such device\n");
+	has(f, "kmsg                     open, 1000 records, 7 lost, 1 errors, last error: read: "
+	       "No such device\n");
+	has(f, "file:/var/log/kern\\x01.log CLOSED, 513 records");
 	has(f, "file:/var/log/kern\\x01.log"); /* escaped, never raw */
 	has_not(f, "\x01");
 	has(f, "sources: 3 tracked,");

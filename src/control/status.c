@@ -201,15 +201,16 @@ static struct sig_agg *sig_slot(struct sig_agg *tab, uint32_t sid)
 	return NULL; /* full */
 }
 
-/* The one place that knows how a source refers to a signature. */
+/* The one place that knows how a source refers to a signature: by its
+ * stable id, with an engine-owned copy of its msg. */
 static uint32_t sig_count_id(const struct sig_count *c)
 {
-	return c->sig ? c->sig->id : 0;
+	return c->id;
 }
 
 static const char *sig_count_msg(const struct sig_count *c)
 {
-	return c->sig ? c->sig->msg : NULL;
+	return c->msg ? c->msg : "";
 }
 
 static bool sigs_of_source(struct sig_agg *tab, const struct source_state *s)
@@ -336,6 +337,8 @@ static void json_inputs(struct jsonw *w, const struct status_args *a)
 		jsonw_obj_begin(w);
 		jsonw_key_str(w, "name", x->name ? x->name : "");
 		jsonw_key_str(w, "kind", x->kind ? x->kind : "");
+		jsonw_key(w, "open");
+		jsonw_bool(w, x->open);
 		if (x->n) {
 			jsonw_key_u64(w, "records", x->n->records);
 			jsonw_key_u64(w, "bytes", x->n->bytes);
@@ -518,7 +521,8 @@ static void text_inputs(struct outbuf *o, const struct summary *s, const struct 
 	for (size_t i = 0; i < a->n_inputs; i++) {
 		const struct status_input *x = &a->inputs[i];
 		escape_str(x->name ? x->name : "", name, sizeof(name));
-		outbuf_printf(o, "  %-24s %llu records, %llu lost, %llu errors", name,
+		outbuf_printf(o, "  %-24s %s, %llu records, %llu lost, %llu errors", name,
+			      x->open ? "open" : "CLOSED",
 			      (unsigned long long)(x->n ? x->n->records : 0),
 			      (unsigned long long)input_lost(x),
 			      (unsigned long long)(x->n ? x->n->errors : 0));

@@ -37,6 +37,7 @@
 #define VIGIL_STATUS_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 struct control_request;
@@ -62,6 +63,7 @@ struct status_input {
 	const struct source_counters *n;
 	const char *kind;
 	const char *error;
+	bool open;          /* the source is open now (else: failed, retried with back-off) */
 };
 
 void status_write(struct outbuf *o, const struct control_request *req, const struct engine *e,

@@ -468,7 +468,7 @@ static void json_intel(struct jsonw *w, const struct source_state *s)
 	jsonw_key(w, "signatures");
 	jsonw_arr_begin(w);
 	for (uint16_t i = 0; x && i < x->n_sigs; i++) {
-		const struct sig *sig = x->sigs[i].sig;
+		const struct sig_count *sig = &x->sigs[i]; /* the rule as it was (ids, copies) */
 		jsonw_obj_begin(w);
 		jsonw_key_u64(w, "sid", sig->id);
 		jsonw_key_str(w, "msg", sig->msg);

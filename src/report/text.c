@@ -1051,7 +1051,7 @@ static void detail_sigs(const struct text *t, const struct source_intel *x)
 	/* one line per signature: "sid 384 DL 2 x5  ICMP PING", the message
 	 * word by word so that a long one wraps under itself */
 	for (uint16_t i = 0; i < x->n_sigs; i++) {
-		const struct sig *sig = x->sigs[i].sig;
+		const struct sig_count *sig = &x->sigs[i]; /* the rule as it was (ids, copies) */
 		const char *p = sig->msg;
 		bool first = true;
 

@@ -214,6 +214,7 @@ int cmd_status(int argc, char **argv)
 		return r < 0 ? EXIT_OK : r;
 	path = o.socket_path;
 	if (!path) {
+		log_set_level(LOG_LVL_WARN); /* not the "psad keys ignored" note on every status */
 		if (cmd_load_config(&cfg, o.config_path, false) < 0)
 			return EXIT_RUNTIME;
 		path = cfg.control_socket[0] ? cfg.control_socket : CONTROL_SOCKET_DEFAULT;

@@ -195,7 +195,9 @@ static void test_json_extensions(void **state)
 	has(f, "\"packets\":1500,\"destinations\":1,\"ports\":1500}");
 	/* ports probed by the most sources: tcp/22 by all three */
 	has(f, "\"top_ports\":[{\"proto\":\"tcp\",\"port\":22,\"sources\":3}");
-	has(f, "\"top_signatures\":[{\"sid\":");
+	/* most sources, then most matches: the window-1024 SYN rule matched 1508 times */
+	has(f, "\"top_signatures\":[{\"sid\":3000007,\"msg\":\"SCAN nmap or masscan SYN probe, "
+	       "window 1024\",\"sources\":3,\"count\":1508},{\"sid\":3000111,");
 	has(f, "\"top_partial\":false");
 	has(f, "\"engine\":{\"memory_used\":");
 	has(f, "\"sources_evicted\":0,");

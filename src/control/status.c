@@ -232,6 +232,16 @@ static bool sigs_of_source(struct sig_agg *tab, const struct source_state *s)
 	return true;
 }
 
+/* Report order of the top signatures: most sources, then most matches, then sid. */
+static bool sig_before(const struct sig_agg *a, const struct sig_agg *b)
+{
+	if (a->sources != b->sources)
+		return a->sources > b->sources;
+	if (a->count != b->count)
+		return a->count > b->count;
+	return a->sid < b->sid;
+}
+
 static void sigs_pick(struct summary *s, const struct sig_agg *tab)
 {
 	for (size_t k = 0; k < AGG_SIG_SLOTS; k++) {
@@ -240,16 +250,13 @@ static void sigs_pick(struct summary *s, const struct sig_agg *tab)
 		if (!a->sid)
 			continue;
 		if (i == STATUS_TOP_N) {
-			const struct sig_agg *last = &s->sigs[i - 1];
-			if (a->sources < last->sources ||
-			    (a->sources == last->sources && a->sid >= last->sid))
+			if (!sig_before(a, &s->sigs[i - 1]))
 				continue;
 			i--;
 		} else {
 			s->n_sigs++;
 		}
-		while (i > 0 && (s->sigs[i - 1].sources < a->sources ||
-				 (s->sigs[i - 1].sources == a->sources && s->sigs[i - 1].sid > a->sid))) {
+		while (i > 0 && sig_before(a, &s->sigs[i - 1])) {
 			s->sigs[i] = s->sigs[i - 1];
 			i--;
 		}

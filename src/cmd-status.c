@@ -12,6 +12,7 @@
 
 #include "cmd.h"
 #include "control/control.h"
+#include "util/buf.h"
 #include "util/escape.h"
 #include "util/log.h"
 #include "util/span.h"
@@ -143,56 +144,61 @@ static int send_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
-/* Read the "OK\n" / "ERR reason\n" line, then copy the rest to stdout. */
+/* The whole answer, into memory first: the daemon drops a client that reads
+ * slower than its deadline, and stdout may be a pager nobody scrolls. */
+static int read_answer(int fd, struct buf *b, const char *epath)
+{
+	char chunk[65536];
+
+	for (;;) {
+		ssize_t n = recv(fd, chunk, sizeof(chunk), 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return log_errno(-errno, "%s: no complete answer from the daemon", epath),
+			       -1;
+		if (n == 0)
+			return 0;
+		if (buf_put(b, chunk, (size_t)n) < 0)
+			return log_error("%s: the daemon's answer is larger than %zu bytes", epath,
+					 b->max),
+			       -1;
+	}
+}
+
+/* "OK <10 digits>\n" + that many bytes to stdout, or "ERR reason\n". */
 static int relay_answer(int fd, const char *epath)
 {
-	char buf[65536], reason[CONTROL_REQUEST_MAX];
-	size_t have = 0;
-	char *nl = NULL;
-	ssize_t n;
+	char reason[CONTROL_REQUEST_MAX];
+	struct buf b;
+	const char *nl;
+	uint32_t want;
+	int r = EXIT_RUNTIME;
 
-	while (!nl) {
-		if (have == sizeof(reason) - 1)
-			return log_error("%s: the daemon's answer has no status line", epath),
-			       EXIT_RUNTIME;
-		n = recv(fd, buf + have, sizeof(reason) - 1 - have, 0);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return log_errno(-errno, "%s: no answer from the daemon", epath), EXIT_RUNTIME;
-		if (n == 0)
-			return log_error("%s: the daemon closed the connection without an answer",
-					 epath),
-			       EXIT_RUNTIME;
-		nl = memchr(buf + have, '\n', (size_t)n);
-		have += (size_t)n;
-	}
-	if ((size_t)(nl - buf) >= 4 && !memcmp(buf, "ERR ", 4)) {
-		escape_bytes(buf + 4, (size_t)(nl - buf) - 4, reason, sizeof(reason));
+	buf_init(&b, CONTROL_RESPONSE_MAX + CONTROL_OK_HEADER_LEN);
+	if (read_answer(fd, &b, epath) < 0)
+		goto out;
+	nl = b.len ? memchr(b.data, '\n', b.len < sizeof(reason) ? b.len : sizeof(reason)) : NULL;
+	if (!b.len) {
+		log_error("%s: the daemon closed the connection without an answer", epath);
+	} else if (nl && nl - b.data >= 4 && !memcmp(b.data, "ERR ", 4)) {
+		escape_bytes(b.data + 4, (size_t)(nl - b.data) - 4, reason, sizeof(reason));
 		log_error("%s: the daemon refused: %s", epath, reason);
-		return EXIT_RUNTIME;
-	}
-	if (nl - buf != 2 || memcmp(buf, "OK", 2)) {
+	} else if (nl != b.data + CONTROL_OK_HEADER_LEN - 1 || memcmp(b.data, "OK ", 3) ||
+		   span_to_u32(span_make(b.data + 3, 10), &want) < 0) {
 		log_error("%s: not a vigil control socket (unexpected answer)", epath);
-		return EXIT_RUNTIME;
+	} else if (b.len - CONTROL_OK_HEADER_LEN != want) {
+		log_error("%s: the answer was cut short (%zu of %u bytes)", epath,
+			  b.len - CONTROL_OK_HEADER_LEN, (unsigned)want);
+	} else if (fwrite(b.data + CONTROL_OK_HEADER_LEN, 1, want, stdout) != want ||
+		   fflush(stdout) == EOF) {
+		log_errno(-EIO, "write to stdout");
+	} else {
+		r = EXIT_OK;
 	}
-	nl++;
-	if (fwrite(nl, 1, have - (size_t)(nl - buf), stdout) != have - (size_t)(nl - buf))
-		return log_errno(-EIO, "write to stdout"), EXIT_RUNTIME;
-	for (;;) {
-		n = recv(fd, buf, sizeof(buf), 0);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return log_errno(-errno, "%s: answer cut short", epath), EXIT_RUNTIME;
-		if (n == 0)
-			break;
-		if (fwrite(buf, 1, (size_t)n, stdout) != (size_t)n)
-			return log_errno(-EIO, "write to stdout"), EXIT_RUNTIME;
-	}
-	if (fflush(stdout) == EOF)
-		return log_errno(-errno, "write to stdout"), EXIT_RUNTIME;
-	return EXIT_OK;
+out:
+	buf_release(&b);
+	return r;
 }
 
 int cmd_status(int argc, char **argv)
@@ -208,6 +214,7 @@ int cmd_status(int argc, char **argv)
 		return r < 0 ? EXIT_OK : r;
 	path = o.socket_path;
 	if (!path) {
+		log_set_level(LOG_LVL_WARN); /* not the "psad keys ignored" note on every status */
 		if (cmd_load_config(&cfg, o.config_path, false) < 0)
 			return EXIT_RUNTIME;
 		path = cfg.control_socket[0] ? cfg.control_socket : CONTROL_SOCKET_DEFAULT;

@@ -25,7 +25,8 @@ expect_status 2 "$vigil" analyze --min-dl 9 /dev/null
 expect_status 2 "$vigil" analyze --ip 999.1.2.3 /dev/null
 expect_status 1 "$vigil" analyze "$tmp/does-not-exist.log"
 expect_grep "$tmp/err" "does-not-exist.log"
-expect_status 1 "$vigil" run --foreground
+# (a missing explicit config: run must not start a daemon on the host's default paths here)
+expect_status 1 "$vigil" run --foreground --config "$tmp/does-not-exist.conf"
 
 # --- a small SYN scan: 6 ports -> DL1 SYN -sS; every line counted once
 {

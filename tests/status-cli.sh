@@ -43,6 +43,19 @@ if command -v python3 >/dev/null 2>&1; then
 	expect_grep "$tmp/err" "no daemon listening on $tmp/stale.sock: Connection refused"
 fi
 
+# a user other than root: the 0600 socket is not for them, and vigil says so
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1 && command -v python3 >/dev/null 2>&1 &&
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$vigil" --version >/dev/null 2>&1; then
+	mkdir -m 0755 "$tmp/pub"
+	python3 -c 'import socket,sys,os; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); os.chmod(sys.argv[1], 0o600)' "$tmp/pub/root.sock"
+	chmod 0755 "$tmp"
+	expect_status 1 setpriv --reuid=65534 --regid=65534 --clear-groups "$vigil" status --socket "$tmp/pub/root.sock"
+	expect_grep "$tmp/err" "cannot connect to $tmp/pub/root.sock (the control socket is root-only): Permission denied"
+	chmod 0700 "$tmp"
+else
+	echo "status-cli.sh: not root or no setpriv, the non-root client test skipped" >&2
+fi
+
 # --- the protocol against a scripted server: one connection, records the
 # request line, answers with the given bytes, closes
 serve() { # serve SOCKET ANSWER_FILE REQUEST_FILE &
@@ -82,7 +95,7 @@ ask() { # ask ANSWER_FILE STATUS_ARGS... : serve once, run vigil status against 
 }
 if command -v python3 >/dev/null 2>&1; then
 	doc='{"uptime_s":5,"input":{"events":1,"ignored":0,"malformed":0,"lost":0},"sources":[],"blocks":[]}'
-	printf 'OK\n%s\n' "$doc" >"$tmp/ok"
+	printf 'OK %010d\n%s\n' $((${#doc} + 1)) "$doc" >"$tmp/ok"
 	if ask "$tmp/ok" --json --summary --ip 198.18.0.0/15 --min-dl 2; then ok; else bad "status against OK: exit $?"; fi
 	if [ "$(cat "$tmp/req")" = "status --json --summary --ip 198.18.0.0/15 --min-dl 2 --top 50" ]; then
 		ok
@@ -92,10 +105,15 @@ if command -v python3 >/dev/null 2>&1; then
 	if [ "$(cat "$tmp/out")" = "$doc" ]; then ok; else bad "answer not relayed: $(head -c 300 "$tmp/out")"; fi
 	expect_json '.input.lost' '0'
 	# a large answer (1 MiB) comes through whole
-	{ printf 'OK\n'; head -c 1048576 /dev/zero | tr '\0' x; } >"$tmp/big"
+	{ printf 'OK 0001048576\n'; head -c 1048576 /dev/zero | tr '\0' x; } >"$tmp/big"
 	if ask "$tmp/big" --top 7; then ok; else bad "big answer: exit $?"; fi
 	if [ "$(wc -c <"$tmp/out")" -eq 1048576 ]; then ok; else bad "big answer cut: $(wc -c <"$tmp/out")"; fi
 	expect_grep "$tmp/req" "^status --min-dl 0 --top 7$"
+	# an answer shorter than its OK line says (a daemon that dropped us): exit 1
+	{ printf 'OK 0000000100\n'; head -c 50 /dev/zero | tr '\0' y; } >"$tmp/short"
+	if ask "$tmp/short"; then bad "cut answer exited 0"; else ok; fi
+	expect_grep "$tmp/err" "the answer was cut short (50 of 100 bytes)"
+	if [ -s "$tmp/out" ]; then bad "a cut answer was printed"; else ok; fi
 	# ERR: exit 1 with the daemon's reason, control bytes escaped
 	printf 'ERR answer too large\033[31m; narrow it\n' >"$tmp/err-answer"
 	if ask "$tmp/err-answer"; then bad "ERR answer exited 0"; else ok; fi

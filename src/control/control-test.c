@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -127,6 +128,17 @@ static size_t read_all(int fd, char *buf, size_t len)
 	return have;
 }
 
+/* The body of an OK answer, its length checked against the OK line. */
+static const char *ok_body(const char *ans)
+{
+	char want[16];
+
+	assert_memory_equal(ans, "OK ", 3);
+	snprintf(want, sizeof(want), "OK %010zu\n", strlen(ans) - CONTROL_OK_HEADER_LEN);
+	assert_memory_equal(ans, want, CONTROL_OK_HEADER_LEN);
+	return ans + CONTROL_OK_HEADER_LEN;
+}
+
 static void ask(struct fx *f, const char *req, char *ans, size_t len)
 {
 	int fd = client(f);
@@ -236,7 +248,7 @@ static void test_stale_socket(void **state)
 	close(fd);
 	fx_start(f);
 	ask(f, "status\n", ans, sizeof(ans));
-	assert_string_equal(ans, "OK\nstatus json=0 summary=0 min_dl=0 top=50\n");
+	assert_string_equal(ok_body(ans), "status json=0 summary=0 min_dl=0 top=50\n");
 }
 
 static void test_live_socket_kept(void **state)
@@ -249,7 +261,7 @@ static void test_live_socket_kept(void **state)
 	assert_int_equal(control_new(f->l, f->path, handler, f, &second), -EADDRINUSE);
 	assert_null(second);
 	ask(f, "status\n", ans, sizeof(ans)); /* the first one still serves */
-	assert_memory_equal(ans, "OK\n", 3);
+	ok_body(ans);
 }
 
 static void test_foreign_file_kept(void **state)
@@ -291,20 +303,20 @@ static void test_request_answer(void **state)
 
 	fx_start(f);
 	ask(f, "status --json --min-dl 2 --top 5\n", ans, sizeof(ans));
-	assert_string_equal(ans, "OK\nstatus json=1 summary=0 min_dl=2 top=5\n");
+	assert_string_equal(ok_body(ans), "status json=1 summary=0 min_dl=2 top=5\n");
 	assert_int_equal(f->calls, 1);
 	assert_int_equal(f->last.uid, geteuid());
 	assert_int_equal(f->last.pid, getpid());
 	/* CRLF and a request ended by the client's shutdown instead of '\n' */
 	ask(f, "status --summary\r\n", ans, sizeof(ans));
-	assert_string_equal(ans, "OK\nstatus json=0 summary=1 min_dl=0 top=50\n");
+	assert_string_equal(ok_body(ans), "status json=0 summary=1 min_dl=0 top=50\n");
 	int fd = client(f);
 	assert_int_equal(send(fd, "status", 6, MSG_NOSIGNAL), 6);
 	shutdown(fd, SHUT_WR);
 	pump(f, 30);
 	read_all(fd, ans, sizeof(ans));
 	close(fd);
-	assert_memory_equal(ans, "OK\n", 3);
+	ok_body(ans);
 	control_get_stats(f->c, &st);
 	assert_int_equal(st.accepted, 3);
 	assert_int_equal(st.served, 3);
@@ -329,7 +341,7 @@ static void test_request_in_pieces(void **state)
 	pump(f, 10);
 	read_all(fd, ans, sizeof(ans));
 	close(fd);
-	assert_string_equal(ans, "OK\nstatus json=1 summary=0 min_dl=0 top=50\n");
+	assert_string_equal(ok_body(ans), "status json=1 summary=0 min_dl=0 top=50\n");
 }
 
 static void test_bad_request(void **state)
@@ -417,7 +429,7 @@ static void test_reader_that_never_reads(void **state)
 	pump(f, 30);
 	read_all(other, ans, sizeof(ans));
 	close(other);
-	assert_string_equal(ans, "OK\nstatus json=1 summary=0 min_dl=0 top=50\n");
+	assert_string_equal(ok_body(ans), "status json=1 summary=0 min_dl=0 top=50\n");
 	pump(f, 200);
 	assert_int_equal(control_clients(f->c), 0);
 	close(stuck);
@@ -449,7 +461,7 @@ static void test_client_cap(void **state)
 		assert_int_equal(send(fds[i], "status\n", 7, MSG_NOSIGNAL), 7);
 		pump(f, 20);
 		read_all(fds[i], ans, sizeof(ans));
-		assert_memory_equal(ans, "OK\n", 3);
+		ok_body(ans);
 	}
 	for (int i = 0; i < 3; i++)
 		close(fds[i]);
@@ -483,7 +495,48 @@ static void test_answer_too_large(void **state)
 			break;
 	}
 	close(fd);
-	assert_int_equal(got, 3 + strlen("status json=0 summary=0 min_dl=0 top=50\n") + (1u << 20));
+	assert_int_equal(got, CONTROL_OK_HEADER_LEN + strlen("status json=0 summary=0 min_dl=0 top=50\n") +
+				       (1u << 20));
+}
+
+/* Out of fds: accept() fails with the connection still queued. The server
+ * stops watching the socket for a second instead of spinning on it, then
+ * serves the client. */
+static void test_out_of_fds(void **state)
+{
+	struct fx *f = *state;
+	struct control_stats st;
+	struct rlimit old, low;
+	char ans[256];
+	int fd, probe;
+
+	fx_start(f);
+	fd = client(f);
+	assert_int_equal(send(fd, "status\n", 7, MSG_NOSIGNAL), 7);
+	probe = dup(0); /* the lowest free fd once the timer took its own */
+	assert_true(probe >= 0);
+	close(probe);
+	probe++; /* the timer below takes the lowest free fd: allow none after it */
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
+	low = old;
+	int id = loop_add_timer(f->l, 50 * 1000, 0, stop_cb, NULL); /* its fd before the cut */
+	assert_true(id > 0);
+	low.rlim_cur = (rlim_t)probe;
+	int r = setrlimit(RLIMIT_NOFILE, &low);
+	if (r == 0)
+		(void)loop_run(f->l);
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0); /* before any assert can fail */
+	assert_int_equal(r, 0);
+	loop_del_timer(f->l, id);
+	control_get_stats(f->c, &st);
+	assert_int_equal(st.paused, 1); /* once: not a spin over the readable socket */
+	assert_int_equal(st.accepted, 0);
+	pump(f, 1200);
+	read_all(fd, ans, sizeof(ans));
+	close(fd);
+	ok_body(ans);
+	control_get_stats(f->c, &st);
+	assert_int_equal(st.served, 1);
 }
 
 /* ---- who may ask */
@@ -503,7 +556,7 @@ static pid_t nobody_asks(const struct fx *f)
 		fd = client(f);
 		(void)send(fd, "status\n", 7, MSG_NOSIGNAL);
 		read_all(fd, ans, sizeof(ans));
-		if (!strncmp(ans, "OK\n", 3))
+		if (!strncmp(ans, "OK ", 3))
 			_exit(0);
 		_exit(!strcmp(ans, "ERR permission denied\n") ? 1 : 2);
 	}
@@ -616,6 +669,7 @@ int main(void)
 		T(test_reader_that_never_reads),
 		T(test_client_cap),
 		T(test_answer_too_large),
+		T(test_out_of_fds),
 		T(test_peer_check),
 		T(test_group_by_name),
 		T(test_mode_keeps_others_out),

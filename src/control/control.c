@@ -27,6 +27,7 @@
 #include "util/span.h"
 
 #define ACCEPT_BUDGET 32     /* connections taken per wake-up */
+#define PAUSE_US (1000 * 1000) /* out of fds: stop accepting this long */
 #define PEER_GROUPS_MAX 256  /* supplementary groups looked at */
 
 enum client_state { CLIENT_FREE, CLIENT_READ, CLIENT_WRITE };
@@ -55,6 +56,7 @@ struct control {
 	size_t max_clients;
 	int64_t timeout_us;
 	size_t held;          /* bytes of answers not yet sent, all clients */
+	int64_t paused_until; /* out of fds: the listening socket is not watched until then */
 	struct control_stats st;
 	struct client clients[CONTROL_CLIENTS_MAX];
 	struct outbuf ob;     /* the handler's buffer, in front of a client's out */
@@ -150,7 +152,7 @@ int control_request_format(const struct control_request *req, char *buf, size_t 
 
 static void arm_timer(struct control *c)
 {
-	int64_t first = INT64_MAX, now = loop_now_mono_us();
+	int64_t first = c->paused_until ? c->paused_until : INT64_MAX, now = loop_now_mono_us();
 
 	for (size_t i = 0; i < CONTROL_CLIENTS_MAX; i++)
 		if (c->clients[i].state != CLIENT_FREE && c->clients[i].deadline < first)
@@ -232,7 +234,7 @@ static void client_handle(struct control *c, struct client *cl, const struct con
 		return;
 	}
 	buf_init(&cl->out, CONTROL_RESPONSE_MAX);
-	(void)buf_put(&cl->out, "OK\n", 3);
+	(void)buf_put(&cl->out, CONTROL_OK_HEADER, CONTROL_OK_HEADER_LEN); /* length below */
 	f = buf_fopen(&cl->out);
 	if (!f) {
 		c->st.errors++;
@@ -257,6 +259,10 @@ static void client_handle(struct control *c, struct client *cl, const struct con
 		client_error(c, cl, "the daemon could not build the answer (out of memory)");
 		return;
 	}
+	/* "OK %010zu\n": the body's length, so a client can tell a whole answer */
+	char digits[11];
+	(void)snprintf(digits, sizeof(digits), "%010zu", cl->out.len - CONTROL_OK_HEADER_LEN);
+	memcpy(cl->out.data + 3, digits, 10);
 	client_answer(c, cl);
 }
 
@@ -415,6 +421,16 @@ static void on_listen(struct loop *l, int fd, uint32_t events, void *data)
 
 	for (int i = 0; i < ACCEPT_BUDGET; i++) {
 		int cfd = accept4(c->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (cfd < 0 && (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+				errno == ENOMEM)) {
+			/* the connection stays queued and the socket readable: stop
+			 * watching it for a while, or the loop would spin on it */
+			c->st.errors++;
+			c->st.paused++;
+			c->paused_until = loop_now_mono_us() + PAUSE_US;
+			(void)loop_mod_fd(c->loop, c->fd, 0);
+			break;
+		}
 		if (cfd < 0) {
 			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
 			    errno != ECONNABORTED)
@@ -431,6 +447,10 @@ static void on_timer(struct loop *l, void *data)
 	struct control *c = data;
 	int64_t now = loop_now_mono_us();
 
+	if (c->paused_until && c->paused_until <= now) {
+		c->paused_until = 0;
+		(void)loop_mod_fd(c->loop, c->fd, EPOLLIN);
+	}
 	for (size_t i = 0; i < CONTROL_CLIENTS_MAX; i++) {
 		struct client *cl = &c->clients[i];
 		if (cl->state != CLIENT_FREE && cl->deadline <= now) {

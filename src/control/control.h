@@ -5,7 +5,8 @@
  * request per connection:
  *
  *   client -> "status --json --ip 198.18.0.0/16 --min-dl 2 --summary\n"
- *   server -> "OK\n" + the answer, then closes;  or  "ERR <reason>\n", closes
+ *   server -> "OK 0000001234\n" + the answer (its length in 10 digits),
+ *             then closes;  or  "ERR <reason>\n", then closes
  *
  * The request is one line of printable ASCII of at most CONTROL_REQUEST_MAX
  * bytes (with its '\n'); longer, or with other bytes, is answered ERR.
@@ -20,7 +21,9 @@
  * it is dropped; at most CONTROL_CLIENTS_MAX at once (more are answered
  * "ERR busy" and closed); an answer is built in memory under a ceiling
  * (CONTROL_RESPONSE_MAX, "ERR ... too large" past it) and the answers held
- * for slow readers are bounded together (CONTROL_MEMORY_MAX).
+ * for slow readers are bounded together (CONTROL_MEMORY_MAX). Out of fds,
+ * accept() fails with the connection still queued: the socket is then not
+ * watched for a second (counted as `paused`) rather than spun on.
  */
 #ifndef VIGIL_CONTROL_H
 #define VIGIL_CONTROL_H
@@ -43,6 +46,8 @@ struct outbuf;
 #define CONTROL_MEMORY_MAX ((size_t)32 << 20)   /* answers waiting for slow readers */
 #define CONTROL_TOP_DEFAULT 50                  /* status: sources listed */
 #define CONTROL_TOP_MAX 100000
+#define CONTROL_OK_HEADER "OK 0000000000\n" /* the digits: the body's length */
+#define CONTROL_OK_HEADER_LEN 14
 
 enum control_command {
 	CONTROL_STATUS,
@@ -70,7 +75,7 @@ int control_request_parse(const char *line, size_t len, struct control_request *
 int control_request_format(const struct control_request *req, char *buf, size_t len);
 void control_request_init(struct control_request *req); /* status, text, top 50 */
 
-/* Writes the answer's body (the server adds "OK\n"). Runs in the loop: must
+/* Writes the answer's body (the server adds the OK line). Runs in the loop: must
  * not block. Whatever passes CONTROL_RESPONSE_MAX is answered ERR instead. */
 typedef void control_handler_fn(const struct control_request *req, struct outbuf *resp,
 				void *data);
@@ -84,6 +89,7 @@ struct control_stats {
 	uint64_t timed_out;     /* dropped at their deadline */
 	uint64_t too_large;     /* answers over CONTROL_RESPONSE_MAX */
 	uint64_t errors;        /* accept/recv/send failures */
+	uint64_t paused;        /* times accepting stopped for a second: out of fds */
 };
 
 struct control;

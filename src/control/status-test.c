@@ -89,7 +89,8 @@ static int fx_setup(void **state)
 	f->file = (struct source_counters){ .records = 513 };
 	/* two inputs feeding one ingest: its counters are summed once */
 	f->inputs[0] = (struct status_input){ .name = "kmsg", .kind = "kmsg", .in = &f->in,
-					      .n = &f->kmsg, .error = "read: No such device" };
+					      .n = &f->kmsg, .error = "read: No such device",
+					      .open = true };
 	f->inputs[1] = (struct status_input){ .name = "file:/var/log/kern\x01.log", .kind = "file",
 					      .in = &f->in, .n = &f->file };
 	*state = f;
@@ -182,10 +183,11 @@ static void test_json_extensions(void **state)
 	struct fx *f = *state;
 
 	render(f, "status --json");
-	has(f, "\"inputs\":[{\"name\":\"kmsg\",\"kind\":\"kmsg\",\"records\":1000,");
+	has(f, "\"inputs\":[{\"name\":\"kmsg\",\"kind\":\"kmsg\",\"open\":true,\"records\":1000,");
 	has(f, "\"truncations\":0,\"lost\":7,\"error\":\"read: No such device\"}");
 	has(f, "\"error\":\"read: No such device\"}");
-	has(f, "{\"name\":\"file:/var/log/kern\\u0001.log\",\"kind\":\"file\",\"records\":513,");
+	has(f, "{\"name\":\"file:/var/log/kern\\u0001.log\",\"kind\":\"file\",\"open\":false,"
+	       "\"records\":513,");
 	has(f, "\"error\":null}");
 	has(f, "\"sources_tracked\":3,\"sources_matching\":3,\"sources_listed\":3,");
 	has(f, "\"danger_levels\":{\"0\":");
@@ -193,8 +195,45 @@ static void test_json_extensions(void **state)
 	has(f, "\"packets\":1500,\"destinations\":1,\"ports\":1500}");
 	/* ports probed by the most sources: tcp/22 by all three */
 	has(f, "\"top_ports\":[{\"proto\":\"tcp\",\"port\":22,\"sources\":3}");
-	has(f, "\"top_signatures\":[{\"sid\":");
+	/* most sources, then most matches: the window-1024 SYN rule matched 1508 times */
+	has(f, "\"top_signatures\":[{\"sid\":3000007,\"msg\":\"SCAN nmap or masscan SYN probe, "
+	       "window 1024\",\"sources\":3,\"count\":1508},{\"sid\":3000111,");
 	has(f, "\"top_partial\":false");
+	has(f, "\"engine\":{\"memory_used\":");
+	has(f, "\"sources_evicted\":0,");
+	has_not(f, "\"control\":"); /* not given */
+}
+
+static void test_control_counters(void **state)
+{
+	struct fx *f = *state;
+	struct control_stats cs = { .accepted = 9, .served = 5, .refused_busy = 1, .refused_peer = 2,
+				    .bad_requests = 1 };
+	struct status_args a = { .e = f->e, .inputs = f->inputs, .n_inputs = 2, .uptime_s = 1,
+				 .m = &f->m, .control = &cs };
+	struct control_request req;
+	struct outbuf *o = malloc(sizeof(*o));
+	FILE *mem;
+
+	assert_non_null(o);
+	control_request_init(&req);
+	req.json = true;
+	mem = open_memstream(&f->doc, &f->len);
+	outbuf_init(o, mem);
+	status_write_args(o, &req, &a);
+	assert_int_equal(outbuf_flush(o), 0);
+	fclose(mem);
+	has(f, "\"control\":{\"accepted\":9,\"served\":5,\"refused_busy\":1,\"refused_peer\":2,");
+	free(f->doc);
+	req.json = false;
+	mem = open_memstream(&f->doc, &f->len);
+	outbuf_init(o, mem);
+	status_write_args(o, &req, &a);
+	assert_int_equal(outbuf_flush(o), 0);
+	fclose(mem);
+	has(f, "control: 5 served, 3 refused (busy 1, peer 2), 1 bad, 0 timed out\n");
+	has(f, "memory: ");
+	free(o);
 }
 
 static void test_filters(void **state)
@@ -234,8 +273,9 @@ static void test_text(void **state)
 	render(f, "status");
 	has(f, "vigil 0.1.0 up 0d 01:02:05\n");
 	has(f, "input: 1508 events, 3 ignored, 2 malformed, 7 lost\n");
-	has(f, "kmsg                     1000 records, 7 lost, 1 errors, last error: read: No "
-	       "such device\n");
+	has(f, "kmsg                     open, 1000 records, 7 lost, 1 errors, last error: read: "
+	       "No such device\n");
+	has(f, "file:/var/log/kern\\x01.log CLOSED, 513 records");
 	has(f, "file:/var/log/kern\\x01.log"); /* escaped, never raw */
 	has_not(f, "\x01");
 	has(f, "sources: 3 tracked,");
@@ -268,7 +308,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_json_contract_keys), T(test_json_extensions), T(test_filters), T(test_text),
-		T(test_empty_engine),
+		T(test_empty_engine), T(test_control_counters),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

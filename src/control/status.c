@@ -201,23 +201,45 @@ static struct sig_agg *sig_slot(struct sig_agg *tab, uint32_t sid)
 	return NULL; /* full */
 }
 
+/* The one place that knows how a source refers to a signature: by its
+ * stable id, with an engine-owned copy of its msg. */
+static uint32_t sig_count_id(const struct sig_count *c)
+{
+	return c->id;
+}
+
+static const char *sig_count_msg(const struct sig_count *c)
+{
+	return c->msg ? c->msg : "";
+}
+
 static bool sigs_of_source(struct sig_agg *tab, const struct source_state *s)
 {
 	const struct source_intel *x = s->intel;
 
 	for (uint16_t i = 0; x && i < x->n_sigs; i++) {
-		const struct sig_count *sc = &x->sigs[i];
-		struct sig_agg *a = sc->id ? sig_slot(tab, sc->id) : NULL;
-		if (!sc->id)
+		uint32_t sid = sig_count_id(&x->sigs[i]);
+		struct sig_agg *a = sid ? sig_slot(tab, sid) : NULL;
+		if (!sid)
 			continue;
 		if (!a)
 			return false;
 		if (!a->sid)
-			*a = (struct sig_agg){ .sid = sc->id, .msg = sc->msg ? sc->msg : "" };
+			*a = (struct sig_agg){ .sid = sid, .msg = sig_count_msg(&x->sigs[i]) };
 		a->sources++; /* a source lists a signature once */
 		a->count += x->sigs[i].count;
 	}
 	return true;
+}
+
+/* Report order of the top signatures: most sources, then most matches, then sid. */
+static bool sig_before(const struct sig_agg *a, const struct sig_agg *b)
+{
+	if (a->sources != b->sources)
+		return a->sources > b->sources;
+	if (a->count != b->count)
+		return a->count > b->count;
+	return a->sid < b->sid;
 }
 
 static void sigs_pick(struct summary *s, const struct sig_agg *tab)
@@ -228,16 +250,13 @@ static void sigs_pick(struct summary *s, const struct sig_agg *tab)
 		if (!a->sid)
 			continue;
 		if (i == STATUS_TOP_N) {
-			const struct sig_agg *last = &s->sigs[i - 1];
-			if (a->sources < last->sources ||
-			    (a->sources == last->sources && a->sid >= last->sid))
+			if (!sig_before(a, &s->sigs[i - 1]))
 				continue;
 			i--;
 		} else {
 			s->n_sigs++;
 		}
-		while (i > 0 && (s->sigs[i - 1].sources < a->sources ||
-				 (s->sigs[i - 1].sources == a->sources && s->sigs[i - 1].sid > a->sid))) {
+		while (i > 0 && sig_before(a, &s->sigs[i - 1])) {
 			s->sigs[i] = s->sigs[i - 1];
 			i--;
 		}
@@ -325,6 +344,8 @@ static void json_inputs(struct jsonw *w, const struct status_args *a)
 		jsonw_obj_begin(w);
 		jsonw_key_str(w, "name", x->name ? x->name : "");
 		jsonw_key_str(w, "kind", x->kind ? x->kind : "");
+		jsonw_key(w, "open");
+		jsonw_bool(w, x->open);
 		if (x->n) {
 			jsonw_key_u64(w, "records", x->n->records);
 			jsonw_key_u64(w, "bytes", x->n->bytes);
@@ -411,8 +432,41 @@ static void json_summary(struct jsonw *w, const struct summary *s)
 	jsonw_bool(w, s->partial);
 }
 
+static void json_engine(struct jsonw *w, const struct engine_stats *es)
+{
+	jsonw_key(w, "engine");
+	jsonw_obj_begin(w);
+	jsonw_key_u64(w, "memory_used", es->memory_used);
+	jsonw_key_u64(w, "memory_peak", es->memory_peak);
+	jsonw_key_u64(w, "memory_limit", es->memory_limit);
+	jsonw_key_u64(w, "max_sources", es->max_sources);
+	jsonw_key_u64(w, "sources_evicted", es->sources_evicted);
+	jsonw_key_u64(w, "packets_evicted", es->packets_evicted);
+	jsonw_key_u64(w, "dsts_untracked", es->dsts_untracked);
+	jsonw_key_u64(w, "oom", es->oom);
+	jsonw_obj_end(w);
+}
+
+static void json_control(struct jsonw *w, const struct control_stats *c)
+{
+	if (!c)
+		return;
+	jsonw_key(w, "control");
+	jsonw_obj_begin(w);
+	jsonw_key_u64(w, "accepted", c->accepted);
+	jsonw_key_u64(w, "served", c->served);
+	jsonw_key_u64(w, "refused_busy", c->refused_busy);
+	jsonw_key_u64(w, "refused_peer", c->refused_peer);
+	jsonw_key_u64(w, "bad_requests", c->bad_requests);
+	jsonw_key_u64(w, "timed_out", c->timed_out);
+	jsonw_key_u64(w, "too_large", c->too_large);
+	jsonw_key_u64(w, "errors", c->errors);
+	jsonw_obj_end(w);
+}
+
 static void status_json(struct outbuf *o, const struct summary *s, const struct status_args *a)
 {
+	struct engine_stats es;
 	struct jsonw w;
 	size_t k = 0;
 
@@ -431,6 +485,9 @@ static void status_json(struct outbuf *o, const struct summary *s, const struct 
 	jsonw_key_u64(&w, "bytes", s->bytes);
 	jsonw_obj_end(&w);
 	json_inputs(&w, a);
+	engine_get_stats(a->e, &es);
+	json_engine(&w, &es);
+	json_control(&w, a->control);
 	json_summary(&w, s);
 	jsonw_key(&w, "sources");
 	jsonw_arr_begin(&w);
@@ -471,7 +528,8 @@ static void text_inputs(struct outbuf *o, const struct summary *s, const struct 
 	for (size_t i = 0; i < a->n_inputs; i++) {
 		const struct status_input *x = &a->inputs[i];
 		escape_str(x->name ? x->name : "", name, sizeof(name));
-		outbuf_printf(o, "  %-24s %llu records, %llu lost, %llu errors", name,
+		outbuf_printf(o, "  %-24s %s, %llu records, %llu lost, %llu errors", name,
+			      x->open ? "open" : "CLOSED",
 			      (unsigned long long)(x->n ? x->n->records : 0),
 			      (unsigned long long)input_lost(x),
 			      (unsigned long long)(x->n ? x->n->errors : 0));
@@ -552,10 +610,34 @@ static void text_listing(struct outbuf *o, const struct summary *s)
 	free(v);
 }
 
+static void text_engine(struct outbuf *o, const struct status_args *a)
+{
+	struct engine_stats es;
+
+	engine_get_stats(a->e, &es);
+	outbuf_printf(o, "memory: %llu KiB of %llu KiB (peak %llu KiB); evicted %llu sources, "
+			 "%llu packets\n",
+		      (unsigned long long)(es.memory_used / 1024),
+		      (unsigned long long)(es.memory_limit / 1024),
+		      (unsigned long long)(es.memory_peak / 1024),
+		      (unsigned long long)es.sources_evicted, (unsigned long long)es.packets_evicted);
+	if (a->control)
+		outbuf_printf(o, "control: %llu served, %llu refused (busy %llu, peer %llu), "
+				 "%llu bad, %llu timed out\n",
+			      (unsigned long long)a->control->served,
+			      (unsigned long long)(a->control->refused_busy +
+						   a->control->refused_peer),
+			      (unsigned long long)a->control->refused_busy,
+			      (unsigned long long)a->control->refused_peer,
+			      (unsigned long long)a->control->bad_requests,
+			      (unsigned long long)a->control->timed_out);
+}
+
 static void status_text(struct outbuf *o, const struct summary *s, const struct status_args *a)
 {
 	text_uptime(o, a->uptime_s);
 	text_inputs(o, s, a);
+	text_engine(o, a);
 	text_tops(o, s);
 	text_top_sources(o, s);
 	if (!s->matching)

@@ -4,9 +4,10 @@
  * JSON (cli.md, "vigil status --json"): {"uptime_s", "input": {"events",
  * "ignored", "malformed", "lost"}, "sources": [the objects of analyze
  * --json], "blocks": []} and vigil's additions: "inputs" (one object per
- * input source), "sources_tracked", "sources_matching", "sources_listed",
- * "danger_levels", "scanning", "top_sources", "top_ports",
- * "top_signatures". Or the same as text for people.
+ * input source), "engine" (memory and what the caps dropped), "control"
+ * (the socket's counters, when given), "sources_tracked",
+ * "sources_matching", "sources_listed", "danger_levels", "scanning",
+ * "top_sources", "top_ports", "top_signatures". Or the same as text.
  *
  * Filters (control_request): --ip and --min-dl select the sources listed
  * and counted in the top lists (as analyze's filters do); --top caps the
@@ -23,7 +24,9 @@
  *           struct status_args a = { .e = d->engine, .inputs = d->status_inputs,
  *                                    .n_inputs = d->n_sources, .m = d->matchers,
  *                                    .uptime_s = (loop_now_mono_us() - d->start_us) / 1000000,
- *                                    .home_net = d->cfg->home_net, .n_home_net = d->cfg->n_home_net };
+ *                                    .home_net = d->cfg->home_net, .n_home_net = d->cfg->n_home_net,
+ *                                    .control = &cs };
+ *           control_get_stats(d->control, &cs);   (struct control_stats cs; above)
  *           status_write_args(o, req, &a);
  *   }
  *
@@ -38,6 +41,7 @@
 #include <stdint.h>
 
 struct control_request;
+struct control_stats;
 struct engine;
 struct input_stats;
 struct matchers;
@@ -76,6 +80,7 @@ struct status_args {
 	const struct matchers *m;   /* may be NULL */
 	const struct net *home_net; /* HOME_NET entries (0: "any") */
 	size_t n_home_net;
+	const struct control_stats *control; /* the control socket's counters, or NULL */
 };
 void status_write_args(struct outbuf *o, const struct control_request *req,
 		       const struct status_args *a);

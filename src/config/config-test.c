@@ -552,13 +552,13 @@ static void test_validation_errors(void **state)
 		{ "BLOCK_WHITELIST any;",
 		  "bad value 'any' for BLOCK_WHITELIST: expected ADDR, ADDR/LEN or ADDR/MASK, got 'any'" },
 		{ "INPUT_SOURCES kmsg, nflog:70000;",
-		  "bad value 'kmsg, nflog:70000' for INPUT_SOURCES: expected kmsg, journal, file:PATH, "
+		  "bad value 'kmsg, nflog:70000' for INPUT_SOURCES: expected kmsg, journal, journal:/DIR, file:PATH, "
 		  "nflog:GROUP, syslog-udp:ADDR:PORT or syslog-tcp:ADDR:PORT, got 'nflog:70000'" },
 		{ "INPUT_SOURCES syslog-udp:1.2.3.4;",
-		  "bad value 'syslog-udp:1.2.3.4' for INPUT_SOURCES: expected kmsg, journal, file:PATH, "
+		  "bad value 'syslog-udp:1.2.3.4' for INPUT_SOURCES: expected kmsg, journal, journal:/DIR, file:PATH, "
 		  "nflog:GROUP, syslog-udp:ADDR:PORT or syslog-tcp:ADDR:PORT, got 'syslog-udp:1.2.3.4'" },
 		{ "INPUT_SOURCES file:;",
-		  "bad value 'file:' for INPUT_SOURCES: expected kmsg, journal, file:PATH, "
+		  "bad value 'file:' for INPUT_SOURCES: expected kmsg, journal, journal:/DIR, file:PATH, "
 		  "nflog:GROUP, syslog-udp:ADDR:PORT or syslog-tcp:ADDR:PORT, got 'file:'" },
 		{ "BLOCK_BACKEND pf;", "bad value 'pf' for BLOCK_BACKEND: expected nftables or iptables" },
 		{ "SYSLOG_FACILITY LOG_FOO;",
@@ -605,7 +605,7 @@ static void test_valid_values(void **state)
 			      "MIN_DANGER_LEVEL 0;\n"
 			      "SYSLOG_FACILITY local3;\n"
 			      "BLOCK_BACKEND IPTABLES;\n"
-			      "INPUT_SOURCES kmsg,journal , file:/var/log/kern.log, nflog:0, "
+			      "INPUT_SOURCES kmsg,journal , journal:/run/j, file:/var/log/kern.log, nflog:0, "
 			      "syslog-udp:[::1]:514, syslog-tcp:192.0.2.1:601, syslog-udp:2001:db8::1:514;\n"
 			      "MAX_LINE_LENGTH 1048576;\n"
 			      "AUTO_BLOCK_TIMEOUT 0;\n"
@@ -622,7 +622,8 @@ static void test_valid_values(void **state)
 	assert_string_equal(cfg.syslog_facility, "LOG_LOCAL3");
 	assert_string_equal(cfg.block_backend, "iptables");
 	assert_string_equal(cfg.input_sources,
-			    "kmsg, journal, file:/var/log/kern.log, nflog:0, syslog-udp:[::1]:514, "
+			    "kmsg, journal, journal:/run/j, file:/var/log/kern.log, nflog:0, "
+			    "syslog-udp:[::1]:514, "
 			    "syslog-tcp:192.0.2.1:601, syslog-udp:2001:db8::1:514");
 	assert_int_equal(cfg.max_line_length, 1048576);
 	assert_int_equal(cfg.auto_block_timeout, 0);

@@ -651,7 +651,9 @@ static void on_signal(struct loop *l, int signo, void *data)
 static void on_control(const struct control_request *req, struct outbuf *resp, void *data)
 {
 	struct daemon *d = data;
+	const struct config *cfg = detector_config(d->det);
 	struct status_input si[INPUTS_MAX];
+	struct control_stats cs;
 
 	for (size_t i = 0; i < d->n_inputs; i++)
 		si[i] = (struct status_input){ .name = d->inputs[i].src->spec,
@@ -660,8 +662,18 @@ static void on_control(const struct control_request *req, struct outbuf *resp, v
 					       .kind = d->inputs[i].src->ops->kind,
 					       .error = d->inputs[i].src->error,
 					       .open = d->inputs[i].open };
-	status_write(resp, req, d->engine, si, d->n_inputs,
-		     (loop_now_mono_us() - d->started_mono) / 1000000, detector_matchers(d->det));
+	control_get_stats(d->control, &cs);
+	struct status_args a = {
+		.e = d->engine,
+		.inputs = si,
+		.n_inputs = d->n_inputs,
+		.uptime_s = (loop_now_mono_us() - d->started_mono) / 1000000,
+		.m = detector_matchers(d->det),
+		.home_net = cfg->home_net,
+		.n_home_net = cfg->n_home_net,
+		.control = &cs,
+	};
+	status_write_args(resp, req, &a);
 }
 
 /* ---- start and stop ---------------------------------------------------- */
@@ -773,6 +785,10 @@ static int daemon_start(struct daemon *d)
 			r = control_new(d->loop, cfg->control_socket, on_control, d, &d->control);
 		if (r < 0)
 			return log_errno(r, "cannot listen on CONTROL_SOCKET %s", cfg->control_socket);
+		r = control_allow_group_name(d->control, cfg->control_socket_group);
+		if (r < 0)
+			log_errno(r, "CONTROL_SOCKET_GROUP %s not applied: the socket stays root-only",
+				  cfg->control_socket_group);
 	}
 	for (size_t i = 0; i < d->n_inputs; i++)
 		input_open(&d->inputs[i]);

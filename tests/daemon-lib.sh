@@ -70,7 +70,8 @@ dl_cleanup() {
 	local p n
 	for p in $dl_pids; do dl_kill "$p"; done
 	for n in $dl_netns; do ip netns del "$n" 2>/dev/null; done
-	rm -rf "$tmp"
+	# DL_KEEP=1: leave the logs, alerts and status documents for a look
+	if [ "${DL_KEEP:-0}" = 1 ]; then echo "kept $tmp" >&2; else rm -rf "$tmp"; fi
 }
 
 dl_init() {
@@ -295,7 +296,7 @@ dl_conf() {
 		echo "DANGER_LEVEL3     $DL3;"
 		echo "DANGER_LEVEL4     $DL4;"
 		echo "DANGER_LEVEL5     $DL5;"
-		echo "ALERTING_METHODS  noemail;"
+		echo "ENABLE_EMAIL_ALERTS N;"
 		echo "ENABLE_DNS_LOOKUPS N;"
 		echo "ENABLE_WHOIS_LOOKUPS N;"
 		echo "ENABLE_AUTO_IDS   N;"

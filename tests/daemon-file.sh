@@ -50,7 +50,7 @@ rotate_midscan() {
 	}
 	EOC
 	[ "$1" = copytruncate ] && sed -i '/postrotate/,/endscript/d' "$tmp/logrotate-$1.conf"
-	dl_ns_a nmap -n -Pn -sS -T4 --scan-delay 5ms -p 1-300 "$2" < /dev/null > "$tmp/f/scan.out" 2>&1 &
+	ip netns exec "$NS_A" nmap -n -Pn -sS -T4 --scan-delay 5ms -p 1-300 "$2" < /dev/null > "$tmp/f/scan.out" 2>&1 &
 	sp=$!
 	dl_track $sp
 	sleep 0.6

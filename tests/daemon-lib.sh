@@ -126,6 +126,11 @@ dl_netns_up() {
 	# closed UDP ports answer at once (the ICMP rate limit would make nmap -sU
 	# take minutes)
 	dl_ns_t sysctl -qw net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0 || return 1
+	# the syslog listener's socket is made here: a queue of 512 datagrams,
+	# what systemd's sysctl.d sets on most hosts (the kernel's default, 10,
+	# drops most of a burst of alert lines that a log reader takes a few
+	# microseconds each to read; see dl_syslog_listen)
+	dl_ns_t sysctl -qw net.unix.max_dgram_qlen=512 || return 1
 	# neighbours known in advance: no ARP/ND in the middle of a measurement
 	ma=$(ip -n "$NS_A" -br link show "$VA" | awk '{print $3}')
 	mt=$(ip -n "$NS_T" -br link show "$VT" | awk '{print $3}')
@@ -189,10 +194,14 @@ dl_counter() {
 
 # A datagram listener standing in for syslog: every datagram on $SYSLOG_SOCK
 # becomes one line "<arrival s.us> <datagram>" in $tmp/syslog.out. Bounded:
-# it exits after 900 s.
+# it exits after 900 s. Its socket is made in the target namespace, whose
+# net.unix.max_dgram_qlen is 512 (dl_netns_up); the path works from any
+# namespace. Needs dl_netns_up first.
 dl_syslog_listen() {
 	: > "$tmp/syslog.out"
-	"$PY" -c '
+	# not through dl_ns_t: a function in the background is a subshell, and
+	# its pid, not the listener's, would be tracked
+	ip netns exec "$NS_T" "$PY" -c '
 import os, socket, sys, time
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
@@ -525,6 +534,26 @@ dl_check_scan_alert() {
 	check "$n syslog unknown fields" "$(dl_field "$f" unknown)$(dl_field "$f" error)" ""
 }
 
+# dl_check_signatures NAME SRC: psad's signature line (cli.md) for each
+# signature SRC matched, once per signature, each with its JSON alert (type
+# signature, the same sid and msg); nmap's scans match a few
+dl_check_signatures() {
+	local n s lines k sid msg
+	n=$1 s=$2
+	grep -F "vigil" "$tmp/syslog.out" | sed -n "s/^[0-9.]* <[0-9]*>.*vigil\[[0-9]*\]: src: $s signature match: \"\(.*\)\" (sid: \([0-9]*\)) .*/\2 \1/p" > "$tmp/$n/sigs"
+	lines=$(wc -l < "$tmp/$n/sigs")
+	check "$n: signature lines for $s (some)" "$([ "$lines" -ge 1 ] && echo yes)" yes
+	check "$n: signature lines for $s, one per sid" "$(cut -d' ' -f1 "$tmp/$n/sigs" | sort | uniq -d | wc -l)" 0
+	k=0
+	while read -r sid msg; do
+		[ $k -lt 20 ] || break
+		k=$((k + 1))
+		check "$n: JSON alert for sid $sid" \
+			"$(jq -c --arg s "$s" --argjson id "$sid" 'select(.type == "signature" and .src == $s and .sid == $id) | .msg' "$tmp/$n/alerts.json")" \
+			"$(jq -cn --arg m "$msg" '$m')"
+	done < "$tmp/$n/sigs"
+}
+
 # dl_check_pair NAME SRC DST PROTO PORTS PACKETS FLAGS: `vigil status --json`
 # has the pair with exactly these counts and the level they give
 dl_check_pair() {
@@ -572,6 +601,7 @@ dl_scan_suite() {
 	hping3 XMAS|5|hping3 -q -F -P -U -p ++1 -c 30 -i u2000|tcp|URG PSH FIN|30|*
 	SYN6|:1|nmap -n -Pn -6 -sS -T4 -p 1-200|tcp|SYN|200|nmap -sS
 	EOF
+	dl_check_signatures "$n" "$A4"
 	dl_status "$n"
 	check "$n status: packets from $A4 = the rule's counter" "$(dl_sjq "$n" "[.sources[] | select(.src == \"$A4\") | .packets]")" "[$($c4)]"
 	check "$n status: packets from $A6 = the rule's counter" "$(dl_sjq "$n" "[.sources[] | select(.src == \"$A6\") | .packets]")" "[$($c6)]"
@@ -604,7 +634,7 @@ dl_restart() {
 	local n vns c4 dst sp lv pk want
 	n=$1 vns=$2 c4=$3 dst=198.18.$R.6
 	if [ "$4" = yes ]; then
-		dl_ns_a nmap -n -Pn -sS -T4 --scan-delay 8ms -p 1-300 "$dst" < /dev/null > "$tmp/$n/scan.out" 2>&1 &
+		ip netns exec "$NS_A" nmap -n -Pn -sS -T4 --scan-delay 8ms -p 1-300 "$dst" < /dev/null > "$tmp/$n/scan.out" 2>&1 &
 		sp=$!
 		dl_track $sp
 		dl_poll 60 0.05 sh -c "'$vigil' status --json --config '$tmp/$n/vigil.conf' | jq -e '[.sources[] | select(.src == \"$A4\") | .destinations[] | select(.dst == \"$dst\") | .danger_level] | .[0] // 0 | . >= 2' > /dev/null" ||

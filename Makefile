@@ -24,12 +24,14 @@ FUZZ_CC   ?= clang
 # zlib, liblzma, libzstd: pkg-config; libbz2 ships no .pc file in Debian 12
 # (bzip2.pc where it does), so -lbz2 is the fallback.
 PKGS      := zlib liblzma libzstd
+# the live sources: sd-journal (journal), NFLOG netlink (nflog:GROUP)
+PKGS      += libsystemd libmnl libnetfilter_log
 TEST_PKGS := cmocka
 FUZZ_SECONDS ?= 600
 FUZZ_BRIEF   ?= 20
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lz -llzma -lzstd) \
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lz -llzma -lzstd -lsystemd -lnetfilter_log -lmnl) \
               $(shell pkg-config --libs bzip2 2>/dev/null || echo -lbz2)
 TEST_LIBS  := $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null || echo -lcmocka)
 
@@ -68,7 +70,7 @@ FUZZ_BIN  := $(FUZZ_C:fuzz/%.c=build-fuzz/%)
 # keep objects of chained pattern rules (fuzz and test objects) between runs
 .SECONDARY:
 
-.PHONY: all check unit integration fuzz-brief fuzz-long demo bench calibrate install uninstall clean deps san \
+.PHONY: all check unit integration fuzz-brief fuzz-long demo bench bench-nflog calibrate install uninstall clean deps san \
 	deps-build deps-demo deps-check deps-bench deps-fuzz
 all: build/vigil
 
@@ -118,8 +120,15 @@ check: deps-check
 unit: $(TEST_BIN)
 	@sh tests/run-unit.sh $(TEST_BIN)
 
-integration: build-san/vigil
+integration: build-san/vigil build-san/source-dump
 	@sh tests/run-integration.sh build-san/vigil
+
+# A live source's records as text, for tests/nflog.sh and tests/journal.sh
+# (sanitizers) and bench/nflog-rate.sh (release).
+build-san/source-dump: tests/source-dump.c $(SLIB_O)
+	$(CC) $(BASE_CFLAGS) $(SAN) -O1 -g -o $@ $< $(SLIB_O) $(PKG_LIBS)
+build/source-dump: tests/source-dump.c $(LIB_O)
+	$(CC) $(BASE_CFLAGS) $(HARDEN) $(CFLAGS) $(LDHARD) -o $@ $< $(LIB_O) $(PKG_LIBS)
 
 fuzz-brief: $(FUZZ_BIN)
 	@sh fuzz/run.sh $(FUZZ_BRIEF) $(FUZZ_BIN)
@@ -130,8 +139,12 @@ fuzz-long: deps-fuzz $(FUZZ_BIN)
 demo: deps-demo build/vigil
 	@sh scripts/demo.sh build/vigil
 
-bench: deps-bench build/vigil
+bench: deps-bench build/vigil build/source-dump
 	@VIGIL_LIBS='$(PKG_LIBS)' sh bench/run.sh build/vigil
+
+# The NFLOG source's zero-loss rate alone (also step 9 of make bench).
+bench-nflog: deps-bench build/vigil build/source-dump
+	@sh bench/nflog-rate.sh build/vigil
 
 # the daemon's latency, NFLOG rate, idle wake-ups, 100k sources (root; bench/daemon.sh)
 .PHONY: bench-daemon
@@ -146,18 +159,32 @@ soak-daemon: deps-check build-san/vigil
 calibrate: deps-bench build/vigil
 	@sh bench/calibrate.sh build/vigil
 
-install: build/vigil
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)/etc/vigil
-	install -m 0755 build/vigil $(DESTDIR)$(PREFIX)/bin/vigil
+# The daemon's files too: the unit (ExecStart= rewritten for SBINDIR), the
+# logrotate file of ALERT_JSON_FILE. An existing /etc/vigil/vigil.conf is
+# never overwritten (the sample goes beside it as vigil.conf.example).
+SBINDIR ?= $(PREFIX)/sbin
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+VIGIL_BIN ?= build/vigil
+install: $(VIGIL_BIN)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man8 \
+		$(DESTDIR)/etc/vigil $(DESTDIR)$(UNITDIR) $(DESTDIR)/etc/logrotate.d
+	install -m 0755 $(VIGIL_BIN) $(DESTDIR)$(SBINDIR)/vigil
+	ln -sf ../sbin/vigil $(DESTDIR)$(PREFIX)/bin/vigil
 	install -m 0644 docs/vigil.8 $(DESTDIR)$(PREFIX)/share/man/man8/vigil.8
 	install -m 0644 etc/vigil.conf $(DESTDIR)/etc/vigil/vigil.conf.example
+	[ -e $(DESTDIR)/etc/vigil/vigil.conf ] || install -m 0644 etc/vigil.conf $(DESTDIR)/etc/vigil/vigil.conf
 	install -m 0644 etc/auto_dl $(DESTDIR)/etc/vigil/auto_dl.example
+	sed 's|/usr/local/sbin/vigil|$(SBINDIR)/vigil|' etc/vigil.service >$(DESTDIR)$(UNITDIR)/vigil.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/vigil.service
+	install -m 0644 etc/logrotate.d/vigil $(DESTDIR)/etc/logrotate.d/vigil
 	install -d $(DESTDIR)$(PREFIX)/share/vigil
 	install -m 0644 etc/signatures etc/icmp_types etc/icmp6_types etc/pf.os etc/posf \
 		$(DESTDIR)$(PREFIX)/share/vigil/
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/vigil $(DESTDIR)$(PREFIX)/share/man/man8/vigil.8
+	rm -f $(DESTDIR)$(SBINDIR)/vigil $(DESTDIR)$(PREFIX)/bin/vigil \
+		$(DESTDIR)$(PREFIX)/share/man/man8/vigil.8 $(DESTDIR)$(UNITDIR)/vigil.service \
+		$(DESTDIR)/etc/logrotate.d/vigil
 	rm -rf $(DESTDIR)$(PREFIX)/share/vigil
 
 clean:

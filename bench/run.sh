@@ -21,6 +21,8 @@
 #    time and its ratio to 1x (linear: 2 and 4);
 # 8. pathological lines ("IN=IN=IN=...", "IN=x IN=x ...", repeated keys) from
 #    1 KiB to 1 MiB: MB/s per line length, flat when the parse is linear.
+# 9. the NFLOG source's rate with zero loss (bench/nflog-rate.sh: network
+#    namespaces, root; "n/a" without them).
 # It is a measurement: it exits 0 whatever the figures, 1 only when a run fails.
 set -eu
 
@@ -526,6 +528,15 @@ patho: shape $shape MB/s (1K 8K 64K 1M lines):$row"
 done
 say ""
 
+say "[9] NFLOG source: packets/s decoded with zero loss (bench/nflog-rate.sh)"
+NFLOG_SUM=""
+if [ "${BENCH_NFLOG:-1}" = 1 ]; then
+	BENCH_CPU=$CPU timeout "$TIMEOUT" sh "$ROOT/bench/nflog-rate.sh" "$VIGIL_SRC" > "$W/nflog.txt" 2>&1 || true
+	sed 's/^/  /' "$W/nflog.txt"
+	NFLOG_SUM=$(grep '^nflog: ' "$W/nflog.txt" | tail -n 1)
+fi
+say ""
+
 # ---- summary -----------------------------------------------------------------
 
 verdict() { # verdict OK(1/0) EXPR-with-v
@@ -596,6 +607,7 @@ PINNED="not pinned"
 		sed 's/^/       /' "$X_TABLE"
 	fi
 	[ -n "$PATHO_SUM" ] && say "${PATHO_SUM#?}"
+	[ -n "$NFLOG_SUM" ] && say "$NFLOG_SUM"
 	say "load averages: $LOAD0 at start, $(cut -d' ' -f1-3 /proc/loadavg 2> /dev/null || echo '?') at end"
 	say "bench took $(($(date +%s) - START)) s"
 } | tee "$DIR/summary.txt"

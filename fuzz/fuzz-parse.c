@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* fuzz-parse.c - libFuzzer target for parse_line() and parse_tcp_options().
+/* fuzz-parse.c - libFuzzer target for parse_line(), parse_tcp_options() and the
+ * raw option decoders (event_tcp_opts_decode(), ipopts_decode()).
  *
  * The input is split at '\n' like a log file; every line is copied to a
  * buffer of exactly its length (so AddressSanitizer sees a read past the
@@ -25,6 +26,7 @@
 #include <string.h>
 
 #include "event/event.h"
+#include "match/ipopts.h"
 #include "parse/parse.h"
 #include "util/span.h"
 
@@ -72,8 +74,10 @@ static void check_event(const struct event *e, const char *buf, size_t len)
 	check(inside_j(e->physin, buf, len));
 	check(inside_j(e->physout, buf, len));
 	check(inside_j(e->mac, buf, len));
-	check(inside_j(e->ip_opt, buf, len));
-	check(inside_j(e->tcp_opt_hex, buf, len));
+	check(inside_j(e->v6_ext, buf, len));
+	check(e->ip_opt_len <= EVENT_OPT_MAX && e->tcp_opt_len <= EVENT_OPT_MAX);
+	check(!event_is_v6(e) || (!e->ip_opt_len && !e->ip_opt_bad));
+	check(event_is_v6(e) || !e->v6_ext.len);
 }
 
 static enum parse_verdict check_line(struct parse_input *c, const char *buf, size_t len)
@@ -144,5 +148,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (parse_tcp_options(span_make(hex, size), &opts) == 0)
 		check(opts.count <= EVENT_TCPOPT_MAX);
 	free(hex);
+	/* the same bytes as raw options (what NFLOG hands over) */
+	uint8_t *raw = malloc(size ? size : 1);
+	if (!raw)
+		return 0;
+	memcpy(raw, data, size);
+	event_tcp_opts_decode(raw, size, &opts);
+	check(opts.count <= EVENT_TCPOPT_MAX);
+	(void)ipopts_decode(raw, size, NULL);
+	free(raw);
 	return 0;
 }

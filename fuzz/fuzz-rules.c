@@ -68,7 +68,8 @@ static void packets(struct event ev[4])
 	ev[0].tcp_opts.kinds[0] = TCPOPT_KIND_MSS;
 	ev[0].tcp_opts.has_mss = true;
 	ev[0].tcp_opts.mss = 1460;
-	ev[0].tcp_opt_hex = SPAN_LIT("020405B4");
+	ev[0].tcp_opt_len = 4;
+	memcpy(ev[0].tcp_opt_raw, "\x02\x04\x05\xB4", 4);
 	ev[1].proto = IPPROTO_NUM_UDP;
 	ev[1].udp_len = 384;
 	ev[2].proto = IPPROTO_NUM_ICMP;

@@ -4,7 +4,8 @@
 # those that are missing. Needs root when something is missing.
 #
 #   build    compiler, make, pkg-config, the libraries vigil links
-#            (zlib, liblzma, libbz2, libzstd)
+#            (zlib, liblzma, libbz2, libzstd, libsystemd, libmnl,
+#            libnetfilter_log)
 #   demo     build + jq                                    (`make demo`)
 #   check    build + the test tools: cmocka, clang and its libFuzzer runtime,
 #            the compressors, iproute2, iptables, nftables, nmap, hping3, jq,
@@ -27,17 +28,18 @@
 # it on request.
 set -eu
 
-BUILD="gcc libc6-dev make pkg-config zlib1g-dev liblzma-dev libbz2-dev libzstd-dev"
+BUILD="gcc libc6-dev make pkg-config zlib1g-dev liblzma-dev libbz2-dev libzstd-dev
+       libsystemd-dev libmnl-dev libnetfilter-log-dev"
 TEST_TOOLS="libcmocka-dev clang libclang-rt-14-dev gzip xz-utils bzip2 zstd
             iproute2 iptables nftables nmap hping3 jq python3 psad procps time
-            rsyslog logrotate systemd util-linux"
+            systemd-journal-remote rsyslog logrotate systemd util-linux"
 
 packages() {
 	case $1 in
 	build) echo "$BUILD" ;;
 	demo) echo "$BUILD jq" ;;
 	check) echo "$BUILD $TEST_TOOLS" ;;
-	bench) echo "$BUILD gzip python3 procps time psad" ;;
+	bench) echo "$BUILD gzip python3 procps time psad iproute2 nftables" ;;
 	fuzz) echo "$BUILD clang libclang-rt-14-dev" ;;
 	capture) echo "$BUILD $TEST_TOOLS rsyslog systemd ulogd2 util-linux ufw" ;;
 	*) return 1 ;;

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd-analyze.c - `vigil analyze`: the forensics pipeline.
  *
- * file source -> parse_line -> engine_feed -> report. Every line is counted
- * exactly once: an event, ignored (with the reason), or malformed (named
- * with FILE:LINE:COLUMN under --verbose). A file that cannot be read is a
+ * file source -> ingest (parse, engine) -> report. The detector (ingest/
+ * detector.h) loads what the engine judges with, ingest (ingest/ingest.h)
+ * counts every line exactly once: an event, ignored (with the reason), or
+ * malformed (named with FILE:LINE:COLUMN under --verbose). What is left here
+ * is the command: options, files, report. A file that cannot be read is a
  * runtime error (exit 1) after the other files are still analysed, so one
  * bad path does not hide the rest.
  */
@@ -17,9 +19,10 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "config/autodl.h"
 #include "engine/engine.h"
-#include "match/matchers.h"
+#include "ingest/detector.h"
+#include "ingest/diag.h"
+#include "ingest/ingest.h"
 #include "parse/parse.h"
 #include "report/report.h"
 #include "source/file.h"
@@ -27,9 +30,7 @@
 #include "util/log.h"
 
 struct analyze_opts {
-	const char *config_path;
-	const char *autodl_path;
-	struct matchers_opts mo;
+	struct detector_opts det; /* --config, --auto-dl and the data sets */
 	bool json, verbose, no_color;
 	unsigned min_dl;
 	bool min_dl_given;
@@ -39,20 +40,13 @@ struct analyze_opts {
 	enum parse_format format; /* --format: every input's format (default: found) */
 };
 
-struct held_line {
-	char *p;
-	size_t len;
-	uint64_t lineno;
-};
-
 struct analyze {
 	const struct analyze_opts *o;
-	struct held_line held[PARSE_LOGEMU_CONFIRM]; /* see parse_input's hold */
-	size_t n_held;
-	struct engine *engine;
-	struct input_stats in;
-	int64_t clock_sec; /* last known log time, for events without one */
-	struct input_problem problems[INPUT_PROBLEMS_MAX]; /* in.problems */
+	struct ingest *ingest;
+	/* what the files themselves gave: files, bytes, read_errors, lost,
+	 * problems (the lines' counters are the ingest's) */
+	struct input_stats files;
+	struct input_problem problems[INPUT_PROBLEMS_MAX]; /* files.problems */
 };
 
 static const char analyze_usage[] =
@@ -92,52 +86,13 @@ static int64_t local_wall(int64_t t)
 	return t + tm.tm_gmtoff;
 }
 
-static void note_time(struct analyze *a, const struct vtime *t)
+static void print_malformed(const char *file, uint64_t lineno, const struct parse_error *err,
+			    void *data)
 {
-	vtime_merge(&a->in.first, &a->in.last, t);
-	if (t->kind != VTIME_NONE)
-		a->clock_sec = t->sec;
-}
-
-static void count_ignored(struct input_stats *in, enum parse_ignore why)
-{
-	in->ignored++;
-	switch (why) {
-	case PARSE_IGN_BLANK:
-		in->ignored_blank++;
-		break;
-	case PARSE_IGN_NOT_FIREWALL:
-		in->ignored_not_firewall++;
-		break;
-	case PARSE_IGN_NOT_KERNEL:
-		in->ignored_not_kernel++;
-		break;
-	case PARSE_IGN_NOT_IP:
-		in->ignored_not_ip++;
-		break;
-	case PARSE_IGN_NO_TAG:
-		in->ignored_no_tag++;
-		break;
-	case PARSE_IGN_UNKNOWN_ENVELOPE:
-		in->ignored_unknown_envelope++;
-		break;
-	case PARSE_IGN_OFF_FORMAT:
-		in->ignored_off_format++;
-		break;
-	case PARSE_IGN_RECORD_PART:
-	case PARSE_IGN_COUNT:
-		in->ignored_record_part++;
-		break;
-	}
-}
-
-static void report_malformed(struct analyze *a, const char *file, uint64_t lineno,
-			     const struct parse_error *err)
-{
+	const struct analyze_opts *o = data;
 	char got[80], name[256];
 
-	a->in.malformed++;
-	if (!a->o->verbose)
+	if (!o->verbose)
 		return;
 	escape_bytes(err->got.p, err->got.len > 40 ? 40 : err->got.len, got, sizeof(got));
 	escape_bytes(file, strlen(file), name, sizeof(name));
@@ -145,97 +100,9 @@ static void report_malformed(struct analyze *a, const char *file, uint64_t linen
 		  err->reason, got);
 }
 
-/* rsyslog's "message repeated N times" line stands for N records: the
- * engine is fed N times, at most this many (a forged N must not stall the
- * run); the rest are counted as repeated_unfed. */
-#define REPEAT_FEED_MAX 100000u
-
-static void account(struct analyze *a, enum parse_verdict v, const struct event *ev,
-		    uint32_t repeat, enum parse_ignore why, const struct parse_error *err,
-		    const char *file, uint64_t lineno)
-{
-	switch (v) {
-	case PARSE_EVENT:
-		note_time(a, &ev->time);
-		if (engine_feed(a->engine, ev, a->clock_sec) == ENGINE_COUNTED) {
-			a->in.events++;
-		} else {
-			a->in.ignored++; /* by reason in engine_stats */
-		}
-		if (repeat > 1) {
-			uint32_t fed = repeat < REPEAT_FEED_MAX ? repeat : REPEAT_FEED_MAX;
-			a->in.repeated += repeat - 1;
-			a->in.repeated_unfed += repeat - fed;
-			for (uint32_t k = 1; k < fed; k++)
-				engine_feed(a->engine, ev, a->clock_sec);
-		}
-		break;
-	case PARSE_IGNORED:
-		count_ignored(&a->in, why);
-		break;
-	case PARSE_MALFORMED:
-		report_malformed(a, file, lineno, err);
-		break;
-	}
-}
-
-/* Lines held while the input's format was tentative (parse.h), read again
- * now that it is settled. */
-static void replay_held(struct analyze *a, struct parse_input *pin, const char *file)
-{
-	for (size_t i = 0; i < a->n_held; i++) {
-		struct held_line *h = &a->held[i];
-		struct event ev;
-		enum parse_ignore why;
-		struct parse_error err;
-		enum parse_verdict v = parse_line(pin, span_make(h->p, h->len), &ev, &why, &err);
-		account(a, v, &ev, pin->repeat, why, &err, file, h->lineno);
-		free(h->p);
-		h->p = NULL;
-	}
-	a->n_held = 0;
-}
-
-static bool hold_line(struct analyze *a, struct span line, uint64_t lineno)
-{
-	if (a->n_held >= PARSE_LOGEMU_CONFIRM)
-		return false;
-	char *p = malloc(line.len ? line.len : 1);
-	if (!p)
-		return false;
-	memcpy(p, line.p, line.len);
-	a->held[a->n_held++] = (struct held_line){ p, line.len, lineno };
-	return true;
-}
-
-static void handle_line(struct analyze *a, struct parse_input *pin, const char *file,
-			uint64_t lineno, struct span line, bool overlong, size_t max_line)
-{
-	struct event ev;
-	enum parse_ignore why;
-	struct parse_error err;
-
-	a->in.lines++;
-	if (overlong) {
-		err = (struct parse_error){ .column = max_line + 1,
-					    .reason = "line longer than MAX_LINE_LENGTH",
-					    .got = span_make(line.p + line.len - 8, 8) };
-		report_malformed(a, file, lineno, &err);
-		return;
-	}
-	enum parse_verdict v = parse_line(pin, line, &ev, &why, &err);
-	uint32_t repeat = pin->repeat;
-	if (v == PARSE_EVENT && pin->hold && hold_line(a, line, lineno))
-		return;
-	if (pin->settled)
-		replay_held(a, pin, file);
-	account(a, v, &ev, repeat, why, &err, file, lineno);
-}
-
 static int analyze_file(struct analyze *a, const char *path, size_t max_line)
 {
 	struct linereader *lr;
-	struct parse_input *pin;
 	struct span line;
 	bool overlong;
 	uint64_t lineno = 0;
@@ -246,43 +113,36 @@ static int analyze_file(struct analyze *a, const char *path, size_t max_line)
 	escape_str(name, ename, sizeof(ename));
 	r = linereader_open(path, max_line, &lr);
 	if (r < 0)
-		return input_unreadable(&a->in, a->problems, name, ename, r);
+		return input_unreadable(&a->files, a->problems, name, ename, r);
 	int64_t ref = local_wall(linereader_mtime(lr));
 	if (a->o->year) {
 		struct tm tm = { .tm_year = a->o->year - 1900, .tm_mon = 11, .tm_mday = 31,
 				 .tm_hour = 23, .tm_min = 59, .tm_sec = 59 };
 		ref = (int64_t)timegm(&tm) - 86400;
 	}
-	pin = malloc(sizeof(*pin));
-	if (!pin) {
-		linereader_free(lr);
-		return log_errno(-ENOMEM, "%s: cannot read", name);
+	const struct input_stats *st = ingest_stats(a->ingest);
+	uint64_t events0 = st->events, bare0 = st->ignored_unknown_envelope;
+	ingest_begin(a->ingest, name, ref);
+	while ((r = linereader_next(lr, &line, &overlong)) > 0) {
+		lineno++;
+		ingest_line(a->ingest, line, overlong, 0);
 	}
-	parse_input_init(pin, ref);
-	parse_input_force_format(pin, a->o->format);
-	uint64_t events0 = a->in.events, bare0 = a->in.ignored_unknown_envelope;
-	while ((r = linereader_next(lr, &line, &overlong)) > 0)
-		handle_line(a, pin, name, ++lineno, line, overlong, max_line);
-	parse_input_settle(pin);
-	if (pin->settled)
-		replay_held(a, pin, name);
-	if (r == 0 && parse_input_pending(pin)) {
+	if (ingest_end(a->ingest) && r == 0) {
 		char esc[256];
 		escape_bytes(name, strlen(name), esc, sizeof(esc));
 		log_warn("%s: the last journal export entry is cut off (no blank line after it): "
 			 "not read",
 			 esc);
 	}
-	free(pin);
 	/* A file of bare records (dmesg -t, journalctl -o cat) says nothing of
 	 * who wrote them: ignored unless asked for, and said so. */
-	if (a->in.events == events0 && a->in.ignored_unknown_envelope > bare0)
+	if (st->events == events0 && st->ignored_unknown_envelope > bare0)
 		log_warn("%s: %" PRIu64 " firewall record(s) in no envelope vigil knows were ignored "
 			 "(nothing says the kernel wrote them); --format bare reads them",
-			 ename, a->in.ignored_unknown_envelope - bare0);
-	a->in.files++;
-	a->in.bytes += linereader_bytes(lr);
-	input_done(&a->in, a->problems, name, ename, lr, r, lineno);
+			 ename, st->ignored_unknown_envelope - bare0);
+	a->files.files++;
+	a->files.bytes += linereader_bytes(lr);
+	input_done(&a->files, a->problems, name, ename, lr, r, lineno);
 	linereader_free(lr);
 	return r < 0 ? r : 0;
 }
@@ -314,29 +174,30 @@ static int parse_opts(int argc, char **argv, struct analyze_opts *o, int *ret_ex
 	while ((c = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
-			o->config_path = optarg;
+			o->det.config_path = optarg;
+			o->det.config_given = true;
 			break;
 		case 'a':
-			o->autodl_path = optarg;
+			o->det.auto_dl = optarg;
 			break;
 		case 's':
-			o->mo.sig_path = optarg;
+			o->det.signatures = optarg;
 			break;
 		case 'S':
-			o->mo.no_signatures = true;
+			o->det.no_signatures = true;
 			break;
 		case 'I':
-			o->mo.no_icmp_types = true;
+			o->det.no_icmp_types = true;
 			break;
 		case 'O':
-			o->mo.no_os = true;
+			o->det.no_os_guess = true;
 			break;
 		case 'r':
-			if (o->mo.n_rep >= MATCHERS_REP_MAX) {
+			if (o->det.n_reputation >= MATCHERS_REP_MAX) {
 				log_error("--reputation: at most %d files", MATCHERS_REP_MAX);
 				return *ret_exit = EXIT_USAGE, -EINVAL;
 			}
-			o->mo.rep_paths[o->mo.n_rep++] = optarg;
+			o->det.reputation[o->det.n_reputation++] = optarg;
 			break;
 		case 'j':
 			o->json = true;
@@ -381,7 +242,7 @@ static int parse_opts(int argc, char **argv, struct analyze_opts *o, int *ret_ex
 			}
 			break;
 		case 'v':
-			o->verbose = true;
+			o->verbose = o->det.verbose = true;
 			break;
 		case 'C':
 			o->no_color = true;
@@ -395,58 +256,6 @@ static int parse_opts(int argc, char **argv, struct analyze_opts *o, int *ret_ex
 		}
 	}
 	return 0;
-}
-
-static void autodl_diag(const struct config_diag *d, void *data)
-{
-	static const char *const names[] = { "note", "warning", "error" };
-	unsigned *errors = data;
-	char file[ESCAPE_PATH_MAX];
-
-	if (d->severity == CONFIG_ERROR)
-		(*errors)++;
-	log_error("%s:%u: %s: %s", escape_str(d->file, file, sizeof(file)), d->line,
-		  names[d->severity], d->msg);
-}
-
-/* Diagnostics of the data sets (signatures, ICMP types, fingerprints,
- * reputation lists): errors and warnings, FILE:LINE each, at most
- * DATA_DIAG_MAX per file unless --verbose (a bad list of 100,000 lines must
- * not bury the report); notes only with --verbose. */
-#define DATA_DIAG_MAX 20
-struct data_diag {
-	bool verbose;
-	unsigned errors, shown, hidden;
-	char file[ESCAPE_PATH_MAX];
-};
-
-static void data_diag(const struct config_diag *d, void *data)
-{
-	static const char *const names[] = { "note", "warning", "error" };
-	struct data_diag *dd = data;
-	char file[ESCAPE_PATH_MAX];
-
-	if (d->severity == CONFIG_ERROR)
-		dd->errors++;
-	if (d->severity == CONFIG_NOTE && !dd->verbose)
-		return;
-	escape_bytes(d->file, strlen(d->file), file, sizeof(file));
-	if (strcmp(file, dd->file) != 0) {
-		if (dd->hidden)
-			log_warn("%s: %u more problem(s) not shown (--verbose shows all)", dd->file,
-				 dd->hidden);
-		snprintf(dd->file, sizeof(dd->file), "%s", file);
-		dd->shown = dd->hidden = 0;
-	}
-	if (!dd->verbose && dd->shown >= DATA_DIAG_MAX) {
-		dd->hidden++;
-		return;
-	}
-	dd->shown++;
-	if (d->line)
-		log_error("%s:%u: %s: %s", file, d->line, names[d->severity], d->msg);
-	else
-		log_error("%s: %s: %s", file, names[d->severity], d->msg);
 }
 
 static int run(struct analyze *a, const struct config *cfg, int nfiles, char **files)
@@ -467,11 +276,26 @@ static int run(struct analyze *a, const struct config *cfg, int nfiles, char **f
 	return status;
 }
 
-static int print_report(struct analyze *a, const struct config *cfg, const struct matchers *m)
+/* The report's counters: the lines' from ingest, the files' from here. */
+static void input_totals(const struct analyze *a, struct input_stats *ret)
+{
+	*ret = *ingest_stats(a->ingest);
+	ret->files = a->files.files;
+	ret->bytes = a->files.bytes;
+	ret->read_errors = a->files.read_errors;
+	ret->lost += a->files.lost;
+	ret->problems = a->files.problems;
+	ret->n_problems = a->files.n_problems;
+	ret->problems_unlisted = a->files.problems_unlisted;
+}
+
+static int print_report(struct analyze *a, const struct engine *e, const struct detector *d)
 {
 	const struct analyze_opts *o = a->o;
+	const struct config *cfg = detector_config(d);
 	struct report_opts ro = { .min_dl = o->min_dl, .has_ip = o->has_ip, .ip = o->ip };
 	const char *no_color = getenv("NO_COLOR");
+	struct input_stats in;
 
 	if (!o->min_dl_given && cfg->min_danger_level_set)
 		ro.min_dl = cfg->min_danger_level;
@@ -479,10 +303,10 @@ static int print_report(struct analyze *a, const struct config *cfg, const struc
 		   !(no_color && no_color[0]);
 	ro.width = 80;
 	ro.home_net = cfg->home_net;
-	ro.m = m;
+	ro.m = detector_matchers(d);
 	ro.n_home_net = cfg->n_home_net;
-	int r = o->json ? report_json(stdout, a->engine, &a->in, &ro)
-			: report_text(stdout, a->engine, &a->in, &ro);
+	input_totals(a, &in);
+	int r = o->json ? report_json(stdout, e, &in, &ro) : report_text(stdout, e, &in, &ro);
 	if (fflush(stdout) != 0 || ferror(stdout))
 		return log_errno(-errno, "cannot write the report");
 	return r;
@@ -492,54 +316,42 @@ int cmd_analyze(int argc, char **argv)
 {
 	struct analyze_opts o = { 0 };
 	struct analyze a = { .o = &o };
-	struct config cfg;
-	struct autodl *adl = NULL;
-	struct matchers m;
+	struct diag_printer dp = { .max_per_file = DIAG_MAX_PER_FILE };
+	struct detector *d = NULL;
+	struct engine *e = NULL;
 	int status = EXIT_RUNTIME, ex = EXIT_OK, r;
 
 	r = parse_opts(argc, argv, &o, &ex);
 	if (r != 0)
 		return ex;
-	if (cmd_load_config(&cfg, o.config_path, o.verbose) < 0)
+	dp.verbose = o.verbose;
+	r = detector_load(&o.det, diag_print, &dp, &d);
+	diag_printer_end(&dp);
+	if (r < 0)
 		return EXIT_RUNTIME;
-	struct data_diag dd = { .verbose = o.verbose };
-	r = matchers_load(&m, &cfg, &o.mo, data_diag, &dd);
-	if (dd.hidden)
-		log_warn("%s: %u more problem(s) not shown (--verbose shows all)", dd.file, dd.hidden);
-	if (r < 0) {
-		if (r == -ENOMEM)
-			log_errno(r, "cannot load the signature and fingerprint sets");
-		return EXIT_RUNTIME;
-	}
-	const char *adl_path = o.autodl_path ? o.autodl_path : cfg.auto_dl_file;
-	char adl_esc[ESCAPE_PATH_MAX];
-	unsigned adl_errors = 0;
-	escape_str(adl_path, adl_esc, sizeof(adl_esc));
-	r = autodl_load(adl_path, autodl_diag, &adl_errors, &adl);
-	if (r == -ENOENT && !o.autodl_path) {
-		adl = NULL;
-	} else if (r < 0) {
-		if (r != -EINVAL)
-			log_errno(r, "cannot read auto_dl file '%s'", adl_esc);
-		else
-			log_error("%s: %u error(s) in the auto_dl file", adl_esc, adl_errors);
-		goto out;
-	}
-	r = engine_new(&cfg, adl, NULL, NULL, &a.engine);
+	const struct config *cfg = detector_config(d);
+	r = detector_engine_new(d, NULL, NULL, &e);
 	if (r < 0) {
 		log_errno(r, "cannot start the engine");
 		goto out;
 	}
-	engine_set_matchers(a.engine, &m);
-	status = run(&a, &cfg, argc - optind, argv + optind);
-	if (a.in.malformed && !o.verbose)
+	struct ingest_opts io = { .format = o.format };
+	r = ingest_new(e, cfg, &io, &a.ingest);
+	if (r < 0) {
+		log_errno(r, "cannot start the engine");
+		goto out;
+	}
+	ingest_on_malformed(a.ingest, print_malformed, &o);
+	status = run(&a, cfg, argc - optind, argv + optind);
+	uint64_t malformed = ingest_stats(a.ingest)->malformed;
+	if (malformed && !o.verbose)
 		log_warn("%llu malformed line(s) counted; --verbose names each one",
-			 (unsigned long long)a.in.malformed);
-	if (print_report(&a, &cfg, &m) < 0)
+			 (unsigned long long)malformed);
+	if (print_report(&a, e, d) < 0)
 		status = EXIT_RUNTIME;
 out:
-	engine_free(a.engine);
-	autodl_free(adl);
-	matchers_done(&m);
+	ingest_free(a.ingest);
+	engine_free(e);
+	detector_free(d);
 	return status;
 }

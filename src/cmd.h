@@ -13,6 +13,8 @@ enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
 
 int cmd_analyze(int argc, char **argv);
 int cmd_config(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_status(int argc, char **argv);
 
 /* Load the configuration the way every command does: built-in defaults, then
  * FILE (explicit: must exist) or /etc/vigil/vigil.conf (optional). Prints

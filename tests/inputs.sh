@@ -221,11 +221,14 @@ for c in analyze run status block unblock blocks flush fwcheck config; do
 		expect_grep "$tmp/out" "^usage: vigil $c"
 	done
 done
-# also after other arguments, and the daemon's commands still say they are missing
+# also after other arguments; the blocking commands still say they are missing
 expect_status 0 "$vigil" block 198.18.0.7 --timeout 60 --help
 expect_status 0 "$vigil" analyze /dev/null -h
-expect_status 1 "$vigil" run --foreground
+expect_status 1 "$vigil" block 198.18.0.7
 expect_grep "$tmp/err" "not implemented"
+# the daemon with a configuration that is not there: one line naming it, exit 1
+expect_status 1 "$vigil" run --foreground --config "$tmp/no-such.conf"
+expect_grep "$tmp/err" "no-such.conf"
 
 echo "inputs: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -227,7 +227,7 @@ static void test_psad_key_note(void **state)
 			      "CHECK_INTERVAL 6;\n"
 			      "iptablesCmd /sbin/iptables;\n"
 			      "IPT_AUTO_CHAIN7 DROP, src, filter, INPUT, 1, X, 1;\n"
-			      "EMAIL_LIMIT 0;\n"
+			      "EMAIL_THROTTLE 0;\n"
 			      "ENABLE_SYSLOG_FILE Y;\n"
 			      "PSAD_DIR /var/log/psad;\n"
 			      "SNORT_RULE_DL_FILE /etc/psad/snort_rule_dl;\n"
@@ -237,7 +237,7 @@ static void test_psad_key_note(void **state)
 	expect_diag(0, CONFIG_NOTE, 1, "psad key 'CHECK_INTERVAL' is not used by vigil, ignoring");
 	expect_diag(1, CONFIG_NOTE, 3, "psad key 'iptablesCmd' is not used by vigil, ignoring");
 	expect_diag(2, CONFIG_NOTE, 4, "psad key 'IPT_AUTO_CHAIN7' is not used by vigil, ignoring");
-	expect_diag(3, CONFIG_NOTE, 5, "psad key 'EMAIL_LIMIT' is not used by vigil, ignoring");
+	expect_diag(3, CONFIG_NOTE, 5, "psad key 'EMAIL_THROTTLE' is not used by vigil, ignoring");
 	expect_diag(7, CONFIG_WARNING, 9,
 		    "psad key 'REPUTATION_FEED' changes psad's results and is not implemented: psad "
 		    "downloads and scores this feed; vigil reads local lists only (REPUTATION_FILES)");

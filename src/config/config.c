@@ -52,17 +52,24 @@ void conf_src_init(struct conf_src *src, const char *name, const char *buf, size
 void conf_report(struct conf_src *src, enum config_severity sev, unsigned line, const char *fmt,
 		 ...)
 {
-	struct config_diag d = { .severity = sev, .file = src->name, .line = line };
 	va_list ap;
 
 	if (sev == CONFIG_ERROR)
 		src->n_errors++;
-	if (!src->diag)
-		return;
 	va_start(ap, fmt);
-	(void)vsnprintf(d.msg, sizeof(d.msg), fmt, ap);
+	config_vreport(src->diag, src->data, sev, src->name, line, fmt, ap);
 	va_end(ap);
-	src->diag(&d, src->data);
+}
+
+void config_vreport(config_diag_fn *diag, void *data, enum config_severity sev, const char *file,
+		    unsigned line, const char *fmt, va_list ap)
+{
+	struct config_diag d = { .severity = sev, .file = file, .line = line };
+
+	if (!diag)
+		return;
+	(void)vsnprintf(d.msg, sizeof(d.msg), fmt, ap);
+	diag(&d, data);
 }
 
 const char *conf_esc(struct span s, char buf[CONF_ESC_MAX])

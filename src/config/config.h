@@ -10,6 +10,7 @@
 #ifndef VIGIL_CONFIG_H
 #define VIGIL_CONFIG_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -64,6 +65,7 @@ struct config {
 	bool min_danger_level_set;           /* given in a file (analyze honours it then) */
 	uint32_t scan_timeout;               /* SCAN_TIMEOUT seconds of inactivity */
 	bool enable_persistence;             /* ENABLE_PERSISTENCE: never expire pairs */
+	uint32_t source_timeout;             /* SOURCE_TIMEOUT: idle seconds before the daemon forgets a source */
 
 	/* Filters. */
 	struct port_range ignore_ports[CONFIG_LIST_MAX];
@@ -122,6 +124,7 @@ struct config {
 	char alert_json_file[CONFIG_STR_MAX];
 	char state_dir[CONFIG_STR_MAX];
 	char control_socket[CONFIG_STR_MAX];
+	char control_socket_group[64];   /* CONTROL_SOCKET_GROUP: also let this group ask, "" = NONE */
 	char block_backend[CONFIG_STR_MAX];
 	bool block_dry_run;
 	struct net block_whitelist[CONFIG_LIST_MAX];
@@ -132,6 +135,19 @@ struct config {
 	uint32_t auto_ids_danger_level;
 	uint32_t auto_block_timeout;
 	char email_addresses[CONFIG_STR_MAX];
+
+	/* Alerts (src/alert/): syslog priority, mail, lookups, digest. */
+	char syslog_priority[16];            /* SYSLOG_PRIORITY: LOG_INFO, ... */
+	bool enable_email_alerts;            /* ENABLE_EMAIL_ALERTS (vigil: N by default) */
+	uint32_t email_alert_danger_level;   /* EMAIL_ALERT_DANGER_LEVEL */
+	uint32_t email_limit;                /* EMAIL_LIMIT: mails per source, 0 = no limit */
+	uint32_t email_max_per_hour;         /* EMAIL_MAX_PER_HOUR: all sources, 0 = no limit */
+	char sendmail_cmd[CONFIG_STR_MAX];   /* SENDMAIL_CMD: run as `SENDMAIL_CMD -t -oi` */
+	bool enable_dns_lookups;             /* ENABLE_DNS_LOOKUPS: reverse DNS for mails */
+	bool enable_whois_lookups;           /* ENABLE_WHOIS_LOOKUPS: whois for mails */
+	char whois_cmd[CONFIG_STR_MAX];      /* WHOIS_CMD */
+	uint32_t whois_timeout;              /* WHOIS_TIMEOUT seconds */
+	uint32_t digest_interval;            /* DIGEST_INTERVAL seconds, 0 = no digest mail */
 };
 
 /* One problem found while loading, with where it is. */
@@ -143,6 +159,12 @@ struct config_diag {
 	char msg[256]; /* already escaped: safe to print */
 };
 typedef void config_diag_fn(const struct config_diag *d, void *data);
+
+/* Report one problem to diag (NULL: nowhere), the message formatted into
+ * config_diag.msg (cut at its size): every loader's reporter is this plus
+ * its own counters. */
+void config_vreport(config_diag_fn *diag, void *data, enum config_severity sev, const char *file,
+		    unsigned line, const char *fmt, va_list ap) __attribute__((format(printf, 6, 0)));
 
 void config_init(struct config *cfg); /* built-in defaults */
 

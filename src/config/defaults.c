@@ -36,6 +36,7 @@ void config_init(struct config *cfg)
 	cfg->protocol_scan_threshold = 5;
 	cfg->min_danger_level = 1;
 	cfg->scan_timeout = 3600;
+	cfg->source_timeout = 604800; /* a week: a probe a day still adds up */
 	cfg->enable_persistence = false;
 	cfg->enable_ipv6 = true;
 	/* psad drops every TCP packet with ACK or RST by default, which hides ACK
@@ -84,4 +85,15 @@ void config_init(struct config *cfg)
 	cfg->auto_ids_danger_level = 5;
 	cfg->auto_block_timeout = 3600;
 	set_str(cfg->email_addresses, "root@localhost");
+	memcpy(cfg->syslog_priority, "LOG_INFO", sizeof("LOG_INFO"));
+	cfg->enable_email_alerts = false;
+	cfg->email_alert_danger_level = 1;
+	cfg->email_limit = 0;
+	cfg->email_max_per_hour = 60;
+	set_str(cfg->sendmail_cmd, "/usr/sbin/sendmail");
+	cfg->enable_dns_lookups = true;
+	cfg->enable_whois_lookups = true;
+	set_str(cfg->whois_cmd, "/usr/bin/whois");
+	cfg->whois_timeout = 60;
+	cfg->digest_interval = 0;
 }

@@ -83,16 +83,16 @@ static const char *const psad_keys[] = {
 	"DISK_MAX_PERCENTAGE", "DISK_MAX_RM_RETRIES", "DNS_LOOKUP_THRESHOLD", 
 	"DSHIELD_ALERT_EMAIL", "DSHIELD_ALERT_INTERVAL", "DSHIELD_COUNTER_FILE",
 	"DSHIELD_DL_THRESHOLD", "DSHIELD_EMAIL_FILE", "DSHIELD_LATEST_EMAIL",
-	"DSHIELD_USER_EMAIL", "DSHIELD_USER_ID", "EMAIL_ALERT_DANGER_LEVEL",
-	"EMAIL_APPEND_HEADER", "EMAIL_LIMIT", "EMAIL_LIMIT_STATUS_MSG", "EMAIL_THROTTLE",
+	"DSHIELD_USER_EMAIL", "DSHIELD_USER_ID", 
+	"EMAIL_APPEND_HEADER",  "EMAIL_LIMIT_STATUS_MSG", "EMAIL_THROTTLE",
 	"ENABLE_AUTO_IDS_EMAILS", "ENABLE_AUTO_IDS_REGEX", "ENABLE_CUSTOM_SYSLOG_TS_RE",
-	"ENABLE_DNS_LOOKUPS", "ENABLE_DSHIELD_ALERTS", "ENABLE_EMAIL_LIMIT_PER_DST",
+	 "ENABLE_DSHIELD_ALERTS", "ENABLE_EMAIL_LIMIT_PER_DST",
 	"ENABLE_EXT_BLOCK_SCRIPT_EXEC", "ENABLE_EXT_SCRIPT_EXEC", "ENABLE_FW_LOGGING_CHECK",
 	"ENABLE_FW_MSG_READ_CMD", "ENABLE_INTF_LOCAL_NETS", "ENABLE_IP_INFO_URL",
 	"ENABLE_MAC_ADDR_REPORTING", "ENABLE_OVERRIDE_FW_CMD", "ENABLE_PSADWATCHD",
 	"ENABLE_RENEW_BLOCK_EMAILS", "ENABLE_REPUTATION_FEEDS", "ENABLE_SCAN_ARCHIVE",
 	"ENABLE_SIG_MSG_SYSLOG", "ENABLE_SNORT_SIG_STRICT", "ENABLE_SYSLOG_FILE",
-	"ENABLE_WHOIS_FORCE_ASCII", "ENABLE_WHOIS_FORCE_SRC_IP", "ENABLE_WHOIS_LOOKUPS",
+	"ENABLE_WHOIS_FORCE_ASCII", "ENABLE_WHOIS_FORCE_SRC_IP", 
 	"ERROR_DIR", "ETC_HOSTS_DENY", "ETC_HOSTS_DENY_FILE", "ETC_METALOG_CONF",
 	"ETC_RSYSLOG_CONF", "ETC_SYSLOGNG_CONF", "ETC_SYSLOG_CONF", "EXEC_EXT_SCRIPT_PER_ALERT",
 	"EXTERNAL_BLOCK_SCRIPT", "EXTERNAL_SCRIPT", "FLUSH_IPT_AT_INIT",
@@ -115,12 +115,12 @@ static const char *const psad_keys[] = {
 	"SIG_MSG_SYSLOG_THRESHOLD", "SIG_SID_SYSLOG_THRESHOLD", "SIG_UPDATE_URL",
 	"SNORT_RULES_DIR", "SNORT_RULE_DL_FILE", "SNORT_SID_STR", 
 	"STATUS_IP_THRESHOLD", "STATUS_OUTPUT_FILE", "STATUS_PORTS_THRESHOLD",
-	"STATUS_SIGS_THRESHOLD", "SYSLOG_DAEMON", "SYSLOG_IDENTITY", "SYSLOG_PRIORITY",
+	"STATUS_SIGS_THRESHOLD", "SYSLOG_DAEMON", "SYSLOG_IDENTITY", 
 	"TCPWRAPPERS_BLOCK_METHOD", "TOP_ATTACKERS_FILE",
 	"TOP_IP_LOG_THRESHOLD", "TOP_PORTS_LOG_THRESHOLD", "TOP_SCANNED_PORTS_FILE",
 	"TOP_SCANS_CTR_THRESHOLD", "TOP_SIGS_FILE", "TOP_SIGS_LOG_THRESHOLD",
 	"TOP_STATUS_THRESHOLD", "TRUNCATE_FWDATA", "ULOG_DATA_FILE", "USE_FW_MSG_READ_CMD_ARGS",
-	"WHOIS_LOOKUP_THRESHOLD", "WHOIS_TIMEOUT",
+	"WHOIS_LOOKUP_THRESHOLD", 
 };
 
 static bool all_digits(struct span s)
@@ -422,6 +422,27 @@ static int set_facility(const struct key *k, struct config *cfg, struct key_val 
 		}
 	}
 	return fail(reason, rsize, "expected a syslog facility (LOG_DAEMON, LOG_USER, LOG_LOCAL0-7, ...)",
+		    span_make(NULL, 0));
+}
+
+static int set_priority(const struct key *k, struct config *cfg, struct key_val v,
+			char *reason, size_t rsize)
+{
+	static const char *const names[] = {
+		"EMERG", "ALERT", "CRIT", "ERR", "WARNING", "NOTICE", "INFO", "DEBUG",
+	};
+	struct span s = v.s;
+	char buf[16];
+
+	if (s.len >= 4 && span_eq_nocase(span_make(s.p, 4), "log_"))
+		span_skip(&s, 4);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (span_eq_nocase(s, names[i])) {
+			int n = snprintf(buf, sizeof(buf), "LOG_%s", names[i]);
+			return store_str(k, cfg, span_make(buf, (size_t)n), reason, rsize);
+		}
+	}
+	return fail(reason, rsize, "expected a syslog priority (LOG_INFO, LOG_NOTICE, LOG_WARNING, ...)",
 		    span_make(NULL, 0));
 }
 
@@ -920,6 +941,12 @@ const struct key conf_keys[] = {
 	  .min = 0, .max = 5, .flags = KEY_OPTIONAL },
 	U32("SCAN_TIMEOUT", scan_timeout, 1, 10000000),
 	BOOL("ENABLE_PERSISTENCE", enable_persistence),
+	/* SOURCE_TIMEOUT (seconds, default 604800 = 7 days): a source idle that
+	 * long is forgotten by the daemon's expiry (engine_expire(), in bounded
+	 * slices), its state freed and an EXPIRED change raised; a low-and-slow
+	 * scan of a probe a day still adds up. ENABLE_PERSISTENCE does not
+	 * apply to it; `analyze` never expires sources. */
+	U32("SOURCE_TIMEOUT", source_timeout, 60, 315360000),
 
 	LIST("IGNORE_PORTS", ignore_ports, n_ignore_ports, set_ports, fmt_ports, "NONE"),
 	{ .name = "IGNORE_PROTOCOLS", .set = set_protos, .fmt = fmt_protos,
@@ -968,9 +995,23 @@ const struct key conf_keys[] = {
 	STR("ALERT_JSON_FILE", alert_json_file, set_str),
 	STR("STATE_DIR", state_dir, set_str),
 	STR("CONTROL_SOCKET", control_socket, set_str),
+	{ .name = "CONTROL_SOCKET_GROUP", .set = set_opt_str, .fmt = fmt_opt_str,
+	  .off = OFF(control_socket_group),
+	  .size = sizeof(((struct config *)0)->control_socket_group), .none = "NONE" },
 	STR("SYSLOG_SOCKET", syslog_socket, set_str),
 	STR("SYSLOG_FACILITY", syslog_facility, set_facility),
 	STR("EMAIL_ADDRESSES", email_addresses, set_emails),
+	STR("SYSLOG_PRIORITY", syslog_priority, set_priority),
+	BOOL("ENABLE_EMAIL_ALERTS", enable_email_alerts),
+	U32("EMAIL_ALERT_DANGER_LEVEL", email_alert_danger_level, 1, 5),
+	U32("EMAIL_LIMIT", email_limit, 0, 1000000),
+	U32("EMAIL_MAX_PER_HOUR", email_max_per_hour, 0, 1000000),
+	STR("SENDMAIL_CMD", sendmail_cmd, set_str),
+	BOOL("ENABLE_DNS_LOOKUPS", enable_dns_lookups),
+	BOOL("ENABLE_WHOIS_LOOKUPS", enable_whois_lookups),
+	STR("WHOIS_CMD", whois_cmd, set_str),
+	U32("WHOIS_TIMEOUT", whois_timeout, 1, 600),
+	U32("DIGEST_INTERVAL", digest_interval, 0, 604800),
 
 	BOOL("ENABLE_AUTO_IDS", enable_auto_ids),
 	U32("AUTO_IDS_DANGER_LEVEL", auto_ids_danger_level, 1, 5),

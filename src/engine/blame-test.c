@@ -28,6 +28,8 @@ static void on_change(const struct engine_change *c, void *data)
 {
 	struct fx *f = data;
 
+	if (c->kind != ENGINE_CHANGE_LEVEL)
+		return;
 	f->changes++;
 	if (c->new_dl > f->max_new_dl)
 		f->max_new_dl = c->new_dl;

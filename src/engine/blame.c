@@ -467,13 +467,10 @@ void blame_reflect_free(struct source_reflect *r)
 
 /* ---- life ------------------------------------------------------------------ */
 
-int blame_new(const struct config *cfg, struct blame **ret_blame)
+void blame_set_config(struct blame *b, const struct config *cfg)
 {
-	struct blame *b = calloc(1, sizeof(*b));
-
-	if (!b)
-		return -ENOMEM;
 	b->cfg = cfg;
+	memset(b->memo, 0, sizeof(b->memo));
 	for (size_t i = 0; i < cfg->n_firewall_addresses; i++) {
 		const struct own_net *n = &cfg->firewall_addresses[i];
 		struct addr bc;
@@ -482,6 +479,15 @@ int blame_new(const struct config *cfg, struct blame **ret_blame)
 		if (own_broadcast(n, &bc) && !blame_is_own(b, &bc))
 			(void)own_add(b, &bc, 0, true, SPOOF_BROADCAST);
 	}
+}
+
+int blame_new(const struct config *cfg, struct blame **ret_blame)
+{
+	struct blame *b = calloc(1, sizeof(*b));
+
+	if (!b)
+		return -ENOMEM;
+	blame_set_config(b, cfg);
 	*ret_blame = b;
 	return 0;
 }

@@ -48,6 +48,9 @@ struct blame_pkt {
 
 int blame_new(const struct config *cfg, struct blame **ret_blame);
 struct blame *blame_free(struct blame *b); /* NULL-safe; returns NULL */
+/* Reload: read cfg from now on, forget the prefix verdicts it decides and
+ * add its FIREWALL_ADDRESSES (the old ones and those learnt stay). */
+void blame_set_config(struct blame *b, const struct config *cfg);
 
 /* Learn the reporter's own addresses from an INPUT record (any record,
  * counted or not). Returns true when ev->dst was new: the caller re-marks

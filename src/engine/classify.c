@@ -82,7 +82,7 @@ enum scan_type classify_syn(const struct event *ev)
 	 * Anything longer may be a connect() or a raw SYN with options or data:
 	 * not told, and said so. */
 	uint64_t ip_hdr = event_is_v6(ev) ? 40 + 8 * (uint64_t)ev->v6_ext_hdrs
-					  : 20 + ev->ip_opt.len / 2;
+					  : 20 + (uint64_t)ev->ip_opt_len;
 	return (uint64_t)ev->ip_len <= ip_hdr + 20 + 4 ? SCAN_SYN : SCAN_SYN_UNTOLD;
 }
 

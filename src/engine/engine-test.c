@@ -35,6 +35,7 @@ struct fx {
 	int64_t now;
 	size_t n_changes;
 	struct change_rec changes[LOG_MAX];
+	size_t n_kind[4]; /* changes by enum engine_change_kind */
 };
 
 static void on_change(const struct engine_change *c, void *data)
@@ -42,6 +43,13 @@ static void on_change(const struct engine_change *c, void *data)
 	struct fx *f = data;
 	struct change_rec *r;
 
+	assert_true((unsigned)c->kind < 4);
+	f->n_kind[c->kind]++;
+	if (c->kind != ENGINE_CHANGE_LEVEL) {
+		assert_int_equal(c->old_dl, c->src->dl);
+		assert_true(c->kind == ENGINE_CHANGE_SIGNATURE ? c->ev != NULL : c->ev == NULL);
+		return;
+	}
 	assert_true(c->new_dl > c->old_dl);
 	assert_non_null(c->ev);
 	assert_int_equal(c->new_dl, c->dst ? c->dst->dl : c->src->dl);
@@ -134,7 +142,7 @@ static struct event ev_icmp(const char *src, const char *dst, uint8_t type, uint
 
 static enum engine_verdict feed(struct fx *f, const struct event *ev)
 {
-	return engine_feed(f->e, ev, f->now);
+	return engine_feed(f->e, ev, f->now * 1000000); /* f->now: seconds */
 }
 
 static void feed_ports(struct fx *f, const char *src, const char *dst, uint32_t lo, uint32_t hi,
@@ -1384,11 +1392,211 @@ static void test_untracked_sequential_v6(void **state)
 	assert_in_range(s->untracked_dsts, 57000, 63000);
 }
 
+
+/* ---- lifecycle (issue 10): time, origins, changes, expiry, reload, top ---- */
+
+/* A sweep of 40 hosts at one port each: the sweep rescoring raises every
+ * pair at once, but each pair and the source at most once per feed. */
+static void test_changes_coalesced(void **state)
+{
+	struct fx *f = *state;
+	char dst[32];
+
+	fx_start(f);
+	for (int i = 1; i <= 40; i++) {
+		size_t before = f->n_changes;
+		snprintf(dst, sizeof(dst), "198.18.1.%d", i);
+		struct event ev = ev_tcp("203.0.113.5", dst, 445, TCPF_SYN);
+		assert_int_equal(feed(f, &ev), ENGINE_COUNTED);
+		/* no pair and not the source twice in this one feed */
+		for (size_t a = before; a < f->n_changes; a++)
+			for (size_t b = a + 1; b < f->n_changes; b++)
+				assert_false(f->changes[a].pair == f->changes[b].pair &&
+					     (!f->changes[a].pair ||
+					      addr_eq(&f->changes[a].dst, &f->changes[b].dst)));
+	}
+	assert_true(f->n_kind[ENGINE_CHANGE_LEVEL] > 0);
+	assert_int_equal(f->n_kind[ENGINE_CHANGE_SIGNATURE], 0);
+	assert_int_equal(f->n_kind[ENGINE_CHANGE_EXPIRED], 0);
+}
+
+/* The same address from two reporters: two sources. */
+static void test_origin_keys(void **state)
+{
+	struct fx *f = *state;
+	struct event ev = ev_tcp("203.0.113.7", "198.18.0.1", 22, TCPF_SYN);
+	struct addr a = ip("203.0.113.7");
+	const struct source_state *s0, *s9;
+
+	fx_start(f);
+	assert_int_equal(feed(f, &ev), ENGINE_COUNTED);
+	ev.origin = 9;
+	assert_int_equal(feed(f, &ev), ENGINE_COUNTED);
+	assert_int_equal(feed(f, &ev), ENGINE_COUNTED);
+	assert_int_equal(engine_source_count(f->e), 2);
+	s0 = engine_lookup(f->e, 0, &a);
+	s9 = engine_lookup(f->e, 9, &a);
+	assert_non_null(s0);
+	assert_non_null(s9);
+	assert_int_equal(s0->origin, 0);
+	assert_int_equal(s9->origin, 9);
+	assert_int_equal(s0->packets, 1);
+	assert_int_equal(s9->packets, 2);
+	assert_null(engine_lookup(f->e, 3, &a));
+	assert_int_equal(s9->first_us, (int64_t)T0 * 1000000);
+	engine_note_mail(f->e, s9, (int64_t)T0 * 1000000 + 5);
+	engine_note_mail(f->e, s9, (int64_t)T0 * 1000000 + 7);
+	assert_int_equal(s9->mails_sent, 2);
+	assert_int_equal(s9->last_mail_us, (int64_t)T0 * 1000000 + 7);
+	assert_int_equal(s0->mails_sent, 0);
+}
+
+/* A daemon's months: sources arrive every hour; expiry runs in slices
+ * every minute; none outlives SOURCE_TIMEOUT (+ one sweep of the slab)
+ * and the table stays at what a timeout's worth of arrivals holds. */
+static void test_expire_months(void **state)
+{
+	struct fx *f = *state;
+	const int64_t hour = 3600, day = 86400;
+	struct engine_stats st;
+	size_t arrived = 0, expired = 0;
+	char src[32];
+
+	f->cfg.source_timeout = (uint32_t)(2 * day);
+	fx_start(f);
+	for (int64_t t = 0; t < 90 * day; t += 60) {
+		f->now = T0 + t;
+		if (t % hour == 0) {
+			snprintf(src, sizeof(src), "10.%d.%d.%d", (int)(arrived >> 16) & 255,
+				 (int)(arrived >> 8) & 255, (int)arrived & 255);
+			struct event ev = ev_tcp(src, "198.18.0.1", 22, TCPF_SYN);
+			assert_int_equal(feed(f, &ev), ENGINE_COUNTED);
+			arrived++;
+		}
+		expired += engine_expire(f->e, f->now * 1000000, 16);
+		/* 48 h of arrivals, plus what the cursor has not reached yet */
+		assert_true(engine_source_count(f->e) <= 48 + 16 + 1);
+	}
+	assert_int_equal(arrived, 90 * 24);
+	assert_int_equal(expired + engine_source_count(f->e), arrived);
+	assert_int_equal(f->n_kind[ENGINE_CHANGE_EXPIRED], expired);
+	engine_get_stats(f->e, &st);
+	assert_int_equal(st.sources_expired, expired);
+	assert_int_equal(st.sources_evicted, 0);
+	/* the forgotten sources' memory is reused, not added to */
+	assert_true(st.memory_used <= st.memory_peak);
+}
+
+/* The clock steps back a year: expiry does not freeze (the source is
+ * seen "now" and expires a timeout later), nor does it fire early. */
+static void test_expire_clock_back(void **state)
+{
+	struct fx *f = *state;
+	struct event ev = ev_tcp("203.0.113.9", "198.18.0.1", 22, TCPF_SYN);
+	int64_t back = (int64_t)(T0 - 365 * 86400) * 1000000;
+
+	f->cfg.source_timeout = 3600;
+	fx_start(f);
+	assert_int_equal(feed(f, &ev), ENGINE_COUNTED);
+	assert_int_equal(engine_expire(f->e, back, 100), 0);
+	assert_int_equal(engine_source_count(f->e), 1);
+	assert_int_equal(engine_expire(f->e, back + INT64_C(3599) * 1000000, 100), 0);
+	assert_int_equal(engine_expire(f->e, back + INT64_C(3601) * 1000000, 100), 1);
+	assert_int_equal(engine_source_count(f->e), 0);
+}
+
+/* Eviction picks a stale source before a fresh one with less evidence. */
+static void test_evict_stale_first(void **state)
+{
+	struct fx *f = *state;
+	struct addr old = ip("203.0.113.1");
+
+	f->cfg.max_sources = 2;
+	f->cfg.source_timeout = 3600;
+	fx_start(f);
+	feed_ports(f, "203.0.113.1", "198.18.0.1", 1, 100, 100, TCPF_SYN); /* lots of evidence */
+	f->now += 7200;
+	struct event ev = ev_tcp("203.0.113.2", "198.18.0.1", 22, TCPF_SYN);
+	assert_int_equal(feed(f, &ev), ENGINE_COUNTED);
+	ev = ev_tcp("203.0.113.3", "198.18.0.1", 22, TCPF_SYN);
+	assert_int_equal(feed(f, &ev), ENGINE_COUNTED);
+	assert_null(engine_lookup(f->e, 0, &old));
+	assert_int_equal(f->n_kind[ENGINE_CHANGE_EVICTED], 1);
+}
+
+/* Reload with lower caps: the engine shrinks to them, evictions counted. */
+static void test_set_config(void **state)
+{
+	struct fx *f = *state;
+	struct config lower;
+	struct engine_stats st;
+	char src[32];
+
+	fx_start(f);
+	for (int i = 0; i < 50; i++) {
+		snprintf(src, sizeof(src), "203.0.113.%d", i + 1);
+		feed_ports(f, src, "198.18.0.1", 1, 10, 3, TCPF_SYN);
+	}
+	lower = f->cfg;
+	lower.max_sources = 20;
+	lower.danger_level[1] = 2;
+	assert_int_equal(engine_set_config(f->e, &lower), 0);
+	assert_int_equal(engine_source_count(f->e), 20);
+	engine_get_stats(f->e, &st);
+	assert_int_equal(st.sources_evicted, 30);
+	assert_int_equal(st.max_sources, 20);
+	assert_int_equal(f->n_kind[ENGINE_CHANGE_EVICTED], 30);
+	/* the new thresholds apply from the next event */
+	feed_ports(f, "198.51.100.1", "198.18.0.1", 1, 2, 2, TCPF_SYN);
+	assert_int_equal(source_of(f, "198.51.100.1")->dl, 1);
+	assert_true(engine_source_count(f->e) <= 20);
+	/* and back up: room again */
+	assert_int_equal(engine_set_config(f->e, &f->cfg), 0);
+	for (int i = 0; i < 40; i++) {
+		snprintf(src, sizeof(src), "192.0.2.%d", i + 1);
+		feed_ports(f, src, "198.18.0.1", 1, 1, 1, TCPF_SYN);
+	}
+	assert_int_equal(engine_source_count(f->e), 60);
+}
+
+/* engine_top() agrees with the full sort. */
+static void test_top(void **state)
+{
+	struct fx *f = *state;
+	const struct source_state *top[25], **all;
+	size_t n_all, n;
+	char src[32];
+
+	fx_start(f);
+	assert_int_equal(engine_top(f->e, 5, top), 0);
+	for (int i = 0; i < 300; i++) {
+		snprintf(src, sizeof(src), "10.0.%d.%d", i / 200, i % 200);
+		feed_ports(f, src, "198.18.0.1", 1, 1 + (uint32_t)(i * 7919 % 40), 1 + (uint32_t)(i * 31 % 23),
+			   TCPF_SYN);
+	}
+	all = engine_sources_sorted(f->e, &n_all);
+	assert_int_equal(n_all, 300);
+	for (size_t k = 1; k <= 25; k += 6) {
+		n = engine_top(f->e, k, top);
+		assert_int_equal(n, k);
+		for (size_t i = 0; i < k; i++)
+			assert_ptr_equal(top[i], all[i]);
+	}
+	free(all);
+}
+
 #define FX_TEST(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    FX_TEST(test_changes_coalesced),
+	    FX_TEST(test_origin_keys),
+	    FX_TEST(test_expire_months),
+	    FX_TEST(test_expire_clock_back),
+	    FX_TEST(test_evict_stale_first),
+	    FX_TEST(test_set_config),
+	    FX_TEST(test_top),
 	    FX_TEST(test_four_vs_five_syns),
 	    FX_TEST(test_syn_scan_dl3),
 	    FX_TEST(test_fin_scan_dl3),

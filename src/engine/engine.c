@@ -34,49 +34,22 @@
 #include "engine/classify.h"
 #include "engine/intel.h"
 #include "engine/mem.h"
+#include "engine/engine-internal.h"
 #include "engine/portset.h"
+#include "engine/strpool.h"
 #include "engine/table.h"
 #include "util/escape.h"
 
 #define EVICT_SAMPLES	8 /* sources compared to pick one to evict */
 #define EVICT_EXACT_MAX 32 /* up to this many sources, compare them all */
 #define EVIDENCE_WEIGHT 16 /* a distinct port, destination or signature, in packets */
-#define EVIDENCE_HALF_LIFE 86400 /* idle seconds that halve a source's rank */
+#define EVIDENCE_HALF_LIFE (INT64_C(86400) * 1000000) /* idle µs that halve a source's rank */
+#define US_PER_SEC 1000000
 #define PAIR_LINEAR_MAX 4 /* pairs searched linearly before an index is built */
 #define PAIRS_CAP_MIN	4
 #define DST_BITS_MIN	1024 /* untracked-destination sketch, bits */
 #define DST_BITS_MAX	65536
-#define PAIR_CACHE_MAX	64 /* released pairs kept for the next ones */
 
-struct engine {
-	const struct config *cfg;
-	const struct autodl *adl;
-	const struct matchers *m; /* NULL: scans only */
-	struct intel_global intel;
-	engine_change_fn *cb;
-	void *cb_data;
-
-	struct table *sources;
-	struct blame *blame;
-	uint64_t pair_seed; /* keys the per-source pair index and sketch */
-	uint64_t rng;	    /* eviction sampling */
-	uint64_t total_pairs;
-	uint64_t max_pairs; /* 0 = no cap besides the per-source one */
-	uint32_t max_dsts;  /* MAX_DSTS_PER_SOURCE, lowered to fit MEMORY_LIMIT */
-	uint32_t dst_bits;  /* sketch size for this configuration */
-	int64_t now;	    /* the clock of the event being fed (eviction ages) */
-
-	uint64_t mem_limit; /* MEMORY_LIMIT, bytes */
-	uint64_t mem_used;  /* the table's bytes + every source's bytes + the pair cache */
-
-	/* Pairs of evicted sources, reused before malloc: a flood evicts and
-	 * creates one a line, and the allocator's own caches (whose chunks
-	 * calloc() and consolidation keep taking apart) cost more. */
-	struct pair_state *pair_cache[PAIR_CACHE_MAX];
-	uint32_t n_pair_cache;
-
-	struct engine_stats stats;
-};
 
 /* Everything one engine_feed() works on. */
 struct feed {
@@ -146,6 +119,8 @@ static uint8_t max_u8(uint8_t a, uint8_t b)
 {
 	return a > b ? a : b;
 }
+
+static uint32_t dst_bits_for(uint32_t max_dsts);
 
 /* ---- filters ------------------------------------------------------------ */
 
@@ -313,23 +288,33 @@ static uint32_t evidence_of(const struct src_node *n)
  * idle: old evidence gives way to new, slowly. */
 static uint32_t evict_rank(const struct engine *e, const struct src_node *n)
 {
-	uint64_t age = e->now > n->last_sec ? (uint64_t)e->now - (uint64_t)n->last_sec : 0;
+	uint64_t age = e->now > n->seen_us ? (uint64_t)e->now - (uint64_t)n->seen_us : 0;
 	uint64_t halvings = age / EVIDENCE_HALF_LIFE;
 
 	return halvings >= 32 ? 0 : n->evidence >> halvings;
 }
 
-/* Least evidence first; then the lower level; then idle longer. */
+/* Idle longer than SOURCE_TIMEOUT: expiry would forget it anyway. */
+static bool node_stale(const struct engine *e, const struct src_node *n)
+{
+	return e->now > n->seen_us &&
+	       (uint64_t)e->now - (uint64_t)n->seen_us > (uint64_t)e->cfg->source_timeout * US_PER_SEC;
+}
+
+/* Stale first; then least evidence; then the lower level; then idle longer. */
 static bool evict_before(const struct engine *e, const struct src_node *a,
 			 const struct src_node *b)
 {
 	uint32_t ra = evict_rank(e, a), rb = evict_rank(e, b);
+	bool sa = node_stale(e, a), sb = node_stale(e, b);
 
+	if (sa != sb)
+		return sa;
 	if (ra != rb)
 		return ra < rb;
 	if (a->s.dl != b->s.dl)
 		return a->s.dl < b->s.dl;
-	return a->last_sec < b->last_sec;
+	return a->seen_us < b->seen_us;
 }
 
 /* The source with the least evidence among EVICT_SAMPLES random live
@@ -411,6 +396,26 @@ static void evicted_note(struct engine *e, const struct src_node *n)
 	st->evicted_top[i] = x;
 }
 
+/* A source going (EXPIRED, EVICTED): tell the callback while it is there. */
+static void engine_notify_gone(struct engine *e, const struct src_node *n,
+			       enum engine_change_kind kind)
+{
+	struct engine_change c = {
+	    .kind = kind, .src = &n->s, .old_dl = n->s.dl, .new_dl = n->s.dl,
+	};
+
+	if (e->cb)
+		e->cb(&c, e->cb_data);
+}
+
+void engine_node_drop(struct engine *e, struct src_node *n)
+{
+	e->total_pairs -= n->s.n_pairs;
+	node_release(e, n);
+	e->mem_used -= n->bytes;
+	table_remove(e->sources, n);
+}
+
 static void engine_evict(struct engine *e, struct src_node *n)
 {
 	/* what node_release() reads first, while the rest goes on */
@@ -420,11 +425,10 @@ static void engine_evict(struct engine *e, struct src_node *n)
 		__builtin_prefetch(n->s.intel);
 	e->stats.sources_evicted++;
 	e->stats.packets_evicted += n->s.packets;
-	e->total_pairs -= n->s.n_pairs;
 	evicted_note(e, n);
-	node_release(e, n);
-	e->mem_used -= n->bytes;
-	table_remove(e->sources, n);
+	if (e->cb)
+		engine_notify_gone(e, n, ENGINE_CHANGE_EVICTED);
+	engine_node_drop(e, n);
 }
 
 static bool engine_over(const struct engine *e, bool new_source)
@@ -448,20 +452,31 @@ static bool engine_make_room(struct engine *e, const struct src_node *keep, bool
 
 /* ---- sources ------------------------------------------------------------- */
 
-static struct src_node *engine_source_get(struct engine *e, const struct addr *src)
+/* A new, empty source (room made for it), or NULL. */
+struct src_node *engine_node_new(struct engine *e, uint32_t origin, const struct addr *src)
 {
-	struct src_node *n = table_lookup(e->sources, src);
 	size_t table_before;
+	struct src_node *n;
 
-	if (n)
-		return n;
 	if (!engine_make_room(e, NULL, true))
 		return NULL;
 	table_before = table_bytes(e->sources);
-	if (table_insert(e->sources, src, &n) < 0)
+	if (table_insert(e->sources, origin, src, &n) < 0)
 		return NULL;
 	mem_table(e, table_before);
-	if (e->m && intel_new_source(e->m, &n->s) < 0)
+	return n;
+}
+
+static struct src_node *engine_source_get(struct engine *e, uint32_t origin,
+					  const struct addr *src)
+{
+	struct src_node *n = table_lookup(e->sources, origin, src);
+
+	if (n)
+		return n;
+	if (!(n = engine_node_new(e, origin, src)))
+		return NULL;
+	if (e->m && intel_new_source(e->m, &e->intel, &n->s) < 0)
 		e->stats.oom++;
 	return n;
 }
@@ -470,8 +485,14 @@ static void source_count(struct src_node *n, const struct event *ev, int64_t now
 {
 	struct source_state *s = &n->s;
 
-	s->packets++;
-	n->last_sec = now;
+	if (!s->packets++) {
+		s->first_us = s->last_us = now;
+	} else if (now > s->last_us) {
+		s->last_us = now;
+	} else if (now < s->first_us) {
+		s->first_us = now;
+	}
+	n->seen_us = now;
 	vtime_merge(&s->first, &s->last, &ev->time);
 	for (uint8_t i = 0; i < s->n_protos; i++) {
 		if (s->protos[i].proto == ev->proto) {
@@ -499,7 +520,7 @@ static uint32_t dst_sketch_bit(const struct engine *e, const struct addr *dst)
 	h ^= h >> 33;
 	h *= 0xFF51AFD7ED558CCDULL;
 	h ^= h >> 33;
-	return (uint32_t)(h >> 32) & (e->dst_bits - 1);
+	return (uint32_t)(h >> 32); /* the caller keeps the sketch's bits */
 }
 
 /* Count a destination beyond MAX_DSTS_PER_SOURCE once, without keeping it:
@@ -514,14 +535,17 @@ static uint32_t dst_sketch_bit(const struct engine *e, const struct addr *dst)
 static void dst_sketch_add(struct engine *e, struct src_node *n, const struct addr *dst)
 {
 	struct src_more *x = node_more(e, n);
-	uint32_t m = e->dst_bits, bit;
+	uint32_t m, bit;
 	uint64_t est;
 
-	if (!x || (!x->dst_bits && !(x->dst_bits = node_calloc(e, n, m / 64, sizeof(uint64_t))))) {
+	if (x && !x->dst_bits && (x->dst_bits = node_calloc(e, n, e->dst_bits / 64, sizeof(uint64_t))))
+		x->dst_bits_m = e->dst_bits; /* its size stays when a reload changes e's */
+	if (!x || !x->dst_bits) {
 		e->stats.oom++;
 		return;
 	}
-	bit = dst_sketch_bit(e, dst);
+	m = x->dst_bits_m;
+	bit = dst_sketch_bit(e, dst) & (m - 1);
 	if (x->dst_bits[bit >> 6] & (UINT64_C(1) << (bit & 63)))
 		return;
 	if (x->dst_bits_set >= m - m / 16)
@@ -808,8 +832,8 @@ static void pair_count(struct engine *e, struct src_node *n, struct pair_state *
 static bool window_idle(const struct config *cfg, const struct pair_state *p, int64_t now)
 {
 	/* the clock may step back (log order, reboots): that is not idleness */
-	return !cfg->enable_persistence && now > p->win_last_sec &&
-	       (uint64_t)now - (uint64_t)p->win_last_sec > cfg->scan_timeout;
+	return !cfg->enable_persistence && now > p->win_last_us &&
+	       (uint64_t)now - (uint64_t)p->win_last_us > (uint64_t)cfg->scan_timeout * US_PER_SEC;
 }
 
 /* The scoring window restarts after SCAN_TIMEOUT of silence; the report's
@@ -822,7 +846,7 @@ static void pair_window(struct engine *e, struct pair_state *p, const struct eve
 		e->stats.pairs_expired++;
 	}
 	p->win_packets++;
-	p->win_last_sec = now;
+	p->win_last_us = now;
 	if (!ev->has_ports || !proto_has_ports(ev->proto))
 		return;
 	if (p->win_port_lo < 0 || ev->dport < p->win_port_lo)
@@ -904,6 +928,7 @@ static void engine_notify(struct feed *f, const struct pair_state *p, uint8_t ol
 			  uint8_t new_dl)
 {
 	struct engine_change c = {
+	    .kind = ENGINE_CHANGE_LEVEL,
 	    .src = &f->n->s,
 	    .dst = p,
 	    .old_dl = old_dl,
@@ -989,7 +1014,7 @@ static void source_spoofed(struct engine *e, struct source_state *s, uint8_t why
  * sent nothing itself. */
 static void engine_learnt(struct engine *e, const struct event *ev)
 {
-	struct src_node *n = table_lookup(e->sources, &ev->dst);
+	struct src_node *n = table_lookup(e->sources, ev->origin, &ev->dst);
 
 	if (n)
 		source_spoofed(e, &n->s, SPOOF_OWN);
@@ -1095,15 +1120,40 @@ static void engine_size(struct engine *e, const struct config *cfg, uint32_t *re
 static void engine_feed_done(struct engine *e, struct src_node *n)
 {
 	engine_intel_charge(e, n);
+	if (e->intel.strings_dropped) { /* rare: fold into the stats */
+		e->stats.strings_dropped += e->intel.strings_dropped;
+		e->intel.strings_dropped = 0;
+	}
+	if (strpool_bytes(e->pool) != e->pool_bytes) /* a new name was kept */
+		engine_mem_sync(e);
 	n->evidence = evidence_of(n);
 	engine_within_limit(e, n);
 }
 
-enum engine_verdict engine_feed(struct engine *e, const struct event *ev, int64_t now_sec)
+/* The signatures the event matched first for this source (intel_count()
+ * listed them): one SIGNATURE change each. */
+static void engine_notify_sigs(struct feed *f)
+{
+	const struct source_intel *x = f->n->s.intel;
+	struct intel_global *g = &f->e->intel;
+
+	for (size_t i = 0; x && i < g->n_new_sigs; i++) {
+		const struct sig_count *c = &x->sigs[g->new_sigs[i]];
+		struct engine_change ch = {
+		    .kind = ENGINE_CHANGE_SIGNATURE, .src = &f->n->s, .dst = f->p,
+		    .old_dl = f->n->s.dl, .new_dl = f->n->s.dl, .ev = f->ev,
+		    .sig_id = c->id, .sig_msg = c->msg, .sig_dl = c->dl,
+		};
+		f->e->cb(&ch, f->e->cb_data);
+	}
+	g->n_new_sigs = 0;
+}
+
+enum engine_verdict engine_feed(struct engine *e, const struct event *ev, int64_t now_us)
 {
 	const struct autodl_entry *adl = NULL;
 	enum engine_verdict v;
-	struct feed f = {.e = e, .ev = ev, .now = now_sec};
+	struct feed f = {.e = e, .ev = ev, .now = now_us};
 	struct intel_pkt pk;
 	struct blame_pkt bp;
 
@@ -1121,13 +1171,14 @@ enum engine_verdict engine_feed(struct engine *e, const struct event *ev, int64_
 		return v;
 	}
 	e->stats.counted++;
-	e->now = now_sec;
-	if (!(f.n = engine_source_get(e, &ev->src))) {
+	e->now = now_us;
+	e->intel.n_new_sigs = 0;
+	if (!(f.n = engine_source_get(e, ev->origin, &ev->src))) {
 		e->stats.oom++;
 		return ENGINE_COUNTED;
 	}
 	f.old_src_dl = f.n->s.dl;
-	source_count(f.n, ev, now_sec);
+	source_count(f.n, ev, now_us);
 	blame_packet(e->blame, ev, &bp);
 	if (bp.spoofed)
 		source_spoofed(e, &f.n->s, bp.spoofed);
@@ -1140,11 +1191,13 @@ enum engine_verdict engine_feed(struct engine *e, const struct event *ev, int64_
 		f.n->s.autodl_dl = max_u8(f.n->s.autodl_dl, adl->dl);
 	if ((f.p = engine_pair_get(e, f.n, ev))) {
 		pair_count(e, f.n, f.p, ev);
-		pair_window(e, f.p, ev, now_sec);
+		pair_window(e, f.p, ev, now_us);
 	}
 	if (e->m && intel_count(e->m, &e->intel, &f.n->s, f.p, ev, &pk) < 0)
 		e->stats.oom++;
 	engine_score(&f);
+	if (e->intel.n_new_sigs && e->cb)
+		engine_notify_sigs(&f);
 	engine_feed_done(e, f.n);
 	return ENGINE_COUNTED;
 }
@@ -1153,7 +1206,6 @@ int engine_new(const struct config *cfg, const struct autodl *adl, engine_change
 	       struct engine **ret_engine)
 {
 	struct engine *e;
-	uint64_t bits;
 	uint32_t max_sources;
 	int r;
 
@@ -1171,23 +1223,24 @@ int engine_new(const struct config *cfg, const struct autodl *adl, engine_change
 	e->max_pairs = cfg->max_scan_ip_pairs;
 	e->mem_limit = (uint64_t)cfg->memory_limit_kib << 10;
 	engine_size(e, cfg, &max_sources);
-	/* 16 sketch bits per itemisable destination, a power of two */
-	for (bits = DST_BITS_MIN; bits < DST_BITS_MAX && bits < 16 * (uint64_t)e->max_dsts;
-	     bits *= 2)
-		;
-	e->dst_bits = (uint32_t)bits;
+	e->dst_bits = dst_bits_for(e->max_dsts);
 	r = table_new(max_sources, engine_rand(e), &e->sources);
 	if (r < 0) {
 		free(e);
 		return r;
 	}
 	r = blame_new(cfg, &e->blame);
+	if (r >= 0)
+		r = strpool_new(&e->pool);
 	if (r < 0) {
+		blame_free(e->blame);
 		table_free(e->sources);
 		free(e);
 		return r;
 	}
-	e->mem_used = table_bytes(e->sources);
+	e->intel.pool = e->pool;
+	e->pool_bytes = strpool_bytes(e->pool);
+	e->mem_used = table_bytes(e->sources) + e->pool_bytes;
 	e->stats.memory_limit = e->mem_limit;
 	e->stats.memory_peak = e->mem_used;
 	e->stats.max_sources = max_sources;
@@ -1199,6 +1252,155 @@ int engine_new(const struct config *cfg, const struct autodl *adl, engine_change
 void engine_set_matchers(struct engine *e, const struct matchers *m)
 {
 	e->m = m;
+	intel_reset_memo(&e->intel); /* its guesses came from the old set */
+}
+
+void engine_set_autodl(struct engine *e, const struct autodl *adl)
+{
+	e->adl = adl;
+}
+
+/* The sketch size for max_dsts itemisable destinations: 16 bits each, a
+ * power of two in DST_BITS_MIN..DST_BITS_MAX. */
+static uint32_t dst_bits_for(uint32_t max_dsts)
+{
+	uint64_t bits;
+
+	for (bits = DST_BITS_MIN; bits < DST_BITS_MAX && bits < 16 * (uint64_t)max_dsts; bits *= 2)
+		;
+	return (uint32_t)bits;
+}
+
+int engine_set_config(struct engine *e, const struct config *cfg)
+{
+	uint32_t max_sources;
+	size_t before;
+	int r;
+
+	if (!cfg)
+		return -EINVAL;
+	e->cfg = cfg;
+	blame_set_config(e->blame, cfg);
+	e->max_pairs = cfg->max_scan_ip_pairs;
+	e->mem_limit = (uint64_t)cfg->memory_limit_kib << 10;
+	engine_size(e, cfg, &max_sources);
+	e->dst_bits = dst_bits_for(e->max_dsts); /* for sketches made from now on */
+	/* fewer sources: evict down to the new cap first (the table's dense
+	 * array cannot shrink below its live nodes) */
+	while (table_count(e->sources) > max_sources) {
+		struct src_node *victim = engine_pick_victim(e, NULL);
+		if (!victim)
+			break;
+		engine_evict(e, victim);
+	}
+	before = table_bytes(e->sources);
+	r = table_set_max(e->sources, max_sources);
+	e->mem_used = e->mem_used - before + table_bytes(e->sources);
+	/* fewer pairs, less memory: evict until within both */
+	while ((e->max_pairs && e->total_pairs > e->max_pairs) || e->mem_used > e->mem_limit) {
+		struct src_node *victim = engine_pick_victim(e, NULL);
+		if (!victim)
+			break;
+		engine_evict(e, victim);
+	}
+	e->stats.memory_limit = e->mem_limit;
+	e->stats.max_sources = table_max(e->sources);
+	e->stats.max_dsts_per_source = e->max_dsts;
+	return r < 0 ? r : 0;
+}
+
+const struct source_state *engine_lookup(const struct engine *e, uint32_t origin,
+					 const struct addr *src)
+{
+	const struct src_node *n = src ? table_lookup(e->sources, origin, src) : NULL;
+
+	return n ? &n->s : NULL;
+}
+
+void engine_note_mail(struct engine *e, const struct source_state *s, int64_t now_us)
+{
+	/* s is the engine's own (engine_lookup(), a change): write through it */
+	struct src_node *n = table_lookup(e->sources, s->origin, &s->src);
+
+	if (!n)
+		return;
+	if (n->s.mails_sent < UINT32_MAX)
+		n->s.mails_sent++;
+	n->s.last_mail_us = now_us;
+}
+
+size_t engine_expire(struct engine *e, int64_t now_us, size_t budget)
+{
+	uint64_t timeout = (uint64_t)e->cfg->source_timeout * US_PER_SEC;
+	uint32_t span = table_span(e->sources);
+	size_t expired = 0;
+
+	for (size_t k = 0; k < budget && k < span; k++) {
+		struct src_node *n;
+		if (e->expire_cursor >= span)
+			e->expire_cursor = 0;
+		n = table_slot_node(e->sources, e->expire_cursor++);
+		if (!n)
+			continue;
+		if (n->seen_us > now_us) { /* the clock stepped back: count from now */
+			n->seen_us = now_us;
+			continue;
+		}
+		if ((uint64_t)now_us - (uint64_t)n->seen_us <= timeout)
+			continue;
+		e->stats.sources_expired++;
+		if (e->cb)
+			engine_notify_gone(e, n, ENGINE_CHANGE_EXPIRED);
+		engine_node_drop(e, n);
+		expired++;
+	}
+	return expired;
+}
+
+/* ---- for persist.c --------------------------------------------------------- */
+
+void engine_charge(struct engine *e, struct src_node *n, int64_t delta)
+{
+	mem_charge(e, n, delta);
+}
+
+void engine_mem_sync(struct engine *e)
+{
+	size_t b = strpool_bytes(e->pool);
+
+	e->mem_used = e->mem_used - e->pool_bytes + b;
+	e->pool_bytes = b;
+	if (e->mem_used > e->stats.memory_peak)
+		e->stats.memory_peak = e->mem_used;
+}
+
+uint32_t engine_evidence(const struct src_node *n)
+{
+	return evidence_of(n);
+}
+
+void engine_node_restored(struct engine *e, struct src_node *n)
+{
+	e->total_pairs += n->s.n_pairs;
+	pair_index_update(e, n);
+	engine_intel_charge(e, n);
+	n->evidence = evidence_of(n);
+	engine_within_limit(e, n);
+}
+
+bool engine_pairs_full(const struct engine *e)
+{
+	return e->max_pairs && e->total_pairs >= e->max_pairs;
+}
+
+uint32_t engine_max_dsts(const struct engine *e)
+{
+	return e->max_dsts;
+}
+
+uint32_t engine_dst_bits(const struct engine *e)
+{
+	return e->dst_bits;
 }
 
 struct engine *engine_free(struct engine *e)
@@ -1211,6 +1413,7 @@ struct engine *engine_free(struct engine *e)
 		table_free(e->sources);
 	}
 	blame_free(e->blame);
+	strpool_free(e->pool);
 	while (e->n_pair_cache)
 		free(e->pair_cache[--e->n_pair_cache]);
 	free(e);
@@ -1258,4 +1461,46 @@ const struct source_state **engine_sources_sorted(const struct engine *e, size_t
 	qsort(v, k, sizeof(*v), source_cmp);
 	*ret_n = k;
 	return v;
+}
+
+/* ret[0..len) as a heap whose root is the source that comes last in report
+ * order: a source that comes before it replaces it. */
+static void top_sift_down(const struct source_state **h, size_t len, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		if (l < len && source_cmp(&h[l], &h[m]) > 0)
+			m = l;
+		if (r < len && source_cmp(&h[r], &h[m]) > 0)
+			m = r;
+		if (m == i)
+			return;
+		const struct source_state *t = h[i];
+		h[i] = h[m];
+		h[m] = t;
+		i = m;
+	}
+}
+
+size_t engine_top(const struct engine *e, size_t n, const struct source_state **ret)
+{
+	size_t count = table_count(e->sources), len = 0;
+
+	if (!n)
+		return 0;
+	for (uint32_t i = 0; i < count; i++) {
+		const struct source_state *s = &table_live(e->sources, i)->s;
+		if (len < n) {
+			ret[len++] = s;
+			if (len == n) /* heapify once full */
+				for (size_t j = n / 2; j-- > 0;)
+					top_sift_down(ret, len, j);
+		} else if (source_cmp(&s, &ret[0]) < 0) {
+			ret[0] = s;
+			top_sift_down(ret, len, 0);
+		}
+	}
+	/* what is left: at most n, sorted */
+	qsort(ret, len, sizeof(*ret), source_cmp);
+	return len;
 }

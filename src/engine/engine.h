@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "engine/state.h"
 
@@ -61,6 +62,8 @@ struct engine_stats {
 	uint64_t packets_evicted;  /* their packets */
 	uint64_t dsts_untracked;   /* destinations not itemised (MAX_DSTS_PER_SOURCE) */
 	uint64_t pairs_expired;    /* scoring windows reset after SCAN_TIMEOUT idle */
+	uint64_t sources_expired;  /* sources forgotten after SOURCE_TIMEOUT idle (engine_expire) */
+	uint64_t strings_dropped;  /* signature msgs, OS and list names not kept: string pool full */
 	uint64_t oom;              /* events counted but not itemised for lack of memory */
 
 	/* Blame (blame.h): counted, never scored as attacks. */
@@ -82,29 +85,84 @@ struct engine_stats {
 	size_t n_evicted_top;
 };
 
-/* A level change: a pair (dst != NULL) or the source itself (dst == NULL)
- * reached a higher danger level. Pointers are valid during the callback. */
+enum engine_change_kind {
+	ENGINE_CHANGE_LEVEL,     /* a pair or the source reached a higher level */
+	ENGINE_CHANGE_SIGNATURE, /* a source matched a signature for the first time */
+	ENGINE_CHANGE_EXPIRED,   /* a source idle > SOURCE_TIMEOUT was forgotten */
+	ENGINE_CHANGE_EVICTED,   /* a source was dropped to stay within the caps */
+};
+
+/* What changed. One engine_feed() makes at most one LEVEL change per pair
+ * and one for the source, each only on a rise; a signature's first match by
+ * a source makes one SIGNATURE change. The callback must not block and must
+ * not call back into the engine; pointers are valid during the call only. */
 struct engine_change {
+	enum engine_change_kind kind;
 	const struct source_state *src;
-	const struct pair_state *dst;
-	int old_dl, new_dl;
-	const struct event *ev; /* the event that caused it */
+	const struct pair_state *dst; /* LEVEL: the pair that rose, NULL = the source's own level;
+				       * SIGNATURE: the pair the event hit (may be NULL); else NULL */
+	int old_dl, new_dl;           /* LEVEL; EXPIRED/EVICTED: the level it had (both) */
+	const struct event *ev;       /* LEVEL, SIGNATURE: the event; else NULL */
+	uint32_t sig_id;              /* SIGNATURE: the signature's sid */
+	const char *sig_msg;          /* SIGNATURE: its msg (valid during the callback) */
+	int sig_dl;                   /* SIGNATURE: its psad_dl */
 };
 typedef void engine_change_fn(const struct engine_change *c, void *data);
 
-/* cfg and adl (may be NULL) must outlive the engine. cb may be NULL. */
+/* cfg and adl (may be NULL) must outlive the engine, or be replaced first
+ * (engine_set_config(), engine_set_autodl()). cb may be NULL. */
 int engine_new(const struct config *cfg, const struct autodl *adl, engine_change_fn *cb,
 	       void *data, struct engine **ret_engine);
 struct engine *engine_free(struct engine *e); /* NULL-safe; returns NULL */
 
-/* Feed one event. now_sec is the clock for scoring windows: the event's log
- * time in analyze (or the last known one when it has none), CLOCK_MONOTONIC
- * seconds in the daemon. */
-enum engine_verdict engine_feed(struct engine *e, const struct event *ev, int64_t now_sec);
+/* Feed one event. now_us is engine time, wall-clock microseconds since the
+ * epoch (UTC): the event's log time in analyze (or the last known one when
+ * it has none); in the daemon the record's own time where the source is
+ * trusted, else the arrival time. It may step back (log order, clock
+ * steps): scoring windows and expiry follow it without freezing. */
+enum engine_verdict engine_feed(struct engine *e, const struct event *ev, int64_t now_us);
 
+/* Visit at most budget sources from a cursor over the table (a slice per
+ * timer tick) and forget those idle longer than SOURCE_TIMEOUT at now_us,
+ * each with an EXPIRED change. A source whose last event lies ahead of
+ * now_us (the clock stepped back) is treated as seen now, so a step back
+ * delays its expiry by at most the timeout. Returns the sources expired. */
+size_t engine_expire(struct engine *e, int64_t now_us, size_t budget);
+
+/* Reload, between events. The new sets must outlive the engine or be
+ * replaced again; the old ones may be freed as soon as the call returns:
+ * per-source state refers to signatures, OS names and lists by ids and
+ * engine-owned copies. engine_set_config() sizes the caps again (sources
+ * past a lower cap are evicted, counted, with EVICTED changes); -ENOMEM
+ * leaves the old caps (the new config is used). */
+int engine_set_config(struct engine *e, const struct config *cfg);
+void engine_set_autodl(struct engine *e, const struct autodl *adl);
 /* Match events against m (signatures, ICMP types, OS fingerprints,
- * reputation) from now on; m must outlive the engine. NULL: scans only. */
+ * reputation) from now on. NULL: scans only. */
 void engine_set_matchers(struct engine *e, const struct matchers *m);
+
+/* The source (origin, src), or NULL. Valid until the next feed/expire. */
+const struct source_state *engine_lookup(const struct engine *e, uint32_t origin,
+					 const struct addr *src);
+
+/* The n first sources in report order (DL desc, packets desc, address) into
+ * ret[0..], by partial selection (a heap of n): O(sources log n). Returns
+ * how many (min(n, sources)). */
+size_t engine_top(const struct engine *e, size_t n, const struct source_state **ret);
+
+/* A mail about s went out at now_us (EMAIL_LIMIT bookkeeping, persisted). */
+void engine_note_mail(struct engine *e, const struct source_state *s, int64_t now_us);
+
+/* Persistence (persist.c): the whole per-source state (not the statistics
+ * of a run) in a versioned, length-prefixed binary blob with a CRC32.
+ * engine_save() returns 0 or -errno (-EIO on a write error).
+ * engine_restore() loads such a blob into a fresh engine (no sources yet):
+ * -EINVAL with *reterr_why (static text) on a foreign, corrupt or too new
+ * blob, -ENOMEM; on any error the engine is left empty, nothing half
+ * loaded. Sources beyond this engine's caps (MAX_SOURCES, MEMORY_LIMIT)
+ * are dropped, the least evidence first, and counted as evicted. */
+int engine_save(const struct engine *e, FILE *f);
+int engine_restore(struct engine *e, const void *buf, size_t len, const char **reterr_why);
 
 void engine_get_stats(const struct engine *e, struct engine_stats *ret);
 size_t engine_source_count(const struct engine *e);

@@ -22,8 +22,18 @@
 #include "match/osfp.h"
 #include "match/reputation.h"
 #include "match/signature.h"
+#include "parse/parse.h"
 
 #define T0 1773261311
+
+/* IPv4 options given as the kernel logs them, decoded as the parser does. */
+static void set_ip_opt(struct event *ev, const char *hex)
+{
+	int n = parse_opt_hex(span_make(hex, strlen(hex)), ev->ip_opt_raw, EVENT_OPT_MAX);
+
+	assert_true(n >= 0);
+	ev->ip_opt_len = (uint8_t)n;
+}
 
 static const char rules[] =
 	"alert tcp any any -> any 1433 (msg:\"SQL probe\"; flags:S; psad_id:100205; psad_dl:2;)\n"
@@ -53,6 +63,24 @@ static int vars(void *data, struct span name, struct span *ret)
 	return 0;
 }
 
+static int load_matchers(struct matchers *m)
+{
+	memset(m, 0, sizeof(*m));
+	if (sigset_load_buf("rules", rules, sizeof(rules) - 1, vars, NULL, NULL, NULL, &m->sigs) ||
+	    icmp_types_load_buf("icmp", icmp4, sizeof(icmp4) - 1, NULL, NULL, &m->icmp4) ||
+	    icmp_types_load_buf("icmp6", icmp6, sizeof(icmp6) - 1, NULL, NULL, &m->icmp6))
+		return -1;
+	if (!(m->os = osfp_new(20)) ||
+	    osfp_load_p0f_buf(m->os, "pf.os", pfos, sizeof(pfos) - 1, NULL, NULL))
+		return -1;
+	if (!(m->rep = reputation_new()) ||
+	    reputation_add_buf(m->rep, "bad.txt", replist, sizeof(replist) - 1, NULL, NULL))
+		return -1;
+	m->rep_dl = 4;
+	m->expect_tcp_options = true;
+	return 0;
+}
+
 static int fx_setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
@@ -60,18 +88,8 @@ static int fx_setup(void **state)
 	if (!f)
 		return -1;
 	config_init(&f->cfg);
-	if (sigset_load_buf("rules", rules, sizeof(rules) - 1, vars, NULL, NULL, NULL, &f->m.sigs) ||
-	    icmp_types_load_buf("icmp", icmp4, sizeof(icmp4) - 1, NULL, NULL, &f->m.icmp4) ||
-	    icmp_types_load_buf("icmp6", icmp6, sizeof(icmp6) - 1, NULL, NULL, &f->m.icmp6))
+	if (load_matchers(&f->m))
 		return -1;
-	if (!(f->m.os = osfp_new(20)) ||
-	    osfp_load_p0f_buf(f->m.os, "pf.os", pfos, sizeof(pfos) - 1, NULL, NULL))
-		return -1;
-	if (!(f->m.rep = reputation_new()) ||
-	    reputation_add_buf(f->m.rep, "bad.txt", replist, sizeof(replist) - 1, NULL, NULL))
-		return -1;
-	f->m.rep_dl = 4;
-	f->m.expect_tcp_options = true;
 	if (engine_new(&f->cfg, NULL, NULL, NULL, &f->e))
 		return -1;
 	engine_set_matchers(f->e, &f->m);
@@ -160,7 +178,7 @@ static void test_signature_levels(void **state)
 	assert_int_equal(s->pairs[0]->dl, 0); /* the pair itself did not scan */
 	assert_non_null(s->intel);
 	assert_int_equal(s->intel->n_sigs, 1);
-	assert_int_equal(s->intel->sigs[0].sig->id, 100205);
+	assert_int_equal(s->intel->sigs[0].id, 100205);
 	assert_int_equal(s->intel->sigs[0].count, 2);
 	assert_int_equal(s->intel->sigs[0].last_dport, 1433);
 	assert_int_equal(s->intel->sig_dl, 2);
@@ -290,7 +308,7 @@ static void test_invalid_icmp(void **state)
 	feed(f, &ev);
 	s = find(f, "198.51.100.4");
 	assert_int_equal(s->intel->invalid_icmp, 0);
-	assert_int_equal(s->intel->sigs[0].sig->id, 384);
+	assert_int_equal(s->intel->sigs[0].id, 384);
 
 	/* ICMPv6 against its own table: 135/22 is invalid, 135/0 is not */
 	ev = ev_base("2001:db8::9", "2001:db8::1", IPPROTO_NUM_ICMPV6);
@@ -317,9 +335,9 @@ static void test_ip_options(void **state)
 
 	ev.has_ports = true;
 	ev.dport = 9;
-	ev.ip_opt = SPAN_LIT("8307040A000001000000"); /* LSRR, then EOL padding */
+	set_ip_opt(&ev, "8307040A000001000000"); /* LSRR, then EOL padding */
 	feed(f, &ev);
-	ev.ip_opt = SPAN_LIT("07070400000000"); /* record route */
+	set_ip_opt(&ev, "07070400000000"); /* record route */
 	feed(f, &ev);
 	s = find(f, "198.51.100.5");
 	assert_non_null(s->intel);
@@ -329,7 +347,7 @@ static void test_ip_options(void **state)
 	assert_int_equal(s->intel->ipopts->count[7], 1); /* rr */
 	assert_int_equal(s->intel->ipopts->source_routed, 1);
 	assert_int_equal(s->intel->n_sigs, 1);
-	assert_int_equal(s->intel->sigs[0].sig->id, 500);
+	assert_int_equal(s->intel->sigs[0].id, 500);
 }
 
 /* psad's Mirai heuristic: tcp/2323 after 10 SYNs to tcp/23, per pair. */
@@ -522,7 +540,7 @@ static void test_many_signatures(void **state)
 	assert_int_equal(v[0]->intel->n_sigs, 40);
 	assert_non_null(v[0]->intel->sig_slot);
 	for (int i = 0; i < 40; i++) {
-		assert_int_equal(v[0]->intel->sigs[i].sig->id, 7000 + i);
+		assert_int_equal(v[0]->intel->sigs[i].id, 7000 + i);
 		assert_int_equal(v[0]->intel->sigs[i].count, 3);
 	}
 	free(v);
@@ -578,7 +596,7 @@ static void test_intel_bytes(void **state)
 		ev.tcp_opts.mss = 1460;
 		ev.ttl = (uint8_t)(40 + i % 30);
 		if (i % 7 == 0)
-			ev.ip_opt = SPAN_LIT("07070400000000"); /* record route */
+			set_ip_opt(&ev, "07070400000000"); /* record route */
 		assert_int_equal(engine_feed(e, &ev, T0), ENGINE_COUNTED);
 		v = engine_sources_sorted(e, &n);
 		assert_int_equal(n, 1);
@@ -608,6 +626,89 @@ static void test_intel_bytes(void **state)
 	sigset_free(m.sigs);
 }
 
+struct sig_log {
+	size_t n;
+	uint32_t id[8];
+	char msg[8][32];
+	int dl[8];
+};
+
+static void on_sig(const struct engine_change *c, void *data)
+{
+	struct sig_log *l = data;
+
+	if (c->kind != ENGINE_CHANGE_SIGNATURE)
+		return;
+	assert_non_null(c->ev);
+	assert_non_null(c->sig_msg);
+	assert_true(l->n < 8);
+	l->id[l->n] = c->sig_id;
+	snprintf(l->msg[l->n], sizeof(l->msg[0]), "%s", c->sig_msg);
+	l->dl[l->n++] = c->sig_dl;
+}
+
+/* One SIGNATURE change per (source, signature), on its first match; and a
+ * reload that frees the old sets leaves the sources' names intact (ASan
+ * would see a use after free). */
+static void test_signature_changes_and_reload(void **state)
+{
+	struct fx *f = *state;
+	struct matchers a, b;
+	struct engine *e;
+	struct sig_log log = {0};
+	struct event ev = ev_syn("203.0.113.50", "192.0.2.1", 1433);
+	struct addr src = ip("203.0.113.50");
+	const struct source_state *s;
+
+	assert_int_equal(load_matchers(&a), 0);
+	assert_int_equal(engine_new(&f->cfg, NULL, on_sig, &log, &e), 0);
+	engine_set_matchers(e, &a);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(engine_feed(e, &ev, (int64_t)T0 * 1000000), ENGINE_COUNTED);
+	ev.dport = 31337;
+	ev.ip_len = 44;
+	ev.window = 1024;
+	ev.ttl = 50;
+	ev.has_tcp_opts = true;
+	ev.tcp_opts.count = 1;
+	ev.tcp_opts.kinds[0] = TCPOPT_KIND_MSS;
+	ev.tcp_opts.has_mss = true;
+	ev.tcp_opts.mss = 1460;
+	assert_int_equal(engine_feed(e, &ev, (int64_t)T0 * 1000000), ENGINE_COUNTED);
+	assert_int_equal(log.n, 2);
+	assert_int_equal(log.id[0], 100205);
+	assert_string_equal(log.msg[0], "SQL probe");
+	assert_int_equal(log.dl[0], 2);
+	assert_int_equal(log.id[1], 9001);
+	assert_string_equal(log.msg[1], "backdoor");
+	assert_int_equal(log.dl[1], 4);
+
+	/* reload: the new sets in, the old ones freed */
+	assert_int_equal(load_matchers(&b), 0);
+	engine_set_matchers(e, &b);
+	matchers_done(&a);
+	s = engine_lookup(e, 0, &src);
+	assert_non_null(s);
+	assert_non_null(s->intel);
+	assert_string_equal(s->intel->sigs[0].msg, "SQL probe");
+	assert_string_equal(s->intel->sigs[1].msg, "backdoor");
+	assert_int_equal(s->intel->n_os, 1);
+	assert_string_equal(s->intel->os[0], "NMAP:syn scan");
+	assert_non_null(s->intel->rep);
+	assert_string_equal(s->intel->rep->list, "bad.txt");
+	/* the same signature again: no change; the same one from a new source: one */
+	assert_int_equal(engine_feed(e, &ev, (int64_t)T0 * 1000000), ENGINE_COUNTED);
+	assert_int_equal(log.n, 2);
+	ev.src = ip("198.51.100.77");
+	assert_int_equal(engine_feed(e, &ev, (int64_t)T0 * 1000000), ENGINE_COUNTED);
+	assert_int_equal(log.n, 3);
+	assert_int_equal(log.id[2], 9001);
+	s = engine_lookup(e, 0, &ev.src);
+	assert_string_equal(s->intel->os[0], "NMAP:syn scan");
+	engine_free(e);
+	matchers_done(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -624,6 +725,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_os_guess, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_many_signatures, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_intel_bytes, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_signature_changes_and_reload, fx_setup, fx_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "engine/mem.h"
+#include "engine/strpool.h"
 #include "match/icmptypes.h"
 #include "match/ipopts.h"
 #include "match/matchers.h"
@@ -60,8 +61,10 @@ void intel_prepare(const struct matchers *m, const struct event *ev, struct inte
 	ret->ipopts_malformed = false;
 	ret->n_sigs = ret->n_sigs_total = 0;
 	ret->suppress = false;
-	if (ev->ip_opt.len && !event_is_v6(ev))
-		ret->ipopts = ipopts_decode(ev->ip_opt, &ret->ipopts_malformed);
+	if ((ev->ip_opt_len || ev->ip_opt_bad) && !event_is_v6(ev)) {
+		ret->ipopts = ipopts_decode(ev->ip_opt_raw, ev->ip_opt_len, &ret->ipopts_malformed);
+		ret->ipopts_malformed |= ev->ip_opt_bad;
+	}
 	if (!m->sigs)
 		return;
 	ret->n_sigs_total = sigset_match(m->sigs, ev, ret->ipopts, ret->sig_idx, INTEL_PKT_SIGS);
@@ -84,38 +87,56 @@ static void intel_resized(struct source_intel *x, size_t old_size, size_t new_si
 	x->bytes += (uint32_t)mem_cost(new_size) - (uint32_t)mem_cost(old_size);
 }
 
-int intel_new_source(const struct matchers *m, struct source_state *s)
+/* The pool's copy of s, or NULL (counted). */
+static const char *intel_intern(struct intel_global *g, const char *s)
+{
+	const char *c = strpool_intern(g->pool, s, strlen(s));
+
+	if (!c)
+		g->strings_dropped++;
+	return c;
+}
+
+void intel_reset_memo(struct intel_global *g)
+{
+	memset(g->memo, 0, sizeof(g->memo));
+}
+
+int intel_new_source(const struct matchers *m, struct intel_global *g, struct source_state *s)
 {
 	struct reputation_hit hit;
 	struct source_intel *x;
+	const char *list;
 
 	if (!m->rep || !reputation_lookup(m->rep, &s->src, &hit))
 		return 0;
+	if (!(list = intel_intern(g, hit.list)))
+		list = "?";
 	if (!(x = intel_of(s)) || !(x->rep = malloc(sizeof(*x->rep))))
 		return -ENOMEM;
 	intel_resized(x, 0, sizeof(*x->rep));
 	x->rep->net = hit.net;
-	x->rep->list = hit.list;
+	x->rep->list = list;
 	x->rep_dl = m->rep_dl;
 	return 0;
 }
 
 #define SIG_LINEAR_MAX 8 /* signatures of a source searched linearly */
 
-static uint32_t sig_hash(const struct sig *sig)
+static uint32_t sig_hash(uint32_t id)
 {
-	uint64_t h = (uint64_t)(uintptr_t)sig * UINT64_C(0x9E3779B97F4A7C15);
+	uint64_t h = (uint64_t)id * UINT64_C(0x9E3779B97F4A7C15);
 	return (uint32_t)(h >> 57); /* 7 bits: SIG_SLOTS */
 }
 
-/* The slot of sig in x's index: where it is, or the empty one it goes to. */
-static uint8_t *sig_slot_of(const struct source_intel *x, const struct sig *sig)
+/* The slot of signature id in x's index: where it is, or the empty one it goes to. */
+static uint8_t *sig_slot_of(const struct source_intel *x, uint32_t id)
 {
-	uint32_t h = sig_hash(sig);
+	uint32_t h = sig_hash(id);
 
 	for (;; h = (h + 1) % SIG_SLOTS) {
 		uint8_t *sl = &x->sig_slot[h];
-		if (!*sl || x->sigs[*sl - 1].sig == sig)
+		if (!*sl || x->sigs[*sl - 1].id == id)
 			return sl;
 	}
 }
@@ -129,27 +150,41 @@ static int sig_index(struct source_intel *x)
 		return -ENOMEM;
 	intel_resized(x, 0, SIG_SLOTS);
 	for (uint16_t i = 0; i < x->n_sigs; i++)
-		*sig_slot_of(x, x->sigs[i].sig) = (uint8_t)(i + 1);
+		*sig_slot_of(x, x->sigs[i].id) = (uint8_t)(i + 1);
 	return 0;
 }
 
-static struct sig_count *sig_find(const struct source_intel *x, const struct sig *sig)
+static struct sig_count *sig_find(const struct source_intel *x, uint32_t id)
 {
 	if (x->sig_slot) {
-		uint8_t sl = *sig_slot_of(x, sig);
+		uint8_t sl = *sig_slot_of(x, id);
 		return sl ? &x->sigs[sl - 1] : NULL;
 	}
 	for (uint16_t i = 0; i < x->n_sigs; i++)
-		if (x->sigs[i].sig == sig)
+		if (x->sigs[i].id == id)
 			return &x->sigs[i];
 	return NULL;
 }
 
-static int sig_add(struct source_intel *x, const struct sig *sig, const struct event *ev)
+/* Index x's signatures by id again (after a restore). */
+int intel_sig_reindex(struct source_intel *x)
 {
-	struct sig_count *c = sig_find(x, sig);
+	if (x->sig_slot) {
+		memset(x->sig_slot, 0, SIG_SLOTS);
+		for (uint16_t i = 0; i < x->n_sigs; i++)
+			*sig_slot_of(x, x->sigs[i].id) = (uint8_t)(i + 1);
+		return 0;
+	}
+	return sig_index(x);
+}
+
+static int sig_add(struct intel_global *g, struct source_intel *x, const struct sig *sig,
+		   const struct event *ev)
+{
+	struct sig_count *c = sig_find(x, sig->id);
 
 	if (!c) {
+		const char *msg;
 		if (x->n_sigs >= SOURCE_SIGS_MAX) {
 			x->sigs_other++;
 			x->sig_dl_max = max_u8(x->sig_dl_max, sig->dl);
@@ -164,10 +199,15 @@ static int sig_add(struct source_intel *x, const struct sig *sig, const struct e
 			x->sigs = n;
 			x->cap_sigs = cap;
 		}
+		if (!(msg = intel_intern(g, sig->msg)))
+			msg = "";
 		c = &x->sigs[x->n_sigs++];
-		*c = (struct sig_count){ .sig = sig };
+		*c = (struct sig_count){ .msg = msg, .id = sig->id, .psad_id = sig->psad_id,
+					 .dl = sig->dl };
+		if (g->n_new_sigs < INTEL_PKT_SIGS)
+			g->new_sigs[g->n_new_sigs++] = (uint16_t)(x->n_sigs - 1);
 		if (x->sig_slot)
-			*sig_slot_of(x, sig) = (uint8_t)x->n_sigs;
+			*sig_slot_of(x, sig->id) = (uint8_t)x->n_sigs;
 		else if (sig_index(x) < 0)
 			return -ENOMEM;
 	}
@@ -238,7 +278,8 @@ static int ipopts_count(struct source_state *s, const struct intel_pkt *pk)
 	return 0;
 }
 
-static int os_add(struct source_state *s, const char *guess)
+/* guess is a pool string (the memo's) or the set's (interned here). */
+static int os_add(struct intel_global *g, struct source_state *s, const char *guess)
 {
 	struct source_intel *x = intel_of(s);
 
@@ -247,7 +288,7 @@ static int os_add(struct source_state *s, const char *guess)
 	for (uint8_t i = 0; i < x->n_os; i++)
 		if (x->os[i] == guess || strcmp(x->os[i], guess) == 0)
 			return 0;
-	if (x->n_os >= SOURCE_OS_MAX) {
+	if (x->n_os >= SOURCE_OS_MAX || !(guess = intel_intern(g, guess))) {
 		x->os_other = true;
 		return 0;
 	}
@@ -277,36 +318,43 @@ static uint8_t memo_quirks(const struct event *ev)
 static size_t p0f_memo(const struct matchers *m, struct intel_global *gl, const struct event *ev,
 		       const char **ret)
 {
-	size_t hl = ev->tcp_opt_hex.len;
+	size_t hl = ev->tcp_opt_len;
+	/* what p0f reads of the IP options: their length (IPv4), whether
+	 * extension headers were logged (IPv6) */
+	uint16_t ipo = event_is_v6(ev) ? ev->v6_ext.len != 0
+				       : (uint16_t)(ev->ip_opt_len | ev->ip_opt_bad << 8);
 	uint32_t h = 2166136261u;
 	struct os_memo *mo;
 	size_t n;
 
-	if (hl > OS_MEMO_HEX)
-		return osfp_match_p0f(m->os, ev, ret, OS_MEMO_GUESSES);
 	h = (h ^ ev->window) * 16777619u;
 	h = (h ^ ev->ttl) * 16777619u;
 	h = (h ^ ev->ip_len) * 16777619u;
 	h = (h ^ ev->ip_flags) * 16777619u;
 	for (size_t i = 0; i < hl; i++)
-		h = (h ^ (uint8_t)ev->tcp_opt_hex.p[i]) * 16777619u;
+		h = (h ^ ev->tcp_opt_raw[i]) * 16777619u;
 	mo = &gl->memo[(h ^ h >> 16) % OS_MEMO_SLOTS];
 	if (mo->used && mo->window == ev->window && mo->ttl == ev->ttl &&
 	    mo->ip_len == ev->ip_len && mo->ip_flags == ev->ip_flags &&
-	    mo->quirks == memo_quirks(ev) && mo->ip_opt_len == ev->ip_opt.len &&
-	    mo->v6 == event_is_v6(ev) && mo->hex_len == hl &&
-	    (!hl || memcmp(mo->hex, ev->tcp_opt_hex.p, hl) == 0)) {
+	    mo->quirks == memo_quirks(ev) && mo->ip_opt_len == ipo &&
+	    mo->v6 == event_is_v6(ev) && mo->opt_len == hl &&
+	    (!hl || memcmp(mo->opt, ev->tcp_opt_raw, hl) == 0)) {
 		if (mo->n)
 			memcpy(ret, mo->guess, mo->n * sizeof(*ret));
 		return mo->n;
 	}
 	n = osfp_match_p0f(m->os, ev, ret, OS_MEMO_GUESSES);
+	for (size_t i = 0; i < n; i++) { /* the pool's copies: equal names, equal pointers */
+		const char *c = strpool_intern(gl->pool, ret[i], strlen(ret[i]));
+		if (c)
+			ret[i] = c;
+	}
 	*mo = (struct os_memo){ .used = true, .v6 = event_is_v6(ev), .ttl = ev->ttl,
-				.ip_flags = ev->ip_flags, .hex_len = (uint8_t)hl, .n = (uint8_t)n,
+				.ip_flags = ev->ip_flags, .opt_len = (uint8_t)hl, .n = (uint8_t)n,
 				.window = ev->window, .ip_len = ev->ip_len,
-				.quirks = memo_quirks(ev), .ip_opt_len = (uint16_t)ev->ip_opt.len };
+				.quirks = memo_quirks(ev), .ip_opt_len = ipo };
 	if (hl)
-		memcpy(mo->hex, ev->tcp_opt_hex.p, hl);
+		memcpy(mo->opt, ev->tcp_opt_raw, hl);
 	if (n)
 		memcpy(mo->guess, ret, n * sizeof(*ret));
 	return n;
@@ -325,12 +373,12 @@ static int os_guess(const struct matchers *m, struct intel_global *gl, struct so
 	 * (psad uses only posf there): hping3 and masscan have p0f entries */
 	n = p0f_memo(m, gl, ev, g);
 	for (size_t i = 0; i < n && r == 0; i++)
-		r = os_add(s, g[i]);
+		r = os_add(gl, s, g[i]);
 	if (n || ev->has_tcp_opts || !p)
 		return r;
 	osfp_posf_observe(&p->posf, ev);
 	if ((g[0] = osfp_posf_guess(m->os, &p->posf)))
-		r = os_add(s, g[0]);
+		r = os_add(gl, s, g[0]);
 	return r;
 }
 
@@ -366,7 +414,7 @@ static uint32_t scanners_of(const struct matchers *m, const struct intel_global 
 	 * no data: 40 bytes (+ IP options), which an nmap SYN (MSS: 44) or an
 	 * OS's connect() (52-64) is not, logged options or not. */
 	if (m->expect_tcp_options && g->tcp_opts_seen && !ev->has_tcp_opts && !event_is_v6(ev) &&
-	    ev->ip_len == 40 + ev->ip_opt.len / 2) {
+	    ev->ip_len == 40u + ev->ip_opt_len) {
 		bool marks = ev->has_seq ? ev->ip_id == ((v4_number(&ev->dst) ^ ev->dport ^ ev->seq) &
 							 0xffff)
 					 : ev->window == MASSCAN_WINDOW;
@@ -384,13 +432,14 @@ int intel_count(const struct matchers *m, struct intel_global *g, struct source_
 	bool hi = false;
 	int r = 0;
 
+	g->n_new_sigs = 0;
 	if (ev->has_tcp_opts)
 		g->tcp_opts_seen = true;
 	for (size_t i = 0; i < pk->n_sigs && r == 0; i++) {
 		const struct sig *sig = sigset_get(m->sigs, pk->sig_idx[i]);
 		if (!(x = intel_of(s)))
 			return -ENOMEM;
-		r = sig_add(x, sig, ev);
+		r = sig_add(g, x, sig, ev);
 		if (sig->dl > SIG_ALONE_DL_MAX)
 			hi = true;
 	}
@@ -420,7 +469,7 @@ static uint32_t sigs_high(const struct source_intel *x)
 	uint32_t n = 0;
 
 	for (uint16_t i = 0; i < x->n_sigs && n < SIG_EVIDENCE_DISTINCT; i++)
-		if (x->sigs[i].sig->dl > SIG_ALONE_DL_MAX)
+		if (x->sigs[i].dl > SIG_ALONE_DL_MAX)
 			n++;
 	return n;
 }

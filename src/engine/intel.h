@@ -37,25 +37,35 @@ void intel_prepare(const struct matchers *m, const struct event *ev, struct inte
  * thousands of alike SYNs of a scan are fingerprinted once. */
 #define OS_MEMO_SLOTS 256
 #define OS_MEMO_GUESSES 4
-#define OS_MEMO_HEX 80 /* 40 option bytes in hex */
 struct os_memo {
 	bool used, v6;
-	uint8_t ttl, ip_flags, hex_len, n;
+	uint8_t ttl, ip_flags, opt_len, n;
 	uint8_t quirks;         /* what p0f's quirks test: see memo_quirks() */
-	uint16_t ip_opt_len;
+	uint16_t ip_opt_len;    /* IPv4 option bytes (| bad << 8); IPv6: ext headers logged */
 	uint16_t window, ip_len;
-	char hex[OS_MEMO_HEX];
+	uint8_t opt[EVENT_OPT_MAX]; /* TCP option bytes */
 	const char *guess[OS_MEMO_GUESSES];
 };
+
+struct strpool;
 
 /* Engine-wide memory the heuristics need. */
 struct intel_global {
 	bool tcp_opts_seen; /* some TCP record carried options: they are logged */
-	struct os_memo memo[OS_MEMO_SLOTS];
+	struct strpool *pool; /* the engine's copies of names (strpool.h) */
+	uint64_t strings_dropped; /* names the pool could not keep */
+	/* Set by intel_count(): the signatures the source matched for the
+	 * first time with this packet, as indexes into s->intel->sigs. */
+	uint16_t new_sigs[INTEL_PKT_SIGS];
+	size_t n_new_sigs;
+	struct os_memo memo[OS_MEMO_SLOTS]; /* guesses are pool strings */
 };
 
+/* The matchers changed (reload): forget what the memo learnt from the old ones. */
+void intel_reset_memo(struct intel_global *g);
+
 /* A new source: look it up in the reputation lists. -ENOMEM leaves it unlisted. */
-int intel_new_source(const struct matchers *m, struct source_state *s);
+int intel_new_source(const struct matchers *m, struct intel_global *g, struct source_state *s);
 
 /* The packet was counted for s (and p, NULL when the destination is not
  * itemised). -ENOMEM when a finding could not be stored (it is lost, the
@@ -78,6 +88,8 @@ void intel_rescore(struct source_intel *x, uint8_t scan_dl, uint8_t sweep_dl, ui
 uint8_t intel_level(const struct source_intel *x);
 
 void intel_free(struct source_intel *x); /* NULL-safe */
+/* Index x's signatures by id again (restore). 0 or -ENOMEM. */
+int intel_sig_reindex(struct source_intel *x);
 
 /* The heap x holds (mem_cost of each part, kept in x->bytes as it is
  * allocated), for MEMORY_LIMIT; 0 for NULL. */

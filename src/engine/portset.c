@@ -245,3 +245,39 @@ bool portset_iter_next(struct portset_iter *it, struct port_span *ret)
 	*ret = (struct port_span){(uint16_t)lo, (uint16_t)(hi - 1)};
 	return true;
 }
+
+int portset_from_spans(struct portset *ps, const struct port_span *sp, uint32_t n)
+{
+	uint32_t count = 0;
+
+	for (uint32_t i = 0; i < n; i++) {
+		if (sp[i].lo > sp[i].hi || (i && (uint32_t)sp[i - 1].hi + 1 >= sp[i].lo))
+			return -EINVAL;
+		count += (uint32_t)sp[i].hi - sp[i].lo + 1;
+	}
+	portset_init(ps);
+	if (!n)
+		return 0;
+	if (n > PORTSET_RANGES_MAX) {
+		if (!(ps->bitmap = calloc(PORTSET_WORDS, sizeof(*ps->bitmap))))
+			return -ENOMEM;
+		for (uint32_t i = 0; i < n; i++)
+			for (uint32_t p = sp[i].lo; p <= sp[i].hi; p++)
+				ps->bitmap[p >> 6] |= UINT64_C(1) << (p & 63);
+	} else if (n > 1) {
+		uint32_t cap = PORTSET_RANGES_MIN;
+		while (cap < n)
+			cap *= 2;
+		if (cap > PORTSET_RANGES_MAX)
+			cap = PORTSET_RANGES_MAX;
+		if (!(ps->ranges = malloc(cap * sizeof(*ps->ranges))))
+			return -ENOMEM;
+		memcpy(ps->ranges, sp, n * sizeof(*sp));
+		ps->n_ranges = (uint16_t)n;
+		ps->cap_ranges = (uint16_t)cap;
+	}
+	ps->count = count;
+	ps->min = sp[0].lo;
+	ps->max = sp[n - 1].hi;
+	return 0;
+}

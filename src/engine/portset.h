@@ -43,6 +43,10 @@ void portset_done(struct portset *ps);
 /* Returns 1 if the port was new, 0 if already present, -ENOMEM. */
 int portset_add(struct portset *ps, uint16_t port);
 bool portset_has(const struct portset *ps, uint16_t port);
+/* Fill the empty set ps with n spans, ascending, disjoint and non-adjacent
+ * (restore): -EINVAL when they are not, -ENOMEM. O(n), or O(ports) once
+ * they need a bitmap. */
+int portset_from_spans(struct portset *ps, const struct port_span *sp, uint32_t n);
 
 /* Iterate the set as ascending inclusive ranges. */
 struct portset_iter {

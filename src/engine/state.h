@@ -93,7 +93,7 @@ struct pair_state {
 	uint32_t scan_types;             /* 1 << enum scan_type */
 
 	/* Scoring window (engine's): reset when the pair is idle > SCAN_TIMEOUT. */
-	int64_t win_last_sec;
+	int64_t win_last_us;             /* engine time (wall-clock µs) of its last packet */
 	uint64_t win_packets;
 	int32_t win_port_lo, win_port_hi; /* -1 when no port yet */
 
@@ -118,11 +118,16 @@ enum scanner {
 };
 const char *scanner_name(enum scanner s); /* "Mirai", "Masscan", "Topera" */
 
-struct sig;
+/* A signature a source matched, by its stable id: the rule's fields are
+ * copied (msg into the engine's string pool), so a reload that frees the
+ * set leaves nothing dangling. */
 struct sig_count {
-	const struct sig *sig; /* owned by the signature set, which outlives the engine */
+	const char *msg;       /* the rule's msg (engine-owned, lives as long as the engine) */
 	uint64_t count;
+	uint32_t id;           /* sid, else psad_id (struct sig's id: unique in a set) */
+	uint32_t psad_id;      /* 0 when absent */
 	uint16_t last_dport;   /* of the last matching packet (0: none) */
+	uint8_t dl;            /* its psad_dl when it matched */
 };
 
 #define SOURCE_SIGS_MAX 64     /* distinct signatures itemised per source */
@@ -142,7 +147,7 @@ struct intel_ipopts {
 /* The reputation list entry a source is in. */
 struct intel_rep {
 	struct net net;   /* the longest matching entry */
-	const char *list; /* its list's name (owned by the set) */
+	const char *list; /* its list's name (engine-owned copy) */
 };
 
 /* What a source did beyond scanning: signatures, OS guesses, invalid ICMP,
@@ -159,7 +164,7 @@ struct source_intel {
 				  * once a source has more than a few (a scan
 				  * through many signed ports) */
 	const char **os;         /* n_os guesses (at most SOURCE_OS_MAX), the
-				  * strings owned by the fingerprint set */
+				  * strings engine-owned copies (reload-safe) */
 	struct icmp_count *bad_icmp; /* [SOURCE_BAD_ICMP_MAX] */
 	struct intel_ipopts *ipopts;
 	struct intel_rep *rep;   /* NULL: not listed */
@@ -204,9 +209,11 @@ struct source_reflect {
 	struct portset dports; /* our ports they went to */
 };
 
-/* One source address. */
+/* One source address, as one reporter (origin) saw it: the table's key is
+ * (origin, src). */
 struct source_state {
 	struct addr src;
+	uint32_t origin;     /* which firewall reported it: 0 = this host's own sources */
 	uint8_t dl;          /* highest of: pairs, sweep, auto_dl, intel levels */
 	uint8_t spoofed;     /* enum spoof_reason: never to be blamed or blocked */
 	uint8_t sweep_dl;    /* from the number of destinations */
@@ -225,6 +232,13 @@ struct source_state {
 	uint32_t n_pairs, cap_pairs;
 	uint32_t untracked_dsts;   /* destinations beyond MAX_DSTS_PER_SOURCE */
 	uint64_t untracked_packets;
+
+	/* Engine time (wall-clock µs since the epoch) of its first and last
+	 * counted event: the earliest and the latest the engine was given. */
+	int64_t first_us, last_us;
+	/* Mail bookkeeping (EMAIL_LIMIT), kept by engine_note_mail(), persisted. */
+	uint32_t mails_sent;
+	int64_t last_mail_us;
 };
 
 #endif

@@ -117,14 +117,20 @@ static inline bool addr_same(const struct addr *a, const struct addr *b)
 	return a->family == b->family && memcmp(a->b, b->b, sizeof(a->b)) == 0;
 }
 
+/* The key's hash: origin 0 (this host) hashes as the address alone. */
+static inline uint32_t key_hash(const struct table *t, uint32_t origin, const struct addr *a)
+{
+	return (uint32_t)addr_hash(a, t->seed ^ (uint64_t)origin * 0x9E3779B97F4A7C15ULL);
+}
+
 static inline struct src_node *table_at(const struct table *t, uint32_t id)
 {
 	return &t->chunks[id >> TABLE_CHUNK_SHIFT][id & (TABLE_CHUNK - 1)];
 }
 
-struct src_node *table_lookup(const struct table *t, const struct addr *a)
+struct src_node *table_lookup(const struct table *t, uint32_t origin, const struct addr *a)
 {
-	uint32_t h = (uint32_t)addr_hash(a, t->seed);
+	uint32_t h = key_hash(t, origin, a);
 
 	for (uint32_t i = h & t->index_mask;; i = (i + 1) & t->index_mask) {
 		const struct table_slot *sl = &t->index[i];
@@ -132,7 +138,7 @@ struct src_node *table_lookup(const struct table *t, const struct addr *a)
 			return NULL;
 		if (sl->hash == h) {
 			struct src_node *n = table_at(t, sl->id1 - 1);
-			if (addr_same(&n->s.src, a))
+			if (n->s.origin == origin && addr_same(&n->s.src, a))
 				return n;
 		}
 	}
@@ -192,7 +198,8 @@ static int table_take_id(struct table *t, uint32_t *ret_id)
 	return 0;
 }
 
-int table_insert(struct table *t, const struct addr *a, struct src_node **ret_node)
+int table_insert(struct table *t, uint32_t origin, const struct addr *a,
+		 struct src_node **ret_node)
 {
 	struct src_node *n;
 	uint32_t id;
@@ -207,11 +214,12 @@ int table_insert(struct table *t, const struct addr *a, struct src_node **ret_no
 	n = table_at(t, id);
 	memset(n, 0, sizeof(*n));
 	n->s.src = *a;
+	n->s.origin = origin;
 	n->in_use = true;
 	n->dense_pos = t->count;
 	t->dense[t->count] = id;
 	index_put(t->index, t->index_mask,
-		  (struct table_slot){id + 1, (uint32_t)addr_hash(a, t->seed)});
+		  (struct table_slot){id + 1, key_hash(t, origin, a)});
 	t->count++;
 	*ret_node = n;
 	return 0;
@@ -219,7 +227,7 @@ int table_insert(struct table *t, const struct addr *a, struct src_node **ret_no
 
 static uint32_t table_slot_of(const struct table *t, const struct src_node *n)
 {
-	uint32_t i = (uint32_t)addr_hash(&n->s.src, t->seed) & t->index_mask;
+	uint32_t i = key_hash(t, n->s.origin, &n->s.src) & t->index_mask;
 
 	while (t->index[i].id1 == 0 || table_at(t, t->index[i].id1 - 1) != n)
 		i = (i + 1) & t->index_mask;
@@ -280,4 +288,42 @@ void table_prefetch_live(const struct table *t, uint32_t i)
 	/* nodes are 8-aligned: the eviction keys may straddle two lines */
 	__builtin_prefetch(p);
 	__builtin_prefetch(p + offsetof(struct src_node, s.dl));
+}
+
+uint32_t table_span(const struct table *t)
+{
+	return t->span;
+}
+
+struct src_node *table_slot_node(const struct table *t, uint32_t id)
+{
+	struct src_node *n;
+
+	if (id >= t->span)
+		return NULL;
+	n = table_at(t, id);
+	return n->in_use ? n : NULL;
+}
+
+uint32_t table_max(const struct table *t)
+{
+	return t->max_nodes;
+}
+
+int table_set_max(struct table *t, uint32_t max_nodes)
+{
+	uint32_t *dense;
+
+	max_nodes = max_nodes < 1 ? 1 : max_nodes > TABLE_MAX_NODES ? TABLE_MAX_NODES : max_nodes;
+	if (max_nodes < t->count)
+		return -EBUSY;
+	if (max_nodes == t->max_nodes)
+		return 0;
+	if (!(dense = realloc(t->dense, (size_t)max_nodes * sizeof(*dense))))
+		return -ENOMEM;
+	t->bytes += mem_cost((size_t)max_nodes * sizeof(*dense));
+	t->bytes -= mem_cost((size_t)t->max_nodes * sizeof(*dense));
+	t->dense = dense;
+	t->max_nodes = max_nodes;
+	return 0;
 }

@@ -28,13 +28,15 @@ struct src_more {
 	/* destinations beyond MAX_DSTS_PER_SOURCE: a hash bitmap */
 	uint32_t dst_bits_set;
 	uint64_t dst_est_q16; /* distinct-count estimate, 16.16 fixed point */
-	uint64_t *dst_bits;
+	uint64_t *dst_bits;   /* dst_bits_m bits (the size when it was made) */
+	uint32_t dst_bits_m;
 };
 
-/* One source. The eviction keys (last_sec, evidence, then s.dl) come
+/* One source. The eviction keys (seen_us, evidence, then s.dl) come
  * first so that sampling a node reads one cache line. */
 struct src_node {
-	int64_t last_sec;   /* engine clock of the last event */
+	int64_t seen_us;    /* engine time of the last event (expiry, eviction age);
+			     * unlike s.last_us, it follows the clock back */
 	union {
 		uint32_t next_free; /* the table's: free list link (free nodes) */
 		uint32_t dense_pos; /* the table's: place in the dense array (live nodes) */
@@ -66,11 +68,13 @@ size_t table_bytes(const struct table *t);
 /* NULL-safe; returns NULL. The nodes' own allocations must be released first. */
 struct table *table_free(struct table *t);
 
-struct src_node *table_lookup(const struct table *t, const struct addr *a);
-/* A node keyed by a (which must be absent), zeroed but for the inline first
- * pair, which its user initialises when it is needed. -ENOSPC when the
- * table holds max_nodes, -ENOMEM. */
-int table_insert(struct table *t, const struct addr *a, struct src_node **ret_node);
+/* Nodes are keyed by (origin, address): one vigil, many reporting firewalls. */
+struct src_node *table_lookup(const struct table *t, uint32_t origin, const struct addr *a);
+/* A node keyed by (origin, a) (which must be absent), zeroed but for the
+ * inline first pair, which its user initialises when it is needed. -ENOSPC
+ * when the table holds max_nodes, -ENOMEM. */
+int table_insert(struct table *t, uint32_t origin, const struct addr *a,
+		 struct src_node **ret_node);
 /* Unlink and recycle n (the caller released what n owns). */
 void table_remove(struct table *t, struct src_node *n);
 
@@ -84,5 +88,15 @@ struct src_node *table_live(const struct table *t, uint32_t i);
  * nodes are fetched from memory in parallel, in two rounds of latency. */
 void table_prefetch_slot(const struct table *t, uint32_t i);
 void table_prefetch_live(const struct table *t, uint32_t i);
+
+/* Slab ids handed out so far: ids 0..span-1 are slots, live or free, in a
+ * stable order (expiry's cursor walks them). */
+uint32_t table_span(const struct table *t);
+/* The live node in slot id, or NULL (free, or id >= span). */
+struct src_node *table_slot_node(const struct table *t, uint32_t id);
+uint32_t table_max(const struct table *t);
+/* Change max_nodes (reload): -EBUSY when more nodes are live than that,
+ * -ENOMEM. The table's bytes change by the dense array's. */
+int table_set_max(struct table *t, uint32_t max_nodes);
 
 #endif

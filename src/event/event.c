@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* event.c - small helpers to name what an event holds. */
+/* event.c - small helpers to name and decode what an event holds. */
 #include "event/event.h"
 
 #include <stdio.h>
@@ -95,4 +95,46 @@ const char *event_chain_name(enum chain c)
 	default:
 		return "";
 	}
+}
+
+void event_tcp_opts_decode(const uint8_t *b, size_t n, struct tcp_opts *ret)
+{
+	struct tcp_opts o = { 0 };
+
+	if (n > EVENT_OPT_MAX)
+		n = EVENT_OPT_MAX;
+	for (size_t i = 0; i < n && o.count < EVENT_TCPOPT_MAX;) {
+		uint8_t kind = b[i];
+		o.kinds[o.count++] = kind;
+		if (kind == TCPOPT_KIND_EOL) {
+			while (++i < n)
+				o.past_eol |= b[i] != 0;
+			break;
+		}
+		if (kind == TCPOPT_KIND_NOP) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= n || b[i + 1] < 2 || i + b[i + 1] > n) {
+			o.truncated = true; /* psad: "broken n-byte len field" */
+			break;
+		}
+		uint8_t len = b[i + 1];
+		const uint8_t *d = b + i + 2;
+		if (kind == TCPOPT_KIND_MSS && len == 4) {
+			o.has_mss = true;
+			o.mss = (uint16_t)(d[0] << 8 | d[1]);
+		} else if (kind == TCPOPT_KIND_WS && len == 3) {
+			o.has_ws = true;
+			o.wscale = d[0];
+		} else if (kind == TCPOPT_KIND_SACKOK && len == 2) {
+			o.has_sackok = true;
+		} else if (kind == TCPOPT_KIND_TS && len == 10) {
+			o.has_ts = true;
+			o.tsval = (uint32_t)d[0] << 24 | (uint32_t)d[1] << 16 | (uint32_t)d[2] << 8 | d[3];
+			o.tsecr = (uint32_t)d[4] << 24 | (uint32_t)d[5] << 16 | (uint32_t)d[6] << 8 | d[7];
+		}
+		i += len;
+	}
+	*ret = o;
 }

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* event.h - one firewall record, as a plain value.
  *
- * The parser fills a struct event on the stack for each log line; the engine
- * copies what it keeps. Spans (prefix, host, interfaces, hex options) point
- * into the line buffer and are valid only during the call that delivers the
- * event. Fixed-size fields only: nothing here is allocated.
+ * A parser (the LOG text of src/parse, or a binary source such as NFLOG) fills
+ * a struct event on the stack for each record; the engine copies what it
+ * keeps. Spans (prefix, host, interfaces, the IPv6 extension-header text)
+ * point into the record's buffer and are valid only during the call that
+ * delivers the event. Options are raw bytes, decoded once by whoever read
+ * the record: every reader sees the same bytes whatever the source. Fixed-size
+ * fields only: nothing here is allocated.
  *
  * Field names follow the kernel's nf_log output (net/netfilter/nf_log_syslog.c).
  */
@@ -12,6 +15,7 @@
 #define VIGIL_EVENT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "util/addr.h"
@@ -85,6 +89,9 @@ enum {
 	TCPOPT_KIND_TS = 8,
 };
 #define EVENT_TCPOPT_MAX 20 /* 40 option bytes, at least 2 per option but NOP/EOL */
+/* Option bytes an IPv4 or TCP header can carry: 4-bit header length in
+ * 32-bit words (15 * 4) less the 20 fixed bytes (RFC 791, RFC 9293). */
+#define EVENT_OPT_MAX 40
 
 struct tcp_opts {
 	uint8_t count;                   /* options in kinds[] */
@@ -98,6 +105,10 @@ struct tcp_opts {
 };
 
 struct event {
+	/* Which firewall reported it: 0 = this host's own sources. Set by the
+	 * source (a listener's peer), never read from the record's text. */
+	uint32_t origin;
+
 	/* From the wrapper (syslog, journal, dmesg, kmsg, ulogd). */
 	struct vtime time;
 	struct span host;    /* empty when the wrapper has none */
@@ -121,7 +132,14 @@ struct event {
 	uint32_t flowlbl;    /* IPv6 FLOWLBL= */
 	uint8_t ip_flags;    /* IPF_* */
 	uint16_t frag_off;   /* FRAG: value */
-	struct span ip_opt;  /* hex of IPv4 options, or IPv6 extension header text */
+	/* IPv4 options as sent (LOG's "OPT (hex)" decoded). bad: the record says
+	 * options were there but their bytes are not (LOG's "OPT (TRUNCATED)",
+	 * a form only IPv6 uses, a capture cut short). Zero for IPv6. */
+	uint8_t ip_opt_len;
+	bool ip_opt_bad;
+	uint8_t ip_opt_raw[EVENT_OPT_MAX];
+	struct span v6_ext;  /* IPv6 extension headers as LOG printed them (the last
+			      * "OPT ( ... )" group); empty for IPv4 and from NFLOG */
 	uint8_t v6_empty_opts; /* IPv6 consecutive empty "OPT ( )" groups (Topera) */
 	uint8_t v6_ext_hdrs;   /* IPv6 extension headers logged ("OPT ( ... )" groups),
 				* at least 8 bytes each (RFC 8200 4.2); saturates at 255 */
@@ -136,9 +154,14 @@ struct event {
 	uint8_t res;
 	uint8_t tcp_flags;   /* TCPF_* */
 	uint16_t urgp;
+	/* TCP options: has_tcp_opts when the record carries them (LOG prints
+	 * them only with --log-tcp-options); the bytes as sent, and decoded.
+	 * bad: present but unreadable (then tcp_opts.truncated is set too). */
 	bool has_tcp_opts;
+	bool tcp_opt_bad;
+	uint8_t tcp_opt_len;
+	uint8_t tcp_opt_raw[EVENT_OPT_MAX];
 	struct tcp_opts tcp_opts;
-	struct span tcp_opt_hex;
 	uint16_t udp_len;
 	bool has_icmp;
 	uint8_t icmp_type, icmp_code;
@@ -180,6 +203,12 @@ static inline bool event_is_syn(const struct event *ev)
 /* Widen [first, last] to take t in. Times of another kind than the span's
  * (uptime vs wall clock) cannot be compared and are left out. */
 void vtime_merge(struct vtime *first, struct vtime *last, const struct vtime *t);
+
+/* Decode TCP option bytes (RFC 9293 3.1 layout: kind, [length, data]; NOP
+ * and EOL one byte) into *ret. A length field that runs past the end sets
+ * ret->truncated and stops the walk. len above EVENT_OPT_MAX reads the
+ * first EVENT_OPT_MAX bytes. */
+void event_tcp_opts_decode(const uint8_t *raw, size_t len, struct tcp_opts *ret);
 
 /* "SYN", "URG PSH FIN", "NULL": the kernel's words and order. Returns length. */
 int event_flags_format(uint8_t flags, char buf[40]);

@@ -57,17 +57,13 @@ static inline void bit_set(uint64_t *bm, unsigned i)
 __attribute__((format(printf, 3, 4)))
 static void loader_report(struct icmp_loader *ld, enum config_severity sev, const char *fmt, ...)
 {
-	struct config_diag d = { .severity = sev, .file = ld->name, .line = ld->lineno };
 	va_list ap;
 
 	if (sev == CONFIG_ERROR)
 		ld->n_errors++;
-	if (!ld->diag)
-		return;
 	va_start(ap, fmt);
-	(void)vsnprintf(d.msg, sizeof(d.msg), fmt, ap);
+	config_vreport(ld->diag, ld->data, sev, ld->name, ld->lineno, fmt, ap);
 	va_end(ap);
-	ld->diag(&d, ld->data);
 }
 
 /* Report line as bad: "<why>: '<escaped excerpt>'". */

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* ipopts-test.c - IPv4 option walker on kernel-style "OPT (...)" hex. */
+/* ipopts-test.c - IPv4 option walker on option bytes (written here as the
+ * kernel's "OPT (...)" hex for reading). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,10 +14,28 @@
 
 #define BIT(n) (1u << (n))
 
+/* hex (valid, even length) -> bytes */
+static size_t unhex(const char *hex, uint8_t *out, size_t max)
+{
+	size_t n = strlen(hex) / 2;
+
+	assert_int_equal(strlen(hex) % 2, 0);
+	assert_true(n <= max);
+	for (size_t i = 0; i < n; i++) {
+		int v = span_hexbyte(hex + 2 * i);
+		assert_true(v >= 0);
+		out[i] = (uint8_t)v;
+	}
+	return n;
+}
+
 static uint32_t decode(const char *hex, bool *ret_bad)
 {
+	uint8_t b[256];
+	size_t n = unhex(hex, b, sizeof(b));
+
 	*ret_bad = !*ret_bad; /* the walker must write it */
-	return ipopts_decode(span_make(hex, strlen(hex)), ret_bad);
+	return ipopts_decode(n ? b : NULL, n, ret_bad);
 }
 
 #define EXPECT(hex, want_mask, want_bad)                         \
@@ -69,9 +88,6 @@ static void test_source_route(void **state)
 	assert_true(ipopts_source_routed(BIT(3)));
 	assert_true(ipopts_source_routed(BIT(9) | BIT(0)));
 	assert_false(ipopts_source_routed(BIT(4)));
-	/* lower case is the same */
-	EXPECT("830708c6120001", BIT(3), false);
-	EXPECT("890708c6120001", BIT(9), false);
 }
 
 static void test_timestamp_and_others(void **state)
@@ -122,37 +138,25 @@ static void test_malformed(void **state)
 	EXPECT("01010700", BIT(1) | BIT(7), true);
 	/* a good option, then a bad one */
 	EXPECT("94040000" "4401", BIT(20) | BIT(4), true);
-	/* not hex: nothing at all */
-	EXPECT("830", 0, true);
-	EXPECT("8", 0, true);
-	EXPECT("83G708C6120001", 0, true);
-	EXPECT("94 04 00 00", 0, true);
-	EXPECT("0x940400", 0, true);
-	EXPECT("9404000\xff", 0, true);
-	/* a NUL inside the span is not hex either */
-	bool bad = false;
-	assert_int_equal(ipopts_decode(span_make("94\0400", 6), &bad), 0);
-	assert_true(bad);
 	/* ret_malformed may be NULL */
-	assert_int_equal(ipopts_decode(SPAN_LIT("8307"), NULL), BIT(3));
-	assert_int_equal(ipopts_decode(SPAN_LIT("xyz"), NULL), 0);
-	assert_int_equal(ipopts_decode(span_make(NULL, 0), NULL), 0);
+	static const uint8_t lsrr[] = { 0x83, 0x07 };
+	assert_int_equal(ipopts_decode(lsrr, sizeof(lsrr), NULL), BIT(3));
+	assert_int_equal(ipopts_decode(NULL, 0, NULL), 0);
 }
 
 /* Long hostile input (a log line can say anything): NOPs all the way, then
  * a length that points one byte too far. */
 static void test_long(void **state)
 {
-	static char buf[4096 + 8];
+	static uint8_t buf[2048];
 	bool bad = true;
 
-	memset(buf, '0', sizeof(buf));
-	for (size_t i = 1; i < 4096; i += 2)
-		buf[i] = '1';
-	assert_int_equal(ipopts_decode(span_make(buf, 4096), &bad), BIT(1));
+	memset(buf, 0x01, sizeof(buf));
+	assert_int_equal(ipopts_decode(buf, sizeof(buf), &bad), BIT(1));
 	assert_false(bad);
-	memcpy(buf + 4096 - 4, "8303", 4);
-	assert_int_equal(ipopts_decode(span_make(buf, 4096), &bad), BIT(1) | BIT(3));
+	buf[sizeof(buf) - 2] = 0x83;
+	buf[sizeof(buf) - 1] = 0x03;
+	assert_int_equal(ipopts_decode(buf, sizeof(buf), &bad), BIT(1) | BIT(3));
 	assert_true(bad);
 }
 

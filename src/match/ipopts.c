@@ -12,27 +12,14 @@
  */
 #include "match/ipopts.h"
 
-static bool all_hex(struct span hex)
+uint32_t ipopts_decode(const uint8_t *opt, size_t n, bool *ret_malformed)
 {
-	for (size_t i = 0; i < hex.len; i++)
-		if (span_hexval(hex.p[i]) < 0)
-			return false;
-	return true;
-}
-
-uint32_t ipopts_decode(struct span hex, bool *ret_malformed)
-{
-	size_t n = hex.len / 2, i = 0;
+	size_t i = 0;
 	uint32_t mask = 0;
 	bool bad = false;
 
-	if (hex.len % 2 || !all_hex(hex)) {
-		if (ret_malformed)
-			*ret_malformed = true;
-		return 0;
-	}
-	while (i < n) { /* every digit checked above: span_hexbyte() is >= 0 */
-		unsigned type = (unsigned)span_hexbyte(hex.p + 2 * i), len;
+	while (i < n) {
+		unsigned type = opt[i], len;
 
 		mask |= 1u << (type & 31);
 		if (type == 0) /* EOL: the rest is padding */
@@ -45,7 +32,7 @@ uint32_t ipopts_decode(struct span hex, bool *ret_malformed)
 			bad = true;
 			break;
 		}
-		len = (unsigned)span_hexbyte(hex.p + 2 * (i + 1));
+		len = opt[i + 1];
 		if (len < 2 || len > n - i) {
 			bad = true;
 			break;

@@ -3,7 +3,8 @@
  *
  * The kernel logs IPv4 options as hex of the whole options area
  * (nf_log_dump_ip_packet: "OPT (" then "%02X" per byte of ihl * 4 - 20
- * bytes, at most 40). ipopts_decode() walks it as RFC 791 lays it out and
+ * bytes, at most 40); the parser decodes it into the event's bytes, NFLOG
+ * delivers them as they are. ipopts_decode() walks them as RFC 791 lays them out and
  * returns the option numbers present as a bitmask, for the Snort/psad
  * `ipopts` signature keyword and for reports. An option number is the low
  * 5 bits of the type byte (IANA "IP Option Numbers": Record Route is type 7,
@@ -14,6 +15,7 @@
 #define VIGIL_IPOPTS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "util/span.h"
@@ -37,17 +39,16 @@ enum ipopt_number {
 	IPOPT_NUM_QS = 25,
 };
 
-/* Bitmask of the option numbers present (1u << (type & 31)) in hex, the
- * text between "OPT (" and ")" (upper or lower case). EOL (0) and NOP (1)
+/* Bitmask of the option numbers present (1u << (type & 31)) in the n
+ * option bytes at opt (opt may be NULL when n is 0). EOL (0) and NOP (1)
  * are one byte and count as present; EOL ends the list and what follows it
  * is padding, not read. Every other option has a length byte covering the
  * type and length bytes themselves: a length below 2 or past the end, or a
  * type byte with no length byte after it, sets *ret_malformed and stops the
  * walk (no loop on length 0). The bit of that last option is still set: its
- * type byte was sent. Input that is not an even number of hex digits
- * returns 0 with *ret_malformed set. *ret_malformed is always written
- * (false when the list is well formed); ret_malformed may be NULL. */
-uint32_t ipopts_decode(struct span hex, bool *ret_malformed);
+ * type byte was sent. *ret_malformed is always written (false when the
+ * list is well formed); ret_malformed may be NULL. */
+uint32_t ipopts_decode(const uint8_t *opt, size_t n, bool *ret_malformed);
 
 /* ipopts keyword (any case) -> option number, or -1 if unknown. Snort's:
  * rr, eol, nop, ts, sec, esec, lsrr, lsrre, ssrr, satid; vigil's: ralert,

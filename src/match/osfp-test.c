@@ -52,9 +52,12 @@ static void no_diag(const struct config_diag *d, void *data)
 /* The options as the log parser decodes them (it stops at EOL). */
 static void opts_from_hex(struct event *ev, const char *hex)
 {
+	int n = parse_opt_hex(span_make(hex, strlen(hex)), ev->tcp_opt_raw, EVENT_OPT_MAX);
+
+	assert_true(n >= 0);
 	ev->has_tcp_opts = true;
-	ev->tcp_opt_hex = span_make(hex, strlen(hex));
-	assert_int_equal(parse_tcp_options(ev->tcp_opt_hex, &ev->tcp_opts), 0);
+	ev->tcp_opt_len = (uint8_t)n;
+	event_tcp_opts_decode(ev->tcp_opt_raw, ev->tcp_opt_len, &ev->tcp_opts);
 }
 
 /* A SYN as nf_log shows it: LEN, TTL (or HOPLIMIT), DF, ID, WINDOW, OPT. */

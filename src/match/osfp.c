@@ -176,17 +176,13 @@ struct loader {
 __attribute__((format(printf, 3, 4))) static int load_error(struct loader *ld, unsigned line,
 							      const char *fmt, ...)
 {
-	struct config_diag d = { .severity = CONFIG_ERROR, .file = ld->name, .line = line };
 	va_list ap;
 
 	ld->bad++;
 	ld->o->errors++;
-	if (!ld->diag)
-		return -EINVAL;
 	va_start(ap, fmt);
-	(void)vsnprintf(d.msg, sizeof(d.msg), fmt, ap);
+	config_vreport(ld->diag, ld->data, CONFIG_ERROR, ld->name, line, fmt, ap);
 	va_end(ap);
-	ld->diag(&d, ld->data);
 	return -EINVAL;
 }
 
@@ -759,7 +755,7 @@ static uint16_t packet_quirks(const struct event *ev)
 		q |= QUIRK_P;
 	if (!v6 && ev->ip_id == 0)
 		q |= QUIRK_Z;
-	if (!v6 && ev->ip_opt.len)
+	if (!v6 && (ev->ip_opt_len || ev->ip_opt_bad))
 		q |= QUIRK_I;
 	if (ev->urgp)
 		q |= QUIRK_U;
@@ -769,9 +765,8 @@ static uint16_t packet_quirks(const struct event *ev)
 		q |= QUIRK_A;
 	if (t->has_ts && t->tsecr)
 		q |= QUIRK_T;
-	payload = syn_len(ev) - 40 - (int)(ev->tcp_opt_hex.len / 2) -
-		  (v6 ? 0 : (int)(ev->ip_opt.len / 2));
-	if (payload > 0 && !(v6 && ev->ip_opt.len))
+	payload = syn_len(ev) - 40 - (int)ev->tcp_opt_len - (v6 ? 0 : (int)ev->ip_opt_len);
+	if (payload > 0 && !(v6 && ev->v6_ext.len))
 		q |= QUIRK_D;
 	return q;
 }
@@ -853,7 +848,7 @@ size_t osfp_match_p0f(const struct osfp *o, const struct event *ev, const char *
 		l = layout_find(o, ev->tcp_opts.kinds, ev->tcp_opts.count);
 	} else {
 		/* 40 bytes of IPv4 and TCP header leave no room for options */
-		if (s.len != 40 || (s.v6 && ev->ip_opt.len))
+		if (s.len != 40 || (s.v6 && ev->v6_ext.len))
 			return 0;
 		l = layout_find(o, none, 0);
 	}

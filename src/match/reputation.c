@@ -389,15 +389,11 @@ __attribute__((format(printf, 3, 4))) static void rep_report(struct rep_load *ld
 							      enum config_severity sev,
 							      const char *fmt, ...)
 {
-	struct config_diag d = { .severity = sev, .file = ld->name, .line = ld->line };
 	va_list ap;
 
-	if (!ld->diag)
-		return;
 	va_start(ap, fmt);
-	(void)vsnprintf(d.msg, sizeof(d.msg), fmt, ap);
+	config_vreport(ld->diag, ld->data, sev, ld->name, ld->line, fmt, ap);
 	va_end(ap);
-	ld->diag(&d, ld->data);
 }
 
 static const char *rep_esc(struct span s, char buf[REP_EXCERPT_MAX])

@@ -463,13 +463,6 @@ static bool rule_header(const struct sigset *s, const struct sig_rule *r, const 
 	       list_port(s, &r->dport, ev, rev ? ev->sport : ev->dport);
 }
 
-/* Bytes of a logged option field: the parser accepts only hex digits there
- * (IPv4 OPT, TCP OPT), two per byte. */
-static uint32_t hex_bytes(struct span h)
-{
-	return (uint32_t)(h.len / 2);
-}
-
 static uint32_t clamp_len(int64_t n)
 {
 	return n <= 0 ? 0 : n >= UINT32_MAX ? UINT32_MAX : (uint32_t)n;
@@ -481,7 +474,7 @@ static uint32_t clamp_len(int64_t n)
 static void tcp_hdr_range(const struct event *ev, int64_t *lo, int64_t *hi)
 {
 	if (ev->has_tcp_opts && !ev->tcp_opts.truncated) {
-		*lo = *hi = 20 + (int64_t)hex_bytes(ev->tcp_opt_hex);
+		*lo = *hi = 20 + (int64_t)ev->tcp_opt_len;
 		return;
 	}
 	*lo = 20;
@@ -493,7 +486,7 @@ static void tcp_hdr_range(const struct event *ev, int64_t *lo, int64_t *hi)
 static void event_dsize(const struct event *ev, uint32_t *lo, uint32_t *hi)
 {
 	bool v6 = event_is_v6(ev);
-	int64_t ip_hdr = v6 ? 40 : 20 + (int64_t)hex_bytes(ev->ip_opt);
+	int64_t ip_hdr = v6 ? 40 : 20 + (int64_t)ev->ip_opt_len;
 	int64_t len = (int64_t)ev->ip_len, h_lo, h_hi;
 
 	switch (ev->proto) {
@@ -532,7 +525,7 @@ static bool num_holds_all(const struct sig_num *n, uint32_t lo, uint32_t hi)
  * (psad counts them as payload, and a Topera SYN "carries data"). */
 static bool dsize_known(const struct event *ev)
 {
-	return !event_is_v6(ev) || (!ev->ip_opt.len && !ev->v6_empty_opts);
+	return !event_is_v6(ev) || (!ev->v6_ext.len && !ev->v6_empty_opts);
 }
 
 static bool is_icmp4(const struct event *ev)

@@ -145,15 +145,11 @@ static void report(struct loader *L, enum config_severity sev, unsigned line, co
 static void report(struct loader *L, enum config_severity sev, unsigned line, const char *fmt,
 		   ...)
 {
-	struct config_diag d = { .severity = sev, .file = L->name, .line = line };
 	va_list ap;
 
-	if (!L->diag)
-		return;
 	va_start(ap, fmt);
-	(void)vsnprintf(d.msg, sizeof(d.msg), fmt, ap);
+	config_vreport(L->diag, L->diag_data, sev, L->name, line, fmt, ap);
 	va_end(ap);
-	L->diag(&d, L->diag_data);
 }
 
 /* CONFIG_ERROR "<what>, got '<escaped got>'"; returns -EINVAL. */

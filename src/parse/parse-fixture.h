@@ -181,9 +181,14 @@ static void fx_check_invariants(const struct fx *f, const char *file, int line)
 			 !span_inside(e->physin, f->buf, f->len) ||
 			 !span_inside(e->physout, f->buf, f->len) ||
 			 !span_inside(e->mac, f->buf, f->len) ||
-			 !span_inside(e->ip_opt, f->buf, f->len) ||
-			 !span_inside(e->tcp_opt_hex, f->buf, f->len))
+			 !span_inside(e->v6_ext, f->buf, f->len))
 			bad = "an event span points outside the line";
+		else if (e->ip_opt_len > EVENT_OPT_MAX || e->tcp_opt_len > EVENT_OPT_MAX)
+			bad = "option bytes past EVENT_OPT_MAX";
+		else if (event_is_v6(e) ? e->ip_opt_len || e->ip_opt_bad : e->v6_ext.len != 0)
+			bad = "IPv4 options in an IPv6 event, or extension headers in an IPv4 one";
+		else if (e->tcp_opt_bad && !e->tcp_opts.truncated)
+			bad = "unreadable TCP options not marked truncated";
 		else if (e->prefix.len &&
 			 (e->prefix.p[0] == ' ' || e->prefix.p[e->prefix.len - 1] == ' '))
 			bad = "prefix not trimmed";

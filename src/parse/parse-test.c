@@ -29,7 +29,7 @@
 #include <arpa/inet.h>
 
 #include "event/event.h"
-#include "parse/nflog.h"
+#include "parse/record.h"
 #include "parse/parse.h"
 #include "util/span.h"
 
@@ -52,6 +52,21 @@ static void fx_expect_malformed_at(struct fx *f, const char *s, size_t n, const 
 #define expect_malformed_lit(f, lit, key)                                                          \
 	fx_expect_malformed_at((f), (lit), sizeof(lit) - 1, (key), __FILE__, __LINE__)
 #define assert_span(s, want)	span_eq_at((s), (want), __FILE__, __LINE__)
+#define assert_bytes(b, n, hex) bytes_eq_at((b), (n), (hex), __FILE__, __LINE__)
+
+/* n option bytes at b, against the hex the kernel printed for them */
+static void bytes_eq_at(const uint8_t *b, size_t n, const char *hex, const char *file, int line)
+{
+	char got[2 * EVENT_OPT_MAX + 1];
+
+	for (size_t i = 0; i < n && i < EVENT_OPT_MAX; i++)
+		snprintf(got + 2 * i, 3, "%02X", b[i]);
+	got[2 * (n < EVENT_OPT_MAX ? n : EVENT_OPT_MAX)] = '\0';
+	if (strcmp(got, hex) != 0) {
+		print_error("bytes are '%s', want '%s'\n", got, hex);
+		_fail(file, line);
+	}
+}
 #define assert_addr(a, want)	addr_eq_at(&(a), (want), __FILE__, __LINE__)
 #define expect_event_n(f, s, n) fx_expect_at((f), (s), (n), PARSE_EVENT, -1, __FILE__, __LINE__)
 
@@ -101,7 +116,10 @@ static void test_ipv4_tcp_syn_all_fields(void **state)
 	assert_int_equal(e->ip_id, 28124);
 	assert_int_equal(e->ip_flags, IPF_DF);
 	assert_int_equal(e->frag_off, 0);
-	assert_span(e->ip_opt, "");
+	assert_int_equal(e->ip_opt_len, 0);
+	assert_false(e->ip_opt_bad);
+	assert_span(e->v6_ext, "");
+	assert_int_equal(e->origin, 0);
 	assert_int_equal(e->proto, IPPROTO_NUM_TCP);
 	assert_true(e->has_ports);
 	assert_int_equal(e->sport, 55103);
@@ -117,7 +135,8 @@ static void test_ipv4_tcp_syn_all_fields(void **state)
 	assert_false(e->has_mark);
 
 	assert_true(e->has_tcp_opts);
-	assert_span(e->tcp_opt_hex, "020405B40402080A31CAD9280000000001030306");
+	assert_false(e->tcp_opt_bad);
+	assert_bytes(e->tcp_opt_raw, e->tcp_opt_len, "020405B40402080A31CAD9280000000001030306");
 	assert_int_equal(e->tcp_opts.count, 5);
 	assert_int_equal(e->tcp_opts.kinds[0], TCPOPT_KIND_MSS);
 	assert_int_equal(e->tcp_opts.kinds[1], TCPOPT_KIND_SACKOK);
@@ -255,17 +274,81 @@ static void test_ipv4_ip_options(void **state)
 	/* IP options (ihl > 5) come before PROTO=; TCP options after URGP=. */
 	expect_event(f, HDR A4 "LEN=64 TOS=0x00 PREC=0x00 TTL=64 ID=1 OPT (0123ABCD) " L4_TCP
 			       "OPT (020405B4)");
-	assert_span(f->ev.ip_opt, "0123ABCD");
+	assert_bytes(f->ev.ip_opt_raw, f->ev.ip_opt_len, "0123ABCD");
+	assert_false(f->ev.ip_opt_bad);
+	assert_span(f->ev.v6_ext, "");
 	assert_true(f->ev.has_tcp_opts);
-	assert_span(f->ev.tcp_opt_hex, "020405B4");
+	assert_bytes(f->ev.tcp_opt_raw, f->ev.tcp_opt_len, "020405B4");
 	assert_int_equal(f->ev.tcp_opts.mss, 1460);
 	assert_int_equal(f->ev.dport, 53);
 
 	expect_event(f, HDR A4 "LEN=64 TOS=0x00 PREC=0x00 TTL=64 ID=1 OPT (07270400000000) "
 			       "PROTO=UDP SPT=1 DPT=2 LEN=8 ");
-	assert_span(f->ev.ip_opt, "07270400000000");
+	assert_bytes(f->ev.ip_opt_raw, f->ev.ip_opt_len, "07270400000000");
 	assert_false(f->ev.has_tcp_opts);
 	assert_int_equal(f->ev.udp_len, 8);
+
+	/* lower case hex, the kernel's 40-byte maximum, and one byte past it */
+	expect_event(f, HDR A4 "LEN=64 TOS=0x00 PREC=0x00 TTL=64 ID=1 OPT (830708c6120001) "
+			       "PROTO=UDP SPT=1 DPT=2 LEN=8 ");
+	assert_bytes(f->ev.ip_opt_raw, f->ev.ip_opt_len, "830708C6120001");
+	expect_event(f, HDR A4 "LEN=84 TOS=0x00 PREC=0x00 TTL=64 ID=1 OPT (0727"
+			       "0400000000000000000000000000000000000000000000000000000000000000"
+			       "000000000000) PROTO=UDP SPT=1 DPT=2 LEN=8 ");
+	assert_int_equal(f->ev.ip_opt_len, 40);
+	expect_malformed(f, HDR A4 "LEN=84 TOS=0x00 PREC=0x00 TTL=64 ID=1 OPT (0727"
+				   "0400000000000000000000000000000000000000000000000000000000000000"
+				   "00000000000000) PROTO=UDP SPT=1 DPT=2 LEN=8 ",
+			 "at most 40 hex bytes of IPv4 options");
+	expect_malformed(f, HDR A4 "LEN=64 TOS=0x00 PREC=0x00 TTL=64 ID=1 OPT (07270) "
+				   "PROTO=UDP SPT=1 DPT=2 LEN=8 ",
+			 "expected hex bytes");
+	expect_malformed(f, HDR A4 "LEN=64 TOS=0x00 PREC=0x00 TTL=64 ID=1 OPT (07X7) "
+				   "PROTO=UDP SPT=1 DPT=2 LEN=8 ",
+			 "expected hex bytes");
+	/* the last OPT before PROTO= counts */
+	expect_event(f, HDR A4 "LEN=64 TOS=0x00 PREC=0x00 TTL=64 ID=1 OPT (0101) OPT (94040000) "
+			       "PROTO=UDP SPT=1 DPT=2 LEN=8 ");
+	assert_bytes(f->ev.ip_opt_raw, f->ev.ip_opt_len, "94040000");
+	/* options the kernel could not read, or an IPv6 extension header group
+	 * in an IPv4 record: there, but no bytes */
+	expect_event(f, HDR A4 "LEN=64 TOS=0x00 PREC=0x00 TTL=64 ID=1 OPT (TRUNCATED) "
+			       "PROTO=UDP SPT=1 DPT=2 LEN=8 ");
+	assert_int_equal(f->ev.ip_opt_len, 0);
+	assert_true(f->ev.ip_opt_bad);
+	expect_event(f, HDR A4 "LEN=64 TOS=0x00 PREC=0x00 TTL=64 ID=1 OPT ( FRAG:0 ) "
+			       "PROTO=UDP SPT=1 DPT=2 LEN=8 ");
+	assert_int_equal(f->ev.ip_opt_len, 0);
+	assert_true(f->ev.ip_opt_bad);
+	assert_span(f->ev.v6_ext, "");
+	expect_event(f, HDR A4 "LEN=64 TOS=0x00 PREC=0x00 TTL=64 ID=1 OPT ( FRAG:0 ) "
+			       "OPT (94040000) PROTO=UDP SPT=1 DPT=2 LEN=8 ");
+	assert_bytes(f->ev.ip_opt_raw, f->ev.ip_opt_len, "94040000");
+	assert_false(f->ev.ip_opt_bad);
+}
+
+/* IPv6 has no IPv4 options: every "OPT (...)" before PROTO= is extension
+ * header text, kept as LOG printed it (the last group). */
+static void test_ipv6_ext_text(void **state)
+{
+	struct fx *f = *state;
+
+	expect_event(f, HDR MAC6 A6 "LEN=80 TC=0 HOPLIMIT=64 FLOWLBL=0 OPT ( ) "
+				    "OPT ( FRAG:0 ID:0000abcd ) " L4_TCP);
+	assert_span(f->ev.v6_ext, "( FRAG:0 ID:0000abcd )");
+	assert_int_equal(f->ev.v6_ext_hdrs, 2);
+	assert_int_equal(f->ev.ip_opt_len, 0);
+	assert_false(f->ev.ip_opt_bad);
+	/* the IPv4 form in an IPv6 record: text too, no IPv4 option bytes */
+	expect_event(f, HDR MAC6 A6 "LEN=80 TC=0 HOPLIMIT=64 FLOWLBL=0 OPT (0101) " L4_TCP);
+	assert_span(f->ev.v6_ext, "0101");
+	assert_int_equal(f->ev.ip_opt_len, 0);
+	expect_event(f, HDR MAC6 A6 "LEN=80 TC=0 HOPLIMIT=64 FLOWLBL=0 OPT (TRUNCATED) " L4_TCP);
+	assert_span(f->ev.v6_ext, "");
+	assert_false(f->ev.ip_opt_bad);
+	expect_event(f, HDR MAC6 A6 "LEN=80 TC=0 HOPLIMIT=64 FLOWLBL=0 " L4_TCP);
+	assert_span(f->ev.v6_ext, "");
+	assert_int_equal(f->ev.v6_ext_hdrs, 0);
 }
 
 static void test_tcp_opt_truncated_word(void **state)
@@ -276,6 +359,22 @@ static void test_tcp_opt_truncated_word(void **state)
 	expect_event(f, HDR A4 IPH("60", "64", "1") L4_TCP "OPT (TRUNCATED)");
 	assert_int_equal(f->ev.dport, 53);
 	assert_int_equal(f->ev.tcp_flags, TCPF_SYN);
+	assert_true(f->ev.has_tcp_opts);
+	assert_true(f->ev.tcp_opt_bad);
+	assert_true(f->ev.tcp_opts.truncated);
+	assert_int_equal(f->ev.tcp_opt_len, 0);
+	assert_false(f->ev.ip_opt_bad);
+
+	/* the last OPT counts: readable options after unreadable ones */
+	expect_event(f, HDR A4 IPH("60", "64", "1") L4_TCP "OPT (TRUNCATED) OPT (020405B4)");
+	assert_false(f->ev.tcp_opt_bad);
+	assert_false(f->ev.tcp_opts.truncated);
+	assert_true(f->ev.tcp_opts.has_mss);
+	assert_bytes(f->ev.tcp_opt_raw, f->ev.tcp_opt_len, "020405B4");
+	expect_event(f, HDR A4 IPH("60", "64", "1") L4_TCP "OPT (020405B4) OPT (TRUNCATED)");
+	assert_true(f->ev.tcp_opt_bad);
+	assert_false(f->ev.tcp_opts.has_mss);
+	assert_int_equal(f->ev.tcp_opt_len, 0);
 }
 
 static void test_udp(void **state)
@@ -875,8 +974,9 @@ static void test_event_reused_between_lines(void **state)
 			"ID=4660 PROTO=ICMP TYPE=8 CODE=0 ID=1 SEQ=2 ");
 	assert_span(f->ev.prefix, "");
 	assert_span(f->ev.host, "");
-	assert_span(f->ev.ip_opt, "");
-	assert_span(f->ev.tcp_opt_hex, "");
+	assert_int_equal(f->ev.ip_opt_len, 0);
+	assert_span(f->ev.v6_ext, "");
+	assert_int_equal(f->ev.tcp_opt_len, 0);
 	assert_span(f->ev.mac, "");
 	assert_false(f->ev.has_ports);
 	assert_false(f->ev.has_tcp_opts);
@@ -1470,7 +1570,7 @@ static void test_record_search_linear(void **state)
 		char *p = repeat("", units[u], big);
 		struct timespec t0, t1;
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		long at = nflog_find_record(span_make(p, big));
+		long at = record_find(span_make(p, big));
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
 		assert_int_equal(at, -1);
@@ -1480,8 +1580,8 @@ static void test_record_search_linear(void **state)
 		}
 		free(p);
 	}
-	assert_int_equal(nflog_find_record(span_make(NULL, 0)), -1);
-	assert_int_equal(nflog_find_record(span_make("IN=", 3)), -1);
+	assert_int_equal(record_find(span_make(NULL, 0)), -1);
+	assert_int_equal(record_find(span_make("IN=", 3)), -1);
 	/* the first real record after a pathological stretch is still found */
 	char *p = repeat("", "IN=", 3 * 100000);
 	size_t n = strlen(p);
@@ -1489,7 +1589,7 @@ static void test_record_search_linear(void **state)
 	assert_non_null(line);
 	memcpy(line, p, n);
 	memcpy(line + n, " IN=eth0 OUT= SRC=1", 20);
-	assert_int_equal(nflog_find_record(span_make(line, n + 19)), (long)n + 1);
+	assert_int_equal(record_find(span_make(line, n + 19)), (long)n + 1);
 	free(line);
 	free(p);
 }
@@ -1657,6 +1757,7 @@ int main(void)
 	    T(test_ipv4_fragments),
 	    T(test_ipv4_ip_options),
 	    T(test_tcp_opt_truncated_word),
+	    T(test_ipv6_ext_text),
 	    T(test_udp),
 	    T(test_icmp_echo),
 	    T(test_icmp_error_keeps_outer_packet),

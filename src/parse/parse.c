@@ -13,7 +13,7 @@
 #endif
 
 #include "parse/journal.h"
-#include "parse/nflog.h"
+#include "parse/record.h"
 #include "parse/wrapper.h"
 
 
@@ -198,11 +198,11 @@ static int decide(struct parse_input *in, struct wrapper *w, struct span *msg)
 			 * "word:" or any program's forgery: it fixes nothing, and
 			 * until something does it is read as a program's line. */
 			if (w->tag == WRAPPER_TAG_OTHER && !w->pid && !w->rfc5424 &&
-			    !w->has_facility && nflog_find_record(w->body) >= 0)
+			    !w->has_facility && record_find(w->body) >= 0)
 				return tagged(w, msg);
 			bool logemu = w->tag == WRAPPER_TAG_NONE && !w->rfc5424 &&
 				      !w->has_facility && w->host.len &&
-				      nflog_find_record(w->body) >= 0;
+				      record_find(w->body) >= 0;
 			f = in->format = logemu ? PARSE_FMT_LOGEMU : PARSE_FMT_SYSLOG;
 			/* anyone can write such a line into a syslog file: LOGEMU
 			 * holds only once PARSE_LOGEMU_CONFIRM records agree */
@@ -217,7 +217,7 @@ static int decide(struct parse_input *in, struct wrapper *w, struct span *msg)
 			/* what ulogd never writes proves a syslog file: a tag naming
 			 * the kernel or a PID, a facility, a line that is no record */
 			if (w->tag == WRAPPER_TAG_KERNEL || w->pid || w->rfc5424 || w->has_facility ||
-			    nflog_find_record(w->body) < 0) {
+			    record_find(w->body) < 0) {
 				if (in->forced) {
 					*msg = w->msg;
 					return PARSE_IGN_OFF_FORMAT;
@@ -267,10 +267,27 @@ static inline enum parse_verdict read_record(struct span msg, long at, struct sp
 	ev.prefix = span_make(msg.p, (size_t)at);
 	span_trim(&ev.prefix);
 	struct span rec = span_make(msg.p + at, msg.len - (size_t)at);
-	enum parse_verdict r = nflog_parse(rec, base, &ev, ret_why, reterr);
+	enum parse_verdict r = record_parse(rec, base, &ev, ret_why, reterr);
 	if (r == PARSE_EVENT)
 		*ret_ev = ev;
 	return r;
+}
+
+enum parse_verdict parse_message(const struct record_meta *meta, struct span msg,
+				 struct event *ret_ev, enum parse_ignore *ret_ign,
+				 struct parse_error *reterr)
+{
+	long at = record_find(msg);
+
+	if (at < 0) {
+		*ret_ign = PARSE_IGN_NOT_FIREWALL;
+		return PARSE_IGNORED;
+	}
+	if (!meta->kernel || (meta->facility != -1 && meta->facility != 0)) {
+		*ret_ign = PARSE_IGN_NOT_KERNEL;
+		return PARSE_IGNORED;
+	}
+	return read_record(msg, at, msg, msg.p, &meta->time, meta->host, ret_ev, ret_ign, reterr);
 }
 
 static enum parse_verdict journal_record(struct parse_input *in, const struct journal_record *r,
@@ -278,7 +295,7 @@ static enum parse_verdict journal_record(struct parse_input *in, const struct jo
 					 enum parse_ignore *ret_why, struct parse_error *reterr)
 {
 	struct vtime t = { 0 };
-	long at = r->has_msg ? nflog_find_record(r->msg) : -1;
+	long at = r->has_msg ? record_find(r->msg) : -1;
 
 	if (at < 0) {
 		*ret_why = PARSE_IGN_NOT_FIREWALL;
@@ -348,7 +365,7 @@ enum parse_verdict parse_line(struct parse_input *in, struct span line, struct e
 		span_skip(&line, 1);
 	if (line.p[0] == '{' && (in->format == PARSE_FMT_UNKNOWN || in->format == PARSE_FMT_JSON)) {
 		if (journal_json(&in->journal, line, &jr, &reason, &col) == JOURNAL_BAD) {
-			if (in->format == PARSE_FMT_JSON || nflog_find_record(line) >= 0)
+			if (in->format == PARSE_FMT_JSON || record_find(line) >= 0)
 				return journal_bad(line, reason, col, reterr);
 			*ret_why = PARSE_IGN_NOT_FIREWALL;
 			return PARSE_IGNORED;
@@ -367,7 +384,7 @@ enum parse_verdict parse_line(struct parse_input *in, struct span line, struct e
 	wrapper_parse(&in->clock, line, &w);
 	struct span msg;
 	int ign = decide(in, &w, &msg);
-	long at = nflog_find_record(msg);
+	long at = record_find(msg);
 	if (at < 0 || ign != DECIDE_OK) {
 		/* NUL bytes (a file zero-filled by a crash) can break the header or
 		 * the record's own keys: a damaged firewall record is malformed,

@@ -121,6 +121,12 @@ struct parse_input {
 };
 
 void parse_clock_init(struct parse_clock *c, int64_t ref_sec);
+/* A live source's clock: the reference follows the calendar, so a daemon
+ * started on 30 Dec dates a "Jan  2" line of the new year in the new year.
+ * now_wall_sec is now in the clock's own reckoning (the log's zone read as
+ * UTC, like ref_sec: time() plus the local zone's UTC offset). Never moves
+ * the reference back; cheap enough to call before every read. */
+void parse_clock_advance(struct parse_clock *c, int64_t now_wall_sec);
 void parse_input_init(struct parse_input *in, int64_t ref_sec);
 /* Forget the format (keep the clock): the next line starts a new input. */
 void parse_input_new_format(struct parse_input *in);
@@ -132,6 +138,28 @@ void parse_input_settle(struct parse_input *in);
 enum parse_verdict parse_line(struct parse_input *in, struct span line, struct event *ret_ev,
 			      enum parse_ignore *ret_why, struct parse_error *reterr);
 
+/* What a trusted transport says about a record it delivered with its
+ * envelope already read (/dev/kmsg's PRI and timestamp, the journal's
+ * _TRANSPORT, SYSLOG_FACILITY and __REALTIME_TIMESTAMP): not the text's
+ * word, which anyone who can write to the log controls. */
+struct record_meta {
+	int facility;      /* -1 unknown */
+	bool kernel;       /* the trusted transport says kernel */
+	struct vtime time; /* into the event as it is (kind VTIME_NONE: none) */
+	struct span host;  /* into the event; valid during the call */
+};
+
+/* msg is the kernel's message alone (kmsg, journal MESSAGE): no wrapper
+ * detection, no format, no clock. A message with no record in it:
+ * PARSE_IGNORED / PARSE_IGN_NOT_FIREWALL (first, as parse_line() says it).
+ * Not kernel, or a facility other than kern (0): PARSE_IGNORED /
+ * PARSE_IGN_NOT_KERNEL. Else as parse_line() reads a record: NUL and invalid
+ * UTF-8 are malformed, columns count from msg.p. The event's time and host
+ * are meta's, its origin 0 (the source sets it). */
+enum parse_verdict parse_message(const struct record_meta *meta, struct span msg,
+				 struct event *ret_ev, enum parse_ignore *ret_ign,
+				 struct parse_error *reterr);
+
 /* An export entry was begun and not ended (input cut off): not read. */
 bool parse_input_pending(const struct parse_input *in);
 
@@ -142,7 +170,13 @@ int parse_format_from_name(const char *name, enum parse_format *ret);
 /* Name of an ignore reason as the JSON report writes it ("not_kernel"). */
 const char *parse_ignore_name(enum parse_ignore why);
 
-/* Decode the hex of a TCP "OPT (...)" field (RFC 9293 option layout). */
+/* The hex of an "OPT (...)" field (two digits a byte, either case) -> at
+ * most max bytes at ret: their number, or -EINVAL (odd count, not hex,
+ * more than max bytes). The LOG parser decodes options with it, once. */
+int parse_opt_hex(struct span hex, uint8_t *ret, size_t max);
+
+/* Decode the hex of a TCP "OPT (...)" field: parse_opt_hex() (at most
+ * EVENT_OPT_MAX bytes), then event_tcp_opts_decode(). 0 or -EINVAL. */
 int parse_tcp_options(struct span hex, struct tcp_opts *ret);
 
 #endif

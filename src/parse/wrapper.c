@@ -116,6 +116,22 @@ static void clock_raise(struct parse_clock *c, int64_t sec)
 	}
 }
 
+/* Days since the epoch of a time in seconds, rounded down (also before 1970). */
+static int64_t floor_days(int64_t sec)
+{
+	return sec >= 0 ? sec / 86400 : (sec - 86399) / 86400;
+}
+
+void parse_clock_advance(struct parse_clock *c, int64_t now_wall_sec)
+{
+	if (now_wall_sec <= c->ref_sec)
+		return;
+	/* the cached dates depend on the reference's year only */
+	if (year_of_days(floor_days(now_wall_sec)) != year_of_days(floor_days(c->ref_sec)))
+		c->cache_mon = 0;
+	c->ref_sec = now_wall_sec;
+}
+
 static bool is_leap(int y)
 {
 	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
@@ -140,8 +156,7 @@ static int64_t latest_days(int y, int mon, int day)
 static int64_t yearless_days(struct parse_clock *c, int mon, int day, int sod)
 {
 	if (c->cache_mon != mon || c->cache_day != day) {
-		int64_t ref_days = c->ref_sec >= 0 ? c->ref_sec / 86400 : (c->ref_sec - 86399) / 86400;
-		int y = year_of_days(ref_days);
+		int y = year_of_days(floor_days(c->ref_sec));
 		c->cache_days[0] = latest_days(y, mon, day);
 		c->cache_days[1] = latest_days(year_of_days(c->cache_days[0]) - 1, mon, day);
 		c->cache_mon = mon;

@@ -384,7 +384,7 @@ static void json_chain_packets(struct jsonw *w, const struct pair_state *p)
 	jsonw_obj_end(w);
 }
 
-static void json_pair(struct jsonw *w, const struct pair_state *p)
+void json_write_destination(struct jsonw *w, const struct pair_state *p)
 {
 	char buf[ADDR_STR_MAX];
 
@@ -468,7 +468,7 @@ static void json_intel(struct jsonw *w, const struct source_state *s)
 	jsonw_key(w, "signatures");
 	jsonw_arr_begin(w);
 	for (uint16_t i = 0; x && i < x->n_sigs; i++) {
-		const struct sig *sig = x->sigs[i].sig;
+		const struct sig_count *sig = &x->sigs[i]; /* the rule as it was (ids, copies) */
 		jsonw_obj_begin(w);
 		jsonw_key_u64(w, "sid", sig->id);
 		jsonw_key_str(w, "msg", sig->msg);
@@ -536,8 +536,8 @@ static void json_intel(struct jsonw *w, const struct source_state *s)
 	}
 }
 
-static void json_source(struct jsonw *w, const struct source_state *s,
-			const struct report_opts *o)
+void json_write_source(struct jsonw *w, const struct source_state *s,
+		       const struct report_opts *o)
 {
 	char buf[ADDR_STR_MAX];
 
@@ -558,7 +558,7 @@ static void json_source(struct jsonw *w, const struct source_state *s,
 	jsonw_arr_begin(w);
 	for (uint32_t i = 0; i < s->n_pairs; i++)
 		if (s->pairs[i])
-			json_pair(w, s->pairs[i]);
+			json_write_destination(w, s->pairs[i]);
 	jsonw_arr_end(w);
 	json_intel(w, s);
 	jsonw_key_u64(w, "sweep_level", s->sweep_dl);
@@ -593,7 +593,7 @@ int report_json_sources(FILE *out, const struct source_state **v, size_t n,
 	jsonw_arr_begin(&w);
 	for (size_t i = 0; i < n; i++)
 		if (report_source_listed(v[i], o))
-			json_source(&w, v[i], o);
+			json_write_source(&w, v[i], o);
 	jsonw_arr_end(&w);
 	jsonw_obj_end(&w);
 	r = jsonw_finish(&w); /* hands jsonw's buffer to stdio before the '\n' */

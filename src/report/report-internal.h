@@ -39,6 +39,19 @@ typedef int report_sources_fn(FILE *out, const struct source_state **v, size_t n
 int report_engine(FILE *out, const struct engine *e, const struct input_stats *in,
 		  const struct report_opts *o, report_sources_fn *fn);
 
+/* One source of `analyze --json`'s "sources" (also `status --json`'s), and
+ * one of its "destinations" (also a JSON alert's per-protocol fields). */
+struct jsonw;
+void json_write_source(struct jsonw *w, const struct source_state *s,
+		       const struct report_opts *o);
+void json_write_destination(struct jsonw *w, const struct pair_state *p);
+
+/* The text report's source table and details of the listed sources of v
+ * (report order), into ob. 0 or -ENOMEM. */
+struct outbuf;
+int report_text_listing(struct outbuf *ob, const struct source_state **v, size_t n,
+			const struct report_opts *o);
+
 int report_json_sources(FILE *out, const struct source_state **v, size_t n,
 			const struct input_stats *in, const struct engine_stats *es,
 			const struct report_opts *o);

@@ -1051,7 +1051,7 @@ static void detail_sigs(const struct text *t, const struct source_intel *x)
 	/* one line per signature: "sid 384 DL 2 x5  ICMP PING", the message
 	 * word by word so that a long one wraps under itself */
 	for (uint16_t i = 0; i < x->n_sigs; i++) {
-		const struct sig *sig = x->sigs[i].sig;
+		const struct sig_count *sig = &x->sigs[i]; /* the rule as it was (ids, copies) */
 		const char *p = sig->msg;
 		bool first = true;
 
@@ -1218,6 +1218,29 @@ int report_text_sources(FILE *out, const struct source_state **v, size_t n,
 	if (rw < 0)
 		return rw;
 	return ferror(out) ? -EIO : 0;
+}
+
+/* The table and the details of the listed sources, into ob (vigil status). */
+int report_text_listing(struct outbuf *ob, const struct source_state **v, size_t n,
+			const struct report_opts *o)
+{
+	struct text t = { .o = ob, .width = o->width ? o->width : TEXT_WIDTH_DEFAULT,
+			  .color = o->color };
+	size_t listed = 0;
+	int r;
+
+	if (t.width < TEXT_WIDTH_MIN)
+		t.width = TEXT_WIDTH_MIN;
+	if (t.width > TEXT_WIDTH_MAX)
+		t.width = TEXT_WIDTH_MAX;
+	for (size_t i = 0; i < n; i++)
+		listed += report_source_listed(v[i], o);
+	r = text_table(&t, v, n, o, listed);
+	if (r >= 0 && listed) {
+		outbuf_putc(ob, '\n');
+		text_details(&t, v, n, o);
+	}
+	return r;
 }
 
 int report_text(FILE *out, const struct engine *e, const struct input_stats *in,

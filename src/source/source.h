@@ -63,6 +63,7 @@ struct source_counters {
 	uint64_t rotations;   /* file: rename+create or copytruncate followed */
 	uint64_t truncations; /* file: shrank without a rotation we could follow */
 	uint64_t errors;      /* failures (each reported once, then retried) */
+	uint64_t rejected;    /* read but not handed over: nflog frames with no IP header */
 };
 
 struct source_opts {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* nflog.c - read the kernel's netfilter log record into a struct event.
+/* record.c - read the kernel's netfilter log record into a struct event.
  *
  * The record, as net/netfilter/nf_log_syslog.c prints it (IPv4 shown):
  *   PREFIX IN=eth0 OUT= [PHYSIN=.. PHYSOUT=..] MAC=.. SRC=a DST=b LEN=n TOS=0x00
@@ -18,7 +18,7 @@
  * so order is expected, not required. No allocation, no copies: the event's
  * spans point into the line.
  */
-#include "parse/nflog.h"
+#include "parse/record.h"
 
 #include <errno.h>
 #ifdef __SSE2__
@@ -39,7 +39,7 @@ enum {
 	SEEN_ARP = 1 << 10,
 };
 
-struct nfp {
+struct rp {
 	struct event *ev;
 	struct parse_error *err;
 	const char *line;
@@ -47,9 +47,13 @@ struct nfp {
 	bool fragment;
 	bool proto_number;    /* PROTO= gave a number: the kernel decoded no header */
 	uint8_t empty_opt_run;
+	/* The last "OPT (...)" before PROTO=: IPv4 options (hex) or an IPv6
+	 * extension header group, told apart by the family once it is known. */
+	struct span ip_opt_text;
+	bool ip_opt_group; /* ip_opt_text is an IPv6-style group */
 };
 
-static enum parse_verdict fail(struct nfp *s, struct span got, const char *reason)
+static enum parse_verdict fail(struct rp *s, struct span got, const char *reason)
 {
 	s->err->column = (size_t)(got.p - s->line) + 1;
 	s->err->reason = reason;
@@ -90,7 +94,7 @@ static long find_in_key(struct span s)
  * search per candidate would rescan the whole tail each time, quadratic in
  * the line's length. sp stays the first space at or after every candidate
  * before it. */
-long nflog_find_record(struct span msg)
+long record_find(struct span msg)
 {
 	struct span s = msg;
 	const char *end, *sp = NULL;
@@ -147,68 +151,38 @@ static bool hex16_decode(const char *p, uint8_t *out)
 }
 #endif
 
-/* RFC 9293 3.1 option layout: kind, [len, data]; NOP and EOL are single bytes. */
-int parse_tcp_options(struct span hex, struct tcp_opts *ret)
+int parse_opt_hex(struct span hex, uint8_t *out, size_t max)
 {
-	uint8_t b[40];
-	size_t n = hex.len / 2;
-	struct tcp_opts o = { 0 };
+	size_t n = hex.len / 2, i = 0;
 	int bad = 0;
-	size_t i = 0;
 
-	if (hex.len % 2 || n > sizeof(b))
+	if (hex.len % 2 || n > max)
 		return -EINVAL;
 #ifdef __SSE2__
 	for (; i + 8 <= n; i += 8)
-		if (!hex16_decode(hex.p + 2 * i, b + i))
+		if (!hex16_decode(hex.p + 2 * i, out + i))
 			return -EINVAL;
 #endif
 	for (; i < n; i++) { /* validate while decoding: one pass */
 		int v = span_hexbyte(hex.p + 2 * i);
 		bad |= v;
-		b[i] = (uint8_t)v;
+		out[i] = (uint8_t)v;
 	}
-	if (bad < 0)
-		return -EINVAL;
-	for (i = 0; i < n && o.count < EVENT_TCPOPT_MAX;) {
-		uint8_t kind = b[i];
-		o.kinds[o.count++] = kind;
-		if (kind == TCPOPT_KIND_EOL) {
-			while (++i < n)
-				o.past_eol |= b[i] != 0;
-			break;
-		}
-		if (kind == TCPOPT_KIND_NOP) {
-			i++;
-			continue;
-		}
-		if (i + 1 >= n || b[i + 1] < 2 || i + b[i + 1] > n) {
-			o.truncated = true; /* psad: "broken n-byte len field" */
-			break;
-		}
-		uint8_t len = b[i + 1];
-		const uint8_t *d = b + i + 2;
-		if (kind == TCPOPT_KIND_MSS && len == 4) {
-			o.has_mss = true;
-			o.mss = (uint16_t)(d[0] << 8 | d[1]);
-		} else if (kind == TCPOPT_KIND_WS && len == 3) {
-			o.has_ws = true;
-			o.wscale = d[0];
-		} else if (kind == TCPOPT_KIND_SACKOK && len == 2) {
-			o.has_sackok = true;
-		} else if (kind == TCPOPT_KIND_TS && len == 10) {
-			o.has_ts = true;
-			o.tsval = (uint32_t)d[0] << 24 | (uint32_t)d[1] << 16 | (uint32_t)d[2] << 8 | d[3];
-			o.tsecr = (uint32_t)d[4] << 24 | (uint32_t)d[5] << 16 | (uint32_t)d[6] << 8 | d[7];
-		}
-		i += len;
-	}
-	*ret = o;
+	return bad < 0 ? -EINVAL : (int)n;
+}
+
+int parse_tcp_options(struct span hex, struct tcp_opts *ret)
+{
+	uint8_t b[EVENT_OPT_MAX];
+	int n = parse_opt_hex(hex, b, sizeof(b));
+
+	if (n < 0)
+		return n;
+	event_tcp_opts_decode(b, (size_t)n, ret);
 	return 0;
 }
 
-
-static enum parse_verdict set_addr(struct nfp *s, struct span v, struct addr *a, unsigned bit,
+static enum parse_verdict set_addr(struct rp *s, struct span v, struct addr *a, unsigned bit,
 				   const char *why4, const char *why6)
 {
 	if (addr_parse(v, a) < 0)
@@ -217,7 +191,7 @@ static enum parse_verdict set_addr(struct nfp *s, struct span v, struct addr *a,
 	return PARSE_EVENT;
 }
 
-static enum parse_verdict set_proto(struct nfp *s, struct span v)
+static enum parse_verdict set_proto(struct rp *s, struct span v)
 {
 	struct event *ev = s->ev;
 	uint8_t n;
@@ -246,7 +220,7 @@ static enum parse_verdict set_proto(struct nfp *s, struct span v)
 	return PARSE_EVENT;
 }
 
-static enum parse_verdict hex_field(struct nfp *s, struct span v, uint32_t max, uint32_t *out,
+static enum parse_verdict hex_field(struct rp *s, struct span v, uint32_t max, uint32_t *out,
 				    const char *why)
 {
 	uint32_t x;
@@ -354,7 +328,7 @@ static enum key key_l4_lookup(struct span k)
 	} while (0)
 
 /* Store the value of key k. */
-static enum parse_verdict key_apply(struct nfp *s, enum key k, struct span v)
+static enum parse_verdict key_apply(struct rp *s, enum key k, struct span v)
 {
 	struct event *ev = s->ev;
 	uint32_t x = 0;
@@ -480,7 +454,7 @@ static bool flag_word(struct event *ev, struct span w)
 
 /* "OPT (" ... ")": IPv4 options (before PROTO=), TCP options (after), or an
  * IPv6 extension header group "OPT ( ... )". rest starts after "OPT". */
-static enum parse_verdict take_opt(struct nfp *s, struct span *rest)
+static enum parse_verdict take_opt(struct rp *s, struct span *rest)
 {
 	struct event *ev = s->ev;
 	struct span tok = span_make(rest->p, 0);
@@ -492,21 +466,36 @@ static enum parse_verdict take_opt(struct nfp *s, struct span *rest)
 		if (span_eq(hex, "TRUNCATED", 9)) {
 			/* nf_log could not read the options it was told to print */
 			if (s->seen & SEEN_PROTO) {
-				ev->has_tcp_opts = true;
+				ev->has_tcp_opts = ev->tcp_opt_bad = true;
+				ev->tcp_opt_len = 0;
+				memset(&ev->tcp_opts, 0, sizeof(ev->tcp_opts));
 				ev->tcp_opts.truncated = true;
+			} else {
+				ev->ip_opt_bad = true;
+				ev->ip_opt_len = 0;
 			}
 			return PARSE_EVENT;
 		}
 		if (s->seen & SEEN_PROTO) {
-			ev->tcp_opt_hex = hex;
-			ev->has_tcp_opts = true;
-			if (parse_tcp_options(hex, &ev->tcp_opts) < 0)
+			int n = parse_opt_hex(hex, ev->tcp_opt_raw, EVENT_OPT_MAX);
+			if (n < 0)
 				return fail(s, hex, "expected at most 40 hex bytes of TCP options "
 						    "in OPT (...)");
+			ev->has_tcp_opts = true;
+			ev->tcp_opt_bad = false;
+			ev->tcp_opt_len = (uint8_t)n;
+			event_tcp_opts_decode(ev->tcp_opt_raw, (size_t)n, &ev->tcp_opts);
 		} else {
-			if (!is_hex(hex) || hex.len % 2)
-				return fail(s, hex, "expected hex bytes in OPT (...)");
-			ev->ip_opt = hex;
+			int n = parse_opt_hex(hex, ev->ip_opt_raw, EVENT_OPT_MAX);
+			if (n < 0)
+				return fail(s, hex, hex.len % 2 || !is_hex(hex)
+							    ? "expected hex bytes in OPT (...)"
+							    : "expected at most 40 hex bytes of IPv4 "
+							      "options in OPT (...)");
+			ev->ip_opt_len = (uint8_t)n;
+			ev->ip_opt_bad = false;
+			s->ip_opt_text = hex;
+			s->ip_opt_group = false;
 		}
 		s->empty_opt_run = 0;
 		return PARSE_EVENT;
@@ -518,7 +507,8 @@ static enum parse_verdict take_opt(struct nfp *s, struct span *rest)
 		if (tok.len && tok.p[tok.len - 1] == ')') {
 			if (tok.len > 1)
 				empty = false;
-			ev->ip_opt = span_make(start, (size_t)(tok.p + tok.len - start));
+			s->ip_opt_text = span_make(start, (size_t)(tok.p + tok.len - start));
+			s->ip_opt_group = true;
 			if (ev->v6_ext_hdrs < UINT8_MAX)
 				ev->v6_ext_hdrs++;
 			s->empty_opt_run = empty ? (uint8_t)(s->empty_opt_run + 1) : 0;
@@ -548,7 +538,7 @@ static enum parse_verdict take_opt(struct nfp *s, struct span *rest)
 }
 
 /* Skip an ICMP error's embedded packet "[SRC=... ]" (nesting counted). */
-static enum parse_verdict skip_nested(struct nfp *s, struct span tok, struct span *rest)
+static enum parse_verdict skip_nested(struct rp *s, struct span tok, struct span *rest)
 {
 	int depth = 0;
 	const char *start = tok.p;
@@ -565,7 +555,7 @@ static enum parse_verdict skip_nested(struct nfp *s, struct span tok, struct spa
 }
 
 /* "INCOMPLETE [n bytes]" (IPv6 fragments print a bare "INCOMPLETE"). */
-static enum parse_verdict take_incomplete(struct nfp *s, struct span *rest)
+static enum parse_verdict take_incomplete(struct rp *s, struct span *rest)
 {
 	struct span tok, save = *rest;
 
@@ -583,7 +573,7 @@ static enum parse_verdict take_incomplete(struct nfp *s, struct span *rest)
 	return PARSE_EVENT;
 }
 
-static enum parse_verdict take_word(struct nfp *s, struct span w, struct span *rest)
+static enum parse_verdict take_word(struct rp *s, struct span w, struct span *rest)
 {
 	struct event *ev = s->ev;
 
@@ -622,7 +612,7 @@ static enum parse_verdict take_word(struct nfp *s, struct span w, struct span *r
 	return PARSE_EVENT; /* unknown words: newer kernels, skipped */
 }
 
-static enum parse_verdict check_complete(struct nfp *s, struct span rec)
+static enum parse_verdict check_complete(struct rp *s, struct span rec)
 {
 	struct event *ev = s->ev;
 	struct span end = span_make(rec.p + rec.len, 0);
@@ -639,6 +629,16 @@ static enum parse_verdict check_complete(struct nfp *s, struct span rec)
 		 * stays IPv6 (event_is_v6) for its header lengths */
 		bool mapped = addr_unmap_v4(&ev->src);
 		ev->v4_mapped = addr_unmap_v4(&ev->dst) || mapped;
+		/* IPv6 has no IPv4 options: whatever "OPT (...)" came before
+		 * PROTO= stands for extension headers */
+		ev->v6_ext = s->ip_opt_text;
+		ev->ip_opt_len = 0;
+		ev->ip_opt_bad = false;
+	} else if (s->ip_opt_group) {
+		/* an IPv6 extension header group in an IPv4 record: options were
+		 * there, their bytes are not */
+		ev->ip_opt_len = 0;
+		ev->ip_opt_bad = true;
 	}
 	if (!ev->in.len && !ev->out.len)
 		return fail(s, rec, "expected an interface in IN= or OUT=");
@@ -709,7 +709,7 @@ static bool mac_non_ip(struct span mac)
  * bridge/netdev rules print for other ethertypes) is no IP traffic; anything
  * else (a record that ends inside MAC=, or at an IPv4/IPv6 ethertype before
  * SRC=) was cut off or damaged: malformed, not silently "not IP". */
-static bool non_ip_frame(const struct nfp *s)
+static bool non_ip_frame(const struct rp *s)
 {
 	return (s->seen & SEEN_ARP) || mac_non_ip(s->ev->mac);
 }
@@ -794,7 +794,7 @@ static inline bool next_token(struct span *rest, struct span *tok, const char **
 
 /* The key the kernel prints after k (nf_log_syslog.c order, see the top of
  * this file); K_NONE where nothing is worth predicting. */
-static enum key key_next(const struct nfp *s, enum key k)
+static enum key key_next(const struct rp *s, enum key k)
 {
 	static const uint8_t next[_K_MAX] = {
 		[K_IN] = K_OUT,		 [K_OUT] = K_MAC,	 [K_PHYSIN] = K_PHYSOUT,
@@ -886,10 +886,10 @@ static inline const char *key_predicted(struct span rest, enum key k)
 	return rest.p + n + 1;
 }
 
-enum parse_verdict nflog_parse(struct span rec, const char *line_start, struct event *ev,
-			       enum parse_ignore *why, struct parse_error *err)
+enum parse_verdict record_parse(struct span rec, const char *line_start, struct event *ev,
+				enum parse_ignore *why, struct parse_error *err)
 {
-	struct nfp s = { .ev = ev, .err = err, .line = line_start };
+	struct rp s = { .ev = ev, .err = err, .line = line_start };
 	struct span rest = rec, tok;
 	const char *eq, *v, *end = rec.p + rec.len;
 	enum key want = K_IN, k;

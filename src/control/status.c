@@ -1,0 +1,596 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* status.c - the status document (see status.h): counters, top lists and
+ * the sources, as JSON through the report's own per-source writer, or as
+ * text through the report's table and details. */
+#include "control/status.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "control/control.h"
+#include "engine/engine.h"
+#include "match/signature.h"
+#include "report/jsonw.h"
+#include "report/outbuf.h"
+#include "report/report-internal.h"
+#include "report/report.h"
+#include "source/source.h"
+#include "util/escape.h"
+
+#ifndef VIGIL_VERSION
+#define VIGIL_VERSION "0.1.0"
+#endif
+
+#define AGG_SIG_SLOTS 4096 /* distinct signatures counted (a power of two) */
+#define PORT_PROTOS 2  /* tcp, udp */
+
+static const char *const port_proto_name[PORT_PROTOS] = { "tcp", "udp" };
+
+struct port_top {
+	uint8_t proto;
+	uint16_t port;
+	uint32_t sources;
+};
+
+struct sig_agg {
+	uint32_t sid;       /* 0: free slot */
+	const char *msg;
+	uint32_t sources;
+	uint64_t count;
+};
+
+/* What the status document says besides the source objects. */
+struct summary {
+	uint64_t events, ignored, malformed, lost, lines, bytes;
+	size_t tracked;        /* sources in the engine */
+	size_t matching;       /* passing --ip and --min-dl */
+	size_t listed;         /* written in full (--top) */
+	size_t by_dl[6];       /* tracked sources by danger level */
+	size_t scanning;       /* tracked sources with scan evidence (scan_dl >= 1) */
+	bool partial;          /* the top lists did not see every matching source */
+	struct port_top ports[STATUS_TOP_N];
+	size_t n_ports;
+	struct sig_agg sigs[STATUS_TOP_N];
+	size_t n_sigs;
+	const struct source_state **v; /* every tracked source, report order */
+	size_t n;
+	const struct report_opts *ro;  /* the filters */
+};
+
+/* ---- counting */
+
+/* An input's losses: the source's own count, or the ingest's when the
+ * source has none (kmsg overruns seen by a reader without counters). */
+static uint64_t input_lost(const struct status_input *x)
+{
+	return x->n ? x->n->lost : x->in ? x->in->lost : 0;
+}
+
+/* Is x->in shared with another input (one ingest behind several sources)? */
+static bool ingest_shared(const struct status_args *a, size_t i)
+{
+	for (size_t j = 0; j < a->n_inputs && a->inputs[i].in; j++)
+		if (j != i && a->inputs[j].in == a->inputs[i].in)
+			return true;
+	return false;
+}
+
+/* Totals: each ingest's counters once. lost is the larger of the sources'
+ * sum and the ingests' sum: the daemon may forward a source's losses to its
+ * ingest (ingest_lost), and they must not count twice. */
+static void sum_inputs(struct summary *s, const struct status_args *a)
+{
+	uint64_t lost_sources = 0, lost_ingests = 0;
+
+	for (size_t i = 0; i < a->n_inputs; i++) {
+		const struct input_stats *in = a->inputs[i].in;
+		bool seen = false;
+
+		lost_sources += a->inputs[i].n ? a->inputs[i].n->lost : 0;
+		for (size_t j = 0; j < i && in; j++)
+			seen |= a->inputs[j].in == in;
+		if (!in || seen)
+			continue;
+		lost_ingests += in->lost;
+		s->events += in->events;
+		s->ignored += in->ignored;
+		s->malformed += in->malformed;
+		s->lines += in->lines;
+		s->bytes += in->bytes;
+	}
+	s->lost = lost_sources > lost_ingests ? lost_sources : lost_ingests;
+}
+
+/* Sources per port, each source once (stamp: the last source that added). */
+struct port_count {
+	uint32_t *count[PORT_PROTOS];
+	uint32_t *stamp[PORT_PROTOS];
+	uint64_t visits;
+};
+
+static void port_count_free(struct port_count *pc)
+{
+	for (int p = 0; p < PORT_PROTOS; p++) {
+		free(pc->count[p]);
+		free(pc->stamp[p]);
+	}
+}
+
+static bool port_count_init(struct port_count *pc)
+{
+	*pc = (struct port_count){ 0 };
+	for (int p = 0; p < PORT_PROTOS; p++) {
+		pc->count[p] = calloc(65536, sizeof(uint32_t));
+		pc->stamp[p] = calloc(65536, sizeof(uint32_t));
+		if (!pc->count[p] || !pc->stamp[p]) {
+			port_count_free(pc);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* false when the visit budget ran out */
+static bool port_add(struct port_count *pc, int proto, const struct portset *ps, uint32_t stamp)
+{
+	struct portset_iter it;
+	struct port_span sp;
+
+	portset_iter_init(&it, ps);
+	while (portset_iter_next(&it, &sp)) {
+		if (pc->visits + (uint64_t)(sp.hi - sp.lo) + 1 > STATUS_AGG_PORTS)
+			return false;
+		pc->visits += (uint64_t)(sp.hi - sp.lo) + 1;
+		for (uint32_t port = sp.lo; port <= sp.hi; port++) {
+			if (pc->stamp[proto][port] == stamp)
+				continue;
+			pc->stamp[proto][port] = stamp;
+			pc->count[proto][port]++;
+		}
+	}
+	return true;
+}
+
+static bool ports_of_source(struct port_count *pc, const struct source_state *s, uint32_t stamp)
+{
+	for (uint32_t i = 0; i < s->n_pairs; i++) {
+		const struct pair_state *p = s->pairs[i];
+		if (!p)
+			continue;
+		if (!port_add(pc, 0, &p->tcp.ports, stamp) || !port_add(pc, 1, &p->udp.ports, stamp))
+			return false;
+	}
+	return true;
+}
+
+/* Keep the n best in top[] (most sources first, then proto, then port). */
+static void port_top_insert(struct summary *s, uint8_t proto, uint16_t port, uint32_t sources)
+{
+	size_t i = s->n_ports;
+
+	if (i == STATUS_TOP_N) {
+		if (sources <= s->ports[i - 1].sources)
+			return;
+		i--;
+	} else {
+		s->n_ports++;
+	}
+	while (i > 0 && s->ports[i - 1].sources < sources) {
+		s->ports[i] = s->ports[i - 1];
+		i--;
+	}
+	s->ports[i] = (struct port_top){ .proto = proto, .port = port, .sources = sources };
+}
+
+static void ports_pick(struct summary *s, const struct port_count *pc)
+{
+	for (int p = 0; p < PORT_PROTOS; p++)
+		for (uint32_t port = 0; port < 65536; port++)
+			if (pc->count[p][port])
+				port_top_insert(s, (uint8_t)p, (uint16_t)port, pc->count[p][port]);
+}
+
+static struct sig_agg *sig_slot(struct sig_agg *tab, uint32_t sid)
+{
+	uint32_t h = (sid * UINT32_C(2654435761)) & (AGG_SIG_SLOTS - 1);
+
+	for (uint32_t k = 0; k < AGG_SIG_SLOTS; k++, h = (h + 1) & (AGG_SIG_SLOTS - 1))
+		if (tab[h].sid == sid || tab[h].sid == 0)
+			return &tab[h];
+	return NULL; /* full */
+}
+
+static bool sigs_of_source(struct sig_agg *tab, const struct source_state *s)
+{
+	const struct source_intel *x = s->intel;
+
+	for (uint16_t i = 0; x && i < x->n_sigs; i++) {
+		const struct sig_count *sc = &x->sigs[i];
+		struct sig_agg *a = sc->id ? sig_slot(tab, sc->id) : NULL;
+		if (!sc->id)
+			continue;
+		if (!a)
+			return false;
+		if (!a->sid)
+			*a = (struct sig_agg){ .sid = sc->id, .msg = sc->msg ? sc->msg : "" };
+		a->sources++; /* a source lists a signature once */
+		a->count += x->sigs[i].count;
+	}
+	return true;
+}
+
+static void sigs_pick(struct summary *s, const struct sig_agg *tab)
+{
+	for (size_t k = 0; k < AGG_SIG_SLOTS; k++) {
+		const struct sig_agg *a = &tab[k];
+		size_t i = s->n_sigs;
+		if (!a->sid)
+			continue;
+		if (i == STATUS_TOP_N) {
+			const struct sig_agg *last = &s->sigs[i - 1];
+			if (a->sources < last->sources ||
+			    (a->sources == last->sources && a->sid >= last->sid))
+				continue;
+			i--;
+		} else {
+			s->n_sigs++;
+		}
+		while (i > 0 && (s->sigs[i - 1].sources < a->sources ||
+				 (s->sigs[i - 1].sources == a->sources && s->sigs[i - 1].sid > a->sid))) {
+			s->sigs[i] = s->sigs[i - 1];
+			i--;
+		}
+		s->sigs[i] = *a;
+	}
+}
+
+/* Top ports and signatures over the first STATUS_AGG_SOURCES matching. */
+static void top_lists(struct summary *s, const struct report_opts *ro)
+{
+	struct port_count pc;
+	struct sig_agg *tab = calloc(AGG_SIG_SLOTS, sizeof(*tab));
+	bool ports_ok = port_count_init(&pc), sigs_ok = tab != NULL;
+	size_t seen = 0;
+
+	s->partial = !ports_ok || !sigs_ok;
+	for (size_t i = 0; i < s->n && (ports_ok || sigs_ok); i++) {
+		if (!report_source_listed(s->v[i], ro))
+			continue;
+		if (seen++ == STATUS_AGG_SOURCES) {
+			s->partial = true;
+			break;
+		}
+		if (ports_ok && !ports_of_source(&pc, s->v[i], (uint32_t)seen)) {
+			s->partial = true;
+			ports_ok = false; /* what was counted stays */
+			ports_pick(s, &pc);
+			port_count_free(&pc);
+		}
+		if (sigs_ok && !sigs_of_source(tab, s->v[i]))
+			s->partial = true;
+	}
+	if (ports_ok) {
+		ports_pick(s, &pc);
+		port_count_free(&pc);
+	}
+	if (sigs_ok)
+		sigs_pick(s, tab);
+	free(tab);
+}
+
+/* The sources in report order. TODO(engine_top): engine_sources_sorted()
+ * sorts every source; the filters need every one anyway. */
+static int summarize(struct summary *s, const struct control_request *req,
+		     const struct status_args *a, const struct report_opts *ro)
+{
+	memset(s, 0, sizeof(*s));
+	s->ro = ro;
+	sum_inputs(s, a);
+	s->tracked = engine_source_count(a->e);
+	s->v = engine_sources_sorted(a->e, &s->n);
+	if (!s->v && s->tracked)
+		return -ENOMEM;
+	for (size_t i = 0; i < s->n; i++) {
+		const struct source_state *src = s->v[i];
+		s->by_dl[src->dl <= 5 ? src->dl : 5]++;
+		s->scanning += src->scan_dl > 0;
+		if (report_source_listed(src, ro))
+			s->matching++;
+	}
+	s->listed = req->summary ? 0 : (s->matching < req->top ? s->matching : req->top);
+	top_lists(s, ro);
+	return 0;
+}
+
+static uint64_t source_ports(const struct source_state *s)
+{
+	uint64_t n = 0;
+
+	for (uint32_t i = 0; i < s->n_pairs; i++)
+		if (s->pairs[i])
+			n += (uint64_t)s->pairs[i]->tcp.ports.count + s->pairs[i]->udp.ports.count +
+			     s->pairs[i]->udplite.ports.count;
+	return n;
+}
+
+/* ---- JSON */
+
+static void json_inputs(struct jsonw *w, const struct status_args *a)
+{
+	jsonw_key(w, "inputs");
+	jsonw_arr_begin(w);
+	for (size_t i = 0; i < a->n_inputs; i++) {
+		const struct status_input *x = &a->inputs[i];
+		jsonw_obj_begin(w);
+		jsonw_key_str(w, "name", x->name ? x->name : "");
+		jsonw_key_str(w, "kind", x->kind ? x->kind : "");
+		if (x->n) {
+			jsonw_key_u64(w, "records", x->n->records);
+			jsonw_key_u64(w, "bytes", x->n->bytes);
+			jsonw_key_u64(w, "lost_events", x->n->lost_events);
+			jsonw_key_u64(w, "overlong", x->n->overlong);
+			jsonw_key_u64(w, "errors", x->n->errors);
+			jsonw_key_u64(w, "reopened", x->n->reopened);
+			jsonw_key_u64(w, "rotations", x->n->rotations);
+			jsonw_key_u64(w, "truncations", x->n->truncations);
+		}
+		jsonw_key_u64(w, "lost", input_lost(x));
+		if (x->in && !ingest_shared(a, i)) {
+			jsonw_key_u64(w, "events", x->in->events);
+			jsonw_key_u64(w, "ignored", x->in->ignored);
+			jsonw_key_u64(w, "malformed", x->in->malformed);
+		}
+		jsonw_key(w, "error");
+		if (x->error && *x->error)
+			jsonw_str(w, x->error);
+		else
+			jsonw_null(w);
+		jsonw_obj_end(w);
+	}
+	jsonw_arr_end(w);
+}
+
+static void json_summary(struct jsonw *w, const struct summary *s)
+{
+	char buf[ADDR_STR_MAX], key[2] = "0";
+
+	jsonw_key_u64(w, "sources_tracked", s->tracked);
+	jsonw_key_u64(w, "sources_matching", s->matching);
+	jsonw_key_u64(w, "sources_listed", s->listed);
+	jsonw_key_u64(w, "scanning", s->scanning);
+	jsonw_key(w, "danger_levels");
+	jsonw_obj_begin(w);
+	for (int d = 0; d <= 5; d++) {
+		key[0] = (char)('0' + d);
+		jsonw_key_u64(w, key, s->by_dl[d]);
+	}
+	jsonw_obj_end(w);
+
+	jsonw_key(w, "top_sources");
+	jsonw_arr_begin(w);
+	for (size_t i = 0, k = 0; i < s->n && k < STATUS_TOP_N; i++) {
+		const struct source_state *src = s->v[i];
+		if (!report_source_listed(src, s->ro))
+			continue;
+		k++;
+		(void)addr_format(&src->src, buf);
+		jsonw_obj_begin(w);
+		jsonw_key_str(w, "src", buf);
+		jsonw_key_u64(w, "danger_level", src->dl);
+		jsonw_key_u64(w, "packets", src->packets);
+		jsonw_key_u64(w, "destinations", (uint64_t)src->n_pairs + src->untracked_dsts);
+		jsonw_key_u64(w, "ports", source_ports(src));
+		jsonw_obj_end(w);
+	}
+	jsonw_arr_end(w);
+
+	jsonw_key(w, "top_ports");
+	jsonw_arr_begin(w);
+	for (size_t i = 0; i < s->n_ports; i++) {
+		jsonw_obj_begin(w);
+		jsonw_key_str(w, "proto", port_proto_name[s->ports[i].proto]);
+		jsonw_key_u64(w, "port", s->ports[i].port);
+		jsonw_key_u64(w, "sources", s->ports[i].sources);
+		jsonw_obj_end(w);
+	}
+	jsonw_arr_end(w);
+
+	jsonw_key(w, "top_signatures");
+	jsonw_arr_begin(w);
+	for (size_t i = 0; i < s->n_sigs; i++) {
+		jsonw_obj_begin(w);
+		jsonw_key_u64(w, "sid", s->sigs[i].sid);
+		jsonw_key_str(w, "msg", s->sigs[i].msg ? s->sigs[i].msg : "");
+		jsonw_key_u64(w, "sources", s->sigs[i].sources);
+		jsonw_key_u64(w, "count", s->sigs[i].count);
+		jsonw_obj_end(w);
+	}
+	jsonw_arr_end(w);
+	jsonw_key(w, "top_partial");
+	jsonw_bool(w, s->partial);
+}
+
+static void status_json(struct outbuf *o, const struct summary *s, const struct status_args *a)
+{
+	struct jsonw w;
+	size_t k = 0;
+
+	(void)outbuf_flush(o); /* jsonw writes to the same FILE after what o held */
+	jsonw_init(&w, o->f);
+	jsonw_obj_begin(&w);
+	jsonw_key_str(&w, "vigil", VIGIL_VERSION);
+	jsonw_key_u64(&w, "uptime_s", a->uptime_s > 0 ? (uint64_t)a->uptime_s : 0);
+	jsonw_key(&w, "input");
+	jsonw_obj_begin(&w);
+	jsonw_key_u64(&w, "events", s->events);
+	jsonw_key_u64(&w, "ignored", s->ignored);
+	jsonw_key_u64(&w, "malformed", s->malformed);
+	jsonw_key_u64(&w, "lost", s->lost);
+	jsonw_key_u64(&w, "lines", s->lines);
+	jsonw_key_u64(&w, "bytes", s->bytes);
+	jsonw_obj_end(&w);
+	json_inputs(&w, a);
+	json_summary(&w, s);
+	jsonw_key(&w, "sources");
+	jsonw_arr_begin(&w);
+	for (size_t i = 0; i < s->n && k < s->listed; i++) {
+		if (!report_source_listed(s->v[i], s->ro))
+			continue;
+		json_write_source(&w, s->v[i], s->ro);
+		k++;
+	}
+	jsonw_arr_end(&w);
+	jsonw_key(&w, "blocks");
+	jsonw_arr_begin(&w);
+	jsonw_arr_end(&w);
+	jsonw_obj_end(&w);
+	if (jsonw_finish(&w) < 0)
+		o->io_failed = true; /* the server answers ERR rather than a cut document */
+	outbuf_putc(o, '\n');
+}
+
+/* ---- text */
+
+static void text_uptime(struct outbuf *o, int64_t up)
+{
+	if (up < 0)
+		up = 0;
+	outbuf_printf(o, "vigil %s up %lldd %02lld:%02lld:%02lld\n", VIGIL_VERSION,
+		      (long long)(up / 86400), (long long)(up / 3600 % 24),
+		      (long long)(up / 60 % 60), (long long)(up % 60));
+}
+
+static void text_inputs(struct outbuf *o, const struct summary *s, const struct status_args *a)
+{
+	char name[160], err[200];
+
+	outbuf_printf(o, "input: %llu events, %llu ignored, %llu malformed, %llu lost\n",
+		      (unsigned long long)s->events, (unsigned long long)s->ignored,
+		      (unsigned long long)s->malformed, (unsigned long long)s->lost);
+	for (size_t i = 0; i < a->n_inputs; i++) {
+		const struct status_input *x = &a->inputs[i];
+		escape_str(x->name ? x->name : "", name, sizeof(name));
+		outbuf_printf(o, "  %-24s %llu records, %llu lost, %llu errors", name,
+			      (unsigned long long)(x->n ? x->n->records : 0),
+			      (unsigned long long)input_lost(x),
+			      (unsigned long long)(x->n ? x->n->errors : 0));
+		if (x->error && *x->error)
+			outbuf_printf(o, ", last error: %s", escape_str(x->error, err, sizeof(err)));
+		outbuf_putc(o, '\n');
+	}
+}
+
+static void text_tops(struct outbuf *o, const struct summary *s)
+{
+	char msg[160];
+
+	outbuf_printf(o, "sources: %zu tracked, %zu scanning, %zu matching; by danger level:",
+		      s->tracked, s->scanning, s->matching);
+	for (int d = 1; d <= 5; d++)
+		outbuf_printf(o, " %d:%zu", d, s->by_dl[d]);
+	outbuf_putc(o, '\n');
+	if (s->n_ports) {
+		outbuf_puts(o, "top ports (sources):");
+		for (size_t i = 0; i < s->n_ports; i++)
+			outbuf_printf(o, " %s/%u (%u)", port_proto_name[s->ports[i].proto],
+				      (unsigned)s->ports[i].port, (unsigned)s->ports[i].sources);
+		outbuf_putc(o, '\n');
+	}
+	if (s->n_sigs) {
+		outbuf_puts(o, "top signatures (sources):\n");
+		for (size_t i = 0; i < s->n_sigs; i++)
+			outbuf_printf(o, "  sid %-8u %-6u \"%s\"\n", (unsigned)s->sigs[i].sid,
+				      (unsigned)s->sigs[i].sources,
+				      escape_str(s->sigs[i].msg ? s->sigs[i].msg : "", msg,
+						 sizeof(msg)));
+	}
+	if (s->partial)
+		outbuf_printf(o, "(top lists from the %d most dangerous sources)\n",
+			      STATUS_AGG_SOURCES);
+}
+
+static void text_top_sources(struct outbuf *o, const struct summary *s)
+{
+	char buf[ADDR_STR_MAX];
+	size_t k = 0;
+
+	for (size_t i = 0; i < s->n && k < STATUS_TOP_N; i++) {
+		const struct source_state *src = s->v[i];
+		if (!report_source_listed(src, s->ro))
+			continue;
+		if (!k++)
+			outbuf_puts(o, "top sources:\n  DL  SOURCE                                   "
+				       "PACKETS  DSTS  PORTS\n");
+		(void)addr_format(&src->src, buf);
+		outbuf_printf(o, "  %-3u %-40s %7llu %5llu %6llu\n", (unsigned)src->dl, buf,
+			      (unsigned long long)src->packets,
+			      (unsigned long long)src->n_pairs + src->untracked_dsts,
+			      (unsigned long long)source_ports(src));
+	}
+}
+
+/* The full listing: the first `listed` matching sources (report order). */
+static void text_listing(struct outbuf *o, const struct summary *s)
+{
+	const struct source_state **v;
+	size_t k = 0;
+
+	if (!s->listed)
+		return;
+	v = malloc(s->listed * sizeof(*v));
+	if (!v) {
+		o->io_failed = true;
+		return;
+	}
+	for (size_t i = 0; i < s->n && k < s->listed; i++)
+		if (report_source_listed(s->v[i], s->ro))
+			v[k++] = s->v[i];
+	outbuf_putc(o, '\n');
+	if (report_text_listing(o, v, k, s->ro) < 0)
+		o->io_failed = true;
+	free(v);
+}
+
+static void status_text(struct outbuf *o, const struct summary *s, const struct status_args *a)
+{
+	text_uptime(o, a->uptime_s);
+	text_inputs(o, s, a);
+	text_tops(o, s);
+	text_top_sources(o, s);
+	if (!s->matching)
+		outbuf_puts(o, "no sources\n");
+	if (s->matching > s->listed && s->listed)
+		outbuf_printf(o, "(%zu of %zu matching sources listed; --top N for more)\n",
+			      s->listed, s->matching);
+	text_listing(o, s);
+}
+
+void status_write_args(struct outbuf *o, const struct control_request *req,
+		       const struct status_args *a)
+{
+	struct report_opts ro = { .min_dl = req->min_dl, .has_ip = req->has_ip, .ip = req->ip,
+				  .home_net = a->home_net, .n_home_net = a->n_home_net,
+				  .m = a->m };
+	struct summary s;
+
+	if (summarize(&s, req, a, &ro) < 0) {
+		o->io_failed = true; /* -ENOMEM: the server answers ERR */
+		return;
+	}
+	if (req->json)
+		status_json(o, &s, a);
+	else
+		status_text(o, &s, a);
+	free(s.v);
+}
+
+void status_write(struct outbuf *o, const struct control_request *req, const struct engine *e,
+		  const struct status_input *inputs, size_t n_inputs, int64_t uptime_s,
+		  const struct matchers *m)
+{
+	struct status_args a = { .e = e, .inputs = inputs, .n_inputs = n_inputs,
+				 .uptime_s = uptime_s, .m = m };
+
+	status_write_args(o, req, &a);
+}

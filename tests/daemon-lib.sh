@@ -77,6 +77,8 @@ dl_cleanup() {
 dl_init() {
 	local t rnd
 	[ "$(id -u)" -eq 0 ] || dl_skip "needs root (network namespaces, netfilter)"
+	# absolute: nsenter --mount starts the daemon at the new namespace's root
+	case $vigil in /*) ;; *) vigil=$(pwd)/$vigil ;; esac
 	for t in ip iptables ip6tables jq "$@"; do
 		command -v "$t" >/dev/null 2>&1 || dl_skip "$t is not installed (scripts/deps.sh check)"
 	done

@@ -26,14 +26,14 @@ dl_conf s "kmsg,nflog:$G"
 dl_vigil_start s "$NS_T" || { echo "daemon-soak: vigil did not start: $(tail -c 300 "$tmp/s/err")" >&2; exit 1; }
 eval "vp=\$dl_vpid_s"
 
-sum() { # status packets of the sources whose address starts with $1
-	dl_status s > /dev/null 2>&1 || { echo -1; return; }
-	jq --arg p "$1" '[.sources[] | select(.src | startswith($p)) | .packets] | add // 0' "$tmp/s/status.json"
+sum() { # status packets of the sources in network $1
+	dl_status s --ip "$1" --top 100000 > /dev/null 2>&1 || { echo -1; return; }
+	jq '[.sources[].packets] | add // 0' "$tmp/s/status.json"
 }
 verify() { # wait (10 s at most) until vigil counts what the rules counted
 	w4=$(dl_counter 4 s4) w6=$(dl_counter 6 s6) k=0
 	while [ $k -lt 100 ]; do
-		g4=$(sum "198.18.$R.") g6=$(sum "2001:db8:$R:")
+		g4=$(sum "198.18.$R.0/24") g6=$(sum "2001:db8:$R::/64")
 		[ "$g4" = "$w4" ] && [ "$g6" = "$w6" ] && break
 		k=$((k + 1))
 		sleep 0.1

@@ -50,7 +50,7 @@ rotate_midscan() {
 	}
 	EOC
 	[ "$1" = copytruncate ] && sed -i '/postrotate/,/endscript/d' "$tmp/logrotate-$1.conf"
-	dl_ns_a nmap -n -Pn -sS -T4 --scan-delay 5ms -p 1-300 "$2" < /dev/null > "$tmp/f/scan.out" 2>&1 &
+	ip netns exec "$NS_A" nmap -n -Pn -sS -T4 --scan-delay 5ms -p 1-300 "$2" < /dev/null > "$tmp/f/scan.out" 2>&1 &
 	sp=$!
 	dl_track $sp
 	sleep 0.6
@@ -61,7 +61,7 @@ rotate_midscan() {
 	dl_wait_alert f ".type == \"scan\" and .dst == \"$2\" and .danger_level == 3" 2000 > /dev/null ||
 		bad "rotation ($1): no DL 3 alert for $2"
 	want=$(c4)
-	dl_poll 40 0.05 sh -c "[ \"\$('$vigil' status --json --config '$tmp/f/vigil.conf' | jq '[.sources[] | select(.src == \"$A4\") | .packets] | add')\" = $want ]"
+	dl_poll 40 0.05 sh -c "[ \"\$('$vigil' status --json --ip $A4 --config '$tmp/f/vigil.conf' | jq '[.sources[] | select(.src == \"$A4\") | .packets] | add')\" = $want ]"
 	check "rotation ($1): packets from $A4 = the rule's counter" "$(dl_src_packets f "$A4")" "$want"
 	check "rotation ($1): $2 scanned in full" "$(dl_pair_json f "$A4" "$2" '[.tcp.packets, .tcp.ports]')" '[300,"1-300"]'
 	check "rotation ($1): lost" "$(dl_sjq f .input.lost)" 0

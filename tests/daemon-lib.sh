@@ -70,12 +70,15 @@ dl_cleanup() {
 	local p n
 	for p in $dl_pids; do dl_kill "$p"; done
 	for n in $dl_netns; do ip netns del "$n" 2>/dev/null; done
-	rm -rf "$tmp"
+	# DL_KEEP=1: leave the logs, alerts and status documents for a look
+	if [ "${DL_KEEP:-0}" = 1 ]; then echo "kept $tmp" >&2; else rm -rf "$tmp"; fi
 }
 
 dl_init() {
 	local t rnd
 	[ "$(id -u)" -eq 0 ] || dl_skip "needs root (network namespaces, netfilter)"
+	# absolute: nsenter --mount starts the daemon at the new namespace's root
+	case $vigil in /*) ;; *) vigil=$(pwd)/$vigil ;; esac
 	for t in ip iptables ip6tables jq "$@"; do
 		command -v "$t" >/dev/null 2>&1 || dl_skip "$t is not installed (scripts/deps.sh check)"
 	done
@@ -125,6 +128,11 @@ dl_netns_up() {
 	# closed UDP ports answer at once (the ICMP rate limit would make nmap -sU
 	# take minutes)
 	dl_ns_t sysctl -qw net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0 || return 1
+	# the syslog listener's socket is made here: a queue of 512 datagrams,
+	# what systemd's sysctl.d sets on most hosts (the kernel's default, 10,
+	# drops most of a burst of alert lines that a log reader takes a few
+	# microseconds each to read; see dl_syslog_listen)
+	dl_ns_t sysctl -qw net.unix.max_dgram_qlen=512 || return 1
 	# neighbours known in advance: no ARP/ND in the middle of a measurement
 	ma=$(ip -n "$NS_A" -br link show "$VA" | awk '{print $3}')
 	mt=$(ip -n "$NS_T" -br link show "$VT" | awk '{print $3}')
@@ -188,10 +196,14 @@ dl_counter() {
 
 # A datagram listener standing in for syslog: every datagram on $SYSLOG_SOCK
 # becomes one line "<arrival s.us> <datagram>" in $tmp/syslog.out. Bounded:
-# it exits after 900 s.
+# it exits after 900 s. Its socket is made in the target namespace, whose
+# net.unix.max_dgram_qlen is 512 (dl_netns_up); the path works from any
+# namespace. Needs dl_netns_up first.
 dl_syslog_listen() {
 	: > "$tmp/syslog.out"
-	"$PY" -c '
+	# not through dl_ns_t: a function in the background is a subshell, and
+	# its pid, not the listener's, would be tracked
+	ip netns exec "$NS_T" "$PY" -c '
 import os, socket, sys, time
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
@@ -295,7 +307,7 @@ dl_conf() {
 		echo "DANGER_LEVEL3     $DL3;"
 		echo "DANGER_LEVEL4     $DL4;"
 		echo "DANGER_LEVEL5     $DL5;"
-		echo "ALERTING_METHODS  noemail;"
+		echo "ENABLE_EMAIL_ALERTS N;"
 		echo "ENABLE_DNS_LOOKUPS N;"
 		echo "ENABLE_WHOIS_LOOKUPS N;"
 		echo "ENABLE_AUTO_IDS   N;"
@@ -372,7 +384,7 @@ dl_sjq() { jq -c "$2" "$tmp/$1/status.json" 2>&1; }
 
 # dl_src_packets NAME ADDR: the packets status counts for source ADDR (0 if absent)
 dl_src_packets() {
-	dl_status "$1" || { echo "status-failed"; return 1; }
+	dl_status "$1" --ip "$2" || { echo "status-failed"; return 1; }
 	jq -r --arg s "$2" '[.sources[] | select(.src == $s) | .packets] | add // 0' "$tmp/$1/status.json"
 }
 
@@ -524,12 +536,32 @@ dl_check_scan_alert() {
 	check "$n syslog unknown fields" "$(dl_field "$f" unknown)$(dl_field "$f" error)" ""
 }
 
+# dl_check_signatures NAME SRC: psad's signature line (cli.md) for each
+# signature SRC matched, once per signature, each with its JSON alert (type
+# signature, the same sid and msg); nmap's scans match a few
+dl_check_signatures() {
+	local n s lines k sid msg
+	n=$1 s=$2
+	grep -F "vigil" "$tmp/syslog.out" | sed -n "s/^[0-9.]* <[0-9]*>.*vigil\[[0-9]*\]: src: $s signature match: \"\(.*\)\" (sid: \([0-9]*\)) .*/\2 \1/p" > "$tmp/$n/sigs"
+	lines=$(wc -l < "$tmp/$n/sigs")
+	check "$n: signature lines for $s (some)" "$([ "$lines" -ge 1 ] && echo yes)" yes
+	check "$n: signature lines for $s, one per sid" "$(cut -d' ' -f1 "$tmp/$n/sigs" | sort | uniq -d | wc -l)" 0
+	k=0
+	while read -r sid msg; do
+		[ $k -lt 20 ] || break
+		k=$((k + 1))
+		check "$n: JSON alert for sid $sid" \
+			"$(jq -c --arg s "$s" --argjson id "$sid" 'select(.type == "signature" and .src == $s and .sid == $id) | .msg' "$tmp/$n/alerts.json")" \
+			"$(jq -cn --arg m "$msg" '$m')"
+	done < "$tmp/$n/sigs"
+}
+
 # dl_check_pair NAME SRC DST PROTO PORTS PACKETS FLAGS: `vigil status --json`
 # has the pair with exactly these counts and the level they give
 dl_check_pair() {
 	local n s d p sel
 	n=$1 s=$2 d=$3 p=$4
-	dl_status "$n" || { bad "$n: vigil status --json failed: $(head -c 300 "$tmp/$n/status.err")"; return; }
+	dl_status "$n" --ip "$s" || { bad "$n: vigil status --json failed: $(head -c 300 "$tmp/$n/status.err")"; return; }
 	sel=".sources[] | select(.src == \"$s\") | .destinations[] | select(.dst == \"$d\")"
 	check "$n status $s -> $d [level, $p.ports, $p.packets]" \
 		"$(dl_sjq "$n" "[$sel | .danger_level, .$p.ports, .$p.packets]")" "[$(dl_level_for "$6"),\"$5\",$6]"
@@ -571,12 +603,15 @@ dl_scan_suite() {
 	hping3 XMAS|5|hping3 -q -F -P -U -p ++1 -c 30 -i u2000|tcp|URG PSH FIN|30|*
 	SYN6|:1|nmap -n -Pn -6 -sS -T4 -p 1-200|tcp|SYN|200|nmap -sS
 	EOF
-	dl_status "$n"
+	dl_check_signatures "$n" "$A4"
+	# --ip: the daemon lists 50 sources by default, and kmsg has everybody's
+	dl_status "$n" --ip "198.18.$R.0/24"
 	check "$n status: packets from $A4 = the rule's counter" "$(dl_sjq "$n" "[.sources[] | select(.src == \"$A4\") | .packets]")" "[$($c4)]"
-	check "$n status: packets from $A6 = the rule's counter" "$(dl_sjq "$n" "[.sources[] | select(.src == \"$A6\") | .packets]")" "[$($c6)]"
 	check "$n status: lost" "$(dl_sjq "$n" .input.lost)" 0
-	check "$n status: sources" "$(dl_sjq "$n" '[.sources[] | select(.src | startswith("'"198.18.$R."'") or startswith("'"2001:db8:$R:"'")) | .src] | sort')" \
-		"$(jq -cn --arg a "$A4" --arg b "$A6" '[$a, $b] | sort')"
+	check "$n status: the sources of 198.18.$R.0/24" "$(dl_sjq "$n" '[.sources[].src]')" "[\"$A4\"]"
+	dl_status "$n" --ip "2001:db8:$R::/64"
+	check "$n status: packets from $A6 = the rule's counter" "$(dl_sjq "$n" "[.sources[] | select(.src == \"$A6\") | .packets]")" "[$($c6)]"
+	check "$n status: the sources of 2001:db8:$R::/64" "$(dl_sjq "$n" '[.sources[].src]')" "[\"$A6\"]"
 }
 
 # dl_need_daemon: skip while this build has no `vigil run`
@@ -589,7 +624,7 @@ dl_need_daemon() {
 
 # dl_pair_json NAME SRC DST FILTER: FILTER on the pair in a fresh status
 dl_pair_json() {
-	dl_status "$1" || { echo "status-failed"; return 1; }
+	dl_status "$1" --ip "$2" || { echo "status-failed"; return 1; }
 	dl_sjq "$1" "[.sources[] | select(.src == \"$2\") | .destinations[] | select(.dst == \"$3\") | $4] | .[0]"
 }
 
@@ -603,10 +638,10 @@ dl_restart() {
 	local n vns c4 dst sp lv pk want
 	n=$1 vns=$2 c4=$3 dst=198.18.$R.6
 	if [ "$4" = yes ]; then
-		dl_ns_a nmap -n -Pn -sS -T4 --scan-delay 8ms -p 1-300 "$dst" < /dev/null > "$tmp/$n/scan.out" 2>&1 &
+		ip netns exec "$NS_A" nmap -n -Pn -sS -T4 --scan-delay 8ms -p 1-300 "$dst" < /dev/null > "$tmp/$n/scan.out" 2>&1 &
 		sp=$!
 		dl_track $sp
-		dl_poll 60 0.05 sh -c "'$vigil' status --json --config '$tmp/$n/vigil.conf' | jq -e '[.sources[] | select(.src == \"$A4\") | .destinations[] | select(.dst == \"$dst\") | .danger_level] | .[0] // 0 | . >= 2' > /dev/null" ||
+		dl_poll 60 0.05 sh -c "'$vigil' status --json --ip $A4 --config '$tmp/$n/vigil.conf' | jq -e '[.sources[] | select(.src == \"$A4\") | .destinations[] | select(.dst == \"$dst\") | .danger_level] | .[0] // 0 | . >= 2' > /dev/null" ||
 			bad "$n restart: the pair did not reach DL 2 before the restart"
 	else
 		dl_ns_a nmap -n -Pn -sS -T4 -p 1-100 "$dst" < /dev/null > "$tmp/$n/scan.out" 2>&1
@@ -629,7 +664,7 @@ dl_restart() {
 	dl_wait_alert "$n" ".type == \"scan\" and .dst == \"$dst\" and .danger_level == 3" 2000 > /dev/null ||
 		bad "$n restart: no DL 3 alert after the restart"
 	want=$($c4)
-	dl_poll 40 0.05 sh -c "[ \"\$('$vigil' status --json --config '$tmp/$n/vigil.conf' | jq '[.sources[] | select(.src == \"$A4\") | .packets] | add')\" = $want ]"
+	dl_poll 40 0.05 sh -c "[ \"\$('$vigil' status --json --ip $A4 --config '$tmp/$n/vigil.conf' | jq '[.sources[] | select(.src == \"$A4\") | .packets] | add')\" = $want ]"
 	check "$n restart: packets from $A4 = the rule's counter" "$(dl_src_packets "$n" "$A4")" "$want"
 	check "$n restart: $dst's 300 packets" "$(dl_pair_json "$n" "$A4" "$dst" '[.tcp.packets, .tcp.ports]')" '[300,"1-300"]'
 	check "$n restart: DL 2 alerted once for $dst" \
@@ -641,20 +676,20 @@ dl_restart() {
 dl_sighup() {
 	local n c4 dst p f want
 	n=$1 c4=$2 dst=198.18.$R.7
-	dl_status "$n"
+	dl_status "$n" --ip "198.18.$R.0/24"
 	cp "$tmp/$n/status.json" "$tmp/$n/before-hup.json"
 	eval "p=\$dl_vpid_$n"
 	kill -HUP "$p"
 	sleep 0.3
 	kill -0 "$p" 2>/dev/null || { bad "$n: vigil died on SIGHUP: $(tail -c 300 "$tmp/$n/err")"; return; }
-	dl_status "$n" || bad "$n: status after SIGHUP failed"
+	dl_status "$n" --ip "198.18.$R.0/24" || bad "$n: status after SIGHUP failed"
 	f='[.sources[] | {src, danger_level, packets, d: [.destinations[] | {dst, danger_level}]}] | sort_by(.src)'
 	check "$n SIGHUP: sources, levels and packets kept" "$(jq -c "$f" "$tmp/$n/status.json")" "$(jq -c "$f" "$tmp/$n/before-hup.json")"
 	dl_ns_a nmap -n -Pn -sS -T4 -p 1-20 "$dst" < /dev/null > "$tmp/$n/scan.out" 2>&1
 	dl_wait_alert "$n" ".type == \"scan\" and .dst == \"$dst\" and .danger_level == 2" 2000 > /dev/null ||
 		bad "$n SIGHUP: no alert for the scan after the reload"
 	want=$($c4)
-	dl_poll 40 0.05 sh -c "[ \"\$('$vigil' status --json --config '$tmp/$n/vigil.conf' | jq '[.sources[] | select(.src == \"$A4\") | .packets] | add')\" = $want ]"
+	dl_poll 40 0.05 sh -c "[ \"\$('$vigil' status --json --ip $A4 --config '$tmp/$n/vigil.conf' | jq '[.sources[] | select(.src == \"$A4\") | .packets] | add')\" = $want ]"
 	check "$n SIGHUP: packets from $A4 = the rule's counter" "$(dl_src_packets "$n" "$A4")" "$want"
 }
 
@@ -675,7 +710,7 @@ dl_forged_kmsg() {
 
 # dl_no_source NAME ADDR: status knows nothing of ADDR
 dl_no_source() {
-	dl_status "$1"
+	dl_status "$1" --ip "$2"
 	check "$1: forged source $2 in status" "$(dl_sjq "$1" "[.sources[] | select(.src == \"$2\")] | length")" 0
 	check "$1: forged source $2 alerted" "$(grep -c "\"$2\"" "$tmp/$1/alerts.json")" 0
 }

@@ -39,7 +39,7 @@ if dl_vigil_start n "$NS_T"; then
 	t1=$(now_ms)
 	want=$(c4)
 	check "nmap -p- -T5: packets the rule counted" "$((want - before >= 65535))" 1
-	dl_poll 100 0.1 sh -c "[ \"\$('$vigil' status --json --config '$tmp/n/vigil.conf' | jq '[.sources[] | select(.src == \"$A4\") | .packets] | add')\" = $want ]"
+	dl_poll 100 0.1 sh -c "[ \"\$('$vigil' status --json --ip $A4 --config '$tmp/n/vigil.conf' | jq '[.sources[] | select(.src == \"$A4\") | .packets] | add')\" = $want ]"
 	echo "daemon-nflog: nmap -p- -T5 sent $((want - before)) packets in $((t1 - t0)) ms ($(((want - before) * 1000 / (t1 - t0 + 1))) packets/s)"
 	check "nmap -p- -T5: packets from $A4 = the rule's counter" "$(dl_src_packets n "$A4")" "$want"
 	check "nmap -p- -T5: lost" "$(dl_sjq n .input.lost)" 0

@@ -8,7 +8,9 @@
  * checks:
  * - a refused blob leaves the engine empty, with a reason;
  * - a restored engine can be reported, fed, expired, and saved, and its
- *   save restores into another engine that saves the same bytes again.
+ *   save restores into another engine that saves the same bytes again;
+ * - the daemon's state-file container (daemon/statefile.c) reads the same
+ *   bytes as they are: refused with a reason, or every section inside them.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -17,6 +19,7 @@
 #include <zlib.h>
 
 #include "config/config.h"
+#include "daemon/statefile.h"
 #include "engine/engine.h"
 #include "report/report-internal.h"
 #include "report/report.h"
@@ -68,8 +71,28 @@ static struct engine *restore(const void *buf, size_t len, int *ret_r)
 	return e;
 }
 
+/* The container first, on the untouched bytes (its own CRC is part of it). */
+static void container(const uint8_t *data, size_t size)
+{
+	struct statefile *sf = NULL;
+	const char *why = NULL;
+	const void *sec;
+	size_t len;
+
+	if (statefile_parse(data, size, &sf, &why) < 0) {
+		if (!why)
+			abort();
+		return;
+	}
+	if (statefile_get(sf, STATEFILE_TAG('E', 'N', 'G', 'N'), &sec, &len) == 0 &&
+	    ((const uint8_t *)sec < data || (const uint8_t *)sec + len > data + size))
+		abort();
+	statefile_free(sf);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	container(data, size);
 	uint8_t *buf;
 	struct engine *e, *e2;
 	struct event ev = {0};

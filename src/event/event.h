@@ -136,8 +136,7 @@ struct event {
 	 * options were there but their bytes are not (LOG's "OPT (TRUNCATED)",
 	 * a form only IPv6 uses, a capture cut short). Zero for IPv6. */
 	uint8_t ip_opt_len;
-	bool ip_opt_bad;
-	uint8_t ip_opt_raw[EVENT_OPT_MAX];
+	bool ip_opt_bad;     /* (the bytes: ip_opt_raw, at the end) */
 	struct span v6_ext;  /* IPv6 extension headers as LOG printed them (the last
 			      * "OPT ( ... )" group); empty for IPv4 and from NFLOG */
 	uint8_t v6_empty_opts; /* IPv6 consecutive empty "OPT ( )" groups (Topera) */
@@ -159,8 +158,7 @@ struct event {
 	 * bad: present but unreadable (then tcp_opts.truncated is set too). */
 	bool has_tcp_opts;
 	bool tcp_opt_bad;
-	uint8_t tcp_opt_len;
-	uint8_t tcp_opt_raw[EVENT_OPT_MAX];
+	uint8_t tcp_opt_len; /* (the bytes: tcp_opt_raw, at the end) */
 	struct tcp_opts tcp_opts;
 	uint16_t udp_len;
 	bool has_icmp;
@@ -177,7 +175,16 @@ struct event {
 	uint32_t uid, gid;
 	bool has_mark;
 	uint32_t mark;
+
+	/* Option bytes, last: only the first ip_opt_len / tcp_opt_len are
+	 * meaningful, so a parser zeroes the event up to here (EVENT_ZERO_LEN)
+	 * and not these 80 bytes, on every record. */
+	uint8_t ip_opt_raw[EVENT_OPT_MAX];
+	uint8_t tcp_opt_raw[EVENT_OPT_MAX];
 };
+
+/* The part of struct event a parser must zero before filling it. */
+#define EVENT_ZERO_LEN offsetof(struct event, ip_opt_raw)
 
 /* The packet is IPv6 (its addresses may still be IPv4, when mapped). */
 static inline bool event_is_v6(const struct event *ev)

@@ -255,22 +255,19 @@ static inline enum parse_verdict read_record(struct span msg, long at, struct sp
 				      struct event *ret_ev, enum parse_ignore *ret_why,
 				      struct parse_error *reterr)
 {
-	struct event ev;
+	struct event *ev = ret_ev; /* filled in place: only PARSE_EVENT promises it */
 
 	if (bad_bytes(bytes, reterr) == PARSE_MALFORMED) {
 		reterr->column += (size_t)(bytes.p - base);
 		return PARSE_MALFORMED;
 	}
-	memset(&ev, 0, sizeof(ev));
-	ev.time = *time;
-	ev.host = host;
-	ev.prefix = span_make(msg.p, (size_t)at);
-	span_trim(&ev.prefix);
+	memset(ev, 0, EVENT_ZERO_LEN);
+	ev->time = *time;
+	ev->host = host;
+	ev->prefix = span_make(msg.p, (size_t)at);
+	span_trim(&ev->prefix);
 	struct span rec = span_make(msg.p + at, msg.len - (size_t)at);
-	enum parse_verdict r = record_parse(rec, base, &ev, ret_why, reterr);
-	if (r == PARSE_EVENT)
-		*ret_ev = ev;
-	return r;
+	return record_parse(rec, base, ev, ret_why, reterr);
 }
 
 enum parse_verdict parse_message(const struct record_meta *meta, struct span msg,

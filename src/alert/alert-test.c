@@ -939,9 +939,17 @@ static void test_queue_overflow(void **state)
 		change_pair(f, m->s[i], p, 0, 1, T0);
 	}
 	alerter_flush(f->a, NULL, T0);
-	while ((n = recv_all(f, lines, 8)) > 0)
+	/* the reader drains while the backlog is flushed, as the loop does on EPOLLOUT */
+	for (int k = 0; k < 100000; k++) {
+		n = recv_all(f, lines, 8);
 		got += n;
+		alerter_counters(f->a, &c);
+		if (n == 0 && c.syslog_waiting == 0)
+			break;
+		alerter_syslog_writable(f->a, T0);
+	}
 	alerter_counters(f->a, &c);
+	assert_int_equal(c.syslog_waiting, 0);
 	assert_int_equal(c.alerts, ALERT_PENDING_MAX);
 	assert_int_equal(c.queue_overflow, 600 - ALERT_PENDING_MAX);
 	assert_int_equal(got + c.syslog_dropped, ALERT_PENDING_MAX);
@@ -1000,22 +1008,46 @@ static void test_syslog_reconnect(void **state)
 	assert_int_equal(c.syslog_sent, 2);
 }
 
-/* The receiving end fills up: lines are dropped and counted. */
+/* The receiving end fills up (a reader's queue holds 10 datagrams by
+ * default): lines wait in the backlog and go out in order as it drains;
+ * only a full backlog drops a line, counted. */
 static void test_syslog_full(void **state)
 {
 	struct fix *f = *state;
 	struct logsock ls;
-	char msg[1500];
+	char msg[1500], got[2048];
 	int r = 0, i;
+	uint64_t next = 0;
 
-	(void)f;
 	memset(msg, 'x', sizeof(msg));
 	assert_int_equal(logsock_init(&ls, f->sock, "LOG_LOCAL7", "LOG_NOTICE"), 0);
 	assert_int_equal(ls.pri, (23 << 3) | 5);
-	for (i = 0; i < 100000 && r == 0; i++)
+	for (i = 0; i < 100000 && r == 0; i++) {
+		snprintf(msg, 12, "%010d", i);
+		msg[10] = 'x';
 		r = logsock_send(&ls, msg, sizeof(msg), T0);
+	}
 	assert_int_equal(r, -EAGAIN);
 	assert_int_equal(ls.dropped, 1);
+	assert_int_equal(ls.n_backlog, LOGSOCK_BACKLOG);
+	assert_int_equal(ls.sent + LOGSOCK_BACKLOG, (uint64_t)i - 1);
+	assert_true(logsock_fd(&ls) >= 0);
+	/* drain the reader while flushing: every line once, in order */
+	for (int k = 0; k < 1000000 && next < (uint64_t)i - 1; k++) {
+		ssize_t n = recv(f->srv, got, sizeof(got) - 1, MSG_DONTWAIT);
+		if (n < 0) {
+			logsock_flush(&ls, T0);
+			continue;
+		}
+		got[n] = '\0';
+		const char *body = strstr(got, "]: ");
+		assert_non_null(body);
+		assert_int_equal(strtoull(body + 3, NULL, 10), next);
+		next++;
+	}
+	assert_int_equal(next, (uint64_t)i - 1);
+	assert_int_equal(ls.n_backlog, 0);
+	assert_int_equal(logsock_fd(&ls), -1);
 	assert_int_equal(ls.sent, (uint64_t)i - 1);
 	logsock_close(&ls);
 }

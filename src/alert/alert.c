@@ -111,7 +111,9 @@ static int apply(struct alerter *a, const struct alert_opts *o)
 		}
 	}
 	{ /* a new socket, the same counters */
-		uint64_t sent = a->ls.sent, dropped = a->ls.dropped, errors = a->ls.errors;
+		(void)logsock_flush(&a->ls, 0);
+		uint64_t sent = a->ls.sent, dropped = a->ls.dropped + a->ls.n_backlog,
+			 errors = a->ls.errors;
 		logsock_close(&a->ls);
 		r = logsock_init(&a->ls, o->syslog_path, o->facility, o->priority);
 		if (r < 0) {
@@ -247,6 +249,8 @@ void alerter_counters(const struct alerter *a, struct alert_counters *ret)
 	*ret = a->c;
 	ret->syslog_sent = a->ls.sent;
 	ret->syslog_dropped = a->ls.dropped;
+	ret->syslog_deferred = a->ls.deferred;
+	ret->syslog_waiting = a->ls.n_backlog;
 }
 
 void alerter_drain(struct alerter *a)
@@ -573,3 +577,13 @@ void alerter_flush(struct alerter *a, const struct engine *e, int64_t now_us)
 	a->n_pend = 0;
 }
 
+
+int alerter_syslog_fd(const struct alerter *a)
+{
+	return logsock_fd(&a->ls);
+}
+
+void alerter_syslog_writable(struct alerter *a, int64_t now_us)
+{
+	(void)logsock_flush(&a->ls, now_us);
+}

@@ -54,6 +54,8 @@ struct alert_opts {
 void alert_opts_from_config(const struct config *cfg, struct alert_opts *ret);
 
 struct alert_counters {
+	uint64_t syslog_deferred; /* lines that waited for a full SYSLOG_SOCKET to drain */
+	uint64_t syslog_waiting;  /* waiting now */
 	uint64_t alerts, syslog_sent, syslog_dropped, json_written, json_errors, mails_sent,
 		mails_suppressed_source, mails_suppressed_global, mails_failed, dns_lookups,
 		whois_lookups;
@@ -110,6 +112,11 @@ void alerter_set_dns_fn(struct alerter *a, alert_dns_fn *fn);
  * -EINVAL with *reterr_why (static text) for a foreign or damaged one. */
 int alerter_save(const struct alerter *a, void **ret_buf, size_t *ret_len);
 int alerter_restore(struct alerter *a, const void *buf, size_t len, const char **reterr_why);
+
+/* Syslog lines wait while SYSLOG_SOCKET's reader is full: the socket to
+ * watch for EPOLLOUT while they do (else -1), and what to call then. */
+int alerter_syslog_fd(const struct alerter *a);
+void alerter_syslog_writable(struct alerter *a, int64_t now_us);
 
 /* Block until the worker is idle (tests, and stop). */
 void alerter_drain(struct alerter *a);

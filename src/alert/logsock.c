@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <syslog.h>
@@ -62,11 +63,24 @@ int logsock_init(struct logsock *l, const char *path, const char *facility,
 	return 0;
 }
 
+static void backlog_clear(struct logsock *l)
+{
+	for (size_t i = 0; i < l->n_backlog; i++) {
+		size_t k = (l->head + i) % LOGSOCK_BACKLOG;
+
+		free(l->backlog[k]);
+		l->backlog[k] = NULL;
+	}
+	l->dropped += l->n_backlog;
+	l->head = l->n_backlog = 0;
+}
+
 void logsock_close(struct logsock *l)
 {
 	if (l->fd >= 0)
 		(void)close(l->fd);
 	l->fd = -1;
+	backlog_clear(l);
 }
 
 static int logsock_connect(struct logsock *l, int64_t now_us)
@@ -115,19 +129,14 @@ static bool gone(int err)
 	       err == EPIPE;
 }
 
-int logsock_send(struct logsock *l, const char *msg, size_t len, int64_t now_us)
+/* One datagram: 0 sent, -EAGAIN full (try later), or another -errno. */
+static int send_one(struct logsock *l, const char *buf, size_t n, int64_t now_us)
 {
-	char buf[LOGSOCK_MSG_MAX];
-	size_t n = header(l, now_us, buf, sizeof(buf));
 	int r = 0;
 
-	if (len > sizeof(buf) - n)
-		len = sizeof(buf) - n;
-	memcpy(buf + n, msg, len);
-	n += len;
 	for (int attempt = 0; attempt < 2; attempt++) {
 		if (l->fd < 0 && (r = logsock_connect(l, now_us)) < 0)
-			break;
+			return r == -EAGAIN ? -ENOTCONN : r;
 		if (send(l->fd, buf, n, MSG_DONTWAIT | MSG_NOSIGNAL) >= 0) {
 			l->sent++;
 			return 0;
@@ -135,12 +144,76 @@ int logsock_send(struct logsock *l, const char *msg, size_t len, int64_t now_us)
 		r = -errno;
 		if (!gone(-r))
 			break;
-		logsock_close(l); /* syslogd restarted: reconnect once */
+		(void)close(l->fd); /* syslogd restarted: reconnect once */
+		l->fd = -1;
 		l->next_connect_us = 0;
 	}
-	l->dropped++;
-	if (r == -EAGAIN || r == -EWOULDBLOCK || r == -ENOBUFS)
-		return -EAGAIN;
-	l->errors++;
+	if (r == -EWOULDBLOCK || r == -ENOBUFS)
+		r = -EAGAIN;
 	return r;
+}
+
+size_t logsock_flush(struct logsock *l, int64_t now_us)
+{
+	while (l->n_backlog) {
+		size_t k = l->head;
+		int r = send_one(l, l->backlog[k], l->backlog_len[k], now_us);
+
+		if (r == -EAGAIN)
+			break;
+		if (r < 0) { /* the reader is gone: what waited is lost, counted */
+			l->errors++;
+			backlog_clear(l);
+			break;
+		}
+		free(l->backlog[k]);
+		l->backlog[k] = NULL;
+		l->head = (k + 1) % LOGSOCK_BACKLOG;
+		l->n_backlog--;
+	}
+	return l->n_backlog;
+}
+
+int logsock_fd(const struct logsock *l)
+{
+	return l->n_backlog ? l->fd : -1;
+}
+
+static int backlog_add(struct logsock *l, const char *buf, size_t n)
+{
+	size_t k = (l->head + l->n_backlog) % LOGSOCK_BACKLOG;
+	char *copy;
+
+	if (l->n_backlog == LOGSOCK_BACKLOG || !(copy = malloc(n)))
+		return -EAGAIN;
+	memcpy(copy, buf, n);
+	l->backlog[k] = copy;
+	l->backlog_len[k] = (uint16_t)n;
+	l->n_backlog++;
+	l->deferred++;
+	return 0;
+}
+
+int logsock_send(struct logsock *l, const char *msg, size_t len, int64_t now_us)
+{
+	char buf[LOGSOCK_MSG_MAX];
+	size_t n = header(l, now_us, buf, sizeof(buf));
+	int r;
+
+	if (len > sizeof(buf) - n)
+		len = sizeof(buf) - n;
+	memcpy(buf + n, msg, len);
+	n += len;
+	/* lines keep their order: a new one waits behind the backlog */
+	if (logsock_flush(l, now_us) == 0 && (r = send_one(l, buf, n, now_us)) != -EAGAIN) {
+		if (r == 0)
+			return 0;
+		l->dropped++;
+		l->errors++;
+		return r;
+	}
+	if (backlog_add(l, buf, n) == 0)
+		return 0;
+	l->dropped++;
+	return -EAGAIN;
 }

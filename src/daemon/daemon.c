@@ -82,6 +82,7 @@ struct daemon {
 	int64_t started_mono;
 	bool watchdog;
 	uint64_t watchdog_us;
+	int syslog_fd;          /* SYSLOG_SOCKET watched for EPOLLOUT while lines wait, or -1 */
 	/* malformed lines named in the log: a rate, the rest counted */
 	int64_t malformed_window;
 	unsigned malformed_logged;
@@ -576,11 +577,34 @@ static void on_mailed(uint32_t origin, const struct addr *src, int64_t now_us, v
 		engine_note_mail(d->engine, s, now_us);
 }
 
+static void on_syslog_writable(struct loop *l, int fd, uint32_t events, void *data)
+{
+	struct daemon *d = data;
+
+	alerter_syslog_writable(d->alerter, loop_now_wall_us());
+}
+
+/* Alert lines a full SYSLOG_SOCKET could not take wait in the alerter; the
+ * loop wakes when the reader drained some (EPOLLOUT), never polls. */
+static void syslog_watch(struct daemon *d)
+{
+	int fd = alerter_syslog_fd(d->alerter);
+
+	if (fd >= 0 && fd == d->syslog_fd && loop_mod_fd(d->loop, fd, EPOLLOUT) == 0)
+		return;
+	if (d->syslog_fd >= 0)
+		loop_del_fd(d->loop, d->syslog_fd);
+	d->syslog_fd = -1;
+	if (fd >= 0 && loop_add_fd(d->loop, fd, EPOLLOUT, on_syslog_writable, d) == 0)
+		d->syslog_fd = fd;
+}
+
 static void before_sleep(struct loop *l, void *data)
 {
 	struct daemon *d = data;
 
 	alerter_flush(d->alerter, d->engine, loop_now_wall_us());
+	syslog_watch(d);
 }
 
 static void on_tick(struct loop *l, void *data)
@@ -832,7 +856,7 @@ static void daemon_stop(struct daemon *d)
 
 int daemon_run(const struct daemon_opts *o)
 {
-	struct daemon d = { .o = o };
+	struct daemon d = { .o = o, .syslog_fd = -1 };
 	bool under_systemd = getenv("NOTIFY_SOCKET") != NULL;
 	int r;
 

@@ -229,6 +229,11 @@ expect_grep "$tmp/err" "not implemented"
 # the daemon with a configuration that is not there: one line naming it, exit 1
 expect_status 1 "$vigil" run --foreground --config "$tmp/no-such.conf"
 expect_grep "$tmp/err" "no-such.conf"
+# an input this version does not read: refused at start, named, exit 1
+printf 'INPUT_SOURCES syslog-udp:127.0.0.1:5514;\nSTATE_DIR %s/st;\nCONTROL_SOCKET %s/c.sock;\nALERT_JSON_FILE %s/a.json;\n' \
+	"$tmp" "$tmp" "$tmp" > "$tmp/udp.conf"
+expect_status 1 "$vigil" run --foreground --config "$tmp/udp.conf"
+expect_grep "$tmp/err" "syslog-udp and syslog-tcp listeners are not in this version"
 
 echo "inputs: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -57,7 +57,11 @@ int source_new(const char *spec, const struct source_opts *o, struct source **re
 		*ret = s;
 		return 0;
 	}
-	*reterr_why = "unknown source (kmsg, file:PATH, journal[:DIR], nflog:GROUP)";
+	if (!strncmp(spec, "syslog-udp:", 11) || !strncmp(spec, "syslog-tcp:", 11))
+		*reterr_why = "syslog-udp and syslog-tcp listeners are not in this version of "
+			      "vigil run (kmsg, file:PATH, journal[:DIR], nflog:GROUP are)";
+	else
+		*reterr_why = "unknown source (kmsg, file:PATH, journal[:DIR], nflog:GROUP)";
 	return -EINVAL;
 }
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -161,6 +162,11 @@ static void test_json_contract_keys(void **state)
 	assert_int_equal(f->doc[f->len - 1], '\n');
 	assert_int_equal(f->doc[f->len - 2], '}');
 	has(f, "\"uptime_s\":3725,");
+	{ /* the daemon's pid, to signal it (a detached daemon has no terminal) */
+		char pid[40];
+		snprintf(pid, sizeof(pid), "\"pid\":%ld,", (long)getpid());
+		has(f, pid);
+	}
 	has(f, "\"input\":{\"events\":1508,\"ignored\":3,\"malformed\":2,\"lost\":7,");
 	has(f, "\"sources\":[{\"src\":\"198.18.0.7\",\"danger_level\":");
 	has(f, "\"blocks\":[]}");
@@ -270,8 +276,11 @@ static void test_text(void **state)
 {
 	struct fx *f = *state;
 
+	char head[80];
+
 	render(f, "status");
-	has(f, "vigil 0.1.0 up 0d 01:02:05\n");
+	snprintf(head, sizeof(head), "vigil 0.1.0 (pid %ld) up 0d 01:02:05\n", (long)getpid());
+	has(f, head);
 	has(f, "input: 1508 events, 3 ignored, 2 malformed, 7 lost\n");
 	has(f, "kmsg                     open, 1000 records, 7 lost, 1 errors, last error: read: "
 	       "No such device\n");

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "control/control.h"
 #include "engine/engine.h"
@@ -475,6 +476,7 @@ static void status_json(struct outbuf *o, const struct summary *s, const struct 
 	jsonw_obj_begin(&w);
 	jsonw_key_str(&w, "vigil", VIGIL_VERSION);
 	jsonw_key_u64(&w, "uptime_s", a->uptime_s > 0 ? (uint64_t)a->uptime_s : 0);
+	jsonw_key_u64(&w, "pid", (uint64_t)getpid()); /* the daemon's: to signal it */
 	jsonw_key(&w, "input");
 	jsonw_obj_begin(&w);
 	jsonw_key_u64(&w, "events", s->events);
@@ -513,7 +515,8 @@ static void text_uptime(struct outbuf *o, int64_t up)
 {
 	if (up < 0)
 		up = 0;
-	outbuf_printf(o, "vigil %s up %lldd %02lld:%02lld:%02lld\n", VIGIL_VERSION,
+	outbuf_printf(o, "vigil %s (pid %ld) up %lldd %02lld:%02lld:%02lld\n", VIGIL_VERSION,
+		      (long)getpid(),
 		      (long long)(up / 86400), (long long)(up / 3600 % 24),
 		      (long long)(up / 60 % 60), (long long)(up % 60));
 }

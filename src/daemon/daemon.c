@@ -854,14 +854,42 @@ static void daemon_stop(struct daemon *d)
 	d->loop = loop_free(d->loop);
 }
 
-int daemon_run(const struct daemon_opts *o)
+/* The files named on the command line, absolute: a detached daemon runs in
+ * "/", and SIGHUP reads them again from there. */
+static void absolute_paths(struct daemon_opts *o, char bufs[3][PATH_MAX])
 {
+	const char **paths[] = { &o->config_path, &o->signatures, &o->auto_dl };
+
+	for (size_t i = 0; i < 3; i++)
+		if (*paths[i] && (*paths[i])[0] != '/' && realpath(*paths[i], bufs[i]))
+			*paths[i] = bufs[i];
+}
+
+int daemon_run(const struct daemon_opts *given)
+{
+	struct daemon_opts abs = *given, *o = &abs;
+	char bufs[3][PATH_MAX];
 	struct daemon d = { .o = o, .syslog_fd = -1 };
+
+	absolute_paths(o, bufs);
 	bool under_systemd = getenv("NOTIFY_SOCKET") != NULL;
 	int r;
 
-	if (!o->foreground && !under_systemd && (r = detach()) < 0)
-		return log_errno(r, "cannot detach"), EXIT_RUNTIME;
+	if (!o->foreground && !under_systemd) {
+		/* a configuration that does not load is said on the terminal and
+		 * exits 1 before the fork, not in syslog after a parent's exit 0 */
+		struct detector_opts dopts = detector_opts_of(o);
+		struct diag_printer dp = { .max_per_file = DIAG_MAX_PER_FILE, .verbose = o->verbose };
+		struct detector *check = NULL;
+
+		r = detector_load(&dopts, diag_print, &dp, &check);
+		diag_printer_end(&dp);
+		detector_free(check);
+		if (r < 0)
+			return EXIT_RUNTIME;
+		if ((r = detach()) < 0)
+			return log_errno(r, "cannot detach"), EXIT_RUNTIME;
+	}
 	r = daemon_start(&d);
 	if (r < 0) {
 		daemon_stop(&d);

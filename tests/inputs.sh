@@ -235,5 +235,35 @@ printf 'INPUT_SOURCES syslog-udp:127.0.0.1:5514;\nSTATE_DIR %s/st;\nCONTROL_SOCK
 expect_status 1 "$vigil" run --foreground --config "$tmp/udp.conf"
 expect_grep "$tmp/err" "syslog-udp and syslog-tcp listeners are not in this version"
 
+# without --foreground and outside systemd the daemon detaches: a relative
+# --config still works after its chdir("/"), `status` answers with its pid,
+# and SIGTERM to that pid stops it (socket removed)
+mkdir -p "$tmp/bg"
+printf 'INPUT_SOURCES file:%s/bg/k.log;\nSTATE_DIR %s/bg/st;\nCONTROL_SOCKET %s/bg/c.sock;\nALERT_JSON_FILE %s/bg/a.json;\nSYSLOG_SOCKET %s/bg/s.sock;\n' \
+	"$tmp" "$tmp" "$tmp" "$tmp" "$tmp" > "$tmp/bg/v.conf"
+vigil_abs=$(cd "$(dirname "$vigil")" && pwd)/$(basename "$vigil")
+if (cd "$tmp/bg" && env -u NOTIFY_SOCKET "$vigil_abs" run --config v.conf >"$tmp/out" 2>"$tmp/err"); then
+	ok
+	bgpid=""
+	for i in $(seq 1 50); do
+		if "$vigil" status --config "$tmp/bg/v.conf" --json >"$tmp/bg/st.json" 2>/dev/null; then
+			bgpid=$(jq -r .pid "$tmp/bg/st.json")
+			break
+		fi
+		sleep 0.1
+	done
+	case $bgpid in
+	'' | *[!0-9]*) bad "the detached daemon did not answer status: $(cat "$tmp/err")" ;;
+	*)
+		ok
+		kill "$bgpid"
+		for i in $(seq 1 50); do [ -e "$tmp/bg/c.sock" ] || break; sleep 0.1; done
+		if [ -e "$tmp/bg/c.sock" ]; then bad "the detached daemon did not stop"; kill -9 "$bgpid"; else ok; fi
+		;;
+	esac
+else
+	bad "vigil run (detached) exited non-zero: $(cat "$tmp/err")"
+fi
+
 echo "inputs: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -265,5 +265,38 @@ else
 	bad "vigil run (detached) exited non-zero: $(cat "$tmp/err")"
 fi
 
+# SIGHUP that drops the first of two inputs: the other one goes on being read
+mkdir -p "$tmp/hup"
+hupconf() {
+	printf 'INPUT_SOURCES %s;\nSTATE_DIR %s/hup/st;\nCONTROL_SOCKET %s/hup/c.sock;\nALERT_JSON_FILE %s/hup/a.json;\nSYSLOG_SOCKET %s/hup/s.sock;\n' \
+		"$1" "$tmp" "$tmp" "$tmp" "$tmp" > "$tmp/hup/v.conf"
+}
+: > "$tmp/hup/a.log"
+: > "$tmp/hup/b.log"
+hupconf "file:$tmp/hup/a.log, file:$tmp/hup/b.log"
+"$vigil" run --foreground --config "$tmp/hup/v.conf" 2>"$tmp/hup/err" &
+huppid=$!
+for i in $(seq 1 50); do "$vigil" status --config "$tmp/hup/v.conf" >/dev/null 2>&1 && break; sleep 0.1; done
+hupconf "file:$tmp/hup/b.log"
+kill -HUP "$huppid"
+for i in $(seq 1 50); do grep -q "no longer configured" "$tmp/hup/err" && break; sleep 0.1; done
+expect_grep "$tmp/hup/err" "a.log no longer configured: closed"
+# and a third input added by the next SIGHUP takes the freed place: b's
+# records must still be b's
+: > "$tmp/hup/c.log"
+hupconf "file:$tmp/hup/b.log, file:$tmp/hup/c.log"
+kill -HUP "$huppid"
+for i in $(seq 1 50); do [ "$(grep -c "configuration reloaded" "$tmp/hup/err")" -ge 2 ] && break; sleep 0.1; done
+cat "$here/data/capture/ipt4-scans.rfc3164" >> "$tmp/hup/b.log"
+for i in $(seq 1 50); do [ -s "$tmp/hup/a.json" ] && break; sleep 0.1; done
+"$vigil" status --config "$tmp/hup/v.conf" --json > "$tmp/out" 2>"$tmp/err"
+expect_json '[.inputs[] | .name | sub(".*/"; "")]' '["b.log","c.log"]'
+expect_json '.inputs[0].records > 600' true
+expect_json '.inputs[1].records' 0
+expect_json '.input.events > 600' true
+expect_grep "$tmp/hup/a.json" '"type":"scan"'
+kill "$huppid"
+wait "$huppid" 2>/dev/null
+
 echo "inputs: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -266,6 +266,16 @@ static void input_remove(struct daemon *d, size_t i)
 	ingest_free(in->ing);
 	memmove(in, in + 1, (d->n_inputs - i - 1) * sizeof(*in));
 	d->n_inputs--;
+	/* the loop holds each input's address: those that moved are watched anew */
+	for (size_t j = i; j < d->n_inputs; j++) {
+		struct input *m = &d->inputs[j];
+
+		if (m->fd < 0)
+			continue;
+		loop_del_fd(d->loop, m->fd);
+		if (loop_add_fd(d->loop, m->fd, EPOLLIN, input_serve, m) < 0)
+			m->fd = -1; /* watched again at its next open or tick */
+	}
 }
 
 /* The comma list of INPUT_SOURCES, each spec trimmed. Calls fn per spec. */

@@ -298,5 +298,30 @@ expect_grep "$tmp/hup/a.json" '"type":"scan"'
 kill "$huppid"
 wait "$huppid" 2>/dev/null
 
+# a foreign state file is said, set aside as state.bad, and the daemon starts
+# empty rather than not at all; a damaged one (one byte flipped) the same
+for kind in foreign damaged; do
+	rm -rf "$tmp/hup/st" && mkdir -p "$tmp/hup/st"
+	if [ $kind = foreign ]; then
+		echo "SCAN_TIMEOUT 3600;" > "$tmp/hup/st/state"
+	else
+		printf 'VIGILSTA\001\000\000\000\000\000\000\000\377\377\377\377' > "$tmp/hup/st/state"
+	fi
+	"$vigil" run --foreground --config "$tmp/hup/v.conf" 2>"$tmp/hup/err.$kind" &
+	stpid=$!
+	up=no
+	for i in $(seq 1 50); do
+		"$vigil" status --config "$tmp/hup/v.conf" >/dev/null 2>&1 && { up=yes; break; }
+		sleep 0.1
+	done
+	[ $up = yes ] && ok || bad "$kind state: the daemon did not start: $(cat "$tmp/hup/err.$kind")"
+	[ -e "$tmp/hup/st/state.bad" ] && ok || bad "$kind state not set aside as state.bad"
+	expect_grep "$tmp/hup/err.$kind" "not used: .*set aside as .*state.bad, starting empty"
+	kill "$stpid"
+	wait "$stpid" 2>/dev/null
+done
+expect_grep "$tmp/hup/err.foreign" "not a vigil state file"
+expect_grep "$tmp/hup/err.damaged" "checksum mismatch"
+
 echo "inputs: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -980,8 +980,8 @@ static void test_min_dl_and_vanished(void **state)
 	source_free(gone);
 }
 
-/* A syslogd that goes away costs dropped lines, never a stall; it is
- * reconnected when it comes back. */
+/* A syslogd that goes away costs no line and no stall: lines wait (bounded)
+ * and go out, in order, once it is back and reconnected. */
 static void test_syslog_reconnect(void **state)
 {
 	struct fix *f = *state;
@@ -999,13 +999,21 @@ static void test_syslog_reconnect(void **state)
 	change_pair(f, s, s->pairs[0], 0, 4, T0 + 1000);
 	alerter_flush(f->a, NULL, T0 + 1000);
 	alerter_counters(f->a, &c);
-	assert_int_equal(c.syslog_dropped, 1);
+	assert_int_equal(c.syslog_dropped, 0);
+	assert_int_equal(c.syslog_waiting, 1);
+	alerter_syslog_writable(f->a, T0 + 2000); /* still away: it keeps waiting */
+	alerter_counters(f->a, &c);
+	assert_int_equal(c.syslog_waiting, 1);
 	f->srv = srv_bind(f);
-	change_pair(f, s, s->pairs[0], 0, 4, T0 + 3000000);
-	alerter_flush(f->a, NULL, T0 + 3000000);
+	alerter_syslog_writable(f->a, T0 + 3000000); /* the daemon's 1 s tick */
+	assert_int_equal(recv_all(f, lines, 4), 1);
+	change_pair(f, s, s->pairs[0], 0, 4, T0 + 3000001);
+	alerter_flush(f->a, NULL, T0 + 3000001);
 	assert_int_equal(recv_all(f, lines, 4), 1);
 	alerter_counters(f->a, &c);
-	assert_int_equal(c.syslog_sent, 2);
+	assert_int_equal(c.syslog_sent, 3);
+	assert_int_equal(c.syslog_dropped, 0);
+	assert_int_equal(c.syslog_waiting, 0);
 }
 
 /* The receiving end fills up (a reader's queue holds 10 datagrams by

@@ -153,18 +153,23 @@ static int send_one(struct logsock *l, const char *buf, size_t n, int64_t now_us
 	return r;
 }
 
+/* Worth waiting for: the reader is full, or away (a syslogd restarting). */
+static bool waitable(int r)
+{
+	return r == -EAGAIN || r == -ENOTCONN || gone(-r);
+}
+
 size_t logsock_flush(struct logsock *l, int64_t now_us)
 {
 	while (l->n_backlog) {
 		size_t k = l->head;
 		int r = send_one(l, l->backlog[k], l->backlog_len[k], now_us);
 
-		if (r == -EAGAIN)
+		if (r < 0 && waitable(r))
 			break;
-		if (r < 0) { /* the reader is gone: what waited is lost, counted */
+		if (r < 0) { /* this line cannot be sent at all: counted, the rest go on */
 			l->errors++;
-			backlog_clear(l);
-			break;
+			l->dropped++;
 		}
 		free(l->backlog[k]);
 		l->backlog[k] = NULL;
@@ -205,7 +210,7 @@ int logsock_send(struct logsock *l, const char *msg, size_t len, int64_t now_us)
 	memcpy(buf + n, msg, len);
 	n += len;
 	/* lines keep their order: a new one waits behind the backlog */
-	if (logsock_flush(l, now_us) == 0 && (r = send_one(l, buf, n, now_us)) != -EAGAIN) {
+	if (logsock_flush(l, now_us) == 0 && !waitable(r = send_one(l, buf, n, now_us))) {
 		if (r == 0)
 			return 0;
 		l->dropped++;

@@ -7,7 +7,9 @@
  * ENOBUFS: the reader's queue holds only net.unix.max_dgram_qlen datagrams,
  * 10 by default) keeps the line in a bounded backlog, sent in order when the
  * socket is writable again (logsock_flush on EPOLLOUT of logsock_fd); only
- * a full backlog drops a line, counted. A syslog daemon that went away
+ * a full backlog drops a line, counted. Lines also wait while the syslog
+ * daemon is away (restarting, not started yet): logsock_flush, called each
+ * second, reconnects and sends them. A syslog daemon that went away
  * (ECONNREFUSED, ENOENT, ENOTCONN) is reconnected once per line at most once
  * a second, so a dead syslogd costs a failed connect(), not a stall.
  */

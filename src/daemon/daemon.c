@@ -642,6 +642,9 @@ static void on_tick(struct loop *l, void *data)
 	}
 	engine_expire(d->engine, wall, EXPIRE_BUDGET);
 	alerter_tick(d->alerter, d->engine, wall);
+	/* syslog lines that wait for an absent syslogd: reconnect and send */
+	alerter_syslog_writable(d->alerter, wall);
+	syslog_watch(d);
 }
 
 static void on_save(struct loop *l, void *data)

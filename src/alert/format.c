@@ -64,23 +64,14 @@ static void line_addr(struct line *l, const struct addr *a)
 
 size_t alert_style(uint32_t types, uint32_t scanners, char buf[ALERT_STYLE_MAX])
 {
-	const char *seen[_SCAN_MAX];
-	size_t n_seen = 0;
+	const char *opts[_SCAN_MAX];
+	size_t n = scan_types_nmap(types, opts);
 	struct line l;
 
 	line_init(&l, buf, ALERT_STYLE_MAX);
-	for (int t = 0; t < _SCAN_MAX; t++) {
-		const char *opt = (types & (UINT32_C(1) << t)) ? scan_type_nmap((enum scan_type)t) : NULL;
-		size_t i;
-		if (!opt)
-			continue;
-		for (i = 0; i < n_seen && strcmp(seen[i], opt) != 0; i++)
-			;
-		if (i < n_seen)
-			continue;
-		seen[n_seen++] = opt;
-		line_puts(&l, n_seen == 1 ? "nmap " : " ");
-		line_puts(&l, opt);
+	for (size_t i = 0; i < n; i++) {
+		line_puts(&l, i == 0 ? "nmap " : " ");
+		line_puts(&l, opts[i]);
 	}
 	if (types & (UINT32_C(1) << SCAN_SWEEP)) {
 		line_puts(&l, l.len ? ", " : "");

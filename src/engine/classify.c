@@ -8,6 +8,8 @@
  */
 #include "engine/classify.h"
 
+#include <string.h>
+
 #include <stddef.h>
 
 static const char *const scan_names[_SCAN_MAX] = {
@@ -38,6 +40,24 @@ const char *scan_type_name(enum scan_type t)
 const char *scan_type_nmap(enum scan_type t)
 {
 	return (unsigned)t < _SCAN_MAX ? scan_nmap[t] : NULL;
+}
+
+size_t scan_types_nmap(uint32_t types, const char *ret[_SCAN_MAX])
+{
+	size_t n = 0;
+
+	for (int t = 0; t < _SCAN_MAX; t++) {
+		const char *opt = (types & (UINT32_C(1) << t)) ? scan_nmap[t] : NULL;
+		size_t i;
+
+		if (!opt)
+			continue;
+		for (i = 0; i < n && strcmp(ret[i], opt) != 0; i++)
+			;
+		if (i == n)
+			ret[n++] = opt;
+	}
+	return n;
 }
 
 enum scan_type classify_tcp_flags(uint8_t flags)

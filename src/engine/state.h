@@ -11,6 +11,7 @@
 #define VIGIL_STATE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "engine/portset.h"
@@ -45,6 +46,10 @@ enum scan_type {
 
 const char *scan_type_name(enum scan_type t); /* "SYN", "CONNECT", ... */
 const char *scan_type_nmap(enum scan_type t); /* "-sS", ... or NULL (SWEEP, OTHER) */
+/* The nmap options of a set of scan types (bits of enum scan_type), each
+ * once, in enum order ("-sS" for SYN and SYN_OR_CONNECT alike). Returns how
+ * many were written to ret. */
+size_t scan_types_nmap(uint32_t types, const char *ret[_SCAN_MAX]);
 
 struct flag_count {
 	uint8_t flags; /* TCPF_* as logged (ECN bits kept) */

@@ -436,8 +436,8 @@ static void json_protocols(struct jsonw *w, const struct source_state *s)
 /* "scan_types" and "nmap" (each option once), both in enum order. */
 void json_write_scan_types(struct jsonw *w, uint32_t types)
 {
-	const char *seen[_SCAN_MAX];
-	size_t n_seen = 0;
+	const char *opts[_SCAN_MAX];
+	size_t n = scan_types_nmap(types, opts);
 
 	jsonw_key(w, "scan_types");
 	jsonw_arr_begin(w);
@@ -448,18 +448,8 @@ void json_write_scan_types(struct jsonw *w, uint32_t types)
 
 	jsonw_key(w, "nmap");
 	jsonw_arr_begin(w);
-	for (int t = 0; t < _SCAN_MAX; t++) {
-		const char *opt = (types & (UINT32_C(1) << t)) ? scan_type_nmap((enum scan_type)t) : NULL;
-		size_t i;
-		if (!opt)
-			continue;
-		for (i = 0; i < n_seen && strcmp(seen[i], opt) != 0; i++)
-			;
-		if (i < n_seen)
-			continue;
-		seen[n_seen++] = opt;
-		jsonw_str(w, opt);
-	}
+	for (size_t i = 0; i < n; i++)
+		jsonw_str(w, opts[i]);
 	jsonw_arr_end(w);
 }
 

@@ -21,19 +21,9 @@
 #include "source/packet.h"
 
 #include <errno.h>
+#include <net/ethernet.h> /* ETHERTYPE_IP, ETHERTYPE_IPV6 */
+#include <netinet/in.h>   /* IPPROTO_HOPOPTS, _ROUTING, _FRAGMENT, _ESP, _AH, _NONE, _DSTOPTS */
 #include <string.h>
-
-enum {
-	ETHERTYPE_IP4 = 0x0800,
-	ETHERTYPE_IP6 = 0x86dd,
-	NH_HOP = 0,
-	NH_ROUTING = 43,
-	NH_FRAGMENT = 44,
-	NH_ESP = 50,
-	NH_AUTH = 51,
-	NH_NONE = 59,
-	NH_DEST = 60,
-};
 
 static inline uint16_t be16(const uint8_t *p)
 {
@@ -214,8 +204,8 @@ static int decode_v4(const uint8_t *p, size_t len, struct event *ev, struct pack
 
 static bool v6_ext_hdr(uint8_t nh)
 {
-	return nh == NH_HOP || nh == NH_ROUTING || nh == NH_FRAGMENT || nh == NH_ESP ||
-	       nh == NH_AUTH || nh == NH_DEST;
+	return nh == IPPROTO_HOPOPTS || nh == IPPROTO_ROUTING || nh == IPPROTO_FRAGMENT || nh == IPPROTO_ESP ||
+	       nh == IPPROTO_AH || nh == IPPROTO_DSTOPTS;
 }
 
 /* Walk the extension headers from off; returns the transport header's
@@ -236,11 +226,11 @@ static size_t walk_v6_ext(const uint8_t *p, size_t end, uint8_t nh, struct event
 		size_t hlen;
 		if (ev->v6_ext_hdrs < UINT8_MAX)
 			ev->v6_ext_hdrs++;
-		run = nh == NH_HOP || nh == NH_ROUTING || nh == NH_DEST ? (uint8_t)(run + 1) : 0;
+		run = nh == IPPROTO_HOPOPTS || nh == IPPROTO_ROUTING || nh == IPPROTO_DSTOPTS ? (uint8_t)(run + 1) : 0;
 		if (run > ev->v6_empty_opts)
 			ev->v6_empty_opts = run;
 		switch (nh) {
-		case NH_FRAGMENT:
+		case IPPROTO_FRAGMENT:
 			ev->ip_flags |= IPF_FRAG;
 			ev->frag_off = be16(h + 2) & 0xFFF8;
 			if (be16(h + 2) & 1)
@@ -248,7 +238,7 @@ static size_t walk_v6_ext(const uint8_t *p, size_t end, uint8_t nh, struct event
 			fragment = ev->frag_off != 0;
 			hlen = 8;
 			break;
-		case NH_AUTH:
+		case IPPROTO_AH:
 			if (fragment) {
 				ev->proto = nh;
 				return 0;
@@ -256,7 +246,7 @@ static size_t walk_v6_ext(const uint8_t *p, size_t end, uint8_t nh, struct event
 			ev->spi = be32(h + 4);
 			hlen = ((size_t)h[1] + 2) * 4;
 			break;
-		case NH_ESP:
+		case IPPROTO_ESP:
 			ev->proto = nh;
 			if (!fragment)
 				ev->spi = be32(h);
@@ -273,7 +263,7 @@ static size_t walk_v6_ext(const uint8_t *p, size_t end, uint8_t nh, struct event
 		off += hlen;
 	}
 	ev->proto = nh;
-	if (fragment || nh == NH_NONE)
+	if (fragment || nh == IPPROTO_NONE)
 		return 0;
 	return off;
 }
@@ -311,12 +301,12 @@ static int decode_v6(const uint8_t *p, size_t len, struct event *ev, struct pack
 int packet_decode(const uint8_t *pkt, size_t len, uint16_t hw_proto, struct event *ev,
 		  struct packet_text *txt)
 {
-	if (hw_proto != 0 && hw_proto != ETHERTYPE_IP4 && hw_proto != ETHERTYPE_IP6)
+	if (hw_proto != 0 && hw_proto != ETHERTYPE_IP && hw_proto != ETHERTYPE_IPV6)
 		return -EPFNOSUPPORT;
 	if (!pkt || len < 1)
 		return -EBADMSG;
 	unsigned v = pkt[0] >> 4;
-	if ((hw_proto == ETHERTYPE_IP4 && v != 4) || (hw_proto == ETHERTYPE_IP6 && v != 6))
+	if ((hw_proto == ETHERTYPE_IP && v != 4) || (hw_proto == ETHERTYPE_IPV6 && v != 6))
 		return -EBADMSG;
 	if (v == 4)
 		return decode_v4(pkt, len, ev, txt);

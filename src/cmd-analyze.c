@@ -10,11 +10,13 @@
  * bad path does not hide the rest.
  */
 #include <errno.h>
+#include <limits.h>
 #include <inttypes.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -22,22 +24,38 @@
 #include "engine/engine.h"
 #include "ingest/detector.h"
 #include "ingest/diag.h"
+#include "ingest/filter.h"
 #include "ingest/ingest.h"
 #include "parse/parse.h"
 #include "report/report.h"
+#include "report/tally.h"
 #include "source/file.h"
 #include "util/escape.h"
 #include "util/log.h"
 
+/* What goes to stdout: one of these. */
+enum analyze_output { OUT_TEXT, OUT_JSON, OUT_CSV, OUT_LIST, OUT_NFT };
+
 struct analyze_opts {
 	struct detector_opts det; /* --config, --auto-dl and the data sets */
-	bool json, verbose, no_color;
+	enum analyze_output output;
+	const char *output_opt;   /* the option that chose it (for the usage error) */
+	bool verbose, no_color;
 	unsigned min_dl;
 	bool min_dl_given;
-	bool has_ip;
-	struct net ip;
+	struct net ips[REPORT_IPS_MAX]; /* --ip, repeated */
+	size_t n_ips;
 	int year; /* --year: reference year for yearless timestamps */
 	enum parse_format format; /* --format: every input's format (default: found) */
+	bool summary_only;        /* --summary */
+	unsigned top;             /* --top N */
+	bool top_given;
+	unsigned group_v6;        /* --group-v6 LEN */
+	const char *nft_set;      /* --nft-set NAME */
+	uint32_t nft_timeout;     /* --nft-timeout SECONDS */
+	const char *html;         /* --html FILE */
+	struct event_filter *filter; /* --since, --until, --port, --proto, --prefix, --chain */
+	char filters[512];        /* those options as given, escaped, for the report */
 };
 
 struct analyze {
@@ -62,9 +80,31 @@ static const char analyze_usage[] =
 	"  --no-os-guess     no passive OS fingerprinting\n"
 	"  --reputation FILE list of known-bad addresses/networks (repeatable; adds to\n"
 	"                    REPUTATION_FILES)\n"
-	"  --json            one JSON document on stdout instead of the text report\n"
+	"Output (stdout: the text report unless one of --json, --csv, --list,\n"
+	"--nft-set is given):\n"
+	"  --json            one JSON document instead of the text report\n"
+	"  --csv             one CSV row per source-destination pair (RFC 4180)\n"
+	"  --list            the addresses (and networks) at or above --min-dl that\n"
+	"                    may be blocked, one per line\n"
+	"  --nft-set NAME    an nft script adding them to set NAME (| nft -f -)\n"
+	"  --nft-timeout S   the set elements' timeout in seconds (default 86400)\n"
+	"  --html FILE       also write a self-contained HTML report to FILE\n"
+	"  --summary         text: the summary only\n"
+	"  --top N           entries per summary list (default 10); also bounds the\n"
+	"                    details to the first N sources\n"
+	"  --group-v6 LEN    count IPv6 sources per network of LEN bits (e.g. 64)\n"
+	"Which sources (their scores do not change):\n"
 	"  --min-dl N        list only sources with danger level >= N (0-5)\n"
 	"  --ip ADDR[/LEN]   list only sources in ADDR/LEN or with a destination in it\n"
+	"                    (repeatable: any of them)\n"
+	"Which records (the rest are ignored, as if not logged; repeatable):\n"
+	"  --since TIME      records at or after TIME: ISO 8601 (2026-05-19,\n"
+	"                    2026-05-19T22:00, ...+02:00, ...Z) or relative (-24h, -7d)\n"
+	"  --until TIME      records before TIME\n"
+	"  --port P[-Q]      records to destination port(s) P (tcp, udp)\n"
+	"  --proto NAME      records of protocol NAME or number (tcp, udp, icmp, ...)\n"
+	"  --prefix TEXT     records whose log prefix is TEXT\n"
+	"  --chain NAME      records of chain INPUT, FORWARD or OUTPUT\n"
 	"  --year YYYY       year for timestamps that carry none (default: from the file's\n"
 	"                    modification time, so December lines read in January get\n"
 	"                    last year)\n"
@@ -147,6 +187,91 @@ static int analyze_file(struct analyze *a, const char *path, size_t max_line)
 	return r < 0 ? r : 0;
 }
 
+enum {
+	OPT_CSV = 0x100,
+	OPT_LIST,
+	OPT_NFT_SET,
+	OPT_NFT_TIMEOUT,
+	OPT_HTML,
+	OPT_SUMMARY,
+	OPT_TOP,
+	OPT_GROUP_V6,
+	OPT_SINCE,
+	OPT_UNTIL,
+	OPT_PORT,
+	OPT_PROTO,
+	OPT_PREFIX,
+	OPT_CHAIN,
+};
+
+/* nft's identifiers: a letter, then letters, digits, '_', '.', '/'; the
+ * name goes into a script nft runs, so nothing else may pass. */
+static bool nft_name_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 63 || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')))
+		return false;
+	for (size_t i = 1; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == '.' || c == '/'))
+			return false;
+	}
+	return true;
+}
+
+/* One stdout format: a second one is a usage error, not a silent choice. */
+static int set_output(struct analyze_opts *o, enum analyze_output out, const char *opt)
+{
+	if (o->output_opt && o->output != out) {
+		log_error("%s and %s: choose one output format", o->output_opt, opt);
+		return -EINVAL;
+	}
+	o->output = out;
+	o->output_opt = opt;
+	return 0;
+}
+
+static int number_arg(const char *opt, const char *arg, uint32_t lo, uint32_t hi,
+		      uint32_t *ret)
+{
+	char e[64];
+
+	if (span_to_u32(span_make(arg, strlen(arg)), ret) == 0 && *ret >= lo && *ret <= hi)
+		return 0;
+	log_error("%s: expected a number %" PRIu32 "-%" PRIu32 ", got '%s'", opt, lo, hi,
+		  escape_str(arg, e, sizeof(e)));
+	return -EINVAL;
+}
+
+/* A record filter option: into the filter, and into the words the report
+ * repeats ("--since -24h --port 22"). */
+static int filter_arg(struct analyze_opts *o, enum filter_kind k, const char *arg)
+{
+	static const char *const names[_FILTER_MAX] = {
+		[FILTER_SINCE] = "--since", [FILTER_UNTIL] = "--until", [FILTER_PORT] = "--port",
+		[FILTER_PROTO] = "--proto", [FILTER_PREFIX] = "--prefix", [FILTER_CHAIN] = "--chain",
+	};
+	struct timespec now;
+	const char *why = "";
+	char e[128];
+
+	if (!o->filter && !(o->filter = filter_new()))
+		return log_errno(-ENOMEM, "cannot keep the filters");
+	clock_gettime(CLOCK_REALTIME, &now);
+	int64_t now_us = (int64_t)now.tv_sec * 1000000 + now.tv_nsec / 1000;
+	escape_str(arg, e, sizeof(e));
+	if (filter_add(o->filter, k, arg, now_us, &why) < 0) {
+		log_error("%s: %s, got '%s'", names[k], why, e);
+		return -EINVAL;
+	}
+	size_t len = strlen(o->filters);
+	(void)snprintf(o->filters + len, sizeof(o->filters) - len, "%s%s %s", len ? " " : "",
+		       names[k], e);
+	return 0;
+}
+
 static int parse_opts(int argc, char **argv, struct analyze_opts *o, int *ret_exit)
 {
 	static const struct option opts[] = {
@@ -164,6 +289,20 @@ static int parse_opts(int argc, char **argv, struct analyze_opts *o, int *ret_ex
 		{ "format", required_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "no-color", no_argument, NULL, 'C' },
+		{ "csv", no_argument, NULL, OPT_CSV },
+		{ "list", no_argument, NULL, OPT_LIST },
+		{ "nft-set", required_argument, NULL, OPT_NFT_SET },
+		{ "nft-timeout", required_argument, NULL, OPT_NFT_TIMEOUT },
+		{ "html", required_argument, NULL, OPT_HTML },
+		{ "summary", no_argument, NULL, OPT_SUMMARY },
+		{ "top", required_argument, NULL, OPT_TOP },
+		{ "group-v6", required_argument, NULL, OPT_GROUP_V6 },
+		{ "since", required_argument, NULL, OPT_SINCE },
+		{ "until", required_argument, NULL, OPT_UNTIL },
+		{ "port", required_argument, NULL, OPT_PORT },
+		{ "proto", required_argument, NULL, OPT_PROTO },
+		{ "prefix", required_argument, NULL, OPT_PREFIX },
+		{ "chain", required_argument, NULL, OPT_CHAIN },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -200,7 +339,62 @@ static int parse_opts(int argc, char **argv, struct analyze_opts *o, int *ret_ex
 			o->det.reputation[o->det.n_reputation++] = optarg;
 			break;
 		case 'j':
-			o->json = true;
+			if (set_output(o, OUT_JSON, "--json") < 0)
+				return *ret_exit = EXIT_USAGE, -EINVAL;
+			break;
+		case OPT_CSV:
+			if (set_output(o, OUT_CSV, "--csv") < 0)
+				return *ret_exit = EXIT_USAGE, -EINVAL;
+			break;
+		case OPT_LIST:
+			if (set_output(o, OUT_LIST, "--list") < 0)
+				return *ret_exit = EXIT_USAGE, -EINVAL;
+			break;
+		case OPT_NFT_SET:
+			if (set_output(o, OUT_NFT, "--nft-set") < 0)
+				return *ret_exit = EXIT_USAGE, -EINVAL;
+			if (!nft_name_ok(optarg)) {
+				char e[64];
+				log_error("--nft-set: expected a set name (a letter, then letters, "
+					  "digits, '_', '.' or '/', at most 63), got '%s'",
+					  escape_str(optarg, e, sizeof(e)));
+				return *ret_exit = EXIT_USAGE, -EINVAL;
+			}
+			o->nft_set = optarg;
+			break;
+		case OPT_NFT_TIMEOUT:
+			if (number_arg("--nft-timeout", optarg, 1, 100000000, &o->nft_timeout) < 0)
+				return *ret_exit = EXIT_USAGE, -EINVAL;
+			break;
+		case OPT_HTML:
+			if (!optarg[0]) {
+				log_error("--html: expected a file name");
+				return *ret_exit = EXIT_USAGE, -EINVAL;
+			}
+			o->html = optarg;
+			break;
+		case OPT_SUMMARY:
+			o->summary_only = true;
+			break;
+		case OPT_TOP:
+			if (number_arg("--top", optarg, 1, 1000000, &v) < 0)
+				return *ret_exit = EXIT_USAGE, -EINVAL;
+			o->top = v;
+			o->top_given = true;
+			break;
+		case OPT_GROUP_V6:
+			if (number_arg("--group-v6", optarg, 1, 128, &v) < 0)
+				return *ret_exit = EXIT_USAGE, -EINVAL;
+			o->group_v6 = v == 128 ? 0 : v;
+			break;
+		case OPT_SINCE:
+		case OPT_UNTIL:
+		case OPT_PORT:
+		case OPT_PROTO:
+		case OPT_PREFIX:
+		case OPT_CHAIN:
+			if (filter_arg(o, (enum filter_kind)(FILTER_SINCE + (c - OPT_SINCE)), optarg) < 0)
+				return *ret_exit = EXIT_USAGE, -EINVAL;
 			break;
 		case 'm':
 			if (span_to_u32(span_make(optarg, strlen(optarg)), &v) < 0 || v > 5) {
@@ -213,13 +407,17 @@ static int parse_opts(int argc, char **argv, struct analyze_opts *o, int *ret_ex
 			o->min_dl_given = true;
 			break;
 		case 'i':
-			if (net_parse(span_make(optarg, strlen(optarg)), &o->ip) < 0) {
+			if (o->n_ips >= REPORT_IPS_MAX) {
+				log_error("--ip: at most %d", REPORT_IPS_MAX);
+				return *ret_exit = EXIT_USAGE, -EINVAL;
+			}
+			if (net_parse(span_make(optarg, strlen(optarg)), &o->ips[o->n_ips]) < 0) {
 				char e[96];
 				log_error("--ip: expected ADDR or ADDR/LEN, got '%s'",
 					  escape_str(optarg, e, sizeof(e)));
 				return *ret_exit = EXIT_USAGE, -EINVAL;
 			}
-			o->has_ip = true;
+			o->n_ips++;
 			break;
 		case 'y':
 			if (span_to_u32(span_make(optarg, strlen(optarg)), &v) < 0 || v < 1970 ||
@@ -289,27 +487,102 @@ static void input_totals(const struct analyze *a, struct input_stats *ret)
 	ret->problems_unlisted = a->files.problems_unlisted;
 }
 
-static int print_report(struct analyze *a, const struct engine *e, const struct detector *d)
+/* The terminal's width when stdout is one, else 80. */
+static unsigned terminal_width(void)
+{
+	struct winsize ws;
+
+	if (!isatty(STDOUT_FILENO) || ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) < 0 || ws.ws_col == 0)
+		return 80;
+	return ws.ws_col < 60 ? 60 : ws.ws_col > 300 ? 300 : ws.ws_col;
+}
+
+static void report_opts_of(const struct analyze_opts *o, const struct detector *d,
+			   const struct tally *t, struct report_opts *ro)
+{
+	const struct config *cfg = detector_config(d);
+	const char *no_color = getenv("NO_COLOR");
+
+	*ro = (struct report_opts){ .min_dl = o->min_dl, .min_dl_given = o->min_dl_given,
+				    .ips = o->ips, .n_ips = o->n_ips, .group_v6 = o->group_v6,
+				    .home_net = cfg->home_net, .n_home_net = cfg->n_home_net,
+				    .m = detector_matchers(d), .cfg = cfg, .tally = t,
+				    .summary_only = o->summary_only,
+				    .top = o->top_given ? o->top : REPORT_TOP_DEFAULT,
+				    .top_given = o->top_given, .nft_set = o->nft_set,
+				    .nft_timeout = o->nft_timeout,
+				    .filters = o->filters[0] ? o->filters : NULL,
+				    .now = (int64_t)time(NULL) };
+	if (!o->min_dl_given && cfg->min_danger_level_set) {
+		ro->min_dl = cfg->min_danger_level;
+		ro->min_dl_given = true;
+	}
+	ro->color = o->output == OUT_TEXT && !o->no_color && isatty(STDOUT_FILENO) &&
+		    !(no_color && no_color[0]);
+	ro->width = terminal_width();
+}
+
+/* --html FILE: written next to it and renamed, so a reader never sees half
+ * a page. */
+static int write_html(const char *path, const struct engine *e, const struct input_stats *in,
+		      const struct report_opts *ro)
+{
+	char tmp[PATH_MAX], ename[ESCAPE_PATH_MAX];
+	struct report_opts o = *ro;
+	FILE *f;
+	int r;
+
+	escape_str(path, ename, sizeof(ename));
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		return log_errno(-ENAMETOOLONG, "--html %s", ename);
+	f = fopen(tmp, "we");
+	if (!f)
+		return log_errno(-errno, "--html: cannot create %s.tmp", ename);
+	o.color = false;
+	r = report_html(f, e, in, &o);
+	if (fclose(f) != 0 && r >= 0)
+		r = -errno;
+	if (r >= 0 && rename(tmp, path) < 0)
+		r = -errno;
+	if (r < 0) {
+		(void)unlink(tmp);
+		return log_errno(r, "--html: cannot write %s", ename);
+	}
+	return 0;
+}
+
+static int print_report(struct analyze *a, const struct engine *e, const struct detector *d,
+			const struct tally *t)
 {
 	const struct analyze_opts *o = a->o;
-	const struct config *cfg = detector_config(d);
-	struct report_opts ro = { .min_dl = o->min_dl, .has_ip = o->has_ip, .ip = o->ip };
-	const char *no_color = getenv("NO_COLOR");
+	struct report_opts ro;
 	struct input_stats in;
+	int r = 0;
 
-	if (!o->min_dl_given && cfg->min_danger_level_set)
-		ro.min_dl = cfg->min_danger_level;
-	ro.color = !o->json && !o->no_color && isatty(STDOUT_FILENO) &&
-		   !(no_color && no_color[0]);
-	ro.width = 80;
-	ro.home_net = cfg->home_net;
-	ro.m = detector_matchers(d);
-	ro.n_home_net = cfg->n_home_net;
+	report_opts_of(o, d, t, &ro);
 	input_totals(a, &in);
-	int r = o->json ? report_json(stdout, e, &in, &ro) : report_text(stdout, e, &in, &ro);
+	if (o->html && write_html(o->html, e, &in, &ro) < 0)
+		r = -EIO;
+	switch (o->output) {
+	case OUT_TEXT:
+		r |= report_text(stdout, e, &in, &ro);
+		break;
+	case OUT_JSON:
+		r |= report_json(stdout, e, &in, &ro);
+		break;
+	case OUT_CSV:
+		r |= report_csv(stdout, e, &in, &ro);
+		break;
+	case OUT_LIST:
+		r |= report_list(stdout, e, &in, &ro);
+		break;
+	case OUT_NFT:
+		r |= report_nft(stdout, e, &in, &ro);
+		break;
+	}
 	if (fflush(stdout) != 0 || ferror(stdout))
 		return log_errno(-errno, "cannot write the report");
-	return r;
+	return r < 0 ? -EIO : 0;
 }
 
 int cmd_analyze(int argc, char **argv)
@@ -319,11 +592,14 @@ int cmd_analyze(int argc, char **argv)
 	struct diag_printer dp = { .max_per_file = DIAG_MAX_PER_FILE };
 	struct detector *d = NULL;
 	struct engine *e = NULL;
+	struct tally *t = NULL;
 	int status = EXIT_RUNTIME, ex = EXIT_OK, r;
 
 	r = parse_opts(argc, argv, &o, &ex);
-	if (r != 0)
+	if (r != 0) {
+		filter_free(o.filter);
 		return ex;
+	}
 	dp.verbose = o.verbose;
 	r = detector_load(&o.det, diag_print, &dp, &d);
 	diag_printer_end(&dp);
@@ -335,22 +611,34 @@ int cmd_analyze(int argc, char **argv)
 		log_errno(r, "cannot start the engine");
 		goto out;
 	}
-	struct ingest_opts io = { .format = o.format };
+	struct ingest_opts io = { .format = o.format, .group_v6 = o.group_v6,
+				  .filter = filter_empty(o.filter) ? NULL : o.filter };
 	r = ingest_new(e, cfg, &io, &a.ingest);
 	if (r < 0) {
 		log_errno(r, "cannot start the engine");
 		goto out;
 	}
 	ingest_on_malformed(a.ingest, print_malformed, &o);
+	/* per-record counts the text summary and the HTML report show */
+	if (o.output == OUT_TEXT || o.html) {
+		t = tally_new(o.html != NULL);
+		if (!t) {
+			log_errno(-ENOMEM, "cannot start the engine");
+			goto out;
+		}
+		ingest_on_event(a.ingest, tally_event, t);
+	}
 	status = run(&a, cfg, argc - optind, argv + optind);
 	uint64_t malformed = ingest_stats(a.ingest)->malformed;
 	if (malformed && !o.verbose)
 		log_warn("%llu malformed line(s) counted; --verbose names each one",
 			 (unsigned long long)malformed);
-	if (print_report(&a, e, d) < 0)
+	if (print_report(&a, e, d, t) < 0)
 		status = EXIT_RUNTIME;
 out:
 	ingest_free(a.ingest);
+	tally_free(t);
+	filter_free(o.filter);
 	engine_free(e);
 	detector_free(d);
 	return status;

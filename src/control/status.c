@@ -654,7 +654,7 @@ static void status_text(struct outbuf *o, const struct summary *s, const struct 
 void status_write_args(struct outbuf *o, const struct control_request *req,
 		       const struct status_args *a)
 {
-	struct report_opts ro = { .min_dl = req->min_dl, .has_ip = req->has_ip, .ip = req->ip,
+	struct report_opts ro = { .min_dl = req->min_dl, .ips = &req->ip, .n_ips = req->has_ip,
 				  .home_net = a->home_net, .n_home_net = a->n_home_net,
 				  .m = a->m };
 	struct summary s;

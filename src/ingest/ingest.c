@@ -14,6 +14,7 @@
 
 #include "config/config.h"
 #include "engine/engine.h"
+#include "ingest/filter.h"
 
 /* rsyslog's "message repeated N times" line stands for N records: the
  * engine is fed N times, at most this many (a forged N must not stall the
@@ -35,6 +36,8 @@ struct ingest {
 	const char *name; /* this input's, never NULL */
 	ingest_malformed_fn *on_malformed;
 	void *data;
+	ingest_event_fn *on_event;
+	void *event_data;
 	uint64_t lineno;  /* records of this input */
 	int64_t clock_us; /* analyze: the last log time known (for lines without one) */
 	int64_t fed_us;   /* engine time of the last event fed */
@@ -169,20 +172,46 @@ static void malformed(struct ingest *in, uint64_t lineno, const struct parse_err
 }
 
 /* An event into the engine, repeat times (rsyslog's repeated lines). */
+/* --group-v6: the source address cut to its first len bits. */
+static void group_src(struct addr *a, unsigned len)
+{
+	for (unsigned i = 0; i < sizeof(a->b); i++) {
+		unsigned keep = len > i * 8 ? len - i * 8 : 0;
+		if (keep < 8)
+			a->b[i] &= (uint8_t)(0xff00u >> keep);
+	}
+}
+
 static void feed(struct ingest *in, const struct event *ev, uint32_t repeat, int64_t now_us)
 {
+	struct event grouped;
+
+	if (in->o.filter && !filter_pass(in->o.filter, ev)) {
+		in->st.ignored++;
+		in->st.ignored_filtered++;
+		return;
+	}
+	if (in->o.group_v6 && ev->src.family == ADDR_V6) {
+		grouped = *ev;
+		group_src(&grouped.src, in->o.group_v6);
+		ev = &grouped;
+	}
 	vtime_merge(&in->st.first, &in->st.last, &ev->time);
 	in->fed_us = now_us;
-	if (engine_at(in, ev, now_us) == ENGINE_COUNTED)
+	if (engine_at(in, ev, now_us) == ENGINE_COUNTED) {
 		in->st.events++;
-	else
+		if (in->on_event)
+			in->on_event(ev, now_us, in->event_data);
+	} else {
 		in->st.ignored++; /* by reason in engine_stats */
+	}
 	if (repeat > 1) {
 		uint32_t fed = repeat < REPEAT_FEED_MAX ? repeat : REPEAT_FEED_MAX;
 		in->st.repeated += repeat - 1;
 		in->st.repeated_unfed += repeat - fed;
 		for (uint32_t k = 1; k < fed; k++)
-			engine_at(in, ev, now_us);
+			if (engine_at(in, ev, now_us) == ENGINE_COUNTED && in->on_event)
+				in->on_event(ev, now_us, in->event_data);
 	}
 }
 
@@ -320,6 +349,12 @@ void ingest_on_malformed(struct ingest *in, ingest_malformed_fn *fn, void *data)
 {
 	in->on_malformed = fn;
 	in->data = data;
+}
+
+void ingest_on_event(struct ingest *in, ingest_event_fn *fn, void *data)
+{
+	in->on_event = fn;
+	in->event_data = data;
 }
 
 bool ingest_end(struct ingest *in)

@@ -44,6 +44,7 @@
 struct config;
 struct engine;
 struct record_meta; /* parse.h (parse_message) */
+struct event_filter; /* ingest/filter.h */
 
 /* Accepted skew of a live line's own time against its arrival. */
 #define INGEST_LIVE_PAST_US (7LL * 86400 * 1000000)
@@ -54,6 +55,12 @@ struct ingest_opts {
 	bool live;                /* daemon: time policy for lines, see above */
 	enum parse_format format; /* --format, or PARSE_FMT_UNKNOWN: found per input */
 	int64_t ref_sec;          /* year inference reference (parse_clock), local wall s */
+	unsigned group_v6;        /* analyze --group-v6 LEN: an IPv6 source address
+				   * is cut to its first LEN bits before the engine
+				   * sees it (one source per network); 0: off */
+	const struct event_filter *filter; /* analyze's --since/--port/...: events
+				   * that fail it are ignored (ignored_filtered);
+				   * NULL: none. The caller's; outlives the ingest. */
 };
 
 struct ingest; /* opaque */
@@ -71,6 +78,12 @@ int ingest_new(struct engine *e, const struct config *cfg, const struct ingest_o
 struct ingest *ingest_free(struct ingest *in); /* NULL-safe; returns NULL */
 
 void ingest_on_malformed(struct ingest *in, ingest_malformed_fn *fn, void *data);
+
+/* An event the engine counted (after the filter and --group-v6), with the
+ * engine time it was fed at; ev is valid during the call only. analyze's
+ * tally (report/tally.h) listens here. */
+typedef void ingest_event_fn(const struct event *ev, int64_t when_us, void *data);
+void ingest_on_event(struct ingest *in, ingest_event_fn *fn, void *data);
 
 /* A new input (the next file of `analyze`): a new parse state (format found
  * again unless forced, year reference ref_sec), line numbers from 1. The

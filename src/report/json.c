@@ -6,8 +6,7 @@
  * extra. Strings that came from a log line (interface names) are already
  * \xNN-escaped by the engine and are JSON-escaped again here. A protocol
  * object (tcp, udp, udplite, icmp) is written only when it has packets.
- * Also home to the pieces text.c shares: the --min-dl/--ip filter and the
- * port range format.
+ * Also home to the port range format text.c shares.
  */
 #include "report/report.h"
 
@@ -28,26 +27,6 @@
 #ifndef VIGIL_VERSION
 #define VIGIL_VERSION "0.1.0"
 #endif
-
-bool report_source_listed(const struct source_state *s, const struct report_opts *o)
-{
-	if (s->dl < o->min_dl)
-		return false;
-	if (!o->has_ip || net_contains(&o->ip, &s->src))
-		return true;
-	for (uint32_t i = 0; i < s->n_pairs; i++)
-		if (s->pairs[i] && net_contains(&o->ip, &s->pairs[i]->dst))
-			return true;
-	return false;
-}
-
-bool report_source_local(const struct source_state *s, const struct report_opts *o)
-{
-	for (size_t i = 0; i < o->n_home_net; i++)
-		if (net_contains(&o->home_net[i], &s->src))
-			return true;
-	return false;
-}
 
 int report_span_format(struct port_span sp, char buf[REPORT_SPAN_MAX])
 {

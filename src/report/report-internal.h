@@ -19,13 +19,18 @@
 
 #define REPORT_SPAN_MAX 12 /* "65535-65535" + NUL */
 
-/* Does the source pass --min-dl and --ip? (--ip: the source is in the
- * network, or one of its itemised destinations is.) */
+/* select.c: which sources a report lists, and how it names them. */
+/* Does the source pass --min-dl and --ip? (--ip: the source is in one of
+ * the networks, or one of its itemised destinations is.) */
 bool report_source_listed(const struct source_state *s, const struct report_opts *o);
-
-/* "1000-1500" or "80". Returns the length. */
 /* Is the source inside HOME_NET (never when HOME_NET is "any")? */
 bool report_source_local(const struct source_state *s, const struct report_opts *o);
+/* The source's address, or "ADDR/LEN" when --group-v6 grouped it. Returns
+ * the length. */
+int report_source_name(const struct source_state *s, const struct report_opts *o,
+		       char buf[NET_STR_MAX]);
+
+/* "1000-1500" or "80". Returns the length. */
 int report_span_format(struct port_span sp, char buf[REPORT_SPAN_MAX]);
 
 /* v holds n sources in report order (engine_sources_sorted()); only those

@@ -649,15 +649,17 @@ static void test_filters(void **state)
 
 	/* --ip matches a source address ... */
 	o.min_dl = 0;
-	o.has_ip = true;
-	assert_int_equal(net_parse(SPAN_LIT("198.51.100.0/24"), &o.ip), 0);
+	struct net ip;
+	o.ips = &ip;
+	o.n_ips = 1;
+	assert_int_equal(net_parse(SPAN_LIT("198.51.100.0/24"), &ip), 0);
 	doc = run_json(v, 3, NULL, NULL, &o);
 	assert_int_equal(count_str(doc, "\"src\":"), 2);
 	assert_null(strstr(doc, "203.0.113.3"));
 	free(doc);
 
 	/* ... or a destination address */
-	assert_int_equal(net_parse(SPAN_LIT("192.0.2.1"), &o.ip), 0);
+	assert_int_equal(net_parse(SPAN_LIT("192.0.2.1"), &ip), 0);
 	doc = run_json(v, 3, NULL, NULL, &o);
 	assert_int_equal(count_str(doc, "\"src\":"), 1);
 	assert_non_null(strstr(doc, "\"src\":\"198.51.100.1\""));

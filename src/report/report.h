@@ -20,20 +20,58 @@
 struct engine;
 struct matchers;
 
+#define REPORT_IPS_MAX 64   /* --ip given at most this often */
+#define REPORT_TOP_DEFAULT 10
+
+struct config;
+struct tally;
+
 struct report_opts {
 	unsigned min_dl;      /* list sources with dl >= min_dl */
-	bool has_ip;          /* --ip: only sources in ip, or with a destination in it */
-	struct net ip;
+	bool min_dl_given;    /* --min-dl (or MIN_DANGER_LEVEL) was set: the text
+			       * details then start there, else at DL 1 */
+	/* --ip, repeated: only sources in one of the networks, or with a
+	 * destination in one (n_ips 0: every source) */
+	const struct net *ips;
+	size_t n_ips;
+	unsigned group_v6;    /* --group-v6 LEN: IPv6 sources were grouped into
+			       * networks of LEN bits (0: not); written "ADDR/LEN" */
 	const struct net *home_net; /* HOME_NET: sources inside are marked local, as */
 	size_t n_home_net;          /* psad's "Local IP" (0 entries: "any", no marks) */
 	const struct matchers *m;   /* the data sets matched against, or NULL */
+	const struct config *cfg;   /* thresholds for the legend, whitelist; or NULL */
+	const struct tally *tally;  /* analyze's per-record counts (prefixes,
+				     * interfaces, chains, timelines), or NULL */
 	bool color;           /* text: ANSI colour (only on a tty, not with NO_COLOR) */
 	unsigned width;       /* text: terminal width, 80 if unknown */
+	bool summary_only;    /* text: --summary, stop after the summary */
+	unsigned top;         /* --top N: entries per summary list (default
+			       * REPORT_TOP_DEFAULT) */
+	bool top_given;       /* --top given: it also bounds the details */
+	const char *nft_set;  /* --nft-set NAME */
+	uint32_t nft_timeout; /* --nft-timeout SECONDS (0: the set's default) */
+	const char *filters;  /* the filters in force, as the user gave them
+			       * ("--since 2026-05-19 --port 22"), for the
+			       * reports to say; or NULL */
+	int64_t now;          /* wall seconds (UTC) the report is made */
 };
 
 int report_json(FILE *out, const struct engine *e, const struct input_stats *in,
 		const struct report_opts *o);
 int report_text(FILE *out, const struct engine *e, const struct input_stats *in,
+		const struct report_opts *o);
+/* --csv: one row per source-destination pair (docs/cli.md, "CSV"). */
+int report_csv(FILE *out, const struct engine *e, const struct input_stats *in,
+	       const struct report_opts *o);
+/* --list: the addresses/networks at or above --min-dl that may be blocked,
+ * one per line. --nft-set NAME: an nft script adding them to a set. */
+int report_list(FILE *out, const struct engine *e, const struct input_stats *in,
+		const struct report_opts *o);
+int report_nft(FILE *out, const struct engine *e, const struct input_stats *in,
+	       const struct report_opts *o);
+/* --html FILE: one self-contained HTML page (no network, no scripts from
+ * elsewhere). */
+int report_html(FILE *out, const struct engine *e, const struct input_stats *in,
 		const struct report_opts *o);
 
 /* ISO 8601 "2026-03-11T20:35:11" of a log time, in the log's own zone; an

@@ -512,10 +512,11 @@ static void text_summary(const struct text *t, const struct input_stats *in,
 	tw_label(&w, t, "sources");
 	tw_itemf(&w, "", "%zu tracked, %zu listed", n, listed);
 	if (o->min_dl)
-		tw_itemf(&w, " ", "(DL >= %u%s", o->min_dl, o->has_ip ? "," : ")");
-	if (o->has_ip) {
-		(void)net_format(&o->ip, net);
-		tw_itemf(&w, " ", "%sip %s)", o->min_dl ? "" : "(", net);
+		tw_itemf(&w, " ", "(DL >= %u%s", o->min_dl, o->n_ips ? "," : ")");
+	for (size_t i = 0; i < o->n_ips; i++) {
+		(void)net_format(&o->ips[i], net);
+		tw_itemf(&w, " ", "%sip %s%s", !o->min_dl && i == 0 ? "(" : "", net,
+			 i + 1 == o->n_ips ? ")" : ",");
 	}
 	tw_end(&w);
 	text_span(t, in);

@@ -40,7 +40,15 @@ int filter_add(struct event_filter *f, enum filter_kind k, const char *arg, int6
 
 bool filter_empty(const struct event_filter *f);
 
-/* Does the event pass every filter? */
+/* Does the event pass every filter? A record with no wall-clock time
+ * (uptime-only kmsg/dmesg, or none) never passes --since/--until: it
+ * cannot be placed in time. */
 bool filter_pass(const struct event_filter *f, const struct event *ev);
+
+/* Has --since or --until been given? */
+bool filter_has_time(const struct event_filter *f);
+/* Records filter_pass() turned away only because they had no wall-clock
+ * time (the other filters let them through). NULL-safe. */
+uint64_t filter_untimed(const struct event_filter *f);
 
 #endif

@@ -299,7 +299,7 @@ struct reason {
 static void text_ignored(const struct text *t, const struct input_stats *in,
 			 const struct engine_stats *es)
 {
-	struct reason r[8 + _ENGINE_VERDICT_MAX] = {
+	struct reason r[9 + _ENGINE_VERDICT_MAX] = {
 		{ "blank", in->ignored_blank },
 		{ "not firewall", in->ignored_not_firewall },
 		{ "not kernel", in->ignored_not_kernel },
@@ -308,8 +308,9 @@ static void text_ignored(const struct text *t, const struct input_stats *in,
 		{ "unknown envelope", in->ignored_unknown_envelope },
 		{ "off format", in->ignored_off_format },
 		{ "journal record part", in->ignored_record_part },
+		{ "filter", in->ignored_filtered },
 	};
-	size_t n = 8, shown = 0, total = 0;
+	size_t n = 9, shown = 0, total = 0;
 	struct tw w;
 
 	for (int v = ENGINE_COUNTED + 1; v < _ENGINE_VERDICT_MAX; v++) {

@@ -348,7 +348,7 @@ static void test_json_syn_scan(void **state)
 		     "\"ignored\":0,\"malformed\":0,\"files\":1,\"bytes\":123456,"
 		     "\"repeated\":0,\"repeated_unfed\":0,\"ignored_by\":{"
 		     "\"blank\":0,\"not_firewall\":0,\"not_kernel\":0,\"not_ip\":0,"
-		     "\"no_tag\":0,\"unknown_envelope\":0,\"off_format\":0,\"record_part\":0");
+		     "\"no_tag\":0,\"unknown_envelope\":0,\"off_format\":0,\"record_part\":0,\"filter\":0");
 	for (int i = 1; i < _ENGINE_VERDICT_MAX; i++)
 		o += snprintf(expect + o, sizeof(expect) - (size_t)o, ",\"%s\":0",
 			      engine_verdict_name((enum engine_verdict)i));

@@ -21,12 +21,14 @@
 
 /* select.c: which sources a report lists, and how it names them. */
 /* Does the source pass --min-dl and --ip? (--ip: the source is in one of
- * the networks, or one of its itemised destinations is.) */
+ * the networks, or one of its itemised destinations is; a --group-v6
+ * network meets an --ip network when one holds the other.) */
 bool report_source_listed(const struct source_state *s, const struct report_opts *o);
 /* Is the source inside HOME_NET (never when HOME_NET is "any")? */
 bool report_source_local(const struct source_state *s, const struct report_opts *o);
-/* The source's address, or "ADDR/LEN" when --group-v6 grouped it. Returns
- * the length. */
+/* The source's address, or "ADDR/LEN" when --group-v6 grouped it (an IPv6
+ * source with no bits past LEN, not spoofed: ingest leaves spoofed ones
+ * single). Returns the length. */
 int report_source_name(const struct source_state *s, const struct report_opts *o,
 		       char buf[NET_STR_MAX]);
 

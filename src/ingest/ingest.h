@@ -57,7 +57,8 @@ struct ingest_opts {
 	int64_t ref_sec;          /* year inference reference (parse_clock), local wall s */
 	unsigned group_v6;        /* analyze --group-v6 LEN: an IPv6 source address
 				   * is cut to its first LEN bits before the engine
-				   * sees it (one source per network); 0: off */
+				   * sees it (one source per network; spoofed
+				   * ones stay single, see ingest.c); 0: off */
 	const struct event_filter *filter; /* analyze's --since/--port/...: events
 				   * that fail it are ignored (ignored_filtered);
 				   * NULL: none. The caller's; outlives the ingest. */

@@ -629,10 +629,11 @@ int cmd_analyze(int argc, char **argv)
 		ingest_on_event(a.ingest, tally_event, t);
 	}
 	status = run(&a, cfg, argc - optind, argv + optind);
-	if (filter_untimed(o.filter))
+	uint64_t untimed = ingest_stats(a.ingest)->ignored_untimed;
+	if (untimed)
 		log_warn("--since/--until: %llu record(s) with no wall-clock time (uptime-only "
 			 "kmsg/dmesg) cannot be placed in time: left out (ignored: filter)",
-			 (unsigned long long)filter_untimed(o.filter));
+			 (unsigned long long)untimed);
 	uint64_t malformed = ingest_stats(a.ingest)->malformed;
 	if (malformed && !o.verbose)
 		log_warn("%llu malformed line(s) counted; --verbose names each one",

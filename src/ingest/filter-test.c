@@ -640,11 +640,39 @@ static void test_ingest_counts(void **state)
 	assert_int_equal(es.counted, 4);
 	assert_int_equal(x->hooked, 4);
 	assert_int_equal(st->repeated, 2); /* the filtered repeated line is not counted */
+	assert_int_equal(st->ignored_untimed, 0);
 	struct addr a;
 	assert_int_equal(addr_parse(span_make("198.18.0.8", 10), &a), 0);
 	assert_null(engine_lookup(x->e, 0, &a));
 	assert_int_equal(addr_parse(span_make("198.18.0.7", 10), &a), 0);
 	assert_non_null(engine_lookup(x->e, 0, &a));
+	ifix_free(x);
+}
+
+/* Records with no wall-clock time: ignored by the time filter, counted apart */
+static void test_ingest_untimed(void **state)
+{
+	struct event_filter *f = one(FILTER_SINCE, "1970-01-01", 0);
+	const char *why;
+	struct ifix *x;
+
+	(void)state;
+	assert_int_equal(filter_add(f, FILTER_PORT, "22", 0, &why), 0);
+	x = ifix_new(f, 0);
+	feed_line(x, "[ 1694.987345] " REC4("198.18.0.7", TCP("22")));
+	feed_line(x, "[ 1694.987346] " REC4("198.18.0.7", TCP("80"))); /* the port first */
+	feed_line(x, "[ 1694.987347] " REC4("198.18.0.7", TCP("22")));
+	ingest_end(x->in);
+	ingest_begin(x->in, "syslog", tm_sec(2026, 12, 6, 0, 0, 0));
+	feed_line(x, "Nov 25 14:43:03 fw1 kernel: " REC4("198.18.0.7", TCP("22")));
+	ingest_end(x->in);
+	const struct input_stats *st = ingest_stats(x->in);
+	assert_int_equal(st->lines, 4);
+	assert_int_equal(st->events, 1);
+	assert_int_equal(st->ignored_filtered, 3);
+	assert_int_equal(st->ignored_untimed, 2);
+	assert_int_equal(filter_untimed(f), 2);
+	assert_int_equal(st->lines, st->events + st->ignored + st->malformed);
 	ifix_free(x);
 }
 
@@ -723,7 +751,8 @@ int main(void)
 		cmocka_unit_test(test_untimed),       cmocka_unit_test(test_ports),
 		cmocka_unit_test(test_protos),        cmocka_unit_test(test_prefix_chain),
 		cmocka_unit_test(test_all_of),        cmocka_unit_test(test_bad_values),
-		cmocka_unit_test(test_ingest_counts), cmocka_unit_test(test_group_v6),
+		cmocka_unit_test(test_ingest_counts), cmocka_unit_test(test_ingest_untimed),
+		cmocka_unit_test(test_group_v6),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

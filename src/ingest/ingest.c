@@ -237,10 +237,14 @@ static void feed(struct ingest *in, const struct event *ev, uint32_t repeat, int
 {
 	struct event grouped;
 
-	if (in->o.filter && !filter_pass(in->o.filter, ev)) {
-		in->st.ignored++;
-		in->st.ignored_filtered++;
-		return;
+	if (in->o.filter) {
+		uint64_t untimed = filter_untimed(in->o.filter);
+		if (!filter_pass(in->o.filter, ev)) {
+			in->st.ignored++;
+			in->st.ignored_filtered++;
+			in->st.ignored_untimed += filter_untimed(in->o.filter) - untimed;
+			return;
+		}
 	}
 	if (in->o.group_v6 && ev->src.family == ADDR_V6) {
 		grouped = *ev;

@@ -52,6 +52,8 @@ struct input_stats {
 	uint64_t ignored_off_format;   /* an envelope other than the input's format */
 	uint64_t ignored_record_part;  /* a line inside a multi-line journal export entry */
 	uint64_t ignored_filtered;     /* an event analyze's --since/--port/... filters left out */
+	uint64_t ignored_untimed;      /* of those, records --since/--until could not place:
+					* no wall-clock time (uptime-only kmsg, dmesg) */
 	uint64_t repeated;   /* records rsyslog folded into "message repeated N times"
 			      * lines, beyond the one each line counts for */
 	uint64_t repeated_unfed; /* of those, not fed to the engine (over the cap) */

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "engine/engine.h"
+#include "event/protoname.h"
 #include "match/ipopts.h"
 #include "match/matchers.h"
 #include "match/osfp.h"
@@ -393,22 +394,18 @@ void json_write_destination(struct jsonw *w, const struct pair_state *p)
 	jsonw_obj_end(w);
 }
 
+/* Every protocol the source used, by IANA keyword (a number when it has
+ * none), in first-seen order. */
 static void json_protocols(struct jsonw *w, const struct source_state *s)
 {
-	char buf[4];
+	char buf[PROTO_NAME_MAX];
 
 	jsonw_key(w, "protocols");
 	jsonw_obj_begin(w);
-	for (unsigned i = 0; i < s->n_protos && i < SOURCE_PROTOS_MAX; i++) {
-		const char *name = event_proto_name_af(s->protos[i].proto, s->src.family == ADDR_V6);
-		if (!name) {
-			(void)snprintf(buf, sizeof(buf), "%u", (unsigned)s->protos[i].proto);
-			name = buf;
-		}
-		jsonw_key_u64(w, name, s->protos[i].count);
+	for (unsigned i = 0; i < s->n_protos; i++) {
+		const struct proto_count *c = source_proto(s, i);
+		jsonw_key_u64(w, proto_name_or_num(c->proto, buf), c->count);
 	}
-	if (s->protos_other)
-		jsonw_key_u64(w, "other", s->protos_other);
 	jsonw_obj_end(w);
 }
 

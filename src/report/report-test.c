@@ -204,7 +204,28 @@ static void source_free(struct source_state *s)
 	for (uint32_t i = 0; i < s->n_pairs; i++)
 		pair_free(s->pairs[i]);
 	free(s->pairs);
+	free(s->protos_more);
 	free(s);
+}
+
+/* Protocol number proto counted n times, past the inline ones as the
+ * engine does. */
+static void source_add_proto(struct source_state *s, uint8_t proto, uint64_t n)
+{
+	unsigned i = s->n_protos;
+
+	assert_true(i < SOURCE_PROTOS_MAX);
+	if (i < SOURCE_PROTOS_INLINE) {
+		s->protos[i] = (struct proto_count){ proto, n };
+	} else {
+		if (!s->protos_more) {
+			s->protos_more = calloc(SOURCE_PROTOS_MAX - SOURCE_PROTOS_INLINE,
+						sizeof(*s->protos_more));
+			assert_non_null(s->protos_more);
+		}
+		s->protos_more[i - SOURCE_PROTOS_INLINE] = (struct proto_count){ proto, n };
+	}
+	s->n_protos++;
 }
 
 static struct pair_state *source_add_pair(struct source_state *s, const char *dst, uint8_t dl)
@@ -398,8 +419,8 @@ static void test_json_limits_and_extras(void **state)
 	s->autodl_dl = 4;
 	s->untracked_dsts = 3;
 	s->untracked_packets = 9;
-	s->protos[s->n_protos++] = (struct proto_count){ 132, 5 }; /* SCTP: no name */
-	s->protos_other = 1;
+	source_add_proto(s, 132, 5);
+	source_add_proto(s, 253, 1); /* experimentation: no keyword */
 	s->scan_types |= 1u << SCAN_SWEEP | 1u << SCAN_CONNECT;
 	s->pairs[0]->chain_packets[CHAIN_FORWARD] = 3;
 	doc = run_json(v, 1, NULL, &es, NULL);
@@ -412,7 +433,7 @@ static void test_json_limits_and_extras(void **state)
 				    "{\"src\":\"2001:db8::1\",\"danger_level\":1,\"packets\":1,"
 				    "\"ports\":1,\"destinations\":1}]}"));
 	assert_non_null(strstr(doc, ",\"port\":7,"));
-	assert_non_null(strstr(doc, "\"protocols\":{\"tcp\":1002,\"132\":5,\"other\":1}"));
+	assert_non_null(strstr(doc, "\"protocols\":{\"tcp\":1002,\"sctp\":5,\"253\":1}"));
 	assert_non_null(strstr(doc, "\"scan_types\":[\"SYN\",\"CONNECT\",\"SWEEP\"],"
 				    "\"nmap\":[\"-sS\",\"-sT\"]"));
 	assert_non_null(strstr(doc, "\"chain_packets\":{\"INPUT\":1002,\"FORWARD\":3}"));
@@ -507,7 +528,7 @@ static void test_json_ipv6(void **state)
 	doc = run_json(v, 1, NULL, NULL, NULL);
 	assert_string_equal(sources_part(doc),
 			    "[{\"src\":\"2001:db8::2\",\"danger_level\":2,\"packets\":7,"
-			    "\"first_seen\":null,\"last_seen\":null,\"protocols\":{\"icmp6\":7},"
+			    "\"first_seen\":null,\"last_seen\":null,\"protocols\":{\"ipv6-icmp\":7},"
 			    "\"scan_types\":[\"PING\"],\"nmap\":[\"-sn\"],"
 			    "\"destinations\":[{\"dst\":\"2001:db8:0:1::1\",\"danger_level\":2,"
 			    "\"chain\":\"INPUT\",\"in\":\"eth1\",\"out\":\"\","
@@ -894,9 +915,8 @@ static struct source_state *wide_source(void)
 	s->sweep_dl = 3;
 	s->untracked_dsts = 100;
 	s->untracked_packets = 1000;
-	for (uint8_t i = 0; i < SOURCE_PROTOS_MAX; i++)
-		s->protos[s->n_protos++] = (struct proto_count){ (uint8_t)(i * 30 + 1), 1000000 + i };
-	s->protos_other = 5;
+	for (unsigned i = 0; i < SOURCE_PROTOS_MAX; i++) /* every number, all past the inline ones */
+		source_add_proto(s, (uint8_t)(i * 17 + 1), 1000000 + i);
 	p->chain = CHAIN_FORWARD;
 	memcpy(p->in, "\\x1b[31mevil\\x", 15);
 	memcpy(p->out, "wlp0s20f3", 10);
@@ -916,6 +936,35 @@ static struct source_state *wide_source(void)
 	for (unsigned proto = 0; proto < 256; proto += 3)
 		set_proto_bit(p, (uint8_t)proto);
 	return s;
+}
+
+/* Every protocol of a source, by keyword or number, none in a bucket. */
+static void test_json_every_protocol(void **state)
+{
+	struct source_state *s = wide_source();
+	const struct source_state *v[1] = { s };
+	char *doc, *p, *end;
+	unsigned keys = 0;
+
+	(void)state;
+	doc = run_json(v, 1, NULL, NULL, NULL);
+	p = strstr(doc, "\"protocols\":{");
+	assert_non_null(p);
+	end = strchr(p, '}');
+	assert_non_null(end);
+	*end = '\0';
+	for (char *q = p; (q = strchr(q, ':')); q++)
+		keys++;
+	assert_int_equal(keys, 1 + 256); /* "protocols": and one per number */
+	assert_non_null(strstr(p, "{\"icmp\":1000000,")); /* 0 * 17 + 1 */
+	assert_non_null(strstr(p, "\"tcp\":"));
+	assert_non_null(strstr(p, "\"udp\":"));
+	assert_non_null(strstr(p, "\"ipv6-icmp\":"));
+	assert_non_null(strstr(p, "\"mpls-in-ip\":"));
+	assert_non_null(strstr(p, "\"255\":"));
+	assert_null(strstr(p, "other"));
+	free(doc);
+	source_free(s);
 }
 
 static void test_text_width(void **state)
@@ -1025,6 +1074,7 @@ int main(void)
 		cmocka_unit_test(test_json_text_blame),
 		cmocka_unit_test(test_json_no_time_is_null),
 		cmocka_unit_test(test_json_ipv6),
+		cmocka_unit_test(test_json_every_protocol),
 		cmocka_unit_test(test_port_ranges),
 		cmocka_unit_test(test_port_ranges_all),
 		cmocka_unit_test(test_json_flags_order),

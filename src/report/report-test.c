@@ -1046,9 +1046,29 @@ static void test_format_time(void **state)
 	check_time(wall(-1), "1969-12-31T23:59:59");
 	check_time(wall(-2208988800), "1900-01-01T00:00:00");
 	check_time(wall(253402300799), "9999-12-31T23:59:59");
-	/* sub-seconds and zones are not written */
+	/* sub-seconds are not written; the log's offset is, "+00:00" for UTC */
 	check_time((struct vtime){ .sec = 1767225600, .usec = 999999, .kind = VTIME_WALL,
-				   .has_tz = true, .tz_min = 60 }, "2026-01-01T00:00:00");
+				   .has_tz = true, .tz_min = 60 }, "2026-01-01T00:00:00+01:00");
+	check_time((struct vtime){ .sec = 1767225600, .kind = VTIME_WALL, .has_tz = true },
+		   "2026-01-01T00:00:00+00:00");
+	check_time((struct vtime){ .sec = 1767225600, .kind = VTIME_WALL, .has_tz = true,
+				   .tz_min = -(9 * 60 + 30) }, "2026-01-01T00:00:00-09:30");
+	{
+		char buf[REPORT_TIME_MAX];
+		struct vtime t = { .sec = 1767225600, .usec = 5, .kind = VTIME_WALL,
+				   .has_tz = true, .tz_min = 330 };
+		assert_int_equal(report_format_time_us(&t, buf), 32);
+		assert_string_equal(buf, "2026-01-01T00:00:00.000005+05:30");
+		t.has_tz = false;
+		assert_int_equal(report_format_time_us(&t, buf), 26);
+		assert_string_equal(buf, "2026-01-01T00:00:00.000005");
+		t = (struct vtime){ .sec = 7, .usec = 1, .kind = VTIME_UPTIME };
+		assert_int_equal(report_format_time_us(&t, buf), 10);
+		assert_string_equal(buf, "+7.000001s");
+		t = (struct vtime){ .sec = INT64_MIN, .usec = 1, .kind = VTIME_WALL,
+				    .has_tz = true, .tz_min = -1440 };
+		assert_true(report_format_time_us(&t, buf) > 0);
+	}
 	check_time((struct vtime){ .sec = 12345, .usec = 678901, .kind = VTIME_UPTIME },
 		   "+12345.678901s");
 	check_time((struct vtime){ .sec = 0, .usec = 5, .kind = VTIME_UPTIME }, "+0.000005s");
@@ -1060,6 +1080,9 @@ static void test_format_time(void **state)
 		struct vtime t = wall(INT64_MAX);
 		assert_true(report_format_time(&t, buf) > 0);
 		t = wall(INT64_MIN);
+		assert_true(report_format_time(&t, buf) > 0);
+		t.has_tz = true;
+		t.tz_min = -1440;
 		assert_true(report_format_time(&t, buf) > 0);
 		t = (struct vtime){ .sec = INT64_MIN, .usec = UINT32_MAX, .kind = VTIME_UPTIME };
 		assert_true(report_format_time(&t, buf) > 0);

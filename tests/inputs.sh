@@ -137,7 +137,7 @@ if [ -e /proc/kmsg ]; then
 	expect_grep "$tmp/err" "cannot read '/proc/kmsg'"
 fi
 expect_status 0 timeout 10 "$vigil" analyze --json /dev/null
-expect_json ".input | [.lines, .read_errors]" "[0,null]"
+expect_json ".input | [.lines, .read_errors]" "[0,0]"
 expect_status 0 timeout 10 "$vigil" analyze --json - </dev/null
 # the other files are still analysed
 expect_status 1 timeout 10 "$vigil" analyze --json /dev/zero "$log"
@@ -155,11 +155,11 @@ fi
 # --- empty files, plain and compressed
 : >"$tmp/empty"
 expect_status 0 "$vigil" analyze --json "$tmp/empty"
-expect_json ".input | [.files, .lines, .read_errors]" "[1,0,null]"
+expect_json ".input | [.files, .lines, .read_errors]" "[1,0,0]"
 if have gzip; then
 	gzip -c <"$tmp/empty" >"$tmp/empty.gz"
 	expect_status 0 "$vigil" analyze --json "$tmp/empty.gz"
-	expect_json ".input | [.files, .lines, .read_errors]" "[1,0,null]"
+	expect_json ".input | [.files, .lines, .read_errors]" "[1,0,0]"
 fi
 
 # --- crafted names and arguments never forge a line on stderr

@@ -138,6 +138,7 @@ static void json_input(struct jsonw *w, const struct input_stats *in,
 	jsonw_key_u64(w, "unknown_envelope", in->ignored_unknown_envelope);
 	jsonw_key_u64(w, "off_format", in->ignored_off_format);
 	jsonw_key_u64(w, "record_part", in->ignored_record_part);
+	jsonw_key_u64(w, "filtered", in->ignored_filtered);
 	for (int v = ENGINE_COUNTED + 1; v < _ENGINE_VERDICT_MAX; v++) {
 		const char *name = engine_verdict_name((enum engine_verdict)v);
 		jsonw_key_u64(w, name ? name : "unknown", es->ignored[v]);

@@ -367,9 +367,11 @@ static void test_json_syn_scan(void **state)
 	o = snprintf(expect, sizeof(expect),
 		     "{\"vigil\":\"" VIGIL_VERSION "\",\"input\":{\"lines\":1002,\"events\":1002,"
 		     "\"ignored\":0,\"malformed\":0,\"files\":1,\"bytes\":123456,"
-		     "\"repeated\":0,\"repeated_unfed\":0,\"ignored_by\":{"
+		     "\"repeated\":0,\"repeated_unfed\":0,\"read_errors\":0,\"lost\":0,"
+		     "\"errors\":[],\"problems\":[],\"problems_unlisted\":0,\"ignored_by\":{"
 		     "\"blank\":0,\"not_firewall\":0,\"not_kernel\":0,\"not_ip\":0,"
-		     "\"no_tag\":0,\"unknown_envelope\":0,\"off_format\":0,\"record_part\":0");
+		     "\"no_tag\":0,\"unknown_envelope\":0,\"off_format\":0,\"record_part\":0,"
+		     "\"filtered\":0");
 	for (int i = 1; i < _ENGINE_VERDICT_MAX; i++)
 		o += snprintf(expect + o, sizeof(expect) - (size_t)o, ",\"%s\":0",
 			      engine_verdict_name((enum engine_verdict)i));
@@ -383,16 +385,18 @@ static void test_json_syn_scan(void **state)
 		       "\"unspecified\":0,\"loopback\":0,\"multicast\":0,\"broadcast\":0,"
 		       "\"reserved\":0,\"own\":0},\"own_addresses_learnt\":0,"
 		       "\"own_learning_skipped\":0},"
-		       "\"sources\":[{\"src\":\"192.0.2.55\",\"danger_level\":3,\"packets\":1002,"
+		       "\"sources\":[{\"src\":\"192.0.2.55\",\"danger_level\":3,\"spoofed\":null,"
+		       "\"reflected\":false,\"packets\":1002,\"time_base\":\"wall\","
 		       "\"first_seen\":\"2026-03-11T20:35:11\",\"last_seen\":\"2026-03-11T20:35:14\","
 		       "\"protocols\":{\"tcp\":1002},\"scan_types\":[\"SYN\"],\"nmap\":[\"-sS\"],"
 		       "\"destinations\":[{\"dst\":\"192.0.2.1\",\"danger_level\":3,"
-		       "\"chain\":\"INPUT\",\"in\":\"eth1\",\"out\":\"\","
+		       "\"time_base\":\"wall\",\"chain\":\"INPUT\",\"in\":\"eth1\",\"out\":\"\","
 		       "\"tcp\":{\"packets\":1002,\"ports\":\"1000-1500\",\"port_min\":1000,"
 		       "\"port_max\":1500,\"port_count\":501,\"flags\":{\"SYN\":1002}},"
 		       "\"ip_protocols\":[6],\"packets\":1002,"
 		       "\"first_seen\":\"2026-03-11T20:35:11\",\"last_seen\":\"2026-03-11T20:35:14\","
-		       "\"chain_packets\":{\"INPUT\":1002}}],\"signatures\":[],\"os_guess\":[],\"invalid_icmp\":0,\"sweep_level\":0}]}\n");
+		       "\"chain_packets\":{\"INPUT\":1002}}],\"signatures\":[],\"os_guess\":[],"
+		       "\"invalid_icmp\":0,\"signatures_other\":0,\"signature_level\":0,\"invalid_icmp_types\":{},\"scanners\":[],\"sweep_level\":0,\"auto_dl_level\":0,\"local\":false,\"untracked_destinations\":0,\"untracked_packets\":0}]}\n");
 	doc = run_json(v, 1, &in, NULL, NULL);
 	assert_string_equal(doc, expect);
 	free(doc);
@@ -437,7 +441,7 @@ static void test_json_limits_and_extras(void **state)
 	assert_non_null(strstr(doc, "\"scan_types\":[\"SYN\",\"CONNECT\",\"SWEEP\"],"
 				    "\"nmap\":[\"-sS\",\"-sT\"]"));
 	assert_non_null(strstr(doc, "\"chain_packets\":{\"INPUT\":1002,\"FORWARD\":3}"));
-	assert_non_null(strstr(doc, "\"sweep_level\":2,\"auto_dl_level\":4,"
+	assert_non_null(strstr(doc, "\"sweep_level\":2,\"auto_dl_level\":4,\"local\":false,"
 				    "\"untracked_destinations\":3,\"untracked_packets\":9}]}"));
 	free(doc);
 	source_free(s);
@@ -466,8 +470,9 @@ static void test_json_text_blame(void **state)
 				    "\"spoofed_sources\":1,\"spoofed_packets\":1002,\"spoofed_by\":{"
 				    "\"unspecified\":0,\"loopback\":1,"));
 	assert_non_null(strstr(doc, "{\"src\":\"192.0.2.55\",\"danger_level\":0,"
-				    "\"spoofed\":\"loopback\",\"packets\":1002,"));
-	assert_non_null(strstr(doc, "{\"src\":\"192.0.2.80\",\"danger_level\":1,\"reflected\":true,"
+				    "\"spoofed\":\"loopback\",\"reflected\":false,\"packets\":1002,"));
+	assert_non_null(strstr(doc, "{\"src\":\"192.0.2.80\",\"danger_level\":1,\"spoofed\":null,"
+				    "\"reflected\":true,"
 				    "\"reflection\":{\"packets\":12,\"flags\":{\"SYN ACK\":10,"
 				    "\"RST\":2},\"service_port\":80,\"port_count\":12,"
 				    "\"ports\":\"40000-40011\"},\"packets\":12,"));
@@ -503,7 +508,7 @@ static void test_json_no_time_is_null(void **state)
 	s->first = (struct vtime){ 0 };
 	s->last = (struct vtime){ .sec = 12, .usec = 345, .kind = VTIME_UPTIME };
 	doc = run_json(v, 1, NULL, NULL, NULL);
-	assert_non_null(strstr(doc, "\"packets\":1002,\"first_seen\":null,"
+	assert_non_null(strstr(doc, "\"packets\":1002,\"time_base\":\"none\",\"first_seen\":null,"
 				    "\"last_seen\":\"+12.000345s\",\"protocols\""));
 	free(doc);
 	source_free(s);
@@ -527,14 +532,16 @@ static void test_json_ipv6(void **state)
 	set_proto_bit(p, IPPROTO_NUM_ICMPV6);
 	doc = run_json(v, 1, NULL, NULL, NULL);
 	assert_string_equal(sources_part(doc),
-			    "[{\"src\":\"2001:db8::2\",\"danger_level\":2,\"packets\":7,"
+			    "[{\"src\":\"2001:db8::2\",\"danger_level\":2,\"spoofed\":null,"
+			    "\"reflected\":false,\"packets\":7,\"time_base\":\"none\","
 			    "\"first_seen\":null,\"last_seen\":null,\"protocols\":{\"ipv6-icmp\":7},"
 			    "\"scan_types\":[\"PING\"],\"nmap\":[\"-sn\"],"
 			    "\"destinations\":[{\"dst\":\"2001:db8:0:1::1\",\"danger_level\":2,"
-			    "\"chain\":\"INPUT\",\"in\":\"eth1\",\"out\":\"\","
+			    "\"time_base\":\"none\",\"chain\":\"INPUT\",\"in\":\"eth1\",\"out\":\"\","
 			    "\"icmp\":{\"packets\":7,\"types\":{\"128/0\":6,\"135/0\":1}},"
 			    "\"ip_protocols\":[58],\"packets\":7,\"first_seen\":null,"
-			    "\"last_seen\":null,\"chain_packets\":{}}],\"signatures\":[],\"os_guess\":[],\"invalid_icmp\":0,\"sweep_level\":0}]}\n");
+			    "\"last_seen\":null,\"chain_packets\":{}}],\"signatures\":[],\"os_guess\":[],"
+			    "\"invalid_icmp\":0,\"signatures_other\":0,\"signature_level\":0,\"invalid_icmp_types\":{},\"scanners\":[],\"sweep_level\":0,\"auto_dl_level\":0,\"local\":false,\"untracked_destinations\":0,\"untracked_packets\":0}]}\n");
 	free(doc);
 	source_free(s);
 }
@@ -632,9 +639,9 @@ static void test_json_omits_empty_protocols(void **state)
 	assert_null(strstr(doc, "\"tcp\""));
 	assert_null(strstr(doc, "\"udplite\""));
 	assert_null(strstr(doc, "\"icmp\""));
-	/* cli.md's per-source findings are always there, empty when none */
+	/* cli.md's per-source findings and every array are always there, empty when none */
 	assert_non_null(strstr(doc, "\"signatures\":[],\"os_guess\":[],\"invalid_icmp\":0,"));
-	assert_null(strstr(doc, "\"scanners\""));
+	assert_non_null(strstr(doc, "\"scanners\":[]"));
 	assert_null(strstr(doc, "\"reputation\""));
 	assert_non_null(strstr(doc, "\"out\":\"\",\"udp\":{\"packets\":4,\"ports\":\"161-162\","
 				    "\"port_min\":161,\"port_max\":162,\"port_count\":2},"

@@ -117,5 +117,26 @@ if [ "$(cat "$tmp/errs")" = '["does-not-exist.log","cut.gz","damaged.gz"]' ]; th
 "$vigil" analyze --json --ip 198.18.0.8 "$log" >"$tmp/out" 2>"$tmp/err"
 expect_json '.sources[0].protocols | [length, has("other"), .igmp, .ipv4, ([.[]] | add)]' '[27,false,1,1,27]'
 
+# --- times: the log's offset kept, first/last in real time across zones
+L='fw kernel: DROP IN=eth0 OUT= SRC=198.51.100.7 DST=198.18.0.1 LEN=44 TOS=0x00 PREC=0x00 TTL=40 ID=1 PROTO=TCP SPT=1 DPT=22 WINDOW=1024 RES=0x00 SYN URGP=0'
+# a DST change (02:50+01:00 is 01:50Z, 03:10+02:00 is 01:10Z) and a UTC line between
+printf '2026-03-29T02:50:00+01:00 %s\n2026-03-29T03:10:00+02:00 %s\n2026-03-29T01:30:00Z %s\n' "$L" "$L" "$L" >"$tmp/dst.log"
+expect_status 0 "$vigil" analyze --json "$tmp/dst.log"
+expect_json '.sources[0] | [.time_base, .first_seen, .last_seen]' '["wall","2026-03-29T03:10:00+02:00","2026-03-29T02:50:00+01:00"]'
+expect_json '.sources[0].destinations[0] | [.time_base, .first_seen, .last_seen]' '["wall","2026-03-29T03:10:00+02:00","2026-03-29T02:50:00+01:00"]'
+# journal short-iso's "+0000" written "+00:00"
+expect_status 0 "$vigil" analyze --json "$cap/mixed.journal-short-iso"
+expect_json '[.sources[].first_seen | test("^2026-11-25T12:56:[0-9]{2}[+]00:00$")] | unique' '[true]'
+# traditional syslog: no offset
+expect_status 0 "$vigil" analyze --json "$cap/mixed.rfc3164"
+expect_json '[.sources[] | (.first_seen | test("^[0-9-]{10}T[0-9:]{8}$")), .time_base] | unique' '[true,"wall"]'
+# uptimes of a dmesg file: the boot time is unknown, so marked
+expect_status 0 "$vigil" analyze --json "$cap/mixed.dmesg"
+expect_json '[.sources[] | (.first_seen | test("^[+][0-9]+[.][0-9]{6}s$")), .time_base] | unique' '[true,"uptime"]'
+# /dev/kmsg of this host: its uptimes as wall-clock times (when it holds firewall records)
+if [ -r /dev/kmsg ] && "$vigil" analyze --json /dev/kmsg >"$tmp/out" 2>"$tmp/err"; then
+	expect_json '[.sources[] | select(.time_base != "wall" or (.first_seen | test("^[0-9-]{10}T[0-9:]{8}[+-][0-9]{2}:[0-9]{2}$") | not)) | .src]' '[]'
+fi
+
 echo "json-keys: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

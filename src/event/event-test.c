@@ -185,7 +185,22 @@ static void test_proto_names(void **state)
 			assert_false(proto_name((uint8_t)q) && !strcmp(proto_name((uint8_t)q), n));
 	}
 	assert_int_equal(named, 146 - 5); /* 0-145 less 61, 63, 68, 99, 114 */
-	/* the alert line's words (a contract) */
+	/* and back */
+	assert_int_equal(proto_by_name("tcp", 3), 6);
+	assert_int_equal(proto_by_name("IPv6-ICMP", 9), 58);
+	assert_int_equal(proto_by_name("gre", 3), 47);
+	assert_int_equal(proto_by_name("47", 2), 47);
+	assert_int_equal(proto_by_name("255", 3), 255);
+	assert_int_equal(proto_by_name("256", 3), -1);
+	assert_int_equal(proto_by_name("00047", 5), -1);
+	assert_int_equal(proto_by_name("tcpx", 4), -1);
+	assert_int_equal(proto_by_name("tcpx", 3), 6);
+	assert_int_equal(proto_by_name("", 0), -1);
+	for (unsigned p = 0; p < 256; p++)
+		if (proto_name((uint8_t)p))
+			assert_int_equal(proto_by_name(proto_name((uint8_t)p),
+						       strlen(proto_name((uint8_t)p))), (int)p);
+		/* the alert line's words (a contract) */
 	assert_string_equal(event_proto_name_af(58, true), "icmp6");
 	assert_null(event_proto_name_af(58, false));
 	assert_null(event_proto_name_af(1, true));

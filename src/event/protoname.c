@@ -9,6 +9,8 @@
 #include "event/protoname.h"
 
 #include <stddef.h>
+#include <string.h>
+#include <strings.h>
 
 #include "util/num.h"
 
@@ -73,4 +75,21 @@ const char *proto_name_or_num(uint8_t proto, char buf[PROTO_NAME_MAX])
 		return names[proto];
 	(void)num_u64(buf, proto);
 	return buf;
+}
+
+int proto_by_name(const char *name, size_t len)
+{
+	unsigned v = 0;
+	size_t i;
+
+	if (!name || !len)
+		return -1;
+	for (i = 0; i < len && i < 4 && name[i] >= '0' && name[i] <= '9'; i++)
+		v = v * 10 + (unsigned)(name[i] - '0');
+	if (i == len)
+		return v <= 255 ? (int)v : -1;
+	for (unsigned p = 0; p < 256; p++)
+		if (names[p] && strlen(names[p]) == len && !strncasecmp(names[p], name, len))
+			return (int)p;
+	return -1;
 }

@@ -12,6 +12,7 @@
 #ifndef VIGIL_PROTONAME_H
 #define VIGIL_PROTONAME_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define PROTO_NAME_MAX 24 /* the longest keyword ("rsvp-e2e-ignore") + NUL, and a number's digits */
@@ -21,5 +22,10 @@ const char *proto_name(uint8_t proto);
 
 /* The keyword, else the decimal number written into buf ("253"). */
 const char *proto_name_or_num(uint8_t proto, char buf[PROTO_NAME_MAX]);
+
+/* The number of a protocol by its keyword (any case, e.g. for a --proto
+ * option: "tcp", "ipv6-icmp", "GRE") or by its decimal number ("47",
+ * "253"); -1 when it is neither. len: the name's bytes (no NUL needed). */
+int proto_by_name(const char *name, size_t len);
 
 #endif

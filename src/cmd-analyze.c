@@ -165,6 +165,7 @@ static int analyze_file(struct analyze *a, const char *path, size_t max_line)
 	const struct input_stats *st = ingest_stats(a->ingest);
 	uint64_t events0 = st->events, bare0 = st->ignored_unknown_envelope;
 	ingest_begin(a->ingest, name, ref);
+	ingest_set_boot(a->ingest, linereader_boot_us(lr)); /* /dev/kmsg: uptimes as wall time */
 	while ((r = linereader_next(lr, &line, &overlong)) > 0) {
 		lineno++;
 		ingest_line(a->ingest, line, overlong, 0);

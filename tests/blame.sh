@@ -48,8 +48,8 @@ expect_json "$(src 198.18.5.5) | [.danger_level, .reflected, .scan_types, .desti
 expect_json "$(src 198.18.5.5) | .reflection" \
 	'{"packets":60,"flags":{"SYN ACK":20,"RST":20,"RST ACK":20},"service_port":80,"port_count":60,"ports":"40001-40060"}'
 expect_json '.blame | [.reflected_sources, .reflected_packets]' '[1,60]'
-expect_json "$(src 198.18.1.3) | [.danger_level, .scan_types, has(\"reflected\")]" '[2,["ACK"],false]'
-expect_json "$(src 198.18.1.4) | [.danger_level, .scan_types, has(\"reflected\")]" '[2,["MAIMON"],false]'
+expect_json "$(src 198.18.1.3) | [.danger_level, .scan_types, .reflected]" '[2,["ACK"],false]'
+expect_json "$(src 198.18.1.4) | [.danger_level, .scan_types, .reflected]" '[2,["MAIMON"],false]'
 expect_json '.input.ignored_by.reply' '12'
 expect_json '[.sources[] | select(.src == "198.18.2.2")] | length' '0'
 expect_json '.input.lines == .input.events + .input.ignored + .input.malformed' 'true'
@@ -103,7 +103,7 @@ printf 'FIREWALL_ADDRESSES 198.18.7.1/24, 2001:db8:7::1;\nLEARN_FIREWALL_ADDRESS
 expect_status 0 "$vigil" analyze --json --config "$tmp/own.conf" "$tmp/own.log"
 expect_json "[$(src 198.18.7.1) | .spoofed, .danger_level]" '["own",0]'
 expect_json "[$(src 198.18.7.255) | .spoofed, .danger_level]" '["broadcast",0]'
-expect_json "[$(src 198.18.0.1) | has(\"spoofed\"), .danger_level]" '[false,2]'
+expect_json "[$(src 198.18.0.1) | .spoofed, .danger_level]" '[null,2]'
 expect_status 0 "$vigil" config --dump --config "$tmp/own.conf"
 expect_grep "$tmp/out" "^FIREWALL_ADDRESSES  *198.18.7.1/24, 2001:db8:7::1;"
 expect_grep "$tmp/out" "^LEARN_FIREWALL_ADDRESSES  *N;"

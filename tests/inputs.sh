@@ -36,7 +36,7 @@ for c in gzip xz bzip2 zstd; do
 	if ! have $c; then echo "inputs.sh: $c not installed, skipped" >&2; continue; fi
 	$c -c -q <"$log" >"$tmp/log.$c"
 	expect_status 0 "$vigil" analyze --json "$tmp/log.$c"
-	expect_json ".input | [.lines, .events, .read_errors, .problems]" "[$nlog,$nlog,null,null]"
+	expect_json ".input | [.lines, .events, .read_errors, .problems, .errors]" "[$nlog,$nlog,0,[],[]]"
 	if [ "$(jq -c .sources "$tmp/out")" = "$plain_sources" ]; then ok; else bad "$c: sources differ from the plain file"; fi
 	# from stdin too, found from the data, not the name
 	"$vigil" analyze --json - <"$tmp/log.$c" >"$tmp/out" 2>"$tmp/err"
@@ -44,7 +44,7 @@ for c in gzip xz bzip2 zstd; do
 	# two streams of the same format back to back (zcat-style concatenation)
 	$c -c -q <"$crafted" >>"$tmp/log.$c"
 	expect_status 0 "$vigil" analyze --json "$tmp/log.$c"
-	expect_json ".input | [.lines, .read_errors]" "[$((nlog + ncrafted)),null]"
+	expect_json ".input | [.lines, .read_errors]" "[$((nlog + ncrafted)),0]"
 done
 
 if have gzip && have xz && have bzip2 && have zstd; then
@@ -54,7 +54,7 @@ if have gzip && have xz && have bzip2 && have zstd; then
 	cat "$crafted" >>"$tmp/mixed"
 	total=$((4 * (nlog + ncrafted) + ncrafted))
 	expect_status 0 "$vigil" analyze --json "$tmp/mixed"
-	expect_json ".input | [.lines, .read_errors]" "[$total,null]"
+	expect_json ".input | [.lines, .read_errors]" "[$total,0]"
 	expect_json ".input.problems | map([.note != null, .offset, .line])" "[[true,$off,$((total - ncrafted + 1))]]"
 	expect_grep "$tmp/err" "mixed: plain text after the compressed data, read as log lines from line $((total - ncrafted + 1)) (byte $off)"
 
@@ -86,6 +86,7 @@ if have gzip; then
 	expect_json ".input.problems[0].offset" "$((size / 2))"
 	expect_json ".input.lines == .input.problems[0].after_line" "true"
 	expect_json ".input.problems[0].error | test(\"truncated\")" "true"
+	expect_json ".input.errors | map([.file == \"$tmp/cut.gz\", (.reason | test(\"truncated\"))])" "[[true,true]]"
 	expect_grep "$tmp/err" "cut.gz: gzip data ends before the end of its stream: the file is truncated, at byte $((size / 2)) after line [0-9]*: the rest is not read"
 	# the text report says data was lost
 	expect_status 1 "$vigil" analyze "$tmp/cut.gz"
@@ -119,6 +120,7 @@ for d in /dev/zero /dev/urandom; do
 	expect_status 1 timeout 10 "$vigil" analyze --json "$d"
 	expect_grep "$tmp/err" "cannot read '$d': a device, not a log"
 	expect_json ".input | [.lines, .read_errors, .problems[0].file]" "[0,1,\"$d\"]"
+	expect_json ".input.errors" "[{\"file\":\"$d\",\"reason\":\"a device, not a log (vigil reads files, pipes, stdin and /dev/kmsg)\"}]"
 	expect_status 1 timeout 10 "$vigil" analyze --json - <"$d"
 	expect_grep "$tmp/err" "cannot read '<stdin>': a device"
 done
@@ -135,7 +137,7 @@ if [ -e /proc/kmsg ]; then
 	expect_grep "$tmp/err" "cannot read '/proc/kmsg'"
 fi
 expect_status 0 timeout 10 "$vigil" analyze --json /dev/null
-expect_json ".input | [.lines, .read_errors]" "[0,null]"
+expect_json ".input | [.lines, .read_errors]" "[0,0]"
 expect_status 0 timeout 10 "$vigil" analyze --json - </dev/null
 # the other files are still analysed
 expect_status 1 timeout 10 "$vigil" analyze --json /dev/zero "$log"
@@ -153,11 +155,11 @@ fi
 # --- empty files, plain and compressed
 : >"$tmp/empty"
 expect_status 0 "$vigil" analyze --json "$tmp/empty"
-expect_json ".input | [.files, .lines, .read_errors]" "[1,0,null]"
+expect_json ".input | [.files, .lines, .read_errors]" "[1,0,0]"
 if have gzip; then
 	gzip -c <"$tmp/empty" >"$tmp/empty.gz"
 	expect_status 0 "$vigil" analyze --json "$tmp/empty.gz"
-	expect_json ".input | [.files, .lines, .read_errors]" "[1,0,null]"
+	expect_json ".input | [.files, .lines, .read_errors]" "[1,0,0]"
 fi
 
 # --- crafted names and arguments never forge a line on stderr

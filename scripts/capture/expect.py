@@ -12,8 +12,10 @@ in tests/data/README.md). The fixture itself is read only
     become an expectation;
   - for what nmap decides itself (which discovery probes -sn sends): counted
     from the records, and named "measured" in the README;
-  - for first_seen/last_seen: the earliest and the latest time among the
-    source's lines as the wrapper wrote them (seconds, the log's own zone).
+  - for first_seen/last_seen: the earliest and the latest time (in real time,
+    by UTC when the lines give an offset) among the source's lines as the
+    wrapper wrote them (seconds, the log's own zone, and its UTC offset as
+    "+HH:MM" when the line has one).
 """
 import calendar, json, os, re, sys, time
 
@@ -47,8 +49,8 @@ def sweep_dl(d):
 
 # ---------------------------------------------------------------- line parsing
 TIME_RES = [
-    # RFC 3339 / RFC 5424 / journal short-iso(-precise)
-    (re.compile(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)"), "iso"),
+    # RFC 3339 / RFC 5424 / journal short-iso(-precise): offset "Z", "+00:00", "+0000"
+    (re.compile(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.\d+)?(Z|[+-]\d\d:?\d\d)?"), "iso"),
     # dmesg -T
     (re.compile(r"^\[\w{3} (\w{3}) +(\d+) (\d\d):(\d\d):(\d\d) (\d{4})\]"), "ctime"),
     # RFC 3164 / journal short(-precise)
@@ -65,11 +67,40 @@ def line_time(line, wrapper):
             continue
         g = m.groups()
         if kind == "iso":
-            return "%s-%s-%sT%s:%s:%s" % g
+            t = "%s-%s-%sT%s:%s:%s" % g[:6]
+            if g[6]:    # vigil writes the offset as +HH:MM, UTC as +00:00
+                off = "+00:00" if g[6] == "Z" else g[6].replace(":", "")
+                t += off if g[6] == "Z" else "%s:%s" % (off[:3], off[3:])
+            return t
         if kind == "ctime":
             return "%s-%02d-%02dT%s:%s:%s" % (g[5], MON[g[0]], int(g[1]), g[2], g[3], g[4])
         return "%d-%02d-%02dT%s:%s:%s" % (CAPTURE_YEAR, MON[g[0]], int(g[1]), g[2], g[3], g[4])
     raise SystemExit("expect.py: no time in %r" % line[:80])
+
+
+def real_time(t):
+    """sort key: UTC seconds of a time, its offset taken off when it has one"""
+    m = re.match(r"(\d+)-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:([+-])(\d\d):(\d\d))?$", t)
+    g = m.groups()
+    sec = calendar.timegm(tuple(int(x) for x in g[:6]))
+    if g[6]:
+        sec -= (1 if g[6] == "+" else -1) * (int(g[7]) * 3600 + int(g[8]) * 60)
+    return sec
+
+
+def span(ts):
+    """the earliest and the latest of the times, in real time"""
+    return min(ts, key=real_time), max(ts, key=real_time)
+
+
+# IANA protocol keywords (protocol-numbers registry) of the numbers the plan
+# sends, as vigil names them in "protocols"
+IANA = {0: "hopopt", 1: "icmp", 2: "igmp", 3: "ggp", 4: "ipv4", 5: "st", 6: "tcp", 7: "cbt",
+        8: "egp", 9: "igp", 10: "bbn-rcc-mon", 11: "nvp-ii", 12: "pup", 13: "argus",
+        14: "emcon", 15: "xnet", 16: "chaos", 17: "udp", 18: "mux", 19: "dcn-meas", 20: "hmp",
+        21: "prm", 22: "xns-idp", 23: "trunk-1", 24: "trunk-2", 25: "leaf-1", 26: "leaf-2",
+        27: "rdp", 28: "irtp", 29: "iso-tp4", 30: "netblt", 41: "ipv6", 47: "gre", 50: "esp",
+        51: "ah", 58: "ipv6-icmp", 132: "sctp", 136: "udplite"}
 
 
 FIELD = re.compile(r"(?<![A-Z])(IN|OUT|SRC|DST|PROTO|DPT|TYPE|CODE)=(\S*)")
@@ -443,6 +474,9 @@ def expect_crafted(fixture, sc, recs, with_times):
                 types[r["icmp"]] = types.get(r["icmp"], 0) + 1
             d["icmp"] = {"packets": len(ic), "types": types}
             protos["icmp"] = protos.get("icmp", 0) + len(ic)
+        ic6 = [r for r in pr if r["proto"] == "ICMPv6"]
+        if ic6:
+            protos["ipv6-icmp"] = protos.get("ipv6-icmp", 0) + len(ic6)
         dests.append(d)
     pairs_max = max(pairs)
     src_dl = max([pairs_max] + ([2] if sigs else []) + ([2] if invalid else []))
@@ -452,8 +486,7 @@ def expect_crafted(fixture, sc, recs, with_times):
     if sc.get("src_dl", 0) is not None:
         out["danger_level"] = src_dl
     out["packets"] = len(mine)
-    if not any(r["proto"] == "ICMPv6" for r in mine):
-        out["protocols"] = protos       # the key for ICMPv6 is not pinned down here
+    out["protocols"] = protos
     if "types" in sc or (pairs_max == 0 and not sc.get("measured")):
         out["scan_types"] = sorted(sc.get("types", [])) if pairs_max >= 1 else []
         out["nmap"] = sorted(sc.get("nmap", [])) if pairs_max >= 1 else []
@@ -467,7 +500,7 @@ def expect_crafted(fixture, sc, recs, with_times):
         out["scanners"] = sc["scanners"]
     if with_times:
         ts = [r["time"] for r in mine]
-        out["first_seen"], out["last_seen"] = min(ts), max(ts)
+        out["first_seen"], out["last_seen"] = span(ts)
     for d in dests:
         # the source's level is above the pair's count level (signatures, invalid
         # ICMP) or not pinned down: whether vigil's pair level includes the
@@ -565,7 +598,7 @@ def expect_blame(fixture, lines, recs, with_times):
     if with_times:
         for so in sources:
             ts = [r["time"] for r in recs if r["src"] == so["src"]]
-            so["first_seen"], so["last_seen"] = min(ts), max(ts)
+            so["first_seen"], so["last_seen"] = span(ts)
     return {"input": {"lines": len(lines), "malformed": 0,
                       "ignored_by": {"accepted": 3, "output": len(out), "reply": len(replies)}},
             "blame": {"reflected_sources": 2, "reflected_packets": 93, "spoofed_sources": 0},
@@ -673,6 +706,8 @@ def expect_scan(fixture, sc, recs, with_times):
             nprotos = 1 + len(extra)
             rng_ = max(sc["ports"]) - min(sc["ports"])
             protos[sc["proto"]] = protos.get(sc["proto"], 0) + len(sc["ports"])
+            for p, n in extra.items():
+                protos[IANA[int(p)]] = protos.get(IANA[int(p)], 0) + n
             d["ip_protocols"] = sorted({6 if key == "TCP" else 17} | {int(p) for p in extra})
         elif sc["proto"] == "ip":
             got = sorted(int(r["proto"]) for r in pr)
@@ -681,6 +716,8 @@ def expect_scan(fixture, sc, recs, with_times):
             absnum = len(got)
             nprotos = len(set(got))
             rng_ = absnum          # no ports: psad uses the packet count as the range
+            for p in got:
+                protos[IANA[p]] = protos.get(IANA[p], 0) + 1
             d["ip_protocols"] = sorted(set(got))
         elif sc["proto"] == "icmp":
             got = [r.get("icmp") for r in pr]
@@ -726,8 +763,6 @@ def expect_scan(fixture, sc, recs, with_times):
             types |= set(sc["types"]); nmap |= set(sc["nmap"])
     if tot_dsts >= 10 and pairs_max >= 1:
         types.add("SWEEP")
-    if sc["proto"] == "ip":
-        protos = None
     if SIGNATURES and pairs_max < 1 and sc.get("sig", 0) > pairs_max:
         # the DL comes only from a signature: the pair itself stays at 0 in psad,
         # how vigil reports the destination level is not pinned down here
@@ -747,7 +782,7 @@ def expect_scan(fixture, sc, recs, with_times):
         ts = [r["time"] for r in mine]
         # earliest and latest time, not first and last line: the kernel can
         # number a record after one that carries a later timestamp
-        out["first_seen"], out["last_seen"] = min(ts), max(ts)
+        out["first_seen"], out["last_seen"] = span(ts)
     out["destinations"] = dests
     return out
 

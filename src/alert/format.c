@@ -233,18 +233,13 @@ size_t alert_time_iso(int64_t wall_us, char buf[ALERT_TIME_MAX])
 /* A log time with its fraction, and its offset when the log gave one. */
 static void json_event_time(struct jsonw *w, const struct vtime *t)
 {
-	char buf[64];
+	char buf[REPORT_TIME_MAX];
 	int n;
 
 	jsonw_key(w, "event_time");
-	if (!t || (n = report_format_time(t, buf)) <= 0) {
+	if (!t || (n = report_format_time_us(t, buf)) <= 0) {
 		jsonw_null(w);
 		return;
-	}
-	if (t->kind == VTIME_WALL) {
-		n += snprintf(buf + n, sizeof(buf) - (size_t)n, ".%06u", (unsigned)(t->usec % 1000000));
-		if (t->has_tz)
-			n += (int)tz_format(t->tz_min, buf + n);
 	}
 	jsonw_strn(w, buf, (size_t)n);
 }

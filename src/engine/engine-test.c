@@ -388,6 +388,38 @@ static void test_proto_scan(void **state)
 	assert_true(p->protos[47 >> 3] & (1u << (47 & 7)));
 }
 
+/* Every protocol number a source uses is counted, past the inline ones in
+ * heap the source is charged for; none falls into a bucket. */
+static void test_every_protocol_counted(void **state)
+{
+	struct fx *f = *state;
+	const struct source_state *s;
+	struct engine_stats before, after;
+	uint64_t sum = 0;
+
+	fx_start(f);
+	{
+		struct event ev = ev_base("192.0.2.41", "192.0.2.1", IPPROTO_NUM_TCP);
+		feed(f, &ev);
+	}
+	engine_get_stats(f->e, &before);
+	for (unsigned proto = 0; proto < 256; proto++) {
+		struct event ev = ev_base("192.0.2.41", "192.0.2.1", (uint8_t)(255 - proto));
+		feed(f, &ev);
+	}
+	engine_get_stats(f->e, &after);
+	s = source_of(f, "192.0.2.41");
+	assert_int_equal(s->n_protos, 256);
+	assert_int_equal(source_proto(s, 0)->proto, IPPROTO_NUM_TCP);
+	assert_int_equal(source_proto(s, 0)->count, 2);
+	for (unsigned i = 0; i < s->n_protos; i++)
+		sum += source_proto(s, i)->count;
+	assert_int_equal(sum, s->packets);
+	assert_int_equal(source_proto(s, 255)->proto, 0);
+	/* the 248 past the inline 8 cost their array, and it is charged */
+	assert_true(after.memory_used >= before.memory_used + 248 * sizeof(struct proto_count));
+}
+
 /* TCP fragments whose header was not logged have ports nobody saw: unlike
  * ICMP, their packet count is not a port range (psad drops them). */
 static void test_headerless_tcp_never_scores(void **state)
@@ -1605,6 +1637,7 @@ int main(void)
 	    FX_TEST(test_sweep_ladder),
 	    FX_TEST(test_icmp_echo_ping),
 	    FX_TEST(test_proto_scan),
+	    FX_TEST(test_every_protocol_counted),
 	    FX_TEST(test_few_protos_nothing),
 	    FX_TEST(test_headerless_tcp_never_scores),
 	    FX_TEST(test_window_reset_after_idle),

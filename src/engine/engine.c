@@ -198,6 +198,8 @@ static void node_release(struct engine *e, struct src_node *n)
 	if (n->s.pairs != &n->first_ptr)
 		free(n->s.pairs);
 	n->s.intel = NULL;
+	free(n->s.protos_more);
+	n->s.protos_more = NULL;
 	if (n->more) {
 		free(n->more->pair_index);
 		free(n->more->dst_bits);
@@ -482,7 +484,35 @@ static struct src_node *engine_source_get(struct engine *e, uint32_t origin,
 	return n;
 }
 
-static void source_count(struct src_node *n, const struct event *ev, int64_t now)
+/* A protocol past the inline ones (an -sO scan): counted in protos_more,
+ * which grows in steps charged to the source. */
+static void source_proto_more(struct engine *e, struct src_node *n, uint8_t proto)
+{
+	struct source_state *s = &n->s;
+	unsigned k = s->n_protos - SOURCE_PROTOS_INLINE, cap;
+	struct proto_count *more;
+
+	for (unsigned i = 0; i < k; i++) {
+		if (s->protos_more[i].proto == proto) {
+			s->protos_more[i].count++;
+			return;
+		}
+	}
+	cap = source_protos_more_cap(k + 1);
+	if (!k || cap != source_protos_more_cap(k)) {
+		if (!(more = realloc(s->protos_more, cap * sizeof(*more)))) {
+			e->stats.oom++;
+			return;
+		}
+		mem_charge(e, n, (int64_t)mem_cost(cap * sizeof(*more)) -
+				 (int64_t)(k ? mem_cost(source_protos_more_cap(k) * sizeof(*more)) : 0));
+		s->protos_more = more;
+	}
+	s->protos_more[k] = (struct proto_count){proto, 1};
+	s->n_protos++;
+}
+
+static void source_count(struct engine *e, struct src_node *n, const struct event *ev, int64_t now)
 {
 	struct source_state *s = &n->s;
 
@@ -495,16 +525,16 @@ static void source_count(struct src_node *n, const struct event *ev, int64_t now
 	}
 	n->seen_us = now;
 	vtime_merge(&s->first, &s->last, &ev->time);
-	for (uint8_t i = 0; i < s->n_protos; i++) {
+	for (unsigned i = 0; i < s->n_protos && i < SOURCE_PROTOS_INLINE; i++) {
 		if (s->protos[i].proto == ev->proto) {
 			s->protos[i].count++;
 			return;
 		}
 	}
-	if (s->n_protos < SOURCE_PROTOS_MAX)
+	if (s->n_protos < SOURCE_PROTOS_INLINE)
 		s->protos[s->n_protos++] = (struct proto_count){ev->proto, 1};
 	else
-		s->protos_other++;
+		source_proto_more(e, n, ev->proto);
 }
 
 /* ---- destinations not itemised ------------------------------------------- */
@@ -1097,7 +1127,8 @@ static void engine_size(struct engine *e, const struct config *cfg, uint32_t *re
 {
 	uint64_t half = e->mem_limit / 2;
 	uint64_t fixed = mem_cost(sizeof(struct src_more)) + mem_cost(DST_BITS_MAX / 8) +
-			 intel_bytes_max();
+			 intel_bytes_max() +
+			 mem_cost((SOURCE_PROTOS_MAX - SOURCE_PROTOS_INLINE) * sizeof(struct proto_count));
 	uint32_t lo = 1, hi = cfg->max_sources ? cfg->max_sources : 1;
 	uint64_t dsts = half > fixed ? (half - fixed) / pair_bytes_max() : 1;
 
@@ -1179,7 +1210,7 @@ enum engine_verdict engine_feed(struct engine *e, const struct event *ev, int64_
 		return ENGINE_COUNTED;
 	}
 	f.old_src_dl = f.n->s.dl;
-	source_count(f.n, ev, now_us);
+	source_count(e, f.n, ev, now_us);
 	blame_packet(e->blame, ev, &bp);
 	if (bp.spoofed)
 		source_spoofed(e, &f.n->s, bp.spoofed);

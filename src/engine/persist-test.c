@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <zlib.h>
 
 #include "config/config.h"
 #include "engine/engine.h"
@@ -171,6 +172,8 @@ static void test_round_trip(void **state)
 	assert_non_null(strstr(a, "\"reflection\":"));
 	assert_non_null(strstr(a, "\"spoofed\":"));
 	assert_non_null(strstr(a, "\"ip_options\":"));
+	/* an -sO scan: protocols past the inline ones, by name */
+	assert_non_null(strstr(a, "\"iso-tp4\":1"));
 	/* and saved again, the same bytes */
 	blob2 = save(e2, &len2);
 	assert_int_equal(len2, f->blob_len);
@@ -307,6 +310,67 @@ static void test_caps(void **state)
 	engine_free(e2);
 }
 
+/* A version 1 blob (at most 8 protocols and an "other" count) still loads:
+ * the named protocols kept, the bucket left out. */
+static void test_version1(void **state)
+{
+	struct fx *f = *state;
+	struct engine *e2 = new_engine(f);
+	const char *why = NULL;
+	uint8_t b[128] = {0};
+	size_t n = 0, rec;
+	const struct source_state **v;
+	size_t count;
+	uLong crc;
+
+	(void)state;
+	memcpy(b, "VIGILENG\1\0\0\0", 12);
+	n = 12;
+	/* engine record: now 0, tcp_opts_seen 0 */
+	memcpy(b + n, "\1\2\0\0\0\0\0", 7);
+	n += 7;
+	b[n++] = 2; /* TAG_SOURCE, length below */
+	rec = n;
+	n += 4;
+	b[n++] = 0;		   /* origin */
+	b[n++] = ADDR_V4;
+	memcpy(b + n, (uint8_t[16]){192, 0, 2, 7}, 16);
+	n += 16;
+	memset(b + n, 0, 5);	   /* dl, spoofed, sweep_dl, scan_dl, autodl_dl */
+	n += 5;
+	b[n++] = 12;		   /* packets */
+	for (int t = 0; t < 2; t++) { /* first, last: no time */
+		memset(b + n, 0, 5);
+		n += 5;
+	}
+	b[n++] = 2;		   /* n_protos */
+	b[n++] = 6;
+	b[n++] = 7;		   /* tcp 7 */
+	b[n++] = 47;
+	b[n++] = 3;		   /* gre 3 */
+	b[n++] = 2;		   /* other 2 */
+	memset(b + n, 0, 11);	   /* scan_types .. ports, sketch, n_pairs */
+	n += 11;
+	b[n++] = 0;		   /* no intel */
+	b[n++] = 0;		   /* no reflection */
+	b[rec] = (uint8_t)(n - rec - 4);
+	memcpy(b + n, "\xff\1\0\0\0\1", 6); /* end: one source */
+	n += 6;
+	crc = crc32(crc32(0L, Z_NULL, 0), b, (uInt)n);
+	for (int i = 0; i < 4; i++)
+		b[n++] = (uint8_t)(crc >> (8 * i));
+	if (engine_restore(e2, b, n, &why) != 0)
+		fail_msg("refused: %s", why);
+	v = engine_sources_sorted(e2, &count);
+	assert_int_equal(count, 1);
+	assert_int_equal(v[0]->packets, 12);
+	assert_int_equal(v[0]->n_protos, 2);
+	assert_int_equal(source_proto(v[0], 1)->proto, 47);
+	assert_int_equal(source_proto(v[0], 1)->count, 3);
+	free(v);
+	engine_free(e2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -314,6 +378,7 @@ int main(void)
 	    cmocka_unit_test(test_refused),
 	    cmocka_unit_test(test_not_twice),
 	    cmocka_unit_test(test_caps),
+	    cmocka_unit_test(test_version1),
 	};
 
 	return cmocka_run_group_tests(tests, fx_setup, fx_teardown);

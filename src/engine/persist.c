@@ -13,8 +13,10 @@
  *     TAG_END     (once, last): u64 number of sources
  * Names (signature msgs, OS guesses, list names) are written as strings
  * and interned again on restore: the blob holds no pointer and no index
- * into a data set. A reader takes a blob of its own version or older
- * (none yet), never a newer one.
+ * into a data set. A reader takes a blob of its own version or older,
+ * never a newer one. Version 1 kept at most 8 protocols per source and
+ * counted the rest in one "other" number: read from a version 1 blob, the
+ * packets of that bucket are in the source's packets but in no protocol.
  *
  * The reader trusts nothing: the CRC first, then every length against
  * what is left, every count against the engine's own bounds, every enum
@@ -40,7 +42,8 @@
 #include "util/span.h"
 
 #define PERSIST_MAGIC "VIGILENG"
-#define PERSIST_VERSION 1u
+/* 2: every protocol of a source (u16 count, no "other" bucket) */
+#define PERSIST_VERSION 2u
 #define TAG_ENGINE 1
 #define TAG_SOURCE 2
 #define TAG_END 0xFF
@@ -286,12 +289,11 @@ static void w_source(struct wbuf *w, const struct src_node *n)
 	w_u64(w, s->packets);
 	w_vtime(w, &s->first);
 	w_vtime(w, &s->last);
-	w_u8(w, s->n_protos);
-	for (uint8_t i = 0; i < s->n_protos; i++) {
-		w_u8(w, s->protos[i].proto);
-		w_u64(w, s->protos[i].count);
+	w_u16(w, s->n_protos);
+	for (unsigned i = 0; i < s->n_protos; i++) {
+		w_u8(w, source_proto(s, i)->proto);
+		w_u64(w, source_proto(s, i)->count);
 	}
-	w_u64(w, s->protos_other);
 	w_u32(w, s->scan_types);
 	w_u32(w, s->untracked_dsts);
 	w_u64(w, s->untracked_packets);
@@ -382,6 +384,7 @@ struct rbuf {
 	const uint8_t *p;
 	size_t left;
 	const char *why; /* the first problem; NULL while all is well */
+	uint32_t version; /* the blob's */
 };
 
 static bool r_fail(struct rbuf *r, const char *why)
@@ -842,6 +845,46 @@ static void r_sketch(struct rbuf *r, struct engine *e, struct src_node *n)
 		r_fail(r, "bad destination sketch");
 }
 
+/* The protocols a source used, each once: those past the inline ones into
+ * protos_more, as source_proto_more() (engine.c) sizes and charges it. */
+static void r_protos(struct rbuf *r, struct engine *e, struct src_node *n)
+{
+	struct source_state *s = &n->s;
+	uint8_t seen[SOURCE_PROTOS_MAX / 8] = {0};
+	unsigned count;
+
+	if (r->version < 2) {
+		count = r_max8(r, SOURCE_PROTOS_INLINE, "too many protocols");
+	} else {
+		count = r_u16(r);
+		if (count > SOURCE_PROTOS_MAX || (uint64_t)count * 2 > r->left) {
+			r_fail(r, "too many protocols");
+			return;
+		}
+	}
+	if (count > SOURCE_PROTOS_INLINE) {
+		size_t size = source_protos_more_cap(count - SOURCE_PROTOS_INLINE) *
+			      sizeof(*s->protos_more);
+		if (!(s->protos_more = malloc(size))) {
+			r_fail(r, "out of memory");
+			return;
+		}
+		engine_charge(e, n, (int64_t)mem_cost(size));
+	}
+	for (unsigned i = 0; i < count && !r->why; i++) {
+		struct proto_count *c = i < SOURCE_PROTOS_INLINE ? &s->protos[i]
+					: &s->protos_more[i - SOURCE_PROTOS_INLINE];
+		c->proto = r_u8(r);
+		c->count = r_u64(r);
+		if (seen[c->proto / 8] & (1u << (c->proto % 8)))
+			r_fail(r, "protocol twice");
+		seen[c->proto / 8] |= (uint8_t)(1u << (c->proto % 8));
+		s->n_protos = (uint16_t)(i + 1);
+	}
+	if (r->version < 2)
+		(void)r_u64(r); /* version 1's "other" protocols: not named, left out */
+}
+
 /* One source record into a new node; false (r->why set) when it is bad.
  * A node that does not fit is dropped silently (counted as evicted). */
 static bool r_source(struct rbuf *r, struct engine *e)
@@ -870,12 +913,7 @@ static bool r_source(struct rbuf *r, struct engine *e)
 	s->packets = r_u64(r);
 	r_vtime(r, &s->first);
 	r_vtime(r, &s->last);
-	s->n_protos = r_max8(r, SOURCE_PROTOS_MAX, "too many protocols");
-	for (uint8_t i = 0; i < s->n_protos; i++) {
-		s->protos[i].proto = r_u8(r);
-		s->protos[i].count = r_u64(r);
-	}
-	s->protos_other = r_u64(r);
+	r_protos(r, e, n);
 	s->scan_types = r_u32(r) & SCAN_MASK;
 	s->untracked_dsts = r_u32(r);
 	s->untracked_packets = r_u64(r);
@@ -989,7 +1027,7 @@ int engine_restore(struct engine *e, const void *buf, size_t len, const char **r
 	while (all.left && !why) {
 		uint8_t tag = r_u8(&all);
 		uint32_t rlen = r_le32(&all);
-		struct rbuf rec = {.p = all.p, .left = rlen};
+		struct rbuf rec = {.p = all.p, .left = rlen, .version = version};
 		if (all.why || !r_take(&all, rlen)) {
 			why = "truncated record";
 			break;

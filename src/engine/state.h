@@ -5,7 +5,8 @@
  * engine_feed() calls and must not keep pointers across one. Everything is
  * bounded: per pair at most PAIR_FLAGSETS_MAX distinct flag sets and
  * PAIR_ICMP_MAX distinct ICMP type/code pairs are itemised (the rest is
- * counted in *_other), per source at most MAX_DSTS_PER_SOURCE destinations.
+ * counted in *_other), per source at most MAX_DSTS_PER_SOURCE destinations
+ * and the 256 IP protocol numbers.
  */
 #ifndef VIGIL_STATE_H
 #define VIGIL_STATE_H
@@ -21,7 +22,12 @@
 
 #define PAIR_FLAGSETS_MAX 8
 #define PAIR_ICMP_MAX 8
-#define SOURCE_PROTOS_MAX 8
+/* Every IP protocol a source used is counted: the first
+ * SOURCE_PROTOS_INLINE in the source itself, the rest (an -sO scan) in
+ * protos_more, grown in steps (source_protos_more_cap) and charged to the
+ * source like its other heap; 256 at most, one per protocol number. */
+#define SOURCE_PROTOS_INLINE 8
+#define SOURCE_PROTOS_MAX 256
 #define STATE_IFNAME_MAX 16
 
 /* Kinds of scan, in the order cli.md lists them. */
@@ -227,12 +233,12 @@ struct source_state {
 	struct source_reflect *reflected; /* NULL until it sent a reply (blame.c) */
 	uint64_t packets;
 	struct vtime first, last;
-	struct proto_count protos[SOURCE_PROTOS_MAX];
-	uint8_t n_protos;
+	struct proto_count protos[SOURCE_PROTOS_INLINE]; /* in first-seen order, */
+	struct proto_count *protos_more; /* then these: source_proto() reads both */
+	uint16_t n_protos;   /* protocols counted (<= SOURCE_PROTOS_MAX) */
 	uint8_t scan_dl;     /* highest of the pairs' and the sweep's: scan evidence */
 	uint8_t autodl_dl;   /* from the auto_dl file, 0 if none */
 	uint32_t scan_types; /* union of the pairs' plus SWEEP */
-	uint64_t protos_other;
 
 	struct pair_state **pairs; /* n_pairs tracked destinations, in first-seen order */
 	uint32_t n_pairs, cap_pairs;
@@ -247,5 +253,22 @@ struct source_state {
 	int64_t first_us, last_us;
 	int64_t last_mail_us;
 };
+
+/* The i-th protocol a source used (i < s->n_protos), in first-seen order. */
+static inline const struct proto_count *source_proto(const struct source_state *s, unsigned i)
+{
+	return i < SOURCE_PROTOS_INLINE ? &s->protos[i] : &s->protos_more[i - SOURCE_PROTOS_INLINE];
+}
+
+/* Room protos_more has for k entries (k >= 1): 8, 16, 32, 64, 128, then
+ * the 248 protocol numbers left. */
+static inline unsigned source_protos_more_cap(unsigned k)
+{
+	unsigned cap = 8;
+
+	while (cap < k && cap < 128)
+		cap *= 2;
+	return cap < k ? SOURCE_PROTOS_MAX - SOURCE_PROTOS_INLINE : cap;
+}
 
 #endif

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "event/event.h"
+#include "event/protoname.h"
 
 static void test_decode_linux_syn(void **state)
 {
@@ -114,10 +115,105 @@ static void test_setters(void **state)
 	assert_int_equal(ev.ip_opt_len, 0);
 }
 
+/* Earliest and latest in real time: offsets taken into account. */
+static void test_vtime_merge_zones(void **state)
+{
+	/* 10:30+02:00 (08:30Z) is before 09:00+00:00 although its clock reads later */
+	struct vtime a = { .sec = 10 * 3600 + 1800, .kind = VTIME_WALL, .has_tz = true, .tz_min = 120 };
+	struct vtime b = { .sec = 9 * 3600, .kind = VTIME_WALL, .has_tz = true, .tz_min = 0 };
+	/* a DST change: 02:30+01:00 (01:30Z), then 03:10+02:00 (01:10Z) */
+	struct vtime c = { .sec = 2 * 3600 + 1800, .kind = VTIME_WALL, .has_tz = true, .tz_min = 60 };
+	struct vtime d = { .sec = 3 * 3600 + 600, .kind = VTIME_WALL, .has_tz = true, .tz_min = 120 };
+	struct vtime up = { .sec = 5, .kind = VTIME_UPTIME };
+	struct vtime first = { 0 }, last = { 0 };
+
+	(void)state;
+	assert_true(vtime_cmp(&a, &b) < 0);
+	assert_true(vtime_cmp(&b, &a) > 0);
+	assert_int_equal(vtime_cmp(&a, &a), 0);
+	vtime_merge(&first, &last, &b);
+	vtime_merge(&first, &last, &a);
+	assert_int_equal(first.sec, a.sec);
+	assert_int_equal(first.tz_min, 120);
+	assert_int_equal(last.sec, b.sec);
+	vtime_merge(&first, &last, &up); /* another kind: left out */
+	assert_int_equal(last.kind, VTIME_WALL);
+	first = last = (struct vtime){ 0 };
+	vtime_merge(&first, &last, &c);
+	vtime_merge(&first, &last, &d);
+	assert_int_equal(first.sec, d.sec);
+	assert_int_equal(last.sec, c.sec);
+	/* same second: the fraction decides */
+	a = b;
+	a.usec = 1;
+	assert_true(vtime_cmp(&b, &a) < 0);
+}
+
+static void test_proto_names(void **state)
+{
+	char buf[PROTO_NAME_MAX];
+	unsigned named = 0;
+
+	(void)state;
+	assert_string_equal(proto_name(0), "hopopt");
+	assert_string_equal(proto_name(1), "icmp");
+	assert_string_equal(proto_name(4), "ipv4");
+	assert_string_equal(proto_name(6), "tcp");
+	assert_string_equal(proto_name(17), "udp");
+	assert_string_equal(proto_name(41), "ipv6");
+	assert_string_equal(proto_name(47), "gre");
+	assert_string_equal(proto_name(58), "ipv6-icmp");
+	assert_string_equal(proto_name(132), "sctp");
+	assert_string_equal(proto_name(136), "udplite");
+	assert_string_equal(proto_name(137), "mpls-in-ip");
+	assert_string_equal(proto_name(145), "nsh");
+	assert_null(proto_name(61));
+	assert_null(proto_name(146));
+	assert_null(proto_name(255));
+	assert_string_equal(proto_name_or_num(253, buf), "253");
+	assert_string_equal(proto_name_or_num(6, buf), "tcp");
+	for (unsigned p = 0; p < 256; p++) {
+		const char *n = proto_name((uint8_t)p);
+		if (!n)
+			continue;
+		named++;
+		assert_true(strlen(n) < PROTO_NAME_MAX);
+		for (const char *c = n; *c; c++) /* lower case, no space: a JSON key and a word */
+			assert_true((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
+				    strchr("-.+/", *c));
+		for (unsigned q = 0; q < p; q++) /* each keyword once */
+			assert_false(proto_name((uint8_t)q) && !strcmp(proto_name((uint8_t)q), n));
+	}
+	assert_int_equal(named, 146 - 5); /* 0-145 less 61, 63, 68, 99, 114 */
+	/* and back */
+	assert_int_equal(proto_by_name("tcp", 3), 6);
+	assert_int_equal(proto_by_name("IPv6-ICMP", 9), 58);
+	assert_int_equal(proto_by_name("gre", 3), 47);
+	assert_int_equal(proto_by_name("47", 2), 47);
+	assert_int_equal(proto_by_name("255", 3), 255);
+	assert_int_equal(proto_by_name("256", 3), -1);
+	assert_int_equal(proto_by_name("00047", 5), -1);
+	assert_int_equal(proto_by_name("tcpx", 4), -1);
+	assert_int_equal(proto_by_name("tcpx", 3), 6);
+	assert_int_equal(proto_by_name("", 0), -1);
+	for (unsigned p = 0; p < 256; p++)
+		if (proto_name((uint8_t)p))
+			assert_int_equal(proto_by_name(proto_name((uint8_t)p),
+						       strlen(proto_name((uint8_t)p))), (int)p);
+		/* the alert line's words (a contract) */
+	assert_string_equal(event_proto_name_af(58, true), "icmp6");
+	assert_null(event_proto_name_af(58, false));
+	assert_null(event_proto_name_af(1, true));
+	assert_string_equal(event_proto_name_af(6, false), "tcp");
+	assert_null(event_proto_name_af(47, false));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_decode_linux_syn),
+		cmocka_unit_test(test_vtime_merge_zones),
+		cmocka_unit_test(test_proto_names),
 		cmocka_unit_test(test_decode_bad),
 		cmocka_unit_test(test_setters),
 	};

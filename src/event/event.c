@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "event/protoname.h"
+
 int event_flags_format(uint8_t flags, char buf[40])
 {
 	static const struct {
@@ -32,9 +34,19 @@ int event_flags_format(uint8_t flags, char buf[40])
 	return o;
 }
 
-static bool vtime_before(const struct vtime *a, const struct vtime *b)
+/* Seconds of UTC (or of the log's clock, when it gave no offset). */
+static int64_t vtime_utc_sec(const struct vtime *t)
 {
-	return a->sec < b->sec || (a->sec == b->sec && a->usec < b->usec);
+	return t->has_tz ? t->sec - (int64_t)t->tz_min * 60 : t->sec;
+}
+
+int vtime_cmp(const struct vtime *a, const struct vtime *b)
+{
+	int64_t x = vtime_utc_sec(a), y = vtime_utc_sec(b);
+
+	if (x != y)
+		return x < y ? -1 : 1;
+	return a->usec < b->usec ? -1 : a->usec > b->usec;
 }
 
 void vtime_merge(struct vtime *first, struct vtime *last, const struct vtime *t)
@@ -47,40 +59,30 @@ void vtime_merge(struct vtime *first, struct vtime *last, const struct vtime *t)
 	}
 	if (t->kind != first->kind)
 		return;
-	/* earliest and latest, not first and last line: rsyslog's times can step back */
-	if (vtime_before(t, first))
+	/* earliest and latest, not first and last line: rsyslog's times can step
+	 * back, and a log can mix zones */
+	if (vtime_cmp(t, first) < 0)
 		*first = *t;
-	if (vtime_before(last, t))
+	if (vtime_cmp(last, t) < 0)
 		*last = *t;
-}
-
-const char *event_proto_name(uint8_t proto)
-{
-	switch (proto) {
-	case IPPROTO_NUM_ICMP:
-		return "icmp";
-	case IPPROTO_NUM_TCP:
-		return "tcp";
-	case IPPROTO_NUM_UDP:
-		return "udp";
-	case IPPROTO_NUM_ICMPV6:
-		return "icmp6";
-	case IPPROTO_NUM_UDPLITE:
-		return "udplite";
-	case IPPROTO_NUM_ESP:
-		return "esp";
-	case IPPROTO_NUM_AH:
-		return "ah";
-	default:
-		return NULL;
-	}
 }
 
 const char *event_proto_name_af(uint8_t proto, bool v6)
 {
-	if (proto == (v6 ? IPPROTO_NUM_ICMP : IPPROTO_NUM_ICMPV6))
+	switch (proto) {
+	case IPPROTO_NUM_ICMP:
+		return v6 ? NULL : "icmp";
+	case IPPROTO_NUM_ICMPV6:
+		return v6 ? "icmp6" : NULL; /* psad's word; reports say "ipv6-icmp" */
+	case IPPROTO_NUM_TCP:
+	case IPPROTO_NUM_UDP:
+	case IPPROTO_NUM_UDPLITE:
+	case IPPROTO_NUM_ESP:
+	case IPPROTO_NUM_AH:
+		return proto_name(proto);
+	default:
 		return NULL;
-	return event_proto_name(proto);
+	}
 }
 
 const char *event_chain_name(enum chain c)

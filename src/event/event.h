@@ -207,9 +207,17 @@ static inline bool event_is_syn(const struct event *ev)
 	       (ev->tcp_flags & (uint8_t)~(TCPF_ECE | TCPF_CWR)) == TCPF_SYN;
 }
 
-/* Widen [first, last] to take t in. Times of another kind than the span's
- * (uptime vs wall clock) cannot be compared and are left out. */
+/* Widen [first, last] to take t in: the earliest and the latest in real
+ * time (vtime_cmp). Times of another kind than the span's (uptime vs wall
+ * clock) cannot be compared and are left out. */
 void vtime_merge(struct vtime *first, struct vtime *last, const struct vtime *t);
+
+/* Order of two times of one kind in real time: <0, 0, >0. Wall times that
+ * both carry a UTC offset compare as UTC (sec - tz_min * 60), so a log that
+ * mixes zones (forwarded lines, a DST change: +01:00 then +02:00) orders by
+ * when things happened; a time without an offset counts as UTC (its zone is
+ * unknown). */
+int vtime_cmp(const struct vtime *a, const struct vtime *b);
 
 /* Decode TCP option bytes (RFC 9293 3.1 layout: kind, [length, data]; NOP
  * and EOL one byte) into *ret. A length field that runs past the end sets
@@ -227,10 +235,12 @@ void event_set_tcp_opts(struct event *ev, const uint8_t *raw, size_t len);
 
 /* "SYN", "URG PSH FIN", "NULL": the kernel's words and order. Returns length. */
 int event_flags_format(uint8_t flags, char buf[40]);
-/* Lower-case protocol name ("tcp", "icmp6", ...) or NULL for other numbers. */
-const char *event_proto_name(uint8_t proto);
-/* The same for a packet of family v6 or IPv4: NULL for ICMP of the other
- * family (protocol 58 in IPv4, 1 in IPv6), which is shown as a number. */
+/* The protocol word of a signature alert line (alert/format.c), psad's
+ * words and a contract: "tcp", "udp", "udplite", "esp", "ah", the IANA
+ * keywords (event/protoname.h), and "icmp" / "icmp6" for the ICMP of the
+ * packet's family v6 or IPv4; NULL for any other protocol (the line prints
+ * "proto: N"), ICMP of the other family included. Reports name every
+ * protocol with proto_name() instead. */
 const char *event_proto_name_af(uint8_t proto, bool v6);
 const char *event_chain_name(enum chain c);
 

@@ -53,6 +53,7 @@ struct ingest {
 	void *event_data;
 	uint64_t lineno;  /* records of this input */
 	int64_t clock_us; /* analyze: the last log time known (for lines without one) */
+	int64_t boot_us;  /* this input's uptimes count from here (0: unknown) */
 	int64_t fed_us;   /* engine time of the last event fed */
 	/* live: the arrival second the year reference was last advanced at */
 	int64_t advanced_sec;
@@ -271,12 +272,35 @@ static void feed(struct ingest *in, const struct event *ev, uint32_t repeat, int
 	}
 }
 
+/* An uptime of an input whose boot time is known, as a wall-clock time of
+ * the local zone with its offset. */
+static void uptime_to_wall(const struct ingest *in, struct vtime *t)
+{
+	int64_t us = in->boot_us + (t->sec > INT64_MAX / US_PER_SEC / 2 ? 0 : t->sec * US_PER_SEC);
+	time_t sec = (time_t)floor_div(us + t->usec, US_PER_SEC);
+	struct tm tm;
+
+	if (!localtime_r(&sec, &tm))
+		return;
+	*t = (struct vtime){ .sec = (int64_t)sec + tm.tm_gmtoff,
+			     .usec = (uint32_t)((us + t->usec) - (int64_t)sec * US_PER_SEC),
+			     .kind = VTIME_WALL, .has_tz = true,
+			     .tz_min = (int16_t)(tm.tm_gmtoff / 60) };
+}
+
 static void account(struct ingest *in, enum parse_verdict v, const struct event *ev,
 		    uint32_t repeat, enum parse_ignore why, const struct parse_error *err,
 		    uint64_t lineno, int64_t arrival_us)
 {
+	struct event walled;
+
 	switch (v) {
 	case PARSE_EVENT:
+		if (__builtin_expect(in->boot_us != 0, 0) && ev->time.kind == VTIME_UPTIME) {
+			walled = *ev;
+			uptime_to_wall(in, &walled.time);
+			ev = &walled;
+		}
 		if (in->o.live) {
 			feed(in, ev, repeat, live_time(in, &ev->time, arrival_us));
 		} else {
@@ -401,6 +425,11 @@ void ingest_set_engine(struct ingest *in, struct engine *e, const struct config 
 	in->cfg = cfg;
 }
 
+void ingest_set_boot(struct ingest *in, int64_t boot_us)
+{
+	in->boot_us = boot_us;
+}
+
 void ingest_on_malformed(struct ingest *in, ingest_malformed_fn *fn, void *data)
 {
 	in->on_malformed = fn;
@@ -427,6 +456,7 @@ void ingest_begin(struct ingest *in, const char *name, int64_t ref_sec)
 		ingest_end(in); /* nothing accepted is dropped */
 	in->name = name ? name : "";
 	in->lineno = 0;
+	in->boot_us = 0;
 	parse_input_init(&in->pin, ref_sec);
 	parse_input_force_format(&in->pin, in->o.format);
 }

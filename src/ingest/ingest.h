@@ -91,6 +91,13 @@ void ingest_on_event(struct ingest *in, ingest_event_fn *fn, void *data);
  * counters go on. Call ingest_end() on the previous input first. */
 void ingest_begin(struct ingest *in, const char *name, int64_t ref_sec);
 
+/* The input's uptimes (dmesg, /dev/kmsg: VTIME_UPTIME) count from boot_us
+ * (wall µs since the epoch, UTC): its events then carry wall-clock times in
+ * the local zone with their offset. 0 (the default, and again after
+ * ingest_begin): the boot time is unknown, uptimes stay uptimes. analyze
+ * sets it for /dev/kmsg of the live host (linereader_boot_us). */
+void ingest_set_boot(struct ingest *in, int64_t boot_us);
+
 /* End of the input: a tentative format holds, and the lines held while it
  * was tentative are read. Returns true when the input ended inside a
  * journal export entry (cut off: that entry is not read). */

@@ -5,7 +5,12 @@
  * first, so a source with 65536 ports or 251 IP protocols costs nothing
  * extra. Strings that came from a log line (interface names) are already
  * \xNN-escaped by the engine and are JSON-escaped again here. A protocol
- * object (tcp, udp, udplite, icmp) is written only when it has packets.
+ * object (tcp, udp, udplite, icmp) is written only when it has packets
+ * (cli.md's contract). Every key whose value is an array is always written,
+ * maybe empty, and so are the counters; the other optional objects
+ * (reflection, ip_options, reputation, data_sets' parts) are documented as
+ * such in cli.md's "Every key of analyze --json", which tests/json-keys.sh
+ * holds to the code.
  * Also home to the port range format text.c shares.
  */
 #include "report/report.h"
@@ -15,6 +20,7 @@
 #include <string.h>
 
 #include "engine/engine.h"
+#include "event/protoname.h"
 #include "match/ipopts.h"
 #include "match/matchers.h"
 #include "match/osfp.h"
@@ -43,6 +49,15 @@ int report_span_format(struct port_span sp, char buf[REPORT_SPAN_MAX])
 	return (int)(n + 1 + m);
 }
 
+/* "wall" (ISO 8601 times), "uptime" (seconds since some boot: the log's
+ * boot time is unknown), or "none" (no time: first_seen/last_seen null). */
+static void json_time_base(struct jsonw *w, const struct vtime *t)
+{
+	jsonw_key_str(w, "time_base", t->kind == VTIME_WALL     ? "wall"
+				      : t->kind == VTIME_UPTIME ? "uptime"
+								: "none");
+}
+
 /* A time, or null when the log gave none. */
 static void json_time(struct jsonw *w, const char *key, const struct vtime *t)
 {
@@ -55,18 +70,27 @@ static void json_time(struct jsonw *w, const char *key, const struct vtime *t)
 		jsonw_null(w);
 }
 
-/* Inputs not read to the end, and surprises, only when there are any (a
- * clean run's JSON stays as it was): "read_errors", "lost" and one object
- * per problem, {"file", "error" | "note", "offset", "after_line" | "line",
+/* Inputs not read to the end, and surprises, always written (empty on a
+ * clean run): "read_errors", "lost", "errors" (the problems that stopped an
+ * input: {"file", "reason"}), and "problems": one object per problem,
+ * {"file", "error" | "note", "offset", "after_line" | "line",
  * "dropped_bytes", "member_offset", "member_line"}. */
 static void json_input_problems(struct jsonw *w, const struct input_stats *in)
 {
-	if (in->read_errors)
-		jsonw_key_u64(w, "read_errors", in->read_errors);
-	if (in->lost)
-		jsonw_key_u64(w, "lost", in->lost);
-	if (!in->n_problems)
-		return;
+	jsonw_key_u64(w, "read_errors", in->read_errors);
+	jsonw_key_u64(w, "lost", in->lost);
+	jsonw_key(w, "errors");
+	jsonw_arr_begin(w);
+	for (size_t i = 0; i < in->n_problems; i++) {
+		const struct input_problem *p = &in->problems[i];
+		if (!p->error)
+			continue;
+		jsonw_obj_begin(w);
+		jsonw_key_str(w, "file", p->file);
+		jsonw_key_str(w, "reason", p->reason);
+		jsonw_obj_end(w);
+	}
+	jsonw_arr_end(w);
 	jsonw_key(w, "problems");
 	jsonw_arr_begin(w);
 	for (size_t i = 0; i < in->n_problems; i++) {
@@ -87,8 +111,7 @@ static void json_input_problems(struct jsonw *w, const struct input_stats *in)
 		jsonw_obj_end(w);
 	}
 	jsonw_arr_end(w);
-	if (in->problems_unlisted)
-		jsonw_key_u64(w, "problems_unlisted", in->problems_unlisted);
+	jsonw_key_u64(w, "problems_unlisted", in->problems_unlisted);
 }
 
 static void json_input(struct jsonw *w, const struct input_stats *in,
@@ -219,7 +242,8 @@ static void json_blame(struct jsonw *w, const struct engine_stats *es)
 	jsonw_obj_end(w);
 }
 
-/* A source's replies: "reflected": true and what they were. */
+/* "reflected": whether the source sent replies, and, when it did,
+ * "reflection": what they were. */
 static void json_reflected(struct jsonw *w, const struct source_reflect *r)
 {
 	char buf[REPORT_SPAN_MAX];
@@ -228,7 +252,9 @@ static void json_reflected(struct jsonw *w, const struct source_reflect *r)
 	bool first = true;
 
 	jsonw_key(w, "reflected");
-	jsonw_bool(w, true);
+	jsonw_bool(w, r != NULL);
+	if (!r)
+		return;
 	jsonw_key(w, "reflection");
 	jsonw_obj_begin(w);
 	jsonw_key_u64(w, "packets", r->packets);
@@ -389,27 +415,24 @@ void json_write_destination(struct jsonw *w, const struct pair_state *p)
 	(void)addr_format(&p->dst, buf);
 	jsonw_key_str(w, "dst", buf);
 	jsonw_key_u64(w, "danger_level", p->dl);
+	json_time_base(w, &p->first);
 	json_write_destination_fields(w, p);
 	json_chain_packets(w, p);
 	jsonw_obj_end(w);
 }
 
+/* Every protocol the source used, by IANA keyword (a number when it has
+ * none), in first-seen order. */
 static void json_protocols(struct jsonw *w, const struct source_state *s)
 {
-	char buf[4];
+	char buf[PROTO_NAME_MAX];
 
 	jsonw_key(w, "protocols");
 	jsonw_obj_begin(w);
-	for (unsigned i = 0; i < s->n_protos && i < SOURCE_PROTOS_MAX; i++) {
-		const char *name = event_proto_name_af(s->protos[i].proto, s->src.family == ADDR_V6);
-		if (!name) {
-			(void)snprintf(buf, sizeof(buf), "%u", (unsigned)s->protos[i].proto);
-			name = buf;
-		}
-		jsonw_key_u64(w, name, s->protos[i].count);
+	for (unsigned i = 0; i < s->n_protos; i++) {
+		const struct proto_count *c = source_proto(s, i);
+		jsonw_key_u64(w, proto_name_or_num(c->proto, buf), c->count);
 	}
-	if (s->protos_other)
-		jsonw_key_u64(w, "other", s->protos_other);
 	jsonw_obj_end(w);
 }
 
@@ -433,8 +456,9 @@ void json_write_scan_types(struct jsonw *w, uint32_t types)
 	jsonw_arr_end(w);
 }
 
-/* cli.md's signatures, os_guess and invalid_icmp, always present; the other
- * findings only when there are some. */
+/* cli.md's signatures, os_guess and invalid_icmp, and the other arrays and
+ * counters, always present; the objects ip_options (with source_routed)
+ * and reputation only when there is something in them. */
 static void json_intel(struct jsonw *w, const struct source_state *s)
 {
 	const struct source_intel *x = s->intel;
@@ -462,23 +486,25 @@ static void json_intel(struct jsonw *w, const struct source_state *s)
 		jsonw_str(w, x->os[i]);
 	jsonw_arr_end(w);
 	jsonw_key_u64(w, "invalid_icmp", x ? x->invalid_icmp : 0);
+	jsonw_key_u64(w, "signatures_other", x ? x->sigs_other : 0);
+	jsonw_key_u64(w, "signature_level", x ? x->sig_dl : 0);
+	jsonw_key(w, "invalid_icmp_types");
+	jsonw_obj_begin(w);
+	for (uint8_t i = 0; x && i < x->n_bad_icmp; i++) {
+		size_t n = num_u64(buf, x->bad_icmp[i].type);
+		buf[n++] = '/';
+		(void)num_u64(buf + n, x->bad_icmp[i].code);
+		jsonw_key_u64(w, buf, x->bad_icmp[i].count);
+	}
+	jsonw_obj_end(w);
+	jsonw_key(w, "scanners");
+	jsonw_arr_begin(w);
+	for (unsigned i = 0; x && i < _SCANNER_MAX; i++)
+		if (x->scanners & (UINT32_C(1) << i))
+			jsonw_str(w, scanner_name((enum scanner)i));
+	jsonw_arr_end(w);
 	if (!x)
 		return;
-	if (x->sigs_other)
-		jsonw_key_u64(w, "signatures_other", x->sigs_other);
-	if (x->sig_dl)
-		jsonw_key_u64(w, "signature_level", x->sig_dl);
-	if (x->n_bad_icmp) {
-		jsonw_key(w, "invalid_icmp_types");
-		jsonw_obj_begin(w);
-		for (uint8_t i = 0; i < x->n_bad_icmp; i++) {
-			size_t n = num_u64(buf, x->bad_icmp[i].type);
-			buf[n++] = '/';
-			(void)num_u64(buf + n, x->bad_icmp[i].code);
-			jsonw_key_u64(w, buf, x->bad_icmp[i].count);
-		}
-		jsonw_obj_end(w);
-	}
 	if (x->ipopts) {
 		const struct intel_ipopts *io = x->ipopts;
 		jsonw_key(w, "ip_options");
@@ -490,14 +516,6 @@ static void json_intel(struct jsonw *w, const struct source_state *s)
 			jsonw_key_u64(w, "malformed", io->malformed);
 		jsonw_obj_end(w);
 		jsonw_key_u64(w, "source_routed", io->source_routed);
-	}
-	if (x->scanners) {
-		jsonw_key(w, "scanners");
-		jsonw_arr_begin(w);
-		for (unsigned i = 0; i < _SCANNER_MAX; i++)
-			if (x->scanners & (UINT32_C(1) << i))
-				jsonw_str(w, scanner_name((enum scanner)i));
-		jsonw_arr_end(w);
 	}
 	if (x->rep) {
 		char net[NET_STR_MAX];
@@ -520,11 +538,14 @@ void json_write_source(struct jsonw *w, const struct source_state *s,
 	(void)addr_format(&s->src, buf);
 	jsonw_key_str(w, "src", buf);
 	jsonw_key_u64(w, "danger_level", s->dl);
+	jsonw_key(w, "spoofed");
 	if (s->spoofed)
-		jsonw_key_str(w, "spoofed", spoof_reason_name((enum spoof_reason)s->spoofed));
-	if (s->reflected)
-		json_reflected(w, s->reflected);
+		jsonw_str(w, spoof_reason_name((enum spoof_reason)s->spoofed));
+	else
+		jsonw_null(w);
+	json_reflected(w, s->reflected);
 	jsonw_key_u64(w, "packets", s->packets);
+	json_time_base(w, &s->first);
 	json_time(w, "first_seen", &s->first);
 	json_time(w, "last_seen", &s->last);
 	json_protocols(w, s);
@@ -537,16 +558,11 @@ void json_write_source(struct jsonw *w, const struct source_state *s,
 	jsonw_arr_end(w);
 	json_intel(w, s);
 	jsonw_key_u64(w, "sweep_level", s->sweep_dl);
-	if (s->autodl_dl)
-		jsonw_key_u64(w, "auto_dl_level", s->autodl_dl);
-	if (report_source_local(s, o)) {
-		jsonw_key(w, "local");
-		jsonw_bool(w, true);
-	}
-	if (s->untracked_dsts || s->untracked_packets) {
-		jsonw_key_u64(w, "untracked_destinations", s->untracked_dsts);
-		jsonw_key_u64(w, "untracked_packets", s->untracked_packets);
-	}
+	jsonw_key_u64(w, "auto_dl_level", s->autodl_dl);
+	jsonw_key(w, "local");
+	jsonw_bool(w, report_source_local(s, o));
+	jsonw_key_u64(w, "untracked_destinations", s->untracked_dsts);
+	jsonw_key_u64(w, "untracked_packets", s->untracked_packets);
 	jsonw_obj_end(w);
 }
 

@@ -204,7 +204,28 @@ static void source_free(struct source_state *s)
 	for (uint32_t i = 0; i < s->n_pairs; i++)
 		pair_free(s->pairs[i]);
 	free(s->pairs);
+	free(s->protos_more);
 	free(s);
+}
+
+/* Protocol number proto counted n times, past the inline ones as the
+ * engine does. */
+static void source_add_proto(struct source_state *s, uint8_t proto, uint64_t n)
+{
+	unsigned i = s->n_protos;
+
+	assert_true(i < SOURCE_PROTOS_MAX);
+	if (i < SOURCE_PROTOS_INLINE) {
+		s->protos[i] = (struct proto_count){ proto, n };
+	} else {
+		if (!s->protos_more) {
+			s->protos_more = calloc(SOURCE_PROTOS_MAX - SOURCE_PROTOS_INLINE,
+						sizeof(*s->protos_more));
+			assert_non_null(s->protos_more);
+		}
+		s->protos_more[i - SOURCE_PROTOS_INLINE] = (struct proto_count){ proto, n };
+	}
+	s->n_protos++;
 }
 
 static struct pair_state *source_add_pair(struct source_state *s, const char *dst, uint8_t dl)
@@ -346,7 +367,8 @@ static void test_json_syn_scan(void **state)
 	o = snprintf(expect, sizeof(expect),
 		     "{\"vigil\":\"" VIGIL_VERSION "\",\"input\":{\"lines\":1002,\"events\":1002,"
 		     "\"ignored\":0,\"malformed\":0,\"files\":1,\"bytes\":123456,"
-		     "\"repeated\":0,\"repeated_unfed\":0,\"ignored_by\":{"
+		     "\"repeated\":0,\"repeated_unfed\":0,\"read_errors\":0,\"lost\":0,"
+		     "\"errors\":[],\"problems\":[],\"problems_unlisted\":0,\"ignored_by\":{"
 		     "\"blank\":0,\"not_firewall\":0,\"not_kernel\":0,\"not_ip\":0,"
 		     "\"no_tag\":0,\"unknown_envelope\":0,\"off_format\":0,\"record_part\":0,\"filter\":0");
 	for (int i = 1; i < _ENGINE_VERDICT_MAX; i++)
@@ -362,16 +384,18 @@ static void test_json_syn_scan(void **state)
 		       "\"unspecified\":0,\"loopback\":0,\"multicast\":0,\"broadcast\":0,"
 		       "\"reserved\":0,\"own\":0},\"own_addresses_learnt\":0,"
 		       "\"own_learning_skipped\":0},"
-		       "\"sources\":[{\"src\":\"192.0.2.55\",\"danger_level\":3,\"packets\":1002,"
+		       "\"sources\":[{\"src\":\"192.0.2.55\",\"danger_level\":3,\"spoofed\":null,"
+		       "\"reflected\":false,\"packets\":1002,\"time_base\":\"wall\","
 		       "\"first_seen\":\"2026-03-11T20:35:11\",\"last_seen\":\"2026-03-11T20:35:14\","
 		       "\"protocols\":{\"tcp\":1002},\"scan_types\":[\"SYN\"],\"nmap\":[\"-sS\"],"
 		       "\"destinations\":[{\"dst\":\"192.0.2.1\",\"danger_level\":3,"
-		       "\"chain\":\"INPUT\",\"in\":\"eth1\",\"out\":\"\","
+		       "\"time_base\":\"wall\",\"chain\":\"INPUT\",\"in\":\"eth1\",\"out\":\"\","
 		       "\"tcp\":{\"packets\":1002,\"ports\":\"1000-1500\",\"port_min\":1000,"
 		       "\"port_max\":1500,\"port_count\":501,\"flags\":{\"SYN\":1002}},"
 		       "\"ip_protocols\":[6],\"packets\":1002,"
 		       "\"first_seen\":\"2026-03-11T20:35:11\",\"last_seen\":\"2026-03-11T20:35:14\","
-		       "\"chain_packets\":{\"INPUT\":1002}}],\"signatures\":[],\"os_guess\":[],\"invalid_icmp\":0,\"sweep_level\":0}]}\n");
+		       "\"chain_packets\":{\"INPUT\":1002}}],\"signatures\":[],\"os_guess\":[],"
+		       "\"invalid_icmp\":0,\"signatures_other\":0,\"signature_level\":0,\"invalid_icmp_types\":{},\"scanners\":[],\"sweep_level\":0,\"auto_dl_level\":0,\"local\":false,\"untracked_destinations\":0,\"untracked_packets\":0}]}\n");
 	doc = run_json(v, 1, &in, NULL, NULL);
 	assert_string_equal(doc, expect);
 	free(doc);
@@ -398,8 +422,8 @@ static void test_json_limits_and_extras(void **state)
 	s->autodl_dl = 4;
 	s->untracked_dsts = 3;
 	s->untracked_packets = 9;
-	s->protos[s->n_protos++] = (struct proto_count){ 132, 5 }; /* SCTP: no name */
-	s->protos_other = 1;
+	source_add_proto(s, 132, 5);
+	source_add_proto(s, 253, 1); /* experimentation: no keyword */
 	s->scan_types |= 1u << SCAN_SWEEP | 1u << SCAN_CONNECT;
 	s->pairs[0]->chain_packets[CHAIN_FORWARD] = 3;
 	doc = run_json(v, 1, NULL, &es, NULL);
@@ -412,11 +436,11 @@ static void test_json_limits_and_extras(void **state)
 				    "{\"src\":\"2001:db8::1\",\"danger_level\":1,\"packets\":1,"
 				    "\"ports\":1,\"destinations\":1}]}"));
 	assert_non_null(strstr(doc, ",\"port\":7,"));
-	assert_non_null(strstr(doc, "\"protocols\":{\"tcp\":1002,\"132\":5,\"other\":1}"));
+	assert_non_null(strstr(doc, "\"protocols\":{\"tcp\":1002,\"sctp\":5,\"253\":1}"));
 	assert_non_null(strstr(doc, "\"scan_types\":[\"SYN\",\"CONNECT\",\"SWEEP\"],"
 				    "\"nmap\":[\"-sS\",\"-sT\"]"));
 	assert_non_null(strstr(doc, "\"chain_packets\":{\"INPUT\":1002,\"FORWARD\":3}"));
-	assert_non_null(strstr(doc, "\"sweep_level\":2,\"auto_dl_level\":4,"
+	assert_non_null(strstr(doc, "\"sweep_level\":2,\"auto_dl_level\":4,\"local\":false,"
 				    "\"untracked_destinations\":3,\"untracked_packets\":9}]}"));
 	free(doc);
 	source_free(s);
@@ -445,8 +469,9 @@ static void test_json_text_blame(void **state)
 				    "\"spoofed_sources\":1,\"spoofed_packets\":1002,\"spoofed_by\":{"
 				    "\"unspecified\":0,\"loopback\":1,"));
 	assert_non_null(strstr(doc, "{\"src\":\"192.0.2.55\",\"danger_level\":0,"
-				    "\"spoofed\":\"loopback\",\"packets\":1002,"));
-	assert_non_null(strstr(doc, "{\"src\":\"192.0.2.80\",\"danger_level\":1,\"reflected\":true,"
+				    "\"spoofed\":\"loopback\",\"reflected\":false,\"packets\":1002,"));
+	assert_non_null(strstr(doc, "{\"src\":\"192.0.2.80\",\"danger_level\":1,\"spoofed\":null,"
+				    "\"reflected\":true,"
 				    "\"reflection\":{\"packets\":12,\"flags\":{\"SYN ACK\":10,"
 				    "\"RST\":2},\"service_port\":80,\"port_count\":12,"
 				    "\"ports\":\"40000-40011\"},\"packets\":12,"));
@@ -482,7 +507,7 @@ static void test_json_no_time_is_null(void **state)
 	s->first = (struct vtime){ 0 };
 	s->last = (struct vtime){ .sec = 12, .usec = 345, .kind = VTIME_UPTIME };
 	doc = run_json(v, 1, NULL, NULL, NULL);
-	assert_non_null(strstr(doc, "\"packets\":1002,\"first_seen\":null,"
+	assert_non_null(strstr(doc, "\"packets\":1002,\"time_base\":\"none\",\"first_seen\":null,"
 				    "\"last_seen\":\"+12.000345s\",\"protocols\""));
 	free(doc);
 	source_free(s);
@@ -506,14 +531,16 @@ static void test_json_ipv6(void **state)
 	set_proto_bit(p, IPPROTO_NUM_ICMPV6);
 	doc = run_json(v, 1, NULL, NULL, NULL);
 	assert_string_equal(sources_part(doc),
-			    "[{\"src\":\"2001:db8::2\",\"danger_level\":2,\"packets\":7,"
-			    "\"first_seen\":null,\"last_seen\":null,\"protocols\":{\"icmp6\":7},"
+			    "[{\"src\":\"2001:db8::2\",\"danger_level\":2,\"spoofed\":null,"
+			    "\"reflected\":false,\"packets\":7,\"time_base\":\"none\","
+			    "\"first_seen\":null,\"last_seen\":null,\"protocols\":{\"ipv6-icmp\":7},"
 			    "\"scan_types\":[\"PING\"],\"nmap\":[\"-sn\"],"
 			    "\"destinations\":[{\"dst\":\"2001:db8:0:1::1\",\"danger_level\":2,"
-			    "\"chain\":\"INPUT\",\"in\":\"eth1\",\"out\":\"\","
+			    "\"time_base\":\"none\",\"chain\":\"INPUT\",\"in\":\"eth1\",\"out\":\"\","
 			    "\"icmp\":{\"packets\":7,\"types\":{\"128/0\":6,\"135/0\":1}},"
 			    "\"ip_protocols\":[58],\"packets\":7,\"first_seen\":null,"
-			    "\"last_seen\":null,\"chain_packets\":{}}],\"signatures\":[],\"os_guess\":[],\"invalid_icmp\":0,\"sweep_level\":0}]}\n");
+			    "\"last_seen\":null,\"chain_packets\":{}}],\"signatures\":[],\"os_guess\":[],"
+			    "\"invalid_icmp\":0,\"signatures_other\":0,\"signature_level\":0,\"invalid_icmp_types\":{},\"scanners\":[],\"sweep_level\":0,\"auto_dl_level\":0,\"local\":false,\"untracked_destinations\":0,\"untracked_packets\":0}]}\n");
 	free(doc);
 	source_free(s);
 }
@@ -611,9 +638,9 @@ static void test_json_omits_empty_protocols(void **state)
 	assert_null(strstr(doc, "\"tcp\""));
 	assert_null(strstr(doc, "\"udplite\""));
 	assert_null(strstr(doc, "\"icmp\""));
-	/* cli.md's per-source findings are always there, empty when none */
+	/* cli.md's per-source findings and every array are always there, empty when none */
 	assert_non_null(strstr(doc, "\"signatures\":[],\"os_guess\":[],\"invalid_icmp\":0,"));
-	assert_null(strstr(doc, "\"scanners\""));
+	assert_non_null(strstr(doc, "\"scanners\":[]"));
 	assert_null(strstr(doc, "\"reputation\""));
 	assert_non_null(strstr(doc, "\"out\":\"\",\"udp\":{\"packets\":4,\"ports\":\"161-162\","
 				    "\"port_min\":161,\"port_max\":162,\"port_count\":2},"
@@ -894,9 +921,8 @@ static struct source_state *wide_source(void)
 	s->sweep_dl = 3;
 	s->untracked_dsts = 100;
 	s->untracked_packets = 1000;
-	for (uint8_t i = 0; i < SOURCE_PROTOS_MAX; i++)
-		s->protos[s->n_protos++] = (struct proto_count){ (uint8_t)(i * 30 + 1), 1000000 + i };
-	s->protos_other = 5;
+	for (unsigned i = 0; i < SOURCE_PROTOS_MAX; i++) /* every number, all past the inline ones */
+		source_add_proto(s, (uint8_t)(i * 17 + 1), 1000000 + i);
 	p->chain = CHAIN_FORWARD;
 	memcpy(p->in, "\\x1b[31mevil\\x", 15);
 	memcpy(p->out, "wlp0s20f3", 10);
@@ -916,6 +942,35 @@ static struct source_state *wide_source(void)
 	for (unsigned proto = 0; proto < 256; proto += 3)
 		set_proto_bit(p, (uint8_t)proto);
 	return s;
+}
+
+/* Every protocol of a source, by keyword or number, none in a bucket. */
+static void test_json_every_protocol(void **state)
+{
+	struct source_state *s = wide_source();
+	const struct source_state *v[1] = { s };
+	char *doc, *p, *end;
+	unsigned keys = 0;
+
+	(void)state;
+	doc = run_json(v, 1, NULL, NULL, NULL);
+	p = strstr(doc, "\"protocols\":{");
+	assert_non_null(p);
+	end = strchr(p, '}');
+	assert_non_null(end);
+	*end = '\0';
+	for (char *q = p; (q = strchr(q, ':')); q++)
+		keys++;
+	assert_int_equal(keys, 1 + 256); /* "protocols": and one per number */
+	assert_non_null(strstr(p, "{\"icmp\":1000000,")); /* 0 * 17 + 1 */
+	assert_non_null(strstr(p, "\"tcp\":"));
+	assert_non_null(strstr(p, "\"udp\":"));
+	assert_non_null(strstr(p, "\"ipv6-icmp\":"));
+	assert_non_null(strstr(p, "\"mpls-in-ip\":"));
+	assert_non_null(strstr(p, "\"255\":"));
+	assert_null(strstr(p, "other"));
+	free(doc);
+	source_free(s);
 }
 
 static void test_text_width(void **state)
@@ -997,9 +1052,29 @@ static void test_format_time(void **state)
 	check_time(wall(-1), "1969-12-31T23:59:59");
 	check_time(wall(-2208988800), "1900-01-01T00:00:00");
 	check_time(wall(253402300799), "9999-12-31T23:59:59");
-	/* sub-seconds and zones are not written */
+	/* sub-seconds are not written; the log's offset is, "+00:00" for UTC */
 	check_time((struct vtime){ .sec = 1767225600, .usec = 999999, .kind = VTIME_WALL,
-				   .has_tz = true, .tz_min = 60 }, "2026-01-01T00:00:00");
+				   .has_tz = true, .tz_min = 60 }, "2026-01-01T00:00:00+01:00");
+	check_time((struct vtime){ .sec = 1767225600, .kind = VTIME_WALL, .has_tz = true },
+		   "2026-01-01T00:00:00+00:00");
+	check_time((struct vtime){ .sec = 1767225600, .kind = VTIME_WALL, .has_tz = true,
+				   .tz_min = -(9 * 60 + 30) }, "2026-01-01T00:00:00-09:30");
+	{
+		char buf[REPORT_TIME_MAX];
+		struct vtime t = { .sec = 1767225600, .usec = 5, .kind = VTIME_WALL,
+				   .has_tz = true, .tz_min = 330 };
+		assert_int_equal(report_format_time_us(&t, buf), 32);
+		assert_string_equal(buf, "2026-01-01T00:00:00.000005+05:30");
+		t.has_tz = false;
+		assert_int_equal(report_format_time_us(&t, buf), 26);
+		assert_string_equal(buf, "2026-01-01T00:00:00.000005");
+		t = (struct vtime){ .sec = 7, .usec = 1, .kind = VTIME_UPTIME };
+		assert_int_equal(report_format_time_us(&t, buf), 10);
+		assert_string_equal(buf, "+7.000001s");
+		t = (struct vtime){ .sec = INT64_MIN, .usec = 1, .kind = VTIME_WALL,
+				    .has_tz = true, .tz_min = -1440 };
+		assert_true(report_format_time_us(&t, buf) > 0);
+	}
 	check_time((struct vtime){ .sec = 12345, .usec = 678901, .kind = VTIME_UPTIME },
 		   "+12345.678901s");
 	check_time((struct vtime){ .sec = 0, .usec = 5, .kind = VTIME_UPTIME }, "+0.000005s");
@@ -1011,6 +1086,9 @@ static void test_format_time(void **state)
 		struct vtime t = wall(INT64_MAX);
 		assert_true(report_format_time(&t, buf) > 0);
 		t = wall(INT64_MIN);
+		assert_true(report_format_time(&t, buf) > 0);
+		t.has_tz = true;
+		t.tz_min = -1440;
 		assert_true(report_format_time(&t, buf) > 0);
 		t = (struct vtime){ .sec = INT64_MIN, .usec = UINT32_MAX, .kind = VTIME_UPTIME };
 		assert_true(report_format_time(&t, buf) > 0);
@@ -1025,6 +1103,7 @@ int main(void)
 		cmocka_unit_test(test_json_text_blame),
 		cmocka_unit_test(test_json_no_time_is_null),
 		cmocka_unit_test(test_json_ipv6),
+		cmocka_unit_test(test_json_every_protocol),
 		cmocka_unit_test(test_port_ranges),
 		cmocka_unit_test(test_port_ranges_all),
 		cmocka_unit_test(test_json_flags_order),

@@ -74,9 +74,13 @@ int report_nft(FILE *out, const struct engine *e, const struct input_stats *in,
 int report_html(FILE *out, const struct engine *e, const struct input_stats *in,
 		const struct report_opts *o);
 
-/* ISO 8601 "2026-03-11T20:35:11" of a log time, in the log's own zone; an
- * uptime-only time is written "+12345.678901s" (since boot). Returns length,
- * 0 when the time is unknown. */
+/* ISO 8601 "2026-03-11T20:35:11" of a log time, in the log's own zone,
+ * with the log's UTC offset when it gave one ("2026-03-11T20:35:11+01:00",
+ * "+00:00" for UTC); an uptime-only time is written "+12345.678901s"
+ * (since boot). Returns length, 0 when the time is unknown. */
 int report_format_time(const struct vtime *t, char buf[40]);
+/* The same with the fraction of a wall time ("...T20:35:11.000123+01:00"). */
+#define REPORT_TIME_MAX 64
+int report_format_time_us(const struct vtime *t, char buf[REPORT_TIME_MAX]);
 
 #endif

@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "engine/engine.h"
+#include "event/protoname.h"
 #include "match/icmptypes.h"
 #include "match/ipopts.h"
 #include "match/matchers.h"
@@ -1008,26 +1009,20 @@ static void detail_levels(const struct text *t, const struct source_state *s)
 static void detail_source_counts(const struct text *t, const struct source_state *s,
 				 const struct report_opts *o)
 {
-	char num[4];
+	char num[PROTO_NAME_MAX];
 	struct item it;
 	struct tw w;
 	unsigned i;
 
 	tw_label(&w, t, "protocols");
-	for (i = 0; i < s->n_protos && i < SOURCE_PROTOS_MAX; i++) {
-		const char *name = event_proto_name_af(s->protos[i].proto, s->src.family == ADDR_V6);
-		if (!name) {
-			(void)snprintf(num, sizeof(num), "%u", (unsigned)s->protos[i].proto);
-			name = num;
-		}
-		item_init(&it, name);
+	for (i = 0; i < s->n_protos; i++) { /* every one, by IANA keyword */
+		const struct proto_count *c = source_proto(s, i);
+		item_init(&it, proto_name_or_num(c->proto, num));
 		item_add(&it, " ", 1);
-		item_u64(&it, s->protos[i].count);
+		item_u64(&it, c->count);
 		tw_item_it(&w, i ? ", " : "", &it);
 	}
-	if (s->protos_other)
-		tw_item_u64(&w, i ? ", " : "", "other ", s->protos_other, "");
-	else if (!i)
+	if (!i)
 		tw_item(&w, "", "-");
 	tw_end(&w);
 	detail_levels(t, s);

@@ -4,7 +4,10 @@
  * A wall time's `sec` is the log's own broken-down time read as UTC
  * (event.h), so turning it back into a date is gmtime's arithmetic: done here
  * on int64_t, so that no time_t width, TZ variable or libc range limit can
- * change or refuse it. No zone is appended: the log's zone is the reader's.
+ * change or refuse it. The log's UTC offset follows when it gave one
+ * (RFC 3339, RFC 5424, journal short-iso), always as "+HH:MM" / "-HH:MM"
+ * ("+00:00" for UTC, never "Z"); a time without one (traditional syslog)
+ * is in the log's own zone, unknown, and written without.
  *
  * Reports write two times per source and destination, so the usual cases
  * (years 0..9999, uptimes >= 0) are written digit by digit; the rest go
@@ -48,7 +51,18 @@ static void put_digits(char *o, unsigned v, unsigned width)
 	}
 }
 
-static int format_wall(int64_t sec, char buf[40])
+/* "+HH:MM" of a UTC offset in minutes: 6 bytes, no NUL. */
+static void put_offset(char *o, int tz_min)
+{
+	unsigned a = (unsigned)(tz_min < 0 ? -tz_min : tz_min);
+
+	o[0] = tz_min < 0 ? '-' : '+';
+	put_digits(o + 1, (a / 60) % 100, 2);
+	o[3] = ':';
+	put_digits(o + 4, a % 60, 2);
+}
+
+static int format_wall(int64_t sec, char *buf, size_t size)
 {
 	int64_t days = sec / SECS_PER_DAY, y;
 	int64_t rem = sec % SECS_PER_DAY;
@@ -76,9 +90,30 @@ static int format_wall(int64_t sec, char buf[40])
 		buf[19] = '\0';
 		return 19;
 	}
-	n = snprintf(buf, 40, "%04" PRId64 "-%02u-%02uT%02u:%02u:%02u", y, mon % 100, mday % 100,
+	n = snprintf(buf, size, "%04" PRId64 "-%02u-%02uT%02u:%02u:%02u", y, mon % 100, mday % 100,
 		     (tod / 3600) % 100, (tod / 60) % 60, tod % 60);
-	return n > 0 && n < 40 ? n : 0;
+	return n > 0 && (size_t)n < size ? n : 0;
+}
+
+/* A wall time, its fraction (frac), its offset (when the log gave one). */
+static int format_wall_full(const struct vtime *t, bool frac, char *buf, size_t size)
+{
+	int n = format_wall(t->sec, buf, size);
+	size_t need = (size_t)n + (frac ? 7 : 0) + (t->has_tz ? 6 : 0);
+
+	if (n <= 0 || need >= size)
+		return 0;
+	if (frac) {
+		buf[n++] = '.';
+		put_digits(buf + n, t->usec % 1000000, 6);
+		n += 6;
+	}
+	if (t->has_tz) {
+		put_offset(buf + n, t->tz_min);
+		n += 6;
+	}
+	buf[n] = '\0';
+	return n;
 }
 
 static int format_uptime(int64_t sec, uint32_t usec, char buf[40])
@@ -102,13 +137,13 @@ static int format_uptime(int64_t sec, uint32_t usec, char buf[40])
 	return n > 0 && n < 40 ? n : 0;
 }
 
-int report_format_time(const struct vtime *t, char buf[40])
+static int format_time(const struct vtime *t, bool frac, char *buf, size_t size)
 {
 	int n = 0;
 
 	switch (t->kind) {
 	case VTIME_WALL:
-		n = format_wall(t->sec, buf);
+		n = format_wall_full(t, frac, buf, size);
 		break;
 	case VTIME_UPTIME:
 		n = format_uptime(t->sec, t->usec, buf);
@@ -119,4 +154,14 @@ int report_format_time(const struct vtime *t, char buf[40])
 	if (n == 0)
 		buf[0] = '\0';
 	return n;
+}
+
+int report_format_time(const struct vtime *t, char buf[40])
+{
+	return format_time(t, false, buf, 40);
+}
+
+int report_format_time_us(const struct vtime *t, char buf[REPORT_TIME_MAX])
+{
+	return format_time(t, true, buf, REPORT_TIME_MAX);
 }

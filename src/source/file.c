@@ -37,9 +37,23 @@ struct linereader {
 	uint64_t lost;          /* records the kernel overwrote before we read them */
 	int64_t mtime;
 	uint64_t bytes;
+	int64_t boot_us;        /* /dev/kmsg: wall µs of the printk clock's zero */
 };
 
 enum dev_kind { DEV_STREAM, DEV_KMSG, DEV_REFUSED };
+
+/* When this host booted, in wall µs (UTC): the printk clock runs with
+ * CLOCK_MONOTONIC (both stop in suspend; CLOCK_BOOTTIME does not), so
+ * REALTIME - MONOTONIC, as the kmsg source (kmsg.c) takes it. */
+static int64_t boot_wall_us(void)
+{
+	struct timespec rt, mono;
+
+	if (clock_gettime(CLOCK_REALTIME, &rt) < 0 || clock_gettime(CLOCK_MONOTONIC, &mono) < 0)
+		return 0;
+	return ((int64_t)rt.tv_sec - (int64_t)mono.tv_sec) * 1000000 +
+	       ((int64_t)rt.tv_nsec - (int64_t)mono.tv_nsec) / 1000;
+}
 
 /* Character devices that are logs: /dev/kmsg (1:11), read record by record;
  * /dev/null (1:3, empty: `vigil analyze - </dev/null` from cron) and a
@@ -161,6 +175,7 @@ int linereader_open(const char *path, size_t max_line, struct linereader **ret)
 			(void)fcntl(fd, F_SETFL, fl | O_NONBLOCK);
 		r->is_device = true;
 		r->fd = fd;
+		r->boot_us = boot_wall_us();
 		*ret = r;
 		return 0;
 	case DEV_STREAM:
@@ -338,6 +353,11 @@ int64_t linereader_mtime(const struct linereader *r)
 uint64_t linereader_lost(const struct linereader *r)
 {
 	return r->lost;
+}
+
+int64_t linereader_boot_us(const struct linereader *r)
+{
+	return r->boot_us;
 }
 
 uint64_t linereader_bytes(const struct linereader *r)

@@ -63,6 +63,10 @@ void linereader_info(const struct linereader *r, struct linereader_info *ret);
 /* Modification time of the file (now for stdin), seconds since the epoch. */
 int64_t linereader_mtime(const struct linereader *r);
 uint64_t linereader_bytes(const struct linereader *r); /* uncompressed bytes read */
+/* /dev/kmsg of this host: when it booted (wall µs since the epoch, UTC), so
+ * that its records' uptimes can be read as wall-clock times; 0 for any
+ * other input (a dmesg file's boot time is unknown). */
+int64_t linereader_boot_us(const struct linereader *r);
 /* Times a device (/dev/kmsg) reported records overwritten before they were
  * read (EPIPE): each is at least one lost record. */
 uint64_t linereader_lost(const struct linereader *r);

@@ -532,10 +532,10 @@ static void json_intel(struct jsonw *w, const struct source_state *s)
 void json_write_source(struct jsonw *w, const struct source_state *s,
 		       const struct report_opts *o)
 {
-	char buf[ADDR_STR_MAX];
+	char buf[NET_STR_MAX];
 
 	jsonw_obj_begin(w);
-	(void)addr_format(&s->src, buf);
+	(void)report_source_name(s, o, buf);
 	jsonw_key_str(w, "src", buf);
 	jsonw_key_u64(w, "danger_level", s->dl);
 	jsonw_key(w, "spoofed");

@@ -497,6 +497,38 @@ static unsigned terminal_width(void)
 	return ws.ws_col < 60 ? 60 : ws.ws_col > 300 ? 300 : ws.ws_col;
 }
 
+/* --list, --nft-set without --min-dl: a block list of DL 1 sources blocks
+ * every stray packet's sender, so the threshold is the one the daemon blocks
+ * at (AUTO_IDS_DANGER_LEVEL, psad's default 5), or MIN_DANGER_LEVEL when
+ * the configuration sets it higher; said on stderr. */
+static void block_min_dl(const struct analyze_opts *o, const struct config *cfg,
+			 struct report_opts *ro)
+{
+	const char *why = "AUTO_IDS_DANGER_LEVEL";
+
+	ro->min_dl = cfg->auto_ids_danger_level;
+	if (cfg->min_danger_level_set && cfg->min_danger_level > ro->min_dl) {
+		ro->min_dl = cfg->min_danger_level;
+		why = "MIN_DANGER_LEVEL";
+	}
+	ro->min_dl_given = true;
+	log_info("%s: sources at danger level %u or above (%s); --min-dl N chooses", o->output_opt,
+		 ro->min_dl, why);
+}
+
+/* What a block list left out, on stderr: nothing is dropped unsaid. */
+static void block_stats_say(const struct analyze_opts *o, const struct report_opts *ro,
+			    const struct report_block_stats *st)
+{
+	if (st->spoofed + st->reflected + st->whitelisted + st->local == 0)
+		return;
+	log_info("%s: %" PRIu64 " listed at danger level %u or above; left out (never blocked): "
+		 "%" PRIu64 " spoofed, %" PRIu64 " reflected, %" PRIu64 " in BLOCK_WHITELIST, "
+		 "%" PRIu64 " inside HOME_NET",
+		 o->output_opt, st->listed, ro->min_dl, st->spoofed, st->reflected, st->whitelisted,
+		 st->local);
+}
+
 static void report_opts_of(const struct analyze_opts *o, const struct detector *d,
 			   const struct tally *t, struct report_opts *ro)
 {
@@ -517,6 +549,8 @@ static void report_opts_of(const struct analyze_opts *o, const struct detector *
 		ro->min_dl = cfg->min_danger_level;
 		ro->min_dl_given = true;
 	}
+	if ((o->output == OUT_LIST || o->output == OUT_NFT) && !o->min_dl_given)
+		block_min_dl(o, cfg, ro);
 	ro->color = o->output == OUT_TEXT && !o->no_color && isatty(STDOUT_FILENO) &&
 		    !(no_color && no_color[0]);
 	ro->width = terminal_width();
@@ -555,6 +589,7 @@ static int print_report(struct analyze *a, const struct engine *e, const struct 
 			const struct tally *t)
 {
 	const struct analyze_opts *o = a->o;
+	struct report_block_stats bst = { 0 };
 	struct report_opts ro;
 	struct input_stats in;
 	int r = 0;
@@ -574,10 +609,10 @@ static int print_report(struct analyze *a, const struct engine *e, const struct 
 		r |= report_csv(stdout, e, &in, &ro);
 		break;
 	case OUT_LIST:
-		r |= report_list(stdout, e, &in, &ro);
-		break;
 	case OUT_NFT:
-		r |= report_nft(stdout, e, &in, &ro);
+		ro.block_stats = &bst;
+		r |= (o->output == OUT_LIST ? report_list : report_nft)(stdout, e, &in, &ro);
+		block_stats_say(o, &ro, &bst);
 		break;
 	}
 	if (fflush(stdout) != 0 || ferror(stdout))

@@ -54,6 +54,16 @@ struct report_opts {
 			       * ("--since 2026-05-19 --port 22"), for the
 			       * reports to say; or NULL */
 	int64_t now;          /* wall seconds (UTC) the report is made */
+	/* --list, --nft-set: filled with what was listed and what was not
+	 * (report_list/report_nft), for the command to say; or NULL */
+	struct report_block_stats *block_stats;
+};
+
+/* The sources at or above --min-dl (and in --ip) a block list holds, and
+ * those it leaves out and why (docs/cli.md, "Exports"). */
+struct report_block_stats {
+	uint64_t listed, listed_v4, listed_v6;
+	uint64_t spoofed, reflected, whitelisted, local;
 };
 
 int report_json(FILE *out, const struct engine *e, const struct input_stats *in,

@@ -153,7 +153,8 @@ static int block_entries(const struct source_state **v, size_t n, const struct r
 		e[k++] = (struct entry){ .net = source_net(v[i], o), .idx = i,
 					 .verdict = report_block_verdict(v[i], o) };
 	}
-	qsort(e, k, sizeof(*e), entry_by_net);
+	if (k > 1)
+		qsort(e, k, sizeof(*e), entry_by_net);
 	/* one entry per address: spoofed anywhere wins, else any OK, else the first */
 	size_t w = 0;
 	for (size_t i = 0; i < k;) {
@@ -169,7 +170,8 @@ static int block_entries(const struct source_state **v, size_t n, const struct r
 		e[w++] = keep;
 		i = j;
 	}
-	qsort(e, w, sizeof(*e), entry_by_idx);
+	if (w > 1)
+		qsort(e, w, sizeof(*e), entry_by_idx);
 	for (size_t i = 0; i < w; i++) {
 		switch (e[i].verdict) {
 		case BLOCK_OK:

@@ -53,6 +53,7 @@ struct analyze_opts {
 	unsigned group_v6;        /* --group-v6 LEN */
 	const char *nft_set;      /* --nft-set NAME */
 	uint32_t nft_timeout;     /* --nft-timeout SECONDS */
+	const char *nft_table;    /* --nft-table NAME */
 	const char *html;         /* --html FILE */
 	struct event_filter *filter; /* --since, --until, --port, --proto, --prefix, --chain */
 	char filters[512];        /* those options as given, escaped, for the report */
@@ -88,6 +89,7 @@ static const char analyze_usage[] =
 	"                    may be blocked, one per line\n"
 	"  --nft-set NAME    an nft script adding them to set NAME (| nft -f -)\n"
 	"  --nft-timeout S   the set elements' timeout in seconds (default 86400)\n"
+	"  --nft-table NAME  the inet table that holds the sets (default vigil)\n"
 	"  --html FILE       also write a self-contained HTML report to FILE\n"
 	"  --summary         text: the summary only\n"
 	"  --top N           entries per summary list (default 10); also bounds the\n"
@@ -202,6 +204,7 @@ enum {
 	OPT_PROTO,
 	OPT_PREFIX,
 	OPT_CHAIN,
+	OPT_NFT_TABLE,
 };
 
 /* nft's identifiers: a letter, then letters, digits, '_', '.', '/'; the
@@ -293,6 +296,7 @@ static int parse_opts(int argc, char **argv, struct analyze_opts *o, int *ret_ex
 		{ "list", no_argument, NULL, OPT_LIST },
 		{ "nft-set", required_argument, NULL, OPT_NFT_SET },
 		{ "nft-timeout", required_argument, NULL, OPT_NFT_TIMEOUT },
+		{ "nft-table", required_argument, NULL, OPT_NFT_TABLE },
 		{ "html", required_argument, NULL, OPT_HTML },
 		{ "summary", no_argument, NULL, OPT_SUMMARY },
 		{ "top", required_argument, NULL, OPT_TOP },
@@ -365,6 +369,16 @@ static int parse_opts(int argc, char **argv, struct analyze_opts *o, int *ret_ex
 		case OPT_NFT_TIMEOUT:
 			if (number_arg("--nft-timeout", optarg, 1, 100000000, &o->nft_timeout) < 0)
 				return *ret_exit = EXIT_USAGE, -EINVAL;
+			break;
+		case OPT_NFT_TABLE:
+			if (!nft_name_ok(optarg)) {
+				char e[64];
+				log_error("--nft-table: expected a table name (a letter, then letters, "
+					  "digits, '_', '.' or '/', at most 63), got '%s'",
+					  escape_str(optarg, e, sizeof(e)));
+				return *ret_exit = EXIT_USAGE, -EINVAL;
+			}
+			o->nft_table = optarg;
 			break;
 		case OPT_HTML:
 			if (!optarg[0]) {
@@ -542,7 +556,7 @@ static void report_opts_of(const struct analyze_opts *o, const struct detector *
 				    .summary_only = o->summary_only,
 				    .top = o->top_given ? o->top : REPORT_TOP_DEFAULT,
 				    .top_given = o->top_given, .nft_set = o->nft_set,
-				    .nft_timeout = o->nft_timeout,
+				    .nft_timeout = o->nft_timeout, .nft_table = o->nft_table,
 				    .filters = o->filters[0] ? o->filters : NULL,
 				    .now = (int64_t)time(NULL) };
 	if (!o->min_dl_given && cfg->min_danger_level_set) {

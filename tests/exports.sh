@@ -152,6 +152,12 @@ nft_part() {
 	# another timeout on the same sets: accepted (renews where the kernel can)
 	V --nft-set blocklist --min-dl 2 --nft-timeout 600 "$cap/ipt4-scans.rfc3164" >"$tmp/t.nft" 2>/dev/null
 	if inns nft -f - <"$tmp/t.nft" 2>"$tmp/err"; then ok; else bad "--nft-timeout 600: $(cat "$tmp/err")"; fi
+	# --nft-table: the sets in another inet table
+	V --nft-set bl --nft-table filter --min-dl 3 "$cap/ipt4-scans.rfc3164" >"$tmp/f.nft" 2>/dev/null
+	if inns nft -f - <"$tmp/f.nft" 2>"$tmp/err"; then ok; else bad "--nft-table filter: $(cat "$tmp/err")"; fi
+	inns nft list set inet filter bl >"$tmp/out" 2>&1
+	expect_grep "$tmp/out" '198\.18\.0\.2 timeout'
+	expect_status 2 "$vigil" analyze --nft-set b --nft-table 'x y' /dev/null
 	# thousands of addresses (chunked add element lines) in one transaction
 	i=0
 	while [ $i -lt 2500 ]; do

@@ -189,9 +189,14 @@ static void test_nft_script(void **state)
 	}
 	free(doc);
 	o.nft_timeout = 3600;
+	o.nft_table = "filter";
 	doc = run(report_nft_sources, v, 3, &o);
-	assert_non_null(strstr(doc, "{ 203.0.113.5 timeout 3600s }"));
+	assert_non_null(strstr(doc, "\nadd table inet filter\n"));
+	assert_non_null(strstr(doc, "\nadd element inet filter blocklist { 203.0.113.5 timeout 3600s }\n"));
+	assert_non_null(strstr(doc, "#   nft add rule inet filter input ip6 saddr @blocklist6 drop\n"));
+	assert_null(strstr(doc, "inet vigil"));
 	free(doc);
+	o.nft_table = NULL;
 	/* nothing to list: the sets are still created, no empty element list */
 	o.min_dl = 5;
 	doc = run(report_nft_sources, v, 3, &o);

@@ -19,7 +19,7 @@
  * it is written once, and left out when any of them is spoofed.
  *
  * --list: one per line, most dangerous first. --nft-set NAME: an nft script
- * (`nft -f -`) that creates, if missing, table inet vigil with set NAME
+ * (`nft -f -`) that creates, if missing, table inet vigil (--nft-table) with set NAME
  * (ipv4_addr, timeout) and NAME6 (ipv6_addr, interval for --group-v6
  * networks, timeout), then adds the elements, NFT_CHUNK per line, each with
  * its timeout. Only "add" commands: a second run on the same system is
@@ -260,8 +260,8 @@ static void nft_u64(struct outbuf *ob, uint64_t v)
 }
 
 /* "add element inet vigil SET { a timeout Ts, ... }", NFT_CHUNK a line. */
-static void nft_elements(struct outbuf *ob, const char *set, const struct entry *e, size_t m,
-			 uint8_t family, uint32_t timeout)
+static void nft_elements(struct outbuf *ob, const char *table, const char *set,
+			 const struct entry *e, size_t m, uint8_t family, uint32_t timeout)
 {
 	char buf[NET_STR_MAX];
 	size_t in_line = 0;
@@ -270,7 +270,7 @@ static void nft_elements(struct outbuf *ob, const char *set, const struct entry 
 		if (e[i].verdict != BLOCK_OK || e[i].net.a.family != family)
 			continue;
 		if (in_line == 0)
-			outbuf_printf(ob, "add element inet vigil %s { ", set);
+			outbuf_printf(ob, "add element inet %s %s { ", table, set);
 		else
 			outbuf_puts(ob, ", ");
 		outbuf_put(ob, buf, (size_t)entry_name(&e[i], buf));
@@ -291,7 +291,7 @@ int report_nft_sources(FILE *out, const struct source_state **v, size_t n,
 		       const struct report_opts *o)
 {
 	struct report_block_stats st;
-	const char *set = o->nft_set;
+	const char *set = o->nft_set, *table = o->nft_table ? o->nft_table : "vigil";
 	uint32_t timeout = o->nft_timeout ? o->nft_timeout : NFT_TIMEOUT_DEFAULT;
 	struct outbuf *ob;
 	struct entry *e = NULL;
@@ -299,7 +299,7 @@ int report_nft_sources(FILE *out, const struct source_state **v, size_t n,
 	int r;
 
 	(void)in, (void)es;
-	if (!set || !set[0])
+	if (!set || !set[0] || !table[0])
 		return -EINVAL;
 	if (!(ob = malloc(sizeof(*ob))))
 		return -ENOMEM;
@@ -313,24 +313,24 @@ int report_nft_sources(FILE *out, const struct source_state **v, size_t n,
 		      "# level %u or above, for %lu seconds; left out: %llu spoofed, %llu reflected,\n"
 		      "# %llu in BLOCK_WHITELIST, %llu inside HOME_NET. Only \"add\" commands: run\n"
 		      "# it again and nothing changes but the timeouts. To drop what the sets\n"
-		      "# hold, once:\n"
-		      "#   nft add chain inet vigil input '{ type filter hook input priority -10; }'\n"
-		      "#   nft add rule inet vigil input ip saddr @%s drop\n"
-		      "#   nft add rule inet vigil input ip6 saddr @%s6 drop\n",
+		      "# hold, once (a set serves the rules of its own table):\n"
+		      "#   nft add chain inet %s input '{ type filter hook input priority -10; }'\n"
+		      "#   nft add rule inet %s input ip saddr @%s drop\n"
+		      "#   nft add rule inet %s input ip6 saddr @%s6 drop\n",
 		      set, (unsigned long long)st.listed_v4, (unsigned long long)st.listed_v6,
 		      o->min_dl, (unsigned long)timeout, (unsigned long long)st.spoofed,
 		      (unsigned long long)st.reflected, (unsigned long long)st.whitelisted,
-		      (unsigned long long)st.local, set, set);
+		      (unsigned long long)st.local, table, table, set, table, set);
 	outbuf_printf(ob,
-		      "add table inet vigil\n"
-		      "add set inet vigil %s { type ipv4_addr; flags timeout; }\n"
-		      "add set inet vigil %s6 { type ipv6_addr; flags interval, timeout; }\n",
-		      set, set);
-	nft_elements(ob, set, e, m, ADDR_V4, timeout);
+		      "add table inet %s\n"
+		      "add set inet %s %s { type ipv4_addr; flags timeout; }\n"
+		      "add set inet %s %s6 { type ipv6_addr; flags interval, timeout; }\n",
+		      table, table, set, table, set);
+	nft_elements(ob, table, set, e, m, ADDR_V4, timeout);
 	{
 		char set6[80];
 		(void)snprintf(set6, sizeof(set6), "%s6", set);
-		nft_elements(ob, set6, e, m, ADDR_V6, timeout);
+		nft_elements(ob, table, set6, e, m, ADDR_V6, timeout);
 	}
 	if (o->block_stats)
 		*o->block_stats = st;

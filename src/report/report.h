@@ -50,6 +50,7 @@ struct report_opts {
 	bool top_given;       /* --top given: it also bounds the details */
 	const char *nft_set;  /* --nft-set NAME */
 	uint32_t nft_timeout; /* --nft-timeout SECONDS (0: the set's default) */
+	const char *nft_table; /* --nft-table NAME: the inet table (NULL: "vigil") */
 	const char *filters;  /* the filters in force, as the user gave them
 			       * ("--since 2026-05-19 --port 22"), for the
 			       * reports to say; or NULL */

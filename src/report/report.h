@@ -49,7 +49,7 @@ struct report_opts {
 			       * REPORT_TOP_DEFAULT) */
 	bool top_given;       /* --top given: it also bounds the details */
 	const char *nft_set;  /* --nft-set NAME */
-	uint32_t nft_timeout; /* --nft-timeout SECONDS (0: the set's default) */
+	uint32_t nft_timeout; /* --nft-timeout SECONDS (0: one day) */
 	const char *nft_table; /* --nft-table NAME: the inet table (NULL: "vigil") */
 	const char *filters;  /* the filters in force, as the user gave them
 			       * ("--since 2026-05-19 --port 22"), for the

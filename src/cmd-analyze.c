@@ -534,6 +534,11 @@ static void block_min_dl(const struct analyze_opts *o, const struct config *cfg,
 static void block_stats_say(const struct analyze_opts *o, const struct report_opts *ro,
 			    const struct report_block_stats *st)
 {
+	if (st->listed_private && ro->n_home_net == 0)
+		log_warn("%s: %" PRIu64 " of the %" PRIu64 " listed are private or link-local "
+			 "addresses (RFC 1918, ULA, ...) and HOME_NET is \"any\": set HOME_NET to "
+			 "your networks to keep your own hosts out of the list",
+			 o->output_opt, st->listed_private, st->listed);
 	if (st->spoofed + st->reflected + st->whitelisted + st->local == 0)
 		return;
 	log_info("%s: %" PRIu64 " listed at danger level %u or above; left out (never blocked): "

@@ -124,6 +124,7 @@ static void test_list_never(void **state)
 	assert_int_equal(st.reflected, 1);
 	assert_int_equal(st.whitelisted, 2);
 	assert_int_equal(st.local, 1);
+	assert_int_equal(st.listed_private, 0);
 
 	/* --min-dl 0 lists every source but still none of these */
 	o.min_dl = 0;
@@ -219,7 +220,8 @@ static void test_nft_chunks(void **state)
 {
 	enum { N_SRC = 2 * NFT_CHUNK + 5 };
 	struct source_state **v = calloc(N_SRC, sizeof(*v));
-	struct report_opts o = { .min_dl = 1, .nft_set = "b" };
+	struct report_block_stats st = { 0 };
+	struct report_opts o = { .min_dl = 1, .nft_set = "b", .block_stats = &st };
 	char a[32];
 
 	(void)state;
@@ -233,6 +235,8 @@ static void test_nft_chunks(void **state)
 	assert_int_equal(count_str(doc, " timeout 86400s"), N_SRC);
 	assert_int_equal(count_str(doc, " }\n"), 3 + 2); /* element lines + two sets */
 	free(doc);
+	assert_int_equal(st.listed, N_SRC);
+	assert_int_equal(st.listed_private, N_SRC); /* 10/8: a hint to set HOME_NET */
 	for (size_t i = 0; i < N_SRC; i++)
 		free(v[i]);
 	free(v);

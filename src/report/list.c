@@ -106,6 +106,21 @@ enum block_verdict report_block_verdict(const struct source_state *s,
 	return BLOCK_OK;
 }
 
+/* Private, shared and link-local space: a listed source there is likely
+ * one of the site's own hosts when HOME_NET was not set. */
+static bool is_private(const struct net *n)
+{
+	static const char *const nets[] = { "10.0.0.0/8",     "172.16.0.0/12", "192.168.0.0/16",
+					    "100.64.0.0/10",  "169.254.0.0/16", "fc00::/7",
+					    "fe80::/10" };
+	struct net p;
+
+	for (size_t i = 0; i < sizeof(nets) / sizeof(nets[0]); i++)
+		if (net_parse(span_make(nets[i], strlen(nets[i])), &p) == 0 && overlaps(&p, n))
+			return true;
+	return false;
+}
+
 /* One listed address or network, and the first source (report order) that
  * gave it. */
 struct entry {
@@ -176,6 +191,7 @@ static int block_entries(const struct source_state **v, size_t n, const struct r
 		switch (e[i].verdict) {
 		case BLOCK_OK:
 			st->listed++;
+			st->listed_private += is_private(&e[i].net);
 			if (e[i].net.a.family == ADDR_V6)
 				st->listed_v6++;
 			else

@@ -64,6 +64,8 @@ struct report_opts {
  * those it leaves out and why (docs/cli.md, "Exports"). */
 struct report_block_stats {
 	uint64_t listed, listed_v4, listed_v6;
+	uint64_t listed_private; /* listed in private, shared or link-local space
+				  * (RFC 1918, RFC 6598, ULA, ...): a hint to set HOME_NET */
 	uint64_t spoofed, reflected, whitelisted, local;
 };
 

@@ -109,6 +109,15 @@ done >"$tmp/spoof.log"
 expect_status 0 "$vigil" analyze --config "$tmp/empty.conf" --list --min-dl 0 "$tmp/spoof.log"
 [ "$(cat "$tmp/out")" = "198.18.0.77" ] && ok || bad "spoofed listed: $(tr '\n' ' ' <"$tmp/out")"
 expect_grep "$tmp/err" '2 spoofed'
+# a private address with HOME_NET any: listed, with a warning; inside HOME_NET: not
+sed 's/SRC=198\.18\.0\.77/SRC=10.9.9.9/' "$tmp/spoof.log" >"$tmp/priv.log"
+expect_status 0 "$vigil" analyze --config "$tmp/empty.conf" --list --min-dl 1 "$tmp/priv.log"
+[ "$(cat "$tmp/out")" = "10.9.9.9" ] && ok || bad "private: $(tr '\n' ' ' <"$tmp/out")"
+expect_grep "$tmp/err" '1 of the 1 listed are private.*set HOME_NET'
+printf 'HOME_NET 10.0.0.0/8;\n' >"$tmp/home.conf"
+expect_status 0 "$vigil" analyze --config "$tmp/home.conf" --list --min-dl 1 "$tmp/priv.log"
+[ -s "$tmp/out" ] && bad "a HOME_NET source was listed" || ok
+if grep -q 'private' "$tmp/err"; then bad "private warning with HOME_NET set"; else ok; fi
 # --group-v6 64: the three scanners of ip6-scans are one network
 expect_status 0 "$vigil" analyze --config "$tmp/empty.conf" --list --min-dl 1 --group-v6 64 "$cap/ip6-scans.rfc3339"
 [ "$(cat "$tmp/out")" = "2001:db8:0:1::/64" ] && ok || bad "--group-v6 64: $(cat "$tmp/out")"

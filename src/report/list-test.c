@@ -156,6 +156,12 @@ static void test_list_once(void **state)
 	char *doc = run(report_list_sources, v, 4, &o);
 	assert_string_equal(doc, "192.0.2.1\n");
 	free(doc);
+	/* spoofed sources are at DL 0: below --min-dl, they still veto */
+	v[3]->dl = v[3]->scan_dl = 0;
+	doc = run(report_list_sources, v, 4, &o);
+	assert_string_equal(doc, "192.0.2.1\n");
+	free(doc);
+	v[3]->dl = v[3]->scan_dl = 3;
 	/* --ip filters as the other reports do */
 	o.ips = &ip;
 	o.n_ips = 1;

@@ -127,6 +127,7 @@ struct entry {
 	struct net net;
 	size_t idx;
 	enum block_verdict verdict;
+	bool listed; /* else a spoofed source below --min-dl: it only vetoes */
 };
 
 static int entry_by_net(const void *a, const void *b)
@@ -150,39 +151,45 @@ static int entry_by_idx(const void *a, const void *b)
 
 /* The distinct addresses/networks of the listed sources, in report order,
  * each with its verdict; counted into st. *ret_v is malloc'd (NULL when
- * there is none). */
+ * there is none). Spoofed sources are gathered too, listed or not (they are
+ * at DL 0): an address spoofed for one reporter is left out for all. */
 static int block_entries(const struct source_state **v, size_t n, const struct report_opts *o,
 			 struct entry **ret_v, size_t *ret_n, struct report_block_stats *st)
 {
 	struct entry *e = NULL;
-	size_t m = 0, k = 0;
+	size_t m = 0, k = 0, w = 0;
 
 	*st = (struct report_block_stats){ 0 };
 	for (size_t i = 0; i < n; i++)
-		m += report_source_listed(v[i], o);
+		m += v[i]->spoofed || report_source_listed(v[i], o);
 	if (m && !(e = calloc(m, sizeof(*e))))
 		return -ENOMEM;
 	for (size_t i = 0; i < n && k < m; i++) {
-		if (!report_source_listed(v[i], o))
+		bool listed = report_source_listed(v[i], o);
+		if (!listed && !v[i]->spoofed)
 			continue;
-		e[k++] = (struct entry){ .net = source_net(v[i], o), .idx = i,
+		e[k++] = (struct entry){ .net = source_net(v[i], o), .idx = i, .listed = listed,
 					 .verdict = report_block_verdict(v[i], o) };
 	}
 	if (k > 1)
 		qsort(e, k, sizeof(*e), entry_by_net);
-	/* one entry per address: spoofed anywhere wins, else any OK, else the first */
-	size_t w = 0;
+	/* one entry per address, at its first listed source: spoofed anywhere
+	 * wins, else any OK, else that source's verdict */
 	for (size_t i = 0; i < k;) {
-		size_t j = i;
-		struct entry keep = e[i];
+		size_t j = i, first = k;
 		bool spoofed = false, ok = false;
 		for (; j < k && addr_eq(&e[j].net.a, &e[i].net.a) && e[j].net.len == e[i].net.len;
 		     j++) {
 			spoofed |= e[j].verdict == BLOCK_SPOOFED;
-			ok |= e[j].verdict == BLOCK_OK;
+			ok |= e[j].listed && e[j].verdict == BLOCK_OK;
+			if (e[j].listed && first == k)
+				first = j;
 		}
-		keep.verdict = spoofed ? BLOCK_SPOOFED : ok ? BLOCK_OK : keep.verdict;
-		e[w++] = keep;
+		if (first < k) {
+			struct entry keep = e[first];
+			keep.verdict = spoofed ? BLOCK_SPOOFED : ok ? BLOCK_OK : keep.verdict;
+			e[w++] = keep;
+		}
 		i = j;
 	}
 	if (w > 1)
@@ -215,15 +222,6 @@ static int block_entries(const struct source_state **v, size_t n, const struct r
 	*ret_v = e;
 	*ret_n = w;
 	return 0;
-}
-
-/* "198.51.100.7", or "2001:db8::/64" for a --group-v6 network. */
-static int entry_name(const struct entry *x, char buf[NET_STR_MAX])
-{
-	if ((x->net.a.family == ADDR_V6 && x->net.len < 128) ||
-	    (x->net.a.family == ADDR_V4 && x->net.len < 32))
-		return net_format(&x->net, buf);
-	return addr_format(&x->net.a, buf);
 }
 
 static int finish(FILE *out, struct outbuf *ob, struct entry *e, int r)
@@ -260,7 +258,7 @@ int report_list_sources(FILE *out, const struct source_state **v, size_t n,
 	for (size_t i = 0; r == 0 && i < m; i++) {
 		if (e[i].verdict != BLOCK_OK)
 			continue;
-		outbuf_put(ob, buf, (size_t)entry_name(&e[i], buf));
+		outbuf_put(ob, buf, (size_t)report_source_name(v[e[i].idx], o, buf));
 		outbuf_putc(ob, '\n');
 	}
 	if (r == 0 && o->block_stats)
@@ -277,7 +275,8 @@ static void nft_u64(struct outbuf *ob, uint64_t v)
 
 /* "add element inet vigil SET { a timeout Ts, ... }", NFT_CHUNK a line. */
 static void nft_elements(struct outbuf *ob, const char *table, const char *set,
-			 const struct entry *e, size_t m, uint8_t family, uint32_t timeout)
+			 const struct source_state **v, const struct entry *e, size_t m,
+			 const struct report_opts *o, uint8_t family, uint32_t timeout)
 {
 	char buf[NET_STR_MAX];
 	size_t in_line = 0;
@@ -289,7 +288,7 @@ static void nft_elements(struct outbuf *ob, const char *table, const char *set,
 			outbuf_printf(ob, "add element inet %s %s { ", table, set);
 		else
 			outbuf_puts(ob, ", ");
-		outbuf_put(ob, buf, (size_t)entry_name(&e[i], buf));
+		outbuf_put(ob, buf, (size_t)report_source_name(v[e[i].idx], o, buf));
 		outbuf_puts(ob, " timeout ");
 		nft_u64(ob, timeout);
 		outbuf_putc(ob, 's');
@@ -342,11 +341,11 @@ int report_nft_sources(FILE *out, const struct source_state **v, size_t n,
 		      "add set inet %s %s { type ipv4_addr; flags timeout; }\n"
 		      "add set inet %s %s6 { type ipv6_addr; flags interval, timeout; }\n",
 		      table, table, set, table, set);
-	nft_elements(ob, table, set, e, m, ADDR_V4, timeout);
+	nft_elements(ob, table, set, v, e, m, o, ADDR_V4, timeout);
 	{
 		char set6[80];
 		(void)snprintf(set6, sizeof(set6), "%s6", set);
-		nft_elements(ob, table, set6, e, m, ADDR_V6, timeout);
+		nft_elements(ob, table, set6, v, e, m, o, ADDR_V6, timeout);
 	}
 	if (o->block_stats)
 		*o->block_stats = st;

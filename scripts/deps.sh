@@ -34,7 +34,7 @@ BUILD="gcc libc6-dev make pkg-config zlib1g-dev liblzma-dev libbz2-dev libzstd-d
        libsystemd-dev libmnl-dev libnetfilter-log-dev"
 TEST_TOOLS="libcmocka-dev clang libclang-rt-14-dev gzip xz-utils bzip2 zstd
             iproute2 iptables nftables nmap hping3 jq python3 psad procps time
-            systemd-journal-remote rsyslog logrotate systemd util-linux"
+            systemd-journal-remote rsyslog logrotate systemd util-linux groff-base"
 
 packages() {
 	case $1 in

@@ -53,6 +53,7 @@ struct analyze_opts {
 	unsigned group_v6;        /* --group-v6 LEN */
 	const char *nft_set;      /* --nft-set NAME */
 	uint32_t nft_timeout;     /* --nft-timeout SECONDS */
+	const char *nft_table;    /* --nft-table NAME */
 	const char *html;         /* --html FILE */
 	struct event_filter *filter; /* --since, --until, --port, --proto, --prefix, --chain */
 	char filters[512];        /* those options as given, escaped, for the report */
@@ -88,6 +89,7 @@ static const char analyze_usage[] =
 	"                    may be blocked, one per line\n"
 	"  --nft-set NAME    an nft script adding them to set NAME (| nft -f -)\n"
 	"  --nft-timeout S   the set elements' timeout in seconds (default 86400)\n"
+	"  --nft-table NAME  the inet table that holds the sets (default vigil)\n"
 	"  --html FILE       also write a self-contained HTML report to FILE\n"
 	"  --summary         text: the summary only\n"
 	"  --top N           entries per summary list (default 10); also bounds the\n"
@@ -205,6 +207,7 @@ enum {
 	OPT_PROTO,
 	OPT_PREFIX,
 	OPT_CHAIN,
+	OPT_NFT_TABLE,
 };
 
 /* nft's identifiers: a letter, then letters, digits, '_', '.', '/'; the
@@ -296,6 +299,7 @@ static int parse_opts(int argc, char **argv, struct analyze_opts *o, int *ret_ex
 		{ "list", no_argument, NULL, OPT_LIST },
 		{ "nft-set", required_argument, NULL, OPT_NFT_SET },
 		{ "nft-timeout", required_argument, NULL, OPT_NFT_TIMEOUT },
+		{ "nft-table", required_argument, NULL, OPT_NFT_TABLE },
 		{ "html", required_argument, NULL, OPT_HTML },
 		{ "summary", no_argument, NULL, OPT_SUMMARY },
 		{ "top", required_argument, NULL, OPT_TOP },
@@ -368,6 +372,16 @@ static int parse_opts(int argc, char **argv, struct analyze_opts *o, int *ret_ex
 		case OPT_NFT_TIMEOUT:
 			if (number_arg("--nft-timeout", optarg, 1, 100000000, &o->nft_timeout) < 0)
 				return *ret_exit = EXIT_USAGE, -EINVAL;
+			break;
+		case OPT_NFT_TABLE:
+			if (!nft_name_ok(optarg)) {
+				char e[64];
+				log_error("--nft-table: expected a table name (a letter, then letters, "
+					  "digits, '_', '.' or '/', at most 63), got '%s'",
+					  escape_str(optarg, e, sizeof(e)));
+				return *ret_exit = EXIT_USAGE, -EINVAL;
+			}
+			o->nft_table = optarg;
 			break;
 		case OPT_HTML:
 			if (!optarg[0]) {
@@ -500,6 +514,43 @@ static unsigned terminal_width(void)
 	return ws.ws_col < 60 ? 60 : ws.ws_col > 300 ? 300 : ws.ws_col;
 }
 
+/* --list, --nft-set without --min-dl: a block list of DL 1 sources blocks
+ * every stray packet's sender, so the threshold is the one the daemon blocks
+ * at (AUTO_IDS_DANGER_LEVEL, psad's default 5), or MIN_DANGER_LEVEL when
+ * the configuration sets it higher; said on stderr. */
+static void block_min_dl(const struct analyze_opts *o, const struct config *cfg,
+			 struct report_opts *ro)
+{
+	const char *why = "AUTO_IDS_DANGER_LEVEL";
+
+	ro->min_dl = cfg->auto_ids_danger_level;
+	if (cfg->min_danger_level_set && cfg->min_danger_level > ro->min_dl) {
+		ro->min_dl = cfg->min_danger_level;
+		why = "MIN_DANGER_LEVEL";
+	}
+	ro->min_dl_given = true;
+	log_info("%s: sources at danger level %u or above (%s); --min-dl N chooses", o->output_opt,
+		 ro->min_dl, why);
+}
+
+/* What a block list left out, on stderr: nothing is dropped unsaid. */
+static void block_stats_say(const struct analyze_opts *o, const struct report_opts *ro,
+			    const struct report_block_stats *st)
+{
+	if (st->listed_private && ro->n_home_net == 0)
+		log_warn("%s: %" PRIu64 " of the %" PRIu64 " listed are private or link-local "
+			 "addresses (RFC 1918, ULA, ...) and HOME_NET is \"any\": set HOME_NET to "
+			 "your networks to keep your own hosts out of the list",
+			 o->output_opt, st->listed_private, st->listed);
+	if (st->spoofed + st->reflected + st->whitelisted + st->local == 0)
+		return;
+	log_info("%s: %" PRIu64 " listed at danger level %u or above; left out (never blocked): "
+		 "%" PRIu64 " spoofed, %" PRIu64 " reflected, %" PRIu64 " in BLOCK_WHITELIST, "
+		 "%" PRIu64 " inside HOME_NET",
+		 o->output_opt, st->listed, ro->min_dl, st->spoofed, st->reflected, st->whitelisted,
+		 st->local);
+}
+
 static void report_opts_of(const struct analyze_opts *o, const struct detector *d,
 			   const struct tally *t, struct report_opts *ro)
 {
@@ -513,13 +564,15 @@ static void report_opts_of(const struct analyze_opts *o, const struct detector *
 				    .summary_only = o->summary_only,
 				    .top = o->top_given ? o->top : REPORT_TOP_DEFAULT,
 				    .top_given = o->top_given, .nft_set = o->nft_set,
-				    .nft_timeout = o->nft_timeout,
+				    .nft_timeout = o->nft_timeout, .nft_table = o->nft_table,
 				    .filters = o->filters[0] ? o->filters : NULL,
 				    .now = (int64_t)time(NULL) };
 	if (!o->min_dl_given && cfg->min_danger_level_set) {
 		ro->min_dl = cfg->min_danger_level;
 		ro->min_dl_given = true;
 	}
+	if ((o->output == OUT_LIST || o->output == OUT_NFT) && !o->min_dl_given)
+		block_min_dl(o, cfg, ro);
 	ro->color = o->output == OUT_TEXT && !o->no_color && isatty(STDOUT_FILENO) &&
 		    !(no_color && no_color[0]);
 	ro->width = terminal_width();
@@ -558,6 +611,7 @@ static int print_report(struct analyze *a, const struct engine *e, const struct 
 			const struct tally *t)
 {
 	const struct analyze_opts *o = a->o;
+	struct report_block_stats bst = { 0 };
 	struct report_opts ro;
 	struct input_stats in;
 	int r = 0;
@@ -577,10 +631,10 @@ static int print_report(struct analyze *a, const struct engine *e, const struct 
 		r |= report_csv(stdout, e, &in, &ro);
 		break;
 	case OUT_LIST:
-		r |= report_list(stdout, e, &in, &ro);
-		break;
 	case OUT_NFT:
-		r |= report_nft(stdout, e, &in, &ro);
+		ro.block_stats = &bst;
+		r |= (o->output == OUT_LIST ? report_list : report_nft)(stdout, e, &in, &ro);
+		block_stats_say(o, &ro, &bst);
 		break;
 	}
 	if (fflush(stdout) != 0 || ferror(stdout))

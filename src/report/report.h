@@ -49,11 +49,24 @@ struct report_opts {
 			       * REPORT_TOP_DEFAULT) */
 	bool top_given;       /* --top given: it also bounds the details */
 	const char *nft_set;  /* --nft-set NAME */
-	uint32_t nft_timeout; /* --nft-timeout SECONDS (0: the set's default) */
+	uint32_t nft_timeout; /* --nft-timeout SECONDS (0: one day) */
+	const char *nft_table; /* --nft-table NAME: the inet table (NULL: "vigil") */
 	const char *filters;  /* the filters in force, as the user gave them
 			       * ("--since 2026-05-19 --port 22"), for the
 			       * reports to say; or NULL */
 	int64_t now;          /* wall seconds (UTC) the report is made */
+	/* --list, --nft-set: filled with what was listed and what was not
+	 * (report_list/report_nft), for the command to say; or NULL */
+	struct report_block_stats *block_stats;
+};
+
+/* The sources at or above --min-dl (and in --ip) a block list holds, and
+ * those it leaves out and why (docs/cli.md, "Exports"). */
+struct report_block_stats {
+	uint64_t listed, listed_v4, listed_v6;
+	uint64_t listed_private; /* listed in private, shared or link-local space
+				  * (RFC 1918, RFC 6598, ULA, ...): a hint to set HOME_NET */
+	uint64_t spoofed, reflected, whitelisted, local;
 };
 
 int report_json(FILE *out, const struct engine *e, const struct input_stats *in,

@@ -48,6 +48,10 @@ struct names {
 struct series {
 	struct addr key;
 	int64_t lo, hi;       /* the earliest and latest event */
+	/* the last event's bucket, [b_lo, b_hi): log times come in order,
+	 * so most events need no division */
+	int64_t b_lo, b_hi;
+	int32_t b_idx;   /* -1: none (the series array moves: no pointer) */
 	struct tally_series s;
 };
 
@@ -186,6 +190,7 @@ static void series_widen(struct series *x, int64_t when)
 	x->s.width_us = w;
 	x->lo = lo;
 	x->hi = hi;
+	x->b_idx = -1; /* the buckets moved */
 }
 
 static void series_first(struct series *x, int64_t when)
@@ -196,25 +201,39 @@ static void series_first(struct series *x, int64_t when)
 	memset(x->s.count, 0, sizeof(x->s.count));
 }
 
-static void series_add(struct series *x, int64_t when)
+static void series_add_slow(struct series *x, int64_t when)
 {
 	int64_t d;
 
 	if (!x->s.width_us)
 		series_first(x, when);
-	d = when - x->s.start_us;
-	/* the common case: inside, no division beyond this one */
-	if (when >= x->s.start_us && d / x->s.width_us < TALLY_BUCKETS) {
-		x->s.count[d / x->s.width_us]++;
+	if (when < x->s.start_us || (when - x->s.start_us) / x->s.width_us >= TALLY_BUCKETS)
+		series_widen(x, when);
+	if (when > x->hi)
+		x->hi = when;
+	if (when < x->lo)
+		x->lo = when;
+	d = floor_div(when - x->s.start_us, x->s.width_us);
+	d = d < 0 ? 0 : d >= TALLY_BUCKETS ? TALLY_BUCKETS - 1 : d;
+	x->b_lo = x->s.start_us + d * x->s.width_us;
+	x->b_hi = x->b_lo + x->s.width_us;
+	x->b_idx = (int32_t)d;
+	x->s.count[d]++;
+}
+
+static inline void series_add(struct series *x, int64_t when)
+{
+	/* inside the last event's bucket (lo and hi kept exact for
+	 * series_widen()) */
+	if (when >= x->b_lo && when < x->b_hi && x->b_idx >= 0) {
+		x->s.count[x->b_idx]++;
 		if (when > x->hi)
 			x->hi = when;
-		if (when < x->lo)
+		else if (when < x->lo)
 			x->lo = when;
 		return;
 	}
-	series_widen(x, when);
-	d = floor_div(when - x->s.start_us, x->s.width_us);
-	x->s.count[d < 0 ? 0 : d >= TALLY_BUCKETS ? TALLY_BUCKETS - 1 : d]++;
+	series_add_slow(x, when);
 }
 
 /* --- the per-source index --------------------------------------------- */

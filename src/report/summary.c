@@ -778,8 +778,11 @@ static void why_level(struct sb *b, const struct source_state *s, const struct r
 		/* else the pairs scored through the hosts gate: the sweep set it */
 		if (packets_dl(o, pk) >= dl || s->sweep_dl < dl) {
 			sb_printf(b, "the scan's ");
-			sb_count(b, pk);
-			sb_printf(b, " packets");
+			if (pk) {
+				sb_count(b, pk);
+				sb_printf(b, " ");
+			}
+			sb_printf(b, "packets");
 			any = true;
 		}
 	}

@@ -141,6 +141,29 @@ static size_t num_group(char buf[NUM_GROUP_MAX], uint64_t v)
 	return k;
 }
 
+/* num_group() as a value, for printf: G(n).s (C11: the returned struct
+ * lives until the end of the full expression). */
+struct grouped {
+	char s[NUM_GROUP_MAX];
+};
+
+static struct grouped G(uint64_t v)
+{
+	struct grouped g;
+
+	(void)num_group(g.s, v);
+	return g;
+}
+
+/* The same without grouping. */
+static struct grouped P(uint64_t v)
+{
+	struct grouped g;
+
+	(void)num_u64(g.s, v);
+	return g;
+}
+
 static void item_count(struct item *it, uint64_t v)
 {
 	char d[NUM_GROUP_MAX];
@@ -436,21 +459,19 @@ static void text_lost(const struct text *t, const struct engine_stats *es)
 	if (es->sources_evicted || es->packets_evicted || es->dsts_untracked || es->oom) {
 		tw_label(&w, t, "DATA LOST");
 		if (es->sources_evicted || es->packets_evicted) {
-			tw_itemf(&w, "", "%" PRIu64 " sources evicted", es->sources_evicted);
-			tw_itemf(&w, " ", "(%" PRIu64 " packets)", es->packets_evicted);
+			tw_itemf(&w, "", "%s sources evicted", G(es->sources_evicted).s);
+			tw_itemf(&w, " ", "(%s packets)", G(es->packets_evicted).s);
 		}
 		if (es->dsts_untracked)
-			tw_itemf(&w, ", ", "%" PRIu64 " destinations not itemised",
-				 es->dsts_untracked);
+			tw_itemf(&w, ", ", "%s destinations not itemised", G(es->dsts_untracked).s);
 		if (es->oom)
-			tw_itemf(&w, ", ", "%" PRIu64 " events not itemised (out of memory)", es->oom);
+			tw_itemf(&w, ", ", "%s events not itemised (out of memory)", G(es->oom).s);
 		tw_end(&w);
 	}
 	text_evicted(t, es);
 	if (es->pairs_expired) {
 		tw_label(&w, t, "expired");
-		tw_itemf(&w, "", "%" PRIu64 " scan windows reset after SCAN_TIMEOUT",
-			 es->pairs_expired);
+		tw_itemf(&w, "", "%s scan windows reset after SCAN_TIMEOUT", G(es->pairs_expired).s);
 		tw_end(&w);
 	}
 }
@@ -463,21 +484,21 @@ static void text_blame(const struct text *t, const struct engine_stats *es)
 
 	if (es->reflected_sources) {
 		tw_label(&w, t, "reflected");
-		tw_itemf(&w, "", "%" PRIu64 " sources answered spoofed SYNs (%" PRIu64
+		tw_itemf(&w, "", "%s sources answered spoofed SYNs (%s"
 			 " SYN-ACK/RST packets): not scanners, DL 1 at most",
-			 es->reflected_sources, es->reflected_packets);
+			 G(es->reflected_sources).s, G(es->reflected_packets).s);
 		tw_end(&w);
 	}
 	if (!es->spoofed_sources)
 		return;
 	tw_label(&w, t, "spoofed");
-	tw_itemf(&w, "", "%" PRIu64 " impossible sources (%" PRIu64 " packets), DL 0, never blocked",
-		 es->spoofed_sources, es->spoofed_packets);
+	tw_itemf(&w, "", "%s impossible sources (%s packets), DL 0, never blocked",
+		 G(es->spoofed_sources).s, G(es->spoofed_packets).s);
 	for (int r = SPOOF_NONE + 1; r < _SPOOF_MAX; r++) {
 		if (!es->spoofed_by[r])
 			continue;
-		tw_itemf(&w, any ? ", " : ": ", "%s %" PRIu64,
-			 spoof_reason_name((enum spoof_reason)r), es->spoofed_by[r]);
+		tw_itemf(&w, any ? ", " : ": ", "%s %s", spoof_reason_name((enum spoof_reason)r),
+			 G(es->spoofed_by[r]).s);
 		any = true;
 	}
 	tw_end(&w);
@@ -492,10 +513,10 @@ static void text_input_lost(const struct text *t, const struct input_stats *in)
 		return;
 	tw_label(&w, t, "INPUT LOST");
 	if (in->read_errors)
-		tw_itemf(&w, "", "%" PRIu64 " input(s) not read to the end (stderr says where)",
-			 in->read_errors);
+		tw_itemf(&w, "", "%s input(s) not read to the end (stderr says where)",
+			 G(in->read_errors).s);
 	if (in->lost)
-		tw_itemf(&w, in->read_errors ? ", " : "", "%" PRIu64 " kmsg overrun(s)", in->lost);
+		tw_itemf(&w, in->read_errors ? ", " : "", "%s kmsg overrun(s)", G(in->lost).s);
 	tw_end(&w);
 }
 
@@ -533,8 +554,9 @@ static void text_data_sets(const struct text *t, const struct matchers *m)
 	}
 }
 
-/* text's words as items, wrapping between them (text is printable); a
- * leading space separates the first word from what came before. */
+/* text's words as items, wrapping between them and after commas (text
+ * is printable); a leading space separates the first word from what came
+ * before. */
 static void tw_words(struct tw *w, const char *text)
 {
 	bool first = *text != ' ';
@@ -543,9 +565,14 @@ static void tw_words(struct tw *w, const char *text)
 		size_t n;
 		p += strspn(p, " ");
 		n = strcspn(p, " ");
-		if (n) {
-			tw_item_n(w, first ? "" : " ", p, n, NULL);
+		/* a word of comma-separated parts (ports, addresses) may break
+		 * after each comma */
+		for (size_t k = 0; k < n;) {
+			const char *c = memchr(p + k, ',', n - k);
+			size_t part = c ? (size_t)(c - (p + k)) + 1 : n - k;
+			tw_item_n(w, first ? "" : k ? "" : " ", p + k, part, NULL);
 			first = false;
+			k += part;
 		}
 		p += n;
 	}
@@ -745,17 +772,21 @@ static void text_top_sources(const struct text *t, const struct summary *sum,
 		pk_w = max_u(pk_w, (unsigned)num_group(pk, sum->top[i]->packets));
 	}
 	col = 2 + 2 + src_w + 2 + pk_w + 2;
-	outbuf_printf(t->o, "%sDL  %-*s  %*s  WHY%s\n", t->color ? ANSI_BOLD : "", (int)src_w,
-		      "SOURCE", (int)pk_w, "PKTS", t->color ? ANSI_RESET : "");
+	outbuf_printf(t->o, "%sDL  %-*s  %*s%sWHY%s\n", t->color ? ANSI_BOLD : "", (int)src_w,
+		      "SOURCE", (int)pk_w, "PKTS", col + 24 > t->width ? "\n    " : "  ",
+		      t->color ? ANSI_RESET : "");
 	for (size_t i = 0; i < sum->n_top; i++) {
 		const struct source_state *s = sum->top[i];
 		const char *color = t->color ? dl_color(s->dl) : NULL;
-		size_t room = col + 8 < t->width ? t->width - col : 8;
+		/* WHY beside the row, or under it when the row leaves too little */
+		bool under = col + 24 > t->width;
+		size_t room = under ? t->width - 4 : t->width - col;
 		(void)report_source_name(s, o, name);
 		(void)num_group(pk, s->packets);
 		(void)report_source_why(s, o, why, room + 1 < sizeof(why) ? room + 1 : sizeof(why));
-		outbuf_printf(t->o, "%s%2u%s  %-*s  %*s  %s\n", color ? color : "", (unsigned)s->dl,
-			      color ? ANSI_RESET : "", (int)src_w, name, (int)pk_w, pk, why);
+		outbuf_printf(t->o, "%s%2u%s  %-*s  %*s%s%s\n", color ? color : "", (unsigned)s->dl,
+			      color ? ANSI_RESET : "", (int)src_w, name, (int)pk_w, pk,
+			      under ? "\n    " : "  ", why);
 	}
 }
 
@@ -1060,19 +1091,9 @@ static void ports_cell(struct cell *c, const struct source_state *s, struct merg
 struct cols {
 	unsigned src, pkts, dsts, scans, ports; /* widths */
 	bool scans_inline, ports_inline;
+	bool plain;       /* counts not grouped: grouped ones would not fit */
 	uint32_t max_pairs;
 };
-
-static unsigned digits(uint64_t v)
-{
-	unsigned n = 1;
-
-	while (v >= 10) {
-		v /= 10;
-		n++;
-	}
-	return n;
-}
 
 static uint64_t source_dsts(const struct source_state *s)
 {
@@ -1085,6 +1106,8 @@ static void table_layout(struct cols *c, const struct source_state **v, size_t n
 	char addr[ADDR_STR_MAX], scans[TEXT_SCANS_MAX];
 	unsigned fixed;
 
+	unsigned plain_pkts = 4, plain_dsts = 4;
+
 	*c = (struct cols){ .src = 6, .pkts = 4, .dsts = 4, .scans = 10 };
 	for (size_t i = 0; i < n; i++) {
 		const struct source_state *s = v[i];
@@ -1092,10 +1115,17 @@ static void table_layout(struct cols *c, const struct source_state **v, size_t n
 			continue;
 		scans_join(s->scan_types, scans);
 		c->src = max_u(c->src, (unsigned)addr_format(&s->src, addr));
-		c->pkts = max_u(c->pkts, digits(s->packets));
-		c->dsts = max_u(c->dsts, digits(source_dsts(s)));
+		c->pkts = max_u(c->pkts, (unsigned)strlen(G(s->packets).s));
+		c->dsts = max_u(c->dsts, (unsigned)strlen(G(source_dsts(s)).s));
+		plain_pkts = max_u(plain_pkts, (unsigned)strlen(P(s->packets).s));
+		plain_dsts = max_u(plain_dsts, (unsigned)strlen(P(source_dsts(s)).s));
 		c->scans = max_u(c->scans, (unsigned)strlen(scans));
 		c->max_pairs = max_u(c->max_pairs, s->n_pairs);
+	}
+	if (2 + 2 + c->src + 2 + c->pkts + 2 + c->dsts + 2 + PORTS_CELL_MIN > width) {
+		c->plain = true;
+		c->pkts = plain_pkts;
+		c->dsts = plain_dsts;
 	}
 	fixed = 2 + 2 + c->src + 2 + c->pkts + 2 + c->dsts;
 	c->scans_inline = fixed + 2 + c->scans + 2 + PORTS_CELL_MIN <= width;
@@ -1133,9 +1163,10 @@ static void table_row(const struct text *t, const struct cols *c, const struct s
 	(void)addr_format(&s->src, addr);
 	scans_join(s->scan_types, scans);
 	ports_cell(&cell, s, m, c->ports);
-	outbuf_printf(t->o, "%s%2u%s  %-*s  %*" PRIu64 "  %*" PRIu64, color ? color : "",
-		      (unsigned)s->dl, color ? ANSI_RESET : "", (int)c->src, addr, (int)c->pkts,
-		      s->packets, (int)c->dsts, source_dsts(s));
+	outbuf_printf(t->o, "%s%2u%s  %-*s  %*s  %*s", color ? color : "", (unsigned)s->dl,
+		      color ? ANSI_RESET : "", (int)c->src, addr, (int)c->pkts,
+		      c->plain ? P(s->packets).s : G(s->packets).s, (int)c->dsts,
+		      c->plain ? P(source_dsts(s)).s : G(source_dsts(s)).s);
 	if (c->scans_inline)
 		outbuf_printf(t->o, "  %-*s", (int)c->scans, scans);
 	if (c->ports_inline)
@@ -1543,8 +1574,8 @@ static void detail_reflected(const struct text *t, const struct source_reflect *
 	if (!r)
 		return;
 	tw_label(&w, t, "reflected");
-	tw_itemf(&w, "", "%" PRIu64 " replies (SYN ACK %" PRIu64 ", RST %" PRIu64
-		 ", RST ACK %" PRIu64 ")", r->packets, r->syn_ack, r->rst, r->rst_ack);
+	tw_itemf(&w, "", "%s replies (SYN ACK %s, RST %s, RST ACK %s)", G(r->packets).s,
+		 G(r->syn_ack).s, G(r->rst).s, G(r->rst_ack).s);
 	if (r->sports_varied)
 		tw_item(&w, " ", "from several ports");
 	else
@@ -1614,7 +1645,7 @@ static void detail_source_counts(const struct text *t, const struct source_state
 		}
 		item_init(&it, name);
 		item_add(&it, " ", 1);
-		item_u64(&it, s->protos[i].count);
+		item_count(&it, s->protos[i].count);
 		tw_item_it(&w, i ? ", " : "", &it);
 	}
 	if (s->protos_other)
@@ -1630,8 +1661,8 @@ static void detail_source_counts(const struct text *t, const struct source_state
 	}
 	if (s->untracked_dsts || s->untracked_packets) {
 		tw_label(&w, t, "untracked");
-		tw_itemf(&w, "", "%" PRIu32 " destinations, %" PRIu64 " packets (not itemised)",
-			 s->untracked_dsts, s->untracked_packets);
+		tw_itemf(&w, "", "%s destinations, %s packets (not itemised)",
+			 G(s->untracked_dsts).s, G(s->untracked_packets).s);
 		tw_end(&w);
 	}
 }
@@ -1650,8 +1681,8 @@ static void detail_sigs(const struct text *t, const struct source_intel *x)
 		bool first = true;
 
 		tw_label(&w, t, i ? "" : "signatures");
-		tw_itemf(&w, "", "sid %" PRIu32 " DL %u x%" PRIu64, sig->id, (unsigned)sig->dl,
-			 x->sigs[i].count);
+		tw_itemf(&w, "", "sid %" PRIu32 " DL %u x%s", sig->id, (unsigned)sig->dl,
+			 G(x->sigs[i].count).s);
 		while (*p) {
 			size_t n = strcspn(p, " ");
 			if (n)
@@ -1833,10 +1864,18 @@ int report_text_sources(FILE *out, const struct source_state **v, size_t n,
 		nd = detailed_sources(v, n, o, min, d);
 		(void)num_group(a, nd);
 		(void)num_group(b, sum.listed - nd);
-		if (nd < sum.listed)
-			outbuf_printf(ob, "\n%s sources at DL %u and above detailed below; %s more "
-				      "counted above, not detailed (%s)\n", a, min, b,
-				      o->top_given && nd == o->top ? "--top" : "--min-dl 0 for all");
+		if (nd < sum.listed) {
+			struct tw w;
+			char note[200];
+			(void)snprintf(note, sizeof(note),
+				       "%s sources at DL %u and above are detailed below; %s more "
+				       "are counted above, not detailed (%s)", a, min, b,
+				       o->top_given && nd == o->top ? "--top" : "--min-dl 0 for all");
+			outbuf_putc(ob, '\n');
+			tw_begin(&w, &t, 0, 0);
+			tw_words(&w, note);
+			tw_end(&w);
+		}
 		if (nd) {
 			outbuf_putc(ob, '\n');
 			r = text_table(&t, d, nd, o, nd);

@@ -698,7 +698,7 @@ static void why_extent(struct sb *b, const struct source_state *s)
 		any = true;
 	} else {
 		if (source_icmp(s)) {
-			sb_printf(b, "icmp");
+			sb_printf(b, "%s", s->src.family == ADDR_V6 ? "icmp6" : "icmp");
 			any = true;
 		}
 		for (int p = 0; p < PORT_PROTOS; p++) {

@@ -235,15 +235,20 @@ static bool host_grow(struct host_tab *h)
 
 static bool hosts_of_source(struct host_tab *h, const struct source_state *s)
 {
+	bool full = false;
+
 	for (uint32_t i = 0; i < s->n_pairs; i++) {
 		const struct pair_state *p = s->pairs[i];
 		struct summary_host *x;
 		if (!p)
 			continue;
-		if ((h->used + 1) * 2 > h->cap &&
-		    (h->used >= SUMMARY_AGG_HOSTS || !host_grow(h)))
+		if ((h->used + 1) * 2 > h->cap && h->used < SUMMARY_AGG_HOSTS && !host_grow(h))
 			return false;
-		x = host_slot(h, &p->dst);
+		x = h->cap ? host_slot(h, &p->dst) : NULL;
+		if (!x || (!x->dst.family && (h->used + 1) * 2 > h->cap)) {
+			full = true; /* no room for a new one: those known still count */
+			continue;
+		}
 		if (!x->dst.family) {
 			x->dst = p->dst;
 			h->used++;
@@ -253,7 +258,7 @@ static bool hosts_of_source(struct host_tab *h, const struct source_state *s)
 		if (p->dl > x->dl)
 			x->dl = p->dl;
 	}
-	return true;
+	return !full;
 }
 
 static bool host_before(const struct summary_host *a, const struct summary_host *b)
@@ -295,12 +300,12 @@ static void top_lists(struct summary *s, const struct source_state **v, size_t n
 	struct port_count pc;
 	struct summary_sig *tab = calloc(SIG_AGG_SLOTS, sizeof(*tab));
 	struct host_tab hosts = { 0 };
-	bool ports_ok = port_count_init(&pc), sigs_ok = tab != NULL, hosts_ok = true;
+	bool ports_ok = port_count_init(&pc), sigs_ok = tab != NULL;
 	size_t seen = 0;
 
 	if (!ports_ok || !sigs_ok)
 		s->partial = true;
-	for (size_t i = 0; i < n && (ports_ok || sigs_ok || hosts_ok); i++) {
+	for (size_t i = 0; i < n; i++) {
 		if (!report_source_listed(v[i], o))
 			continue;
 		if (seen++ == SUMMARY_AGG_SOURCES) {
@@ -315,10 +320,8 @@ static void top_lists(struct summary *s, const struct source_state **v, size_t n
 		}
 		if (sigs_ok && !sigs_of_source(tab, v[i]))
 			s->partial = true;
-		if (hosts_ok && !hosts_of_source(&hosts, v[i])) {
-			s->partial = true;
-			hosts_ok = false;
-		}
+		if (!hosts_of_source(&hosts, v[i]))
+			s->partial = true; /* new hosts left out, known ones still counted */
 	}
 	if (ports_ok) {
 		ports_pick(s, top, &pc);
@@ -655,33 +658,74 @@ static void port_bits(const struct source_state *s, int proto, uint64_t bits[655
 	}
 }
 
+/* The next run of set bits at or after *pos: [*lo, *hi]; false at the end.
+ * Whole words are skipped: a sparse set costs its words, not its bits. */
+static bool bits_next_span(const uint64_t bits[65536 / 64], uint32_t *pos, uint32_t *lo,
+			   uint32_t *hi)
+{
+	uint32_t p = *pos;
+
+	while (p < 65536) {
+		uint64_t w = bits[p >> 6] >> (p & 63);
+		if (!w) {
+			p = (p | 63) + 1;
+			continue;
+		}
+		p += (uint32_t)__builtin_ctzll(w);
+		break;
+	}
+	if (p >= 65536)
+		return false;
+	*lo = p;
+	while (p < 65536) {
+		uint64_t w = ~bits[p >> 6] >> (p & 63);
+		if ((p & 63) && !w) { /* the rest of this word is set */
+			p = (p | 63) + 1;
+			continue;
+		}
+		if (!w) {
+			p += 64;
+			continue;
+		}
+		p += (uint32_t)__builtin_ctzll(w);
+		break;
+	}
+	*hi = p - 1;
+	*pos = p;
+	return true;
+}
+
 /* "80,443,1000-1200": the first `max` spans of a protocol's ports across
  * the destinations, then ",..." */
 static void sb_port_list(struct sb *b, const struct source_state *s, int proto, uint32_t max)
 {
 	char span[REPORT_SPAN_MAX];
 	uint64_t bits[65536 / 64];
-	uint32_t lo = 0, shown = 0;
-	bool in = false;
+	uint32_t pos = 0, lo, hi, shown = 0;
+	struct portset_iter it;
+	struct port_span sp;
 
-	port_bits(s, proto, bits);
-	for (uint32_t p = 0; p <= 65536; p++) {
-		bool set = p < 65536 && (bits[p >> 6] >> (p & 63) & 1);
-		if (set && !in) {
-			lo = p;
-			in = true;
-		} else if (!set && in) {
-			in = false;
-			if (shown == max) {
+	if (s->n_pairs == 1 && s->pairs[0]) { /* the common case: no union to make */
+		portset_iter_init(&it, pair_portset(s->pairs[0], proto));
+		while (portset_iter_next(&it, &sp)) {
+			if (shown++ == max) {
 				sb_printf(b, ",...");
 				return;
 			}
-			(void)report_span_format((struct port_span){ .lo = (uint16_t)lo,
-								    .hi = (uint16_t)(p - 1) },
-						 span);
-			sb_printf(b, "%s%s", shown ? "," : "", span);
-			shown++;
+			(void)report_span_format(sp, span);
+			sb_printf(b, "%s%s", shown > 1 ? "," : "", span);
 		}
+		return;
+	}
+	port_bits(s, proto, bits);
+	while (bits_next_span(bits, &pos, &lo, &hi)) {
+		if (shown++ == max) {
+			sb_printf(b, ",...");
+			return;
+		}
+		(void)report_span_format((struct port_span){ .lo = (uint16_t)lo, .hi = (uint16_t)hi },
+					 span);
+		sb_printf(b, "%s%s", shown > 1 ? "," : "", span);
 	}
 }
 

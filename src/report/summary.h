@@ -21,7 +21,7 @@
  * any of them `partial` is set. */
 #define SUMMARY_AGG_SOURCES 10000
 #define SUMMARY_AGG_PORTS (UINT64_C(20) * 1000 * 1000)
-#define SUMMARY_AGG_HOSTS ((size_t)1 << 18)
+#define SUMMARY_AGG_HOSTS ((size_t)1 << 16) /* about 5 MiB of table */
 
 struct summary_sig {
 	uint32_t sid;

@@ -871,9 +871,15 @@ static void text_top_targets(const struct text *t, const struct summary *sum)
 		tw_end(&w);
 	}
 	if (sum->partial) {
-		char n[NUM_GROUP_MAX];
-		(void)num_group(n, SUMMARY_AGG_SOURCES);
-		outbuf_printf(t->o, "(top lists from the %s most dangerous sources)\n", n);
+		char note[200];
+		(void)snprintf(note, sizeof(note),
+			       "(partial top lists: they look at the %s most dangerous sources, "
+			       "%s port visits and %s destinations at most)",
+			       G(SUMMARY_AGG_SOURCES).s, G(SUMMARY_AGG_PORTS).s,
+			       G(SUMMARY_AGG_HOSTS).s);
+		tw_begin(&w, t, 0, 0);
+		tw_words(&w, note);
+		tw_end(&w);
 	}
 }
 

@@ -1109,10 +1109,8 @@ static uint64_t source_dsts(const struct source_state *s)
 static void table_layout(struct cols *c, const struct source_state **v, size_t n,
 			 const struct report_opts *o, unsigned width)
 {
-	char addr[ADDR_STR_MAX], scans[TEXT_SCANS_MAX];
-	unsigned fixed;
-
-	unsigned plain_pkts = 4, plain_dsts = 4;
+	char addr[NET_STR_MAX], scans[TEXT_SCANS_MAX];
+	unsigned fixed, plain_pkts = 4, plain_dsts = 4;
 
 	*c = (struct cols){ .src = 6, .pkts = 4, .dsts = 4, .scans = 10 };
 	for (size_t i = 0; i < n; i++) {
@@ -1120,7 +1118,7 @@ static void table_layout(struct cols *c, const struct source_state **v, size_t n
 		if (!report_source_listed(s, o))
 			continue;
 		scans_join(s->scan_types, scans);
-		c->src = max_u(c->src, (unsigned)addr_format(&s->src, addr));
+		c->src = max_u(c->src, (unsigned)report_source_name(s, o, addr));
 		c->pkts = max_u(c->pkts, (unsigned)strlen(G(s->packets).s));
 		c->dsts = max_u(c->dsts, (unsigned)strlen(G(source_dsts(s)).s));
 		plain_pkts = max_u(plain_pkts, (unsigned)strlen(P(s->packets).s));
@@ -1159,14 +1157,14 @@ static void table_header(const struct text *t, const struct cols *c)
 }
 
 static void table_row(const struct text *t, const struct cols *c, const struct source_state *s,
-		      struct merge_in *m)
+		      const struct report_opts *o, struct merge_in *m)
 {
 	const char *color = t->color ? dl_color(s->dl) : NULL;
-	char addr[ADDR_STR_MAX], scans[TEXT_SCANS_MAX];
+	char addr[NET_STR_MAX], scans[TEXT_SCANS_MAX];
 	struct cell cell;
 	struct tw w;
 
-	(void)addr_format(&s->src, addr);
+	(void)report_source_name(s, o, addr);
 	scans_join(s->scan_types, scans);
 	ports_cell(&cell, s, m, c->ports);
 	outbuf_printf(t->o, "%s%2u%s  %-*s  %*s  %*s", color ? color : "", (unsigned)s->dl,
@@ -1207,7 +1205,7 @@ static int text_table(const struct text *t, const struct source_state **v, size_
 	}
 	for (size_t i = 0; i < n; i++)
 		if (report_source_listed(v[i], o))
-			table_row(t, &c, v[i], m);
+			table_row(t, &c, v[i], o, m);
 	free(m);
 	return 0;
 }

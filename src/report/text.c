@@ -1872,8 +1872,10 @@ int report_text_sources(FILE *out, const struct source_state **v, size_t n,
 			struct tw w;
 			char note[200];
 			(void)snprintf(note, sizeof(note),
-				       "%s sources at DL %u and above are detailed below; %s more "
-				       "are counted above, not detailed (%s)", a, min, b,
+				       "%s source%s at DL %u and above %s detailed below; %s more "
+				       "%s counted above, not detailed (%s)", a, nd == 1 ? "" : "s",
+				       min, nd == 1 ? "is" : "are", b,
+				       sum.listed - nd == 1 ? "is" : "are",
 				       o->top_given && nd == o->top ? "--top" : "--min-dl 0 for all");
 			outbuf_putc(ob, '\n');
 			tw_begin(&w, &t, 0, 0);

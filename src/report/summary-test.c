@@ -133,9 +133,9 @@ static void test_labels_ipt4(void **state)
 	expect_label(f, "198.18.0.8", "IP protocol scan (nmap -sO)");
 	expect_label(f, "198.18.0.9", "ping sweep (nmap -sn)");
 	expect_why(f, "198.18.0.3", "SYN scan (nmap -sS), 201 tcp ports on 1 host; "
-				    "DL 3 from the scan's 201 packets");
+				    "DL 3 from 201 packets to a host");
 	expect_why(f, "198.18.0.8", "IP protocol scan (nmap -sO), 27 IP protocols on 1 host; "
-				    "DL 2 from the scan's 27 packets");
+				    "DL 2 from 27 packets to a host");
 	expect_why(f, "198.18.0.9", "ping sweep (nmap -sn), icmp + tcp 80,443 on 20 hosts; "
 				    "DL 2 from a sweep of 20 hosts, signature \"ICMP PING\" DL 2");
 	/* the -sn sweep: one line, hosts as a range */

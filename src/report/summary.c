@@ -383,6 +383,27 @@ void summary_free(struct summary *s)
 	s->n_top = s->n_sigs = s->n_ports = s->n_hosts = 0;
 }
 
+const char *report_proto_name(unsigned proto, bool v6)
+{
+	const char *name = proto < 256 ? event_proto_name_af((uint8_t)proto, v6) : NULL;
+
+	if (name)
+		return name;
+	switch (proto) {
+	case 0: return v6 ? NULL : "hopopt";
+	case 2: return "igmp";
+	case 4: return "ipip";
+	case 8: return "egp";
+	case 41: return "ipv6";
+	case 47: return "gre";
+	case 89: return "ospf";
+	case 103: return "pim";
+	case 112: return "vrrp";
+	case 132: return "sctp";
+	default: return NULL;
+	}
+}
+
 /* ---- a bounded string builder ------------------------------------------ */
 
 struct sb {
@@ -553,8 +574,17 @@ static void label_scans(struct sb *b, const struct source_state *s, uint32_t typ
 		return;
 	}
 	sb_printf(b, " %s", sweep ? "sweep" : "scan");
+	if (s->intel && (s->intel->scanners & BIT(SCANNER_MIRAI))) {
+		sb_printf(b, " (Mirai)");
+		return;
+	}
 	if (s->intel && (s->intel->scanners & BIT(SCANNER_MASSCAN))) {
 		sb_printf(b, " (masscan)");
+		return;
+	}
+	if ((types & ~BIT(SCAN_SWEEP)) == BIT(SCAN_SYN_UNTOLD)) {
+		/* options not logged, a length either could have */
+		sb_printf(b, " (nmap -sS or -sT)");
 		return;
 	}
 	n_opts = scan_types_nmap(types & ~BIT(SCAN_SWEEP), opts);
@@ -610,8 +640,6 @@ size_t report_source_label(const struct source_state *s, char *buf, size_t size)
 		return sb_end(&b);
 	}
 	label_scans(&b, s, types);
-	if (s->intel && (s->intel->scanners & BIT(SCANNER_MIRAI)))
-		sb_printf(&b, " (Mirai)");
 	return sb_end(&b);
 }
 
@@ -760,8 +788,26 @@ static void why_extent(struct sb *b, const struct source_state *s)
 			any = true;
 		}
 	}
+	if (!any && s->reflected && !s->n_pairs) {
+		/* backscatter: replies to SYNs someone sent in our name */
+		sb_count(b, s->reflected->packets);
+		sb_printf(b, " repl%s to ", s->reflected->packets == 1 ? "y" : "ies");
+		sb_count(b, s->reflected->dports.count);
+		sb_printf(b, " of our ports");
+		if (!s->reflected->sports_varied)
+			sb_printf(b, " from port %u", (unsigned)s->reflected->sport);
+		return;
+	}
 	if (!any) {
 		sb_count(b, s->packets);
+		for (uint8_t i = 0; i < s->n_protos && i < SOURCE_PROTOS_MAX; i++) {
+			const char *name = report_proto_name(s->protos[i].proto,
+							     s->src.family == ADDR_V6);
+			if (name)
+				sb_printf(b, "%s%s", i ? "/" : " ", name);
+			else
+				sb_printf(b, "%sproto %u", i ? "/" : " ", (unsigned)s->protos[i].proto);
+		}
 		sb_printf(b, " packet%s", s->packets == 1 ? "" : "s");
 	}
 	sb_printf(b, " on ");
@@ -821,12 +867,12 @@ static void why_level(struct sb *b, const struct source_state *s, const struct r
 				pk = s->pairs[i]->packets;
 		/* else the pairs scored through the hosts gate: the sweep set it */
 		if (packets_dl(o, pk) >= dl || s->sweep_dl < dl) {
-			sb_printf(b, "the scan's ");
 			if (pk) {
 				sb_count(b, pk);
-				sb_printf(b, " ");
+				sb_printf(b, " packets to a host");
+			} else {
+				sb_printf(b, "its packets");
 			}
-			sb_printf(b, "packets");
 			any = true;
 		}
 	}

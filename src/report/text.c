@@ -1279,29 +1279,6 @@ static void detail_icmp(const struct text *t, const struct pair_state *p)
 	tw_end(&w);
 }
 
-/* IANA keywords of protocols vigil has no name for elsewhere (an -sO scan
- * walks through them). */
-static const char *proto_keyword(unsigned proto, bool v6)
-{
-	const char *name = event_proto_name_af((uint8_t)proto, v6);
-
-	if (name)
-		return name;
-	switch (proto) {
-	case 0: return v6 ? NULL : "hopopt";
-	case 2: return "igmp";
-	case 4: return "ipip";
-	case 8: return "egp";
-	case 41: return "ipv6";
-	case 47: return "gre";
-	case 89: return "ospf";
-	case 103: return "pim";
-	case 112: return "vrrp";
-	case 132: return "sctp";
-	default: return NULL;
-	}
-}
-
 /* "IP protocols tcp, gre, 3": by name where one is known; bounded like
  * the port lists. */
 static void detail_protos(const struct text *t, const struct pair_state *p)
@@ -1321,7 +1298,7 @@ static void detail_protos(const struct text *t, const struct pair_state *p)
 			tw_begin(&w, t, 4, 10);
 			tw_item(&w, "", "IP protocols");
 		}
-		name = proto_keyword(proto, v6);
+		name = report_proto_name(proto, v6);
 		if (!name) {
 			(void)snprintf(num, sizeof(num), "%u", proto);
 			name = num;
@@ -1642,7 +1619,7 @@ static void detail_source_counts(const struct text *t, const struct source_state
 
 	tw_label(&w, t, "protocols");
 	for (i = 0; i < s->n_protos && i < SOURCE_PROTOS_MAX; i++) {
-		const char *name = proto_keyword(s->protos[i].proto, s->src.family == ADDR_V6);
+		const char *name = report_proto_name(s->protos[i].proto, s->src.family == ADDR_V6);
 		if (!name) {
 			(void)snprintf(num, sizeof(num), "%u", (unsigned)s->protos[i].proto);
 			name = num;

@@ -463,7 +463,7 @@ static void test_json_text_blame(void **state)
 	assert_non_null(strstr(doc, "  reflected   12 replies (SYN ACK 10, RST 2, RST ACK 0) from "
 				    "several ports\n              ports 40000-40011 (12)\n"));
 	assert_non_null(strstr(doc, "  reflected   1 sources answered spoofed SYNs (12 SYN-ACK/RST "
-				    "packets): not scanners, DL 1 at most\n"));
+				    "packets): not\n              scanners, DL 1 at most\n"));
 	assert_non_null(strstr(doc, "  spoofed     1 impossible sources (1,002 packets), DL 0, never "
 				    "blocked"));
 	assert_non_null(strstr(doc, "loopback 1\n"));

@@ -289,6 +289,30 @@ static void tw_end(struct tw *w)
 	outbuf_putc(w->t->o, '\n');
 }
 
+/* text's words as items, wrapping between them and after commas (text
+ * is printable); a leading space separates the first word from what came
+ * before. */
+static void tw_words(struct tw *w, const char *text)
+{
+	bool first = *text != ' ';
+
+	for (const char *p = text; *p;) {
+		size_t n;
+		p += strspn(p, " ");
+		n = strcspn(p, " ");
+		/* a word of comma-separated parts (ports, addresses) may break
+		 * after each comma */
+		for (size_t k = 0; k < n;) {
+			const char *c = memchr(p + k, ',', n - k);
+			size_t part = c ? (size_t)(c - (p + k)) + 1 : n - k;
+			tw_item_n(w, first ? "" : k ? "" : " ", p + k, part, NULL);
+			first = false;
+			k += part;
+		}
+		p += n;
+	}
+}
+
 /* "  label       " then the value's items, wrapping under the value. */
 static void tw_label(struct tw *w, const struct text *t, const char *label)
 {
@@ -479,21 +503,24 @@ static void text_lost(const struct text *t, const struct engine_stats *es)
 /* Traffic no source is blamed for: replies to spoofed SYNs, spoofed sources. */
 static void text_blame(const struct text *t, const struct engine_stats *es)
 {
+	char buf[TEXT_ITEM_MAX];
 	struct tw w;
 	bool any = false;
 
 	if (es->reflected_sources) {
 		tw_label(&w, t, "reflected");
-		tw_itemf(&w, "", "%s sources answered spoofed SYNs (%s"
-			 " SYN-ACK/RST packets): not scanners, DL 1 at most",
-			 G(es->reflected_sources).s, G(es->reflected_packets).s);
+		(void)snprintf(buf, sizeof(buf), "%s sources answered spoofed SYNs (%s SYN-ACK/RST "
+			       "packets): not scanners, DL 1 at most",
+			       G(es->reflected_sources).s, G(es->reflected_packets).s);
+		tw_words(&w, buf);
 		tw_end(&w);
 	}
 	if (!es->spoofed_sources)
 		return;
 	tw_label(&w, t, "spoofed");
-	tw_itemf(&w, "", "%s impossible sources (%s packets), DL 0, never blocked",
-		 G(es->spoofed_sources).s, G(es->spoofed_packets).s);
+	(void)snprintf(buf, sizeof(buf), "%s impossible sources (%s packets), DL 0, never blocked",
+		       G(es->spoofed_sources).s, G(es->spoofed_packets).s);
+	tw_words(&w, buf);
 	for (int r = SPOOF_NONE + 1; r < _SPOOF_MAX; r++) {
 		if (!es->spoofed_by[r])
 			continue;
@@ -551,30 +578,6 @@ static void text_data_sets(const struct text *t, const struct matchers *m)
 		if (st.errors)
 			tw_itemf(&w, "; ", "%" PRIu64 " bad lines skipped", st.errors);
 		tw_end(&w);
-	}
-}
-
-/* text's words as items, wrapping between them and after commas (text
- * is printable); a leading space separates the first word from what came
- * before. */
-static void tw_words(struct tw *w, const char *text)
-{
-	bool first = *text != ' ';
-
-	for (const char *p = text; *p;) {
-		size_t n;
-		p += strspn(p, " ");
-		n = strcspn(p, " ");
-		/* a word of comma-separated parts (ports, addresses) may break
-		 * after each comma */
-		for (size_t k = 0; k < n;) {
-			const char *c = memchr(p + k, ',', n - k);
-			size_t part = c ? (size_t)(c - (p + k)) + 1 : n - k;
-			tw_item_n(w, first ? "" : k ? "" : " ", p + k, part, NULL);
-			first = false;
-			k += part;
-		}
-		p += n;
 	}
 }
 

@@ -1,19 +1,28 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* text.c - the report of `vigil analyze` for a person at a terminal.
  *
- * Three parts: a summary of the input (with every counter of lost data
- * that is not zero), a table of the listed sources by danger level, and a
- * detail block per source and destination. psad's -S/-A layout (psad-
- * behaviour.md §8.2) inspired it; nothing parses it, cli.md's JSON is the
- * machine interface.
+ * Summary first, on one screen (summary.c builds it, as for the HTML
+ * report and `vigil status`): a header line (files, lines, time span),
+ * the input's counters and every counter of lost data that is not zero,
+ * sources by danger level with the DL scale, the top sources with why,
+ * the top signatures, the most targeted ports and hosts, events by
+ * prefix, interface and chain (tally.c). `--summary` stops there. Then a
+ * table of the detailed sources (at or above --min-dl, else DL 1; the
+ * first --top when given) and a detail block per source: why and its
+ * destinations collapsed, then per destination, alike ones (a sweep) as
+ * one block. psad's -S/-A layout (psad-behaviour.md §8.2) inspired it;
+ * nothing parses it, cli.md's JSON is the machine interface.
  *
  * Width: no line is longer than the width (80 unless the terminal says
  * otherwise, clamped to TEXT_WIDTH_MIN..TEXT_WIDTH_MAX). Lists that can be
  * long (ports, protocols, flag sets) wrap at their separators; the table's
  * PORTS cell is cut with "..." and its SOURCE column grows to the longest
  * address, moving SCAN TYPES (then PORTS) to a continuation line when a row
- * would not fit. All text comes from numbers, fixed names and the engine's
- * already-escaped interface names: nothing raw from a log line.
+ * would not fit; port and protocol lists stop after PORT_LINES_MAX lines
+ * with a count of the rest. All text comes from numbers, fixed names, the
+ * engine's already-escaped interface names, tally.c's escaped prefixes and
+ * interfaces, escaped file names and signature messages: nothing raw from
+ * a log line or a rule file reaches the terminal.
  *
  * Colour (only when asked): danger levels 1-2 yellow, 3 bold yellow, 4-5
  * bold red; headings bold. Escape sequences never count towards the width.

@@ -21,8 +21,9 @@
  * would not fit; port and protocol lists stop after PORT_LINES_MAX lines
  * with a count of the rest. All text comes from numbers, fixed names, the
  * engine's already-escaped interface names, tally.c's escaped prefixes and
- * interfaces, escaped file names and signature messages: nothing raw from
- * a log line or a rule file reaches the terminal.
+ * interfaces, escaped file names, and signature messages (a rule file's,
+ * which has no control characters; escaped in the summary's list): nothing
+ * raw from a log line.
  *
  * Colour (only when asked): danger levels 1-2 yellow, 3 bold yellow, 4-5
  * bold red; headings bold. Escape sequences never count towards the width.

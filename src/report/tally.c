@@ -9,7 +9,8 @@
  * when asked for) are found through the last source seen, then a small
  * open-addressing hash.
  *
- * Timelines: a series covers the events it has seen, [lo, hi], with
+ * Timelines: a series covers the buckets its events fell in, [lo, hi]
+ * (the first non-empty bucket's start, the last one's end), with
  * TALLY_BUCKETS buckets of width w = TALLY_BASE_US * 2^k, the smallest
  * such that floor(lo/w) and floor(hi/w) are less than TALLY_BUCKETS
  * apart; start is floor(lo/w) * w. A time outside (later, or earlier: log
@@ -47,7 +48,6 @@ struct names {
 
 struct series {
 	struct addr key;
-	int64_t lo, hi;       /* the earliest and latest event */
 	/* the last event's bucket, [b_lo, b_hi): log times come in order,
 	 * so most events need no division */
 	int64_t b_lo, b_hi;
@@ -166,9 +166,18 @@ static bool span_fits(int64_t lo, int64_t hi, int64_t w)
 /* Widen x to take `when` in (see the top of the file). */
 static void series_widen(struct series *x, int64_t when)
 {
-	int64_t lo = when < x->lo ? when : x->lo, hi = when > x->hi ? when : x->hi;
-	int64_t w = x->s.width_us, start;
+	int64_t lo = when, hi = when, w = x->s.width_us, start;
 	uint64_t old[TALLY_BUCKETS];
+
+	/* what the series holds: its first and last non-empty buckets */
+	for (int64_t i = 0; i < TALLY_BUCKETS; i++) {
+		if (!x->s.count[i])
+			continue;
+		if (x->s.start_us + i * w < lo)
+			lo = x->s.start_us + i * w;
+		if (x->s.start_us + (i + 1) * w - 1 > hi)
+			hi = x->s.start_us + (i + 1) * w - 1;
+	}
 
 	while (!span_fits(lo, hi, w) && w < TALLY_WIDTH_MAX)
 		w *= 2;
@@ -188,14 +197,11 @@ static void series_widen(struct series *x, int64_t when)
 	}
 	x->s.start_us = start;
 	x->s.width_us = w;
-	x->lo = lo;
-	x->hi = hi;
 	x->b_idx = -1; /* the buckets moved */
 }
 
 static void series_first(struct series *x, int64_t when)
 {
-	x->lo = x->hi = when;
 	x->s.width_us = TALLY_BASE_US;
 	x->s.start_us = floor_div(when, TALLY_BASE_US) * TALLY_BASE_US;
 	memset(x->s.count, 0, sizeof(x->s.count));
@@ -209,10 +215,6 @@ static void series_add_slow(struct series *x, int64_t when)
 		series_first(x, when);
 	if (when < x->s.start_us || (when - x->s.start_us) / x->s.width_us >= TALLY_BUCKETS)
 		series_widen(x, when);
-	if (when > x->hi)
-		x->hi = when;
-	if (when < x->lo)
-		x->lo = when;
 	d = floor_div(when - x->s.start_us, x->s.width_us);
 	d = d < 0 ? 0 : d >= TALLY_BUCKETS ? TALLY_BUCKETS - 1 : d;
 	x->b_lo = x->s.start_us + d * x->s.width_us;
@@ -223,14 +225,9 @@ static void series_add_slow(struct series *x, int64_t when)
 
 static inline void series_add(struct series *x, int64_t when)
 {
-	/* inside the last event's bucket (lo and hi kept exact for
-	 * series_widen()) */
+	/* inside the last event's bucket */
 	if (when >= x->b_lo && when < x->b_hi && x->b_idx >= 0) {
 		x->s.count[x->b_idx]++;
-		if (when > x->hi)
-			x->hi = when;
-		else if (when < x->lo)
-			x->lo = when;
 		return;
 	}
 	series_add_slow(x, when);

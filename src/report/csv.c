@@ -171,8 +171,8 @@ static void csv_source_protos(struct csv *c, const struct source_state *s)
 {
 	uint8_t bits[32] = { 0 };
 
-	for (unsigned i = 0; i < s->n_protos && i < SOURCE_PROTOS_MAX; i++)
-		proto_bit(bits, s->protos[i].proto);
+	for (unsigned i = 0; i < s->n_protos; i++)
+		proto_bit(bits, source_proto(s, i)->proto);
 	for (uint32_t i = 0; i < s->n_pairs; i++)
 		for (unsigned b = 0; s->pairs[i] && b < sizeof(bits); b++)
 			bits[b] |= s->pairs[i]->protos[b];

@@ -15,6 +15,14 @@
 #include "engine/state.h"
 #include "report/report.h"
 
+/* Bounded work (vigil status asks on a live daemon): the top lists look at
+ * the SUMMARY_AGG_SOURCES most dangerous listed sources, at most
+ * SUMMARY_AGG_PORTS port visits and SUMMARY_AGG_HOSTS destinations; past
+ * any of them `partial` is set. */
+#define SUMMARY_AGG_SOURCES 10000
+#define SUMMARY_AGG_PORTS (UINT64_C(20) * 1000 * 1000)
+#define SUMMARY_AGG_HOSTS ((size_t)1 << 16) /* about 5 MiB of table */
+
 struct summary_sig {
 	uint32_t sid;
 	const char *msg;  /* engine-owned; not escaped (HTML and text escape it) */
@@ -23,9 +31,12 @@ struct summary_sig {
 	uint64_t count;   /* matches */
 };
 
+/* A port, or a run of consecutive ports that as many sources probed
+ * (port..port_hi: one scan's range takes one entry, not all of them). */
 struct summary_port {
 	uint8_t proto;    /* IPPROTO_NUM_TCP, _UDP, _UDPLITE */
 	uint16_t port;
+	uint16_t port_hi; /* == port: one port */
 	uint32_t sources; /* listed sources that probed it */
 	uint64_t packets; /* may be 0 when unknown (ports are sets, not counts) */
 };
@@ -48,7 +59,7 @@ struct summary {
 	size_t n_top;
 	struct summary_sig *sigs;   /* most sources first, then count */
 	size_t n_sigs;
-	struct summary_port *ports; /* most sources first */
+	struct summary_port *ports; /* most sources first (then proto, port) */
 	size_t n_ports;
 	struct summary_host *hosts; /* most sources first, then packets */
 	size_t n_hosts;
@@ -68,7 +79,7 @@ void summary_free(struct summary *s);
 size_t report_source_label(const struct source_state *s, char *buf, size_t size);
 
 /* Why the source has its level, one line: the label, its extent (ports,
- * hosts) and what set the level (the scan's packets, the sweep, a
+ * hosts) and what set the level (the packets to a host, the sweep, a
  * signature, auto_dl, reputation, invalid ICMP). Returns the length. */
 size_t report_source_why(const struct source_state *s, const struct report_opts *o, char *buf,
 			 size_t size);
@@ -77,5 +88,9 @@ size_t report_source_why(const struct source_state *s, const struct report_opts 
  * 198.51.100.10-29, tcp 80,443" (a sweep), "198.51.100.1" (one). Returns
  * the length (cut at size, ending in "..."). */
 size_t report_source_dsts(const struct source_state *s, char *buf, size_t size);
+
+/* Destinations v (n pairs, sorted by address) as ranges:
+ * "198.51.100.10-29,198.51.100.40". Returns the length (cut: "..."). */
+size_t report_dsts_format(const struct pair_state *const *v, size_t n, char *buf, size_t size);
 
 #endif

@@ -1030,7 +1030,7 @@ static void test_text_width(void **state)
 	assert_int_equal(count_str(doc, "59940-59941"), 0);
 	assert_non_null(strstr(doc, "1980-1981, ... 966 more, 1,000 ports\n"));
 	assert_non_null(strstr(doc, ", ... 474 more, 500 ports\n"));
-	assert_non_null(strstr(doc, "... 43 more, 86 in all\n"));
+	assert_non_null(strstr(doc, " more, 86 in all\n")); /* names, so how many fit varies */
 	/* the summary's one line per top source is cut at the width */
 	assert_non_null(strstr(doc, " 5  2001:db80:1234:5678:9abc:def0:1234:5678  123,456,789\n"
 				    "    IP protocol scan (nmap -sO), 86 IP protocols on 102 hosts; DL 5 "));

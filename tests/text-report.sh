@@ -80,7 +80,7 @@ expect_max_width "$tmp/out" 80
 expect_status 0 "$vigil" analyze --no-color "$cap/ipt4-scans.rfc3164"
 expect_grep "$tmp/out" "^ 2  198.18.0.8  *27  IP protocol scan (nmap -sO), 27 IP protocols on 1 host;"
 expect_grep "$tmp/out" "^  why         IP protocol scan (nmap -sO), 27 IP protocols on 1 host; DL 2 from$"
-expect_grep "$tmp/out" "^    IP protocols igmp, 3, ipip, 5, 7, egp, 9,"
+expect_grep "$tmp/out" "^    IP protocols igmp, ggp, ipv4, st, cbt, egp, igp, bbn-rcc-mon,"
 expect_grep "$tmp/out" "^ 2  198.18.0.9  *160  ping sweep (nmap -sn), icmp + tcp 80,443 on 20 hosts;"
 expect_grep "$tmp/out" "^  targets     20 hosts 198.18.0.10-29, tcp 80,443$"
 # the 20 destinations of the sweep: one block, not 20

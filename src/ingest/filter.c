@@ -29,6 +29,7 @@
 #include <time.h>
 
 #include "util/span.h"
+#include "util/zone.h"
 
 #define SECS_PER_DAY 86400LL
 /* Relative times: at most this far back (about 3000 years). */
@@ -55,9 +56,7 @@ struct prefix {
 
 /* What filter_pass() changes: not part of the filter's value. */
 struct filter_state {
-	int64_t zone_hour; /* the log hour zone_off is for */
-	int64_t zone_off;  /* local - UTC seconds at that hour */
-	bool zone_valid;
+	struct zone_cache zone; /* the local zone's offset, per log hour */
 	uint64_t untimed;  /* records no time filter could place */
 };
 
@@ -312,32 +311,7 @@ static int add_time(struct tbounds *b, const char *arg, int64_t now_us, const ch
 	return 0;
 }
 
-static int64_t floor_div(int64_t a, int64_t b)
-{
-	return a >= 0 ? a / b : -((-a + b - 1) / b);
-}
 
-/* UTC seconds of a wall time of this machine's zone; mktime() once per log
- * hour (zone offsets change on the hour), as ingest.c's live policy. */
-static int64_t local_to_utc(struct filter_state *st, int64_t sec)
-{
-	int64_t hour = floor_div(sec, 3600);
-
-	if (!st->zone_valid || hour != st->zone_hour) {
-		time_t start = (time_t)(hour * 3600);
-		struct tm tm;
-		st->zone_off = 0;
-		if (gmtime_r(&start, &tm)) {
-			tm.tm_isdst = -1;
-			time_t u = mktime(&tm);
-			if (u != (time_t)-1)
-				st->zone_off = (int64_t)start - (int64_t)u;
-		}
-		st->zone_hour = hour;
-		st->zone_valid = true;
-	}
-	return sec - st->zone_off;
-}
 
 /* a before b */
 static inline bool tb_less(int64_t sec, uint32_t usec, const struct tbound *b)
@@ -362,7 +336,7 @@ static bool time_pass(const struct event_filter *f, const struct vtime *t)
 			if (b->v[i].utc) {
 				if (!have_utc && wall > -SEC_SANE && wall < SEC_SANE)
 					utc = t->has_tz ? wall - (int64_t)t->tz_min * 60
-							: local_to_utc(f->st, wall);
+							: zone_local_to_utc(&f->st->zone, wall);
 				have_utc = true;
 				sec = utc;
 			}

@@ -16,6 +16,7 @@
 #include "engine/blame.h" /* blame_impossible(): --group-v6 keeps those sources */
 #include "engine/engine.h"
 #include "ingest/filter.h"
+#include "util/zone.h"
 
 /* rsyslog's "message repeated N times" line stands for N records: the
  * engine is fed N times, at most this many (a forged N must not stall the
@@ -57,10 +58,8 @@ struct ingest {
 	int64_t fed_us;   /* engine time of the last event fed */
 	/* live: the arrival second the year reference was last advanced at */
 	int64_t advanced_sec;
-	/* live: the local zone's UTC offset for the log hour zone_hour */
-	int64_t zone_hour;
-	int64_t zone_off;
-	bool zone_valid;
+	/* live: the local zone's UTC offset, per log hour */
+	struct zone_cache zone;
 	struct input_stats st;
 	struct own6 *own6; /* --group-v6 only */
 	size_t n_held;
@@ -88,32 +87,7 @@ static int64_t vtime_us(const struct vtime *t)
 	return t->sec * US_PER_SEC + t->usec;
 }
 
-static int64_t floor_div(int64_t a, int64_t b)
-{
-	return a >= 0 ? a / b : -((-a + b - 1) / b);
-}
 
-/* UTC seconds of a wall time of this machine's zone (a syslog line without
- * an offset). mktime() once per log hour: zone offsets change on the hour. */
-static int64_t local_to_utc(struct ingest *in, int64_t sec)
-{
-	int64_t hour = floor_div(sec, 3600);
-
-	if (!in->zone_valid || hour != in->zone_hour) {
-		time_t start = (time_t)(hour * 3600);
-		struct tm tm;
-		in->zone_off = 0;
-		if (gmtime_r(&start, &tm)) {
-			tm.tm_isdst = -1;
-			time_t u = mktime(&tm);
-			if (u != (time_t)-1)
-				in->zone_off = (int64_t)start - (int64_t)u;
-		}
-		in->zone_hour = hour;
-		in->zone_valid = true;
-	}
-	return sec - in->zone_off;
-}
 
 /* Live lines: the line's own time in UTC when it is plausible, else the
  * arrival time (a forged or skewed date must not move the engine's clock). */
@@ -123,7 +97,7 @@ static int64_t live_time(struct ingest *in, const struct vtime *t, int64_t arriv
 	if (t->kind != VTIME_WALL || t->sec <= -INT64_MAX / 2 || t->sec >= INT64_MAX / 2)
 		return arrival_us;
 	struct vtime u = *t;
-	u.sec = t->has_tz ? t->sec - (int64_t)t->tz_min * 60 : local_to_utc(in, t->sec);
+	u.sec = t->has_tz ? t->sec - (int64_t)t->tz_min * 60 : zone_local_to_utc(&in->zone, t->sec);
 	int64_t us = vtime_us(&u);
 	if (us < arrival_us - INGEST_LIVE_PAST_US || us > arrival_us + INGEST_LIVE_FUTURE_US)
 		return arrival_us;
@@ -277,7 +251,7 @@ static void feed(struct ingest *in, const struct event *ev, uint32_t repeat, int
 static void uptime_to_wall(const struct ingest *in, struct vtime *t)
 {
 	int64_t us = in->boot_us + (t->sec > INT64_MAX / US_PER_SEC / 2 ? 0 : t->sec * US_PER_SEC);
-	time_t sec = (time_t)floor_div(us + t->usec, US_PER_SEC);
+	time_t sec = (time_t)zone_floor_div(us + t->usec, US_PER_SEC);
 	struct tm tm;
 
 	if (!localtime_r(&sec, &tm))

@@ -24,10 +24,3 @@ int report_nft(FILE *out, const struct engine *e, const struct input_stats *in,
 	(void)out, (void)e, (void)in, (void)o;
 	return -ENOSYS;
 }
-
-int report_html(FILE *out, const struct engine *e, const struct input_stats *in,
-		const struct report_opts *o)
-{
-	(void)out, (void)e, (void)in, (void)o;
-	return -ENOSYS;
-}

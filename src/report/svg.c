@@ -202,7 +202,7 @@ void svg_timeline(struct outbuf *o, const char *title, const struct svg_row *row
 		uint64_t peak = 0, total = 0;
 
 		for (size_t i = 0; i < n_buckets; i++) {
-			total += row->v[i];
+			total = row->v[i] > UINT64_MAX - total ? UINT64_MAX : total + row->v[i];
 			if (row->v[i] > peak)
 				peak = row->v[i];
 		}

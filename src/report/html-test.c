@@ -1,0 +1,289 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* html-test.c - the HTML report's escaping and SVG charts (svg.h).
+ *
+ * Each writer runs into an outbuf on an open_memstream(); the output is
+ * compared with what a browser must get: hostile bytes as text, numbers
+ * grouped, charts with shapes (or "no data") and no raw '<' from a label.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "report/outbuf.h"
+#include "report/svg.h"
+
+struct mem {
+	char *buf;
+	size_t len;
+	FILE *f;
+	struct outbuf ob;
+};
+
+static void mem_open(struct mem *m)
+{
+	m->buf = NULL;
+	m->len = 0;
+	m->f = open_memstream(&m->buf, &m->len);
+	assert_non_null(m->f);
+	outbuf_init(&m->ob, m->f);
+}
+
+/* Flushes and returns the text written (NUL-terminated). */
+static const char *mem_text(struct mem *m)
+{
+	assert_int_equal(outbuf_flush(&m->ob), 0);
+	assert_int_equal(fflush(m->f), 0);
+	return m->buf;
+}
+
+static void mem_close(struct mem *m)
+{
+	fclose(m->f);
+	free(m->buf);
+}
+
+static size_t count(const char *s, const char *what)
+{
+	size_t n = 0;
+
+	for (const char *p = strstr(s, what); p; p = strstr(p + 1, what))
+		n++;
+	return n;
+}
+
+static void escaped(const char *in, size_t n, const char *want)
+{
+	struct mem m;
+
+	mem_open(&m);
+	html_text(&m.ob, in, n);
+	assert_string_equal(mem_text(&m), want);
+	mem_close(&m);
+}
+
+static void test_html_text(void **state)
+{
+	(void)state;
+	escaped("plain eth0", 10, "plain eth0");
+	escaped("", 0, "");
+	escaped("<script>alert(1)</script>", 25, "&lt;script&gt;alert(1)&lt;/script&gt;");
+	escaped("\"><img src=x onerror='a'>&", 26,
+		"&quot;&gt;&lt;img src=x onerror=&#39;a&#39;&gt;&amp;");
+	/* the engine's escapes stay as they are; raw bytes become escapes */
+	escaped("a\\x01b", 6, "a\\x01b");
+	escaped("\x01\x7f\xff\n\t", 5, "\\x01\\x7f\\xff\\x0a\\x09");
+	/* an entity in the input is text, not a character */
+	escaped("&amp;&#60;", 10, "&amp;amp;&amp;#60;");
+	/* n bounds the read; a NUL ends it earlier */
+	escaped("abc<def", 3, "abc");
+	escaped("ab\0<cd", 6, "ab");
+	/* NULL: nothing */
+	escaped(NULL, 5, "");
+}
+
+static void test_html_num(void **state)
+{
+	char b[HTML_NUM_MAX];
+
+	(void)state;
+	assert_int_equal(html_num(b, 0), 1);
+	assert_string_equal(b, "0");
+	html_num(b, 999);
+	assert_string_equal(b, "999");
+	html_num(b, 1000);
+	assert_string_equal(b, "1,000");
+	html_num(b, 1234567);
+	assert_string_equal(b, "1,234,567");
+	assert_int_equal(html_num(b, UINT64_MAX), 26);
+	assert_string_equal(b, "18,446,744,073,709,551,615");
+}
+
+static void test_heat_level(void **state)
+{
+	(void)state;
+	assert_int_equal(svg_heat_level(0, 0), 0);
+	assert_int_equal(svg_heat_level(0, 100), 0);
+	assert_int_equal(svg_heat_level(1, 1), 5);
+	assert_int_equal(svg_heat_level(100, 100), 5);
+	assert_int_equal(svg_heat_level(1, 1000000), 1);
+	assert_int_equal(svg_heat_level(UINT64_MAX, UINT64_MAX), 5);
+	assert_int_equal(svg_heat_level(1, UINT64_MAX), 1);
+	/* monotonic */
+	for (uint64_t v = 1, last = 0; v < 1000; v++) {
+		unsigned l = svg_heat_level(v, 1000);
+		assert_true(l >= last && l >= 1 && l <= 5);
+		last = l;
+	}
+}
+
+static void test_bars(void **state)
+{
+	struct svg_bar b[] = {
+		{ .label = "<script>x</script>", .note = "\"q\" & 'r'", .value = UINT64_MAX, .cls = 5 },
+		{ .label = "zero", .value = 0, .cls = 0 },
+		{ .label = "one", .value = 1, .cls = SVG_CLS_NONE },
+	};
+	struct mem m;
+	const char *s;
+
+	(void)state;
+	mem_open(&m);
+	svg_bars(&m.ob, "t<itle>", b, 3);
+	s = mem_text(&m);
+	assert_non_null(strstr(s, "<svg class=\"chart\""));
+	assert_non_null(strstr(s, "aria-label=\"t&lt;itle&gt;\""));
+	assert_null(strstr(s, "<script>"));
+	assert_null(strstr(s, "<itle"));
+	assert_non_null(strstr(s, "&lt;script&gt;x&lt;/script&gt;"));
+	assert_non_null(strstr(s, "&quot;q&quot; &amp; &#39;r&#39;"));
+	assert_non_null(strstr(s, "18,446,744,073,709,551,615"));
+	/* the largest is full length, 0 draws nothing, 1 of 2^64 still shows */
+	assert_non_null(strstr(s, "width=\"300\" height=\"14\" class=\"d5\""));
+	assert_non_null(strstr(s, "width=\"0\" height=\"14\" class=\"d0\""));
+	assert_non_null(strstr(s, "width=\"1\" height=\"14\" class=\"bar\""));
+	assert_int_equal(count(s, "<rect"), 3);
+	assert_int_equal(count(s, "<svg"), count(s, "</svg>"));
+	mem_close(&m);
+
+	/* nothing to draw */
+	mem_open(&m);
+	svg_bars(&m.ob, "empty", NULL, 0);
+	s = mem_text(&m);
+	assert_non_null(strstr(s, "no data"));
+	assert_int_equal(count(s, "<rect"), 0);
+	assert_int_equal(count(s, "</svg>"), 1);
+	mem_close(&m);
+
+	/* every value 0: bars of length 0, no division by zero */
+	mem_open(&m);
+	svg_bars(&m.ob, "zeros", &b[1], 1);
+	s = mem_text(&m);
+	assert_non_null(strstr(s, "width=\"0\""));
+	mem_close(&m);
+}
+
+static void test_long_label(void **state)
+{
+	char label[300];
+	struct svg_bar b = { .label = label, .value = 7, .cls = 1 };
+	struct mem m;
+	const char *s;
+
+	(void)state;
+	memset(label, '<', sizeof(label) - 1);
+	label[sizeof(label) - 1] = '\0';
+	mem_open(&m);
+	svg_bars(&m.ob, "long", &b, 1);
+	s = mem_text(&m);
+	/* the drawn label is cut (the <title> has it all), and every '<' escaped */
+	assert_int_equal(count(s, "&lt;"), (sizeof(label) - 1) + (SVG_LABEL_MAX - 3));
+	assert_non_null(strstr(s, "&lt;...</text>"));
+	assert_int_equal(count(s, "<<"), 0);
+	mem_close(&m);
+}
+
+static void test_timeline(void **state)
+{
+	uint64_t a[8] = { 0, 5, 10, 0, 0, 0, 0, 1 }, zero[8] = { 0 },
+		 huge[8] = { UINT64_MAX, 1, 0, 0, 0, 0, 0, UINT64_MAX };
+	struct svg_row rows[] = {
+		{ .label = "all events", .v = a, .cls = SVG_CLS_NONE },
+		{ .label = "<b>quiet</b>", .v = zero, .cls = 2 },
+		{ .label = "huge", .v = huge, .cls = 4 },
+	};
+	struct mem m;
+	const char *s;
+
+	(void)state;
+	mem_open(&m);
+	svg_timeline(&m.ob, "timeline", rows, 3, 8, "2026-01-01 00:00:00Z", "<to>");
+	s = mem_text(&m);
+	/* 3 columns for the first row, none for the quiet one, 3 for huge */
+	assert_int_equal(count(s, "<rect"), 6);
+	assert_int_equal(count(s, "class=\"d4\""), 3);
+	assert_non_null(strstr(s, "&lt;b&gt;quiet&lt;/b&gt;"));
+	assert_non_null(strstr(s, "&lt;to&gt;"));
+	assert_null(strstr(s, "<b>"));
+	/* the peak is full height, the smallest still 1 */
+	assert_non_null(strstr(s, "height=\"22\" class=\"bar\""));
+	assert_non_null(strstr(s, "height=\"1\" class=\"d4\""));
+	assert_non_null(strstr(s, "all events: 16 events, peak 10"));
+	assert_non_null(strstr(s, "quiet&lt;/b&gt;: 0 events, peak 0"));
+	/* a sum past 2^64 saturates */
+	assert_non_null(strstr(s, "huge: 18,446,744,073,709,551,615 events, peak 18,446,"));
+	mem_close(&m);
+
+	mem_open(&m);
+	svg_timeline(&m.ob, "none", rows, 0, 8, "a", "b");
+	assert_non_null(strstr(mem_text(&m), "no data"));
+	mem_close(&m);
+	mem_open(&m);
+	svg_timeline(&m.ob, "none", rows, 3, 0, "a", "b");
+	assert_non_null(strstr(mem_text(&m), "no data"));
+	mem_close(&m);
+
+	/* one source, one bucket */
+	mem_open(&m);
+	svg_timeline(&m.ob, "one", &rows[0], 1, 1, "a", "b");
+	s = mem_text(&m);
+	assert_int_equal(count(s, "<rect"), 0); /* its bucket is 0 */
+	assert_int_equal(count(s, "</svg>"), 1);
+	mem_close(&m);
+}
+
+static void test_heatmap(void **state)
+{
+	const char *rl[] = { "198.51.100.7", "<i>r</i>" };
+	const char *cl[] = { "tcp/22", "+ 0-1023", "'c'" };
+	uint64_t v[] = { 3, 0, UINT64_MAX, 1, 1000, 0 };
+	struct mem m;
+	const char *s;
+
+	(void)state;
+	mem_open(&m);
+	svg_heatmap(&m.ob, "heat", rl, 2, cl, 3, v);
+	s = mem_text(&m);
+	assert_int_equal(count(s, "<rect"), 6);
+	assert_int_equal(count(s, "class=\"h0\""), 2);
+	assert_int_equal(count(s, "class=\"h5\""), 3); /* each column's maximum */
+	assert_int_equal(count(s, "class=\"h1\""), 1); /* 1 of 3: low */
+	assert_non_null(strstr(s, "&lt;i&gt;r&lt;/i&gt;"));
+	assert_non_null(strstr(s, "&#39;c&#39;"));
+	assert_non_null(strstr(s, "198.51.100.7, &#39;c&#39;: 18,446,744,073,709,551,615"));
+	assert_null(strstr(s, "<i>"));
+	mem_close(&m);
+
+	mem_open(&m);
+	svg_heatmap(&m.ob, "none", rl, 0, cl, 3, v);
+	assert_non_null(strstr(mem_text(&m), "no data"));
+	mem_close(&m);
+	mem_open(&m);
+	svg_heatmap(&m.ob, "none", rl, 2, cl, 0, v);
+	assert_non_null(strstr(mem_text(&m), "no data"));
+	mem_close(&m);
+
+	/* one cell, zero */
+	mem_open(&m);
+	svg_heatmap(&m.ob, "one", rl, 1, cl, 1, (const uint64_t[]){ 0 });
+	s = mem_text(&m);
+	assert_int_equal(count(s, "class=\"h0\""), 1);
+	mem_close(&m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_html_text),  cmocka_unit_test(test_html_num),
+		cmocka_unit_test(test_heat_level), cmocka_unit_test(test_bars),
+		cmocka_unit_test(test_long_label), cmocka_unit_test(test_timeline),
+		cmocka_unit_test(test_heatmap),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

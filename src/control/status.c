@@ -16,6 +16,7 @@
 #include "report/outbuf.h"
 #include "report/report-internal.h"
 #include "report/report.h"
+#include "report/summary.h"
 #include "source/source.h"
 #include "util/escape.h"
 
@@ -23,37 +24,15 @@
 #define VIGIL_VERSION "0.1.0"
 #endif
 
-#define AGG_SIG_SLOTS 4096 /* distinct signatures counted (a power of two) */
-#define PORT_PROTOS 2  /* tcp, udp */
-
-static const char *const port_proto_name[PORT_PROTOS] = { "tcp", "udp" };
-
-struct port_top {
-	uint8_t proto;
-	uint16_t port;
-	uint32_t sources;
-};
-
-struct sig_agg {
-	uint32_t sid;       /* 0: free slot */
-	const char *msg;
-	uint32_t sources;
-	uint64_t count;
-};
-
 /* What the status document says besides the source objects. */
-struct summary {
+struct status_doc {
 	uint64_t events, ignored, malformed, lost, lines, bytes;
 	size_t tracked;        /* sources in the engine */
 	size_t matching;       /* passing --ip and --min-dl */
 	size_t listed;         /* written in full (--top) */
 	size_t by_dl[6];       /* tracked sources by danger level */
 	size_t scanning;       /* tracked sources with scan evidence (scan_dl >= 1) */
-	bool partial;          /* the top lists did not see every matching source */
-	struct port_top ports[STATUS_TOP_N];
-	size_t n_ports;
-	struct sig_agg sigs[STATUS_TOP_N];
-	size_t n_sigs;
+	struct summary sum;    /* the top lists (summary.c, as analyze's report) */
 	const struct source_state **v; /* every tracked source, report order */
 	size_t n;
 	const struct report_opts *ro;  /* the filters */
@@ -80,7 +59,7 @@ static bool ingest_shared(const struct status_args *a, size_t i)
 /* Totals: each ingest's counters once. lost is the larger of the sources'
  * sum and the ingests' sum: the daemon may forward a source's losses to its
  * ingest (ingest_lost), and they must not count twice. */
-static void sum_inputs(struct summary *s, const struct status_args *a)
+static void sum_inputs(struct status_doc *s, const struct status_args *a)
 {
 	uint64_t lost_sources = 0, lost_ingests = 0;
 
@@ -103,205 +82,9 @@ static void sum_inputs(struct summary *s, const struct status_args *a)
 	s->lost = lost_sources > lost_ingests ? lost_sources : lost_ingests;
 }
 
-/* Sources per port, each source once (stamp: the last source that added). */
-struct port_count {
-	uint32_t *count[PORT_PROTOS];
-	uint32_t *stamp[PORT_PROTOS];
-	uint64_t visits;
-};
-
-static void port_count_free(struct port_count *pc)
-{
-	for (int p = 0; p < PORT_PROTOS; p++) {
-		free(pc->count[p]);
-		free(pc->stamp[p]);
-	}
-}
-
-static bool port_count_init(struct port_count *pc)
-{
-	*pc = (struct port_count){ 0 };
-	for (int p = 0; p < PORT_PROTOS; p++) {
-		pc->count[p] = calloc(65536, sizeof(uint32_t));
-		pc->stamp[p] = calloc(65536, sizeof(uint32_t));
-		if (!pc->count[p] || !pc->stamp[p]) {
-			port_count_free(pc);
-			return false;
-		}
-	}
-	return true;
-}
-
-/* false when the visit budget ran out */
-static bool port_add(struct port_count *pc, int proto, const struct portset *ps, uint32_t stamp)
-{
-	struct portset_iter it;
-	struct port_span sp;
-
-	portset_iter_init(&it, ps);
-	while (portset_iter_next(&it, &sp)) {
-		if (pc->visits + (uint64_t)(sp.hi - sp.lo) + 1 > STATUS_AGG_PORTS)
-			return false;
-		pc->visits += (uint64_t)(sp.hi - sp.lo) + 1;
-		for (uint32_t port = sp.lo; port <= sp.hi; port++) {
-			if (pc->stamp[proto][port] == stamp)
-				continue;
-			pc->stamp[proto][port] = stamp;
-			pc->count[proto][port]++;
-		}
-	}
-	return true;
-}
-
-static bool ports_of_source(struct port_count *pc, const struct source_state *s, uint32_t stamp)
-{
-	for (uint32_t i = 0; i < s->n_pairs; i++) {
-		const struct pair_state *p = s->pairs[i];
-		if (!p)
-			continue;
-		if (!port_add(pc, 0, &p->tcp.ports, stamp) || !port_add(pc, 1, &p->udp.ports, stamp))
-			return false;
-	}
-	return true;
-}
-
-/* Keep the n best in top[] (most sources first, then proto, then port). */
-static void port_top_insert(struct summary *s, uint8_t proto, uint16_t port, uint32_t sources)
-{
-	size_t i = s->n_ports;
-
-	if (i == STATUS_TOP_N) {
-		if (sources <= s->ports[i - 1].sources)
-			return;
-		i--;
-	} else {
-		s->n_ports++;
-	}
-	while (i > 0 && s->ports[i - 1].sources < sources) {
-		s->ports[i] = s->ports[i - 1];
-		i--;
-	}
-	s->ports[i] = (struct port_top){ .proto = proto, .port = port, .sources = sources };
-}
-
-static void ports_pick(struct summary *s, const struct port_count *pc)
-{
-	for (int p = 0; p < PORT_PROTOS; p++)
-		for (uint32_t port = 0; port < 65536; port++)
-			if (pc->count[p][port])
-				port_top_insert(s, (uint8_t)p, (uint16_t)port, pc->count[p][port]);
-}
-
-static struct sig_agg *sig_slot(struct sig_agg *tab, uint32_t sid)
-{
-	uint32_t h = (sid * UINT32_C(2654435761)) & (AGG_SIG_SLOTS - 1);
-
-	for (uint32_t k = 0; k < AGG_SIG_SLOTS; k++, h = (h + 1) & (AGG_SIG_SLOTS - 1))
-		if (tab[h].sid == sid || tab[h].sid == 0)
-			return &tab[h];
-	return NULL; /* full */
-}
-
-/* The one place that knows how a source refers to a signature: by its
- * stable id, with an engine-owned copy of its msg. */
-static uint32_t sig_count_id(const struct sig_count *c)
-{
-	return c->id;
-}
-
-static const char *sig_count_msg(const struct sig_count *c)
-{
-	return c->msg ? c->msg : "";
-}
-
-static bool sigs_of_source(struct sig_agg *tab, const struct source_state *s)
-{
-	const struct source_intel *x = s->intel;
-
-	for (uint16_t i = 0; x && i < x->n_sigs; i++) {
-		uint32_t sid = sig_count_id(&x->sigs[i]);
-		struct sig_agg *a = sid ? sig_slot(tab, sid) : NULL;
-		if (!sid)
-			continue;
-		if (!a)
-			return false;
-		if (!a->sid)
-			*a = (struct sig_agg){ .sid = sid, .msg = sig_count_msg(&x->sigs[i]) };
-		a->sources++; /* a source lists a signature once */
-		a->count += x->sigs[i].count;
-	}
-	return true;
-}
-
-/* Report order of the top signatures: most sources, then most matches, then sid. */
-static bool sig_before(const struct sig_agg *a, const struct sig_agg *b)
-{
-	if (a->sources != b->sources)
-		return a->sources > b->sources;
-	if (a->count != b->count)
-		return a->count > b->count;
-	return a->sid < b->sid;
-}
-
-static void sigs_pick(struct summary *s, const struct sig_agg *tab)
-{
-	for (size_t k = 0; k < AGG_SIG_SLOTS; k++) {
-		const struct sig_agg *a = &tab[k];
-		size_t i = s->n_sigs;
-		if (!a->sid)
-			continue;
-		if (i == STATUS_TOP_N) {
-			if (!sig_before(a, &s->sigs[i - 1]))
-				continue;
-			i--;
-		} else {
-			s->n_sigs++;
-		}
-		while (i > 0 && sig_before(a, &s->sigs[i - 1])) {
-			s->sigs[i] = s->sigs[i - 1];
-			i--;
-		}
-		s->sigs[i] = *a;
-	}
-}
-
-/* Top ports and signatures over the first STATUS_AGG_SOURCES matching. */
-static void top_lists(struct summary *s, const struct report_opts *ro)
-{
-	struct port_count pc;
-	struct sig_agg *tab = calloc(AGG_SIG_SLOTS, sizeof(*tab));
-	bool ports_ok = port_count_init(&pc), sigs_ok = tab != NULL;
-	size_t seen = 0;
-
-	s->partial = !ports_ok || !sigs_ok;
-	for (size_t i = 0; i < s->n && (ports_ok || sigs_ok); i++) {
-		if (!report_source_listed(s->v[i], ro))
-			continue;
-		if (seen++ == STATUS_AGG_SOURCES) {
-			s->partial = true;
-			break;
-		}
-		if (ports_ok && !ports_of_source(&pc, s->v[i], (uint32_t)seen)) {
-			s->partial = true;
-			ports_ok = false; /* what was counted stays */
-			ports_pick(s, &pc);
-			port_count_free(&pc);
-		}
-		if (sigs_ok && !sigs_of_source(tab, s->v[i]))
-			s->partial = true;
-	}
-	if (ports_ok) {
-		ports_pick(s, &pc);
-		port_count_free(&pc);
-	}
-	if (sigs_ok)
-		sigs_pick(s, tab);
-	free(tab);
-}
-
 /* The sources in report order. TODO(engine_top): engine_sources_sorted()
  * sorts every source; the filters need every one anyway. */
-static int summarize(struct summary *s, const struct control_request *req,
+static int summarize(struct status_doc *s, const struct control_request *req,
 		     const struct status_args *a, const struct report_opts *ro)
 {
 	memset(s, 0, sizeof(*s));
@@ -319,8 +102,17 @@ static int summarize(struct summary *s, const struct control_request *req,
 			s->matching++;
 	}
 	s->listed = req->summary ? 0 : (s->matching < req->top ? s->matching : req->top);
-	top_lists(s, ro);
+	/* -ENOMEM: the lists that could not be made are empty, partial set */
+	(void)summary_build(s->v, s->n, ro, STATUS_TOP_N, &s->sum);
 	return 0;
+}
+
+/* "tcp", "udp", "udplite" */
+static const char *port_proto(const struct summary_port *p)
+{
+	const char *name = event_proto_name(p->proto);
+
+	return name ? name : "?";
 }
 
 static uint64_t source_ports(const struct source_state *s)
@@ -373,7 +165,7 @@ static void json_inputs(struct jsonw *w, const struct status_args *a)
 	jsonw_arr_end(w);
 }
 
-static void json_summary(struct jsonw *w, const struct summary *s)
+static void json_summary(struct jsonw *w, const struct status_doc *s)
 {
 	char buf[ADDR_STR_MAX], key[2] = "0";
 
@@ -409,28 +201,29 @@ static void json_summary(struct jsonw *w, const struct summary *s)
 
 	jsonw_key(w, "top_ports");
 	jsonw_arr_begin(w);
-	for (size_t i = 0; i < s->n_ports; i++) {
+	for (size_t i = 0; i < s->sum.n_ports; i++) {
 		jsonw_obj_begin(w);
-		jsonw_key_str(w, "proto", port_proto_name[s->ports[i].proto]);
-		jsonw_key_u64(w, "port", s->ports[i].port);
-		jsonw_key_u64(w, "sources", s->ports[i].sources);
+		jsonw_key_str(w, "proto", port_proto(&s->sum.ports[i]));
+		jsonw_key_u64(w, "port", s->sum.ports[i].port);
+		jsonw_key_u64(w, "sources", s->sum.ports[i].sources);
 		jsonw_obj_end(w);
 	}
 	jsonw_arr_end(w);
 
 	jsonw_key(w, "top_signatures");
 	jsonw_arr_begin(w);
-	for (size_t i = 0; i < s->n_sigs; i++) {
+	for (size_t i = 0; i < s->sum.n_sigs; i++) {
+		const struct summary_sig *g = &s->sum.sigs[i];
 		jsonw_obj_begin(w);
-		jsonw_key_u64(w, "sid", s->sigs[i].sid);
-		jsonw_key_str(w, "msg", s->sigs[i].msg ? s->sigs[i].msg : "");
-		jsonw_key_u64(w, "sources", s->sigs[i].sources);
-		jsonw_key_u64(w, "count", s->sigs[i].count);
+		jsonw_key_u64(w, "sid", g->sid);
+		jsonw_key_str(w, "msg", g->msg ? g->msg : "");
+		jsonw_key_u64(w, "sources", g->sources);
+		jsonw_key_u64(w, "count", g->count);
 		jsonw_obj_end(w);
 	}
 	jsonw_arr_end(w);
 	jsonw_key(w, "top_partial");
-	jsonw_bool(w, s->partial);
+	jsonw_bool(w, s->sum.partial);
 }
 
 static void json_engine(struct jsonw *w, const struct engine_stats *es)
@@ -465,7 +258,7 @@ static void json_control(struct jsonw *w, const struct control_stats *c)
 	jsonw_obj_end(w);
 }
 
-static void status_json(struct outbuf *o, const struct summary *s, const struct status_args *a)
+static void status_json(struct outbuf *o, const struct status_doc *s, const struct status_args *a)
 {
 	struct engine_stats es;
 	struct jsonw w;
@@ -521,7 +314,7 @@ static void text_uptime(struct outbuf *o, int64_t up)
 		      (long long)(up / 60 % 60), (long long)(up % 60));
 }
 
-static void text_inputs(struct outbuf *o, const struct summary *s, const struct status_args *a)
+static void text_inputs(struct outbuf *o, const struct status_doc *s, const struct status_args *a)
 {
 	char name[160], err[200];
 
@@ -542,7 +335,7 @@ static void text_inputs(struct outbuf *o, const struct summary *s, const struct 
 	}
 }
 
-static void text_tops(struct outbuf *o, const struct summary *s)
+static void text_tops(struct outbuf *o, const struct status_doc *s)
 {
 	char msg[160];
 
@@ -551,27 +344,29 @@ static void text_tops(struct outbuf *o, const struct summary *s)
 	for (int d = 1; d <= 5; d++)
 		outbuf_printf(o, " %d:%zu", d, s->by_dl[d]);
 	outbuf_putc(o, '\n');
-	if (s->n_ports) {
+	if (s->sum.n_ports) {
 		outbuf_puts(o, "top ports (sources):");
-		for (size_t i = 0; i < s->n_ports; i++)
-			outbuf_printf(o, " %s/%u (%u)", port_proto_name[s->ports[i].proto],
-				      (unsigned)s->ports[i].port, (unsigned)s->ports[i].sources);
+		for (size_t i = 0; i < s->sum.n_ports; i++)
+			outbuf_printf(o, " %s/%u (%u)", port_proto(&s->sum.ports[i]),
+				      (unsigned)s->sum.ports[i].port,
+				      (unsigned)s->sum.ports[i].sources);
 		outbuf_putc(o, '\n');
 	}
-	if (s->n_sigs) {
+	if (s->sum.n_sigs) {
 		outbuf_puts(o, "top signatures (sources):\n");
-		for (size_t i = 0; i < s->n_sigs; i++)
-			outbuf_printf(o, "  sid %-8u %-6u \"%s\"\n", (unsigned)s->sigs[i].sid,
-				      (unsigned)s->sigs[i].sources,
-				      escape_str(s->sigs[i].msg ? s->sigs[i].msg : "", msg,
-						 sizeof(msg)));
+		for (size_t i = 0; i < s->sum.n_sigs; i++) {
+			const struct summary_sig *g = &s->sum.sigs[i];
+			outbuf_printf(o, "  sid %-8u %-6u \"%s\"\n", (unsigned)g->sid,
+				      (unsigned)g->sources,
+				      escape_str(g->msg ? g->msg : "", msg, sizeof(msg)));
+		}
 	}
-	if (s->partial)
+	if (s->sum.partial)
 		outbuf_printf(o, "(top lists from the %d most dangerous sources)\n",
-			      STATUS_AGG_SOURCES);
+			      SUMMARY_AGG_SOURCES);
 }
 
-static void text_top_sources(struct outbuf *o, const struct summary *s)
+static void text_top_sources(struct outbuf *o, const struct status_doc *s)
 {
 	char buf[ADDR_STR_MAX];
 	size_t k = 0;
@@ -592,7 +387,7 @@ static void text_top_sources(struct outbuf *o, const struct summary *s)
 }
 
 /* The full listing: the first `listed` matching sources (report order). */
-static void text_listing(struct outbuf *o, const struct summary *s)
+static void text_listing(struct outbuf *o, const struct status_doc *s)
 {
 	const struct source_state **v;
 	size_t k = 0;
@@ -636,7 +431,7 @@ static void text_engine(struct outbuf *o, const struct status_args *a)
 			      (unsigned long long)a->control->timed_out);
 }
 
-static void status_text(struct outbuf *o, const struct summary *s, const struct status_args *a)
+static void status_text(struct outbuf *o, const struct status_doc *s, const struct status_args *a)
 {
 	text_uptime(o, a->uptime_s);
 	text_inputs(o, s, a);
@@ -657,7 +452,7 @@ void status_write_args(struct outbuf *o, const struct control_request *req,
 	struct report_opts ro = { .min_dl = req->min_dl, .ips = &req->ip, .n_ips = req->has_ip,
 				  .home_net = a->home_net, .n_home_net = a->n_home_net,
 				  .m = a->m };
-	struct summary s;
+	struct status_doc s;
 
 	if (summarize(&s, req, a, &ro) < 0) {
 		o->io_failed = true; /* -ENOMEM: the server answers ERR */
@@ -667,6 +462,7 @@ void status_write_args(struct outbuf *o, const struct control_request *req,
 		status_json(o, &s, a);
 	else
 		status_text(o, &s, a);
+	summary_free(&s.sum);
 	free(s.v);
 }
 

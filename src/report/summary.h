@@ -15,6 +15,14 @@
 #include "engine/state.h"
 #include "report/report.h"
 
+/* Bounded work (vigil status asks on a live daemon): the top lists look at
+ * the SUMMARY_AGG_SOURCES most dangerous listed sources, at most
+ * SUMMARY_AGG_PORTS port visits and SUMMARY_AGG_HOSTS destinations; past
+ * any of them `partial` is set. */
+#define SUMMARY_AGG_SOURCES 10000
+#define SUMMARY_AGG_PORTS (UINT64_C(20) * 1000 * 1000)
+#define SUMMARY_AGG_HOSTS ((size_t)1 << 18)
+
 struct summary_sig {
 	uint32_t sid;
 	const char *msg;  /* engine-owned; not escaped (HTML and text escape it) */
@@ -77,5 +85,9 @@ size_t report_source_why(const struct source_state *s, const struct report_opts 
  * 198.51.100.10-29, tcp 80,443" (a sweep), "198.51.100.1" (one). Returns
  * the length (cut at size, ending in "..."). */
 size_t report_source_dsts(const struct source_state *s, char *buf, size_t size);
+
+/* Destinations v (n pairs, sorted by address) as ranges:
+ * "198.51.100.10-29,198.51.100.40". Returns the length (cut: "..."). */
+size_t report_dsts_format(const struct pair_state *const *v, size_t n, char *buf, size_t size);
 
 #endif

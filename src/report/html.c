@@ -137,10 +137,15 @@ static void th_row(struct outbuf *o, const char *const *cols, const char *num_co
 	outbuf_puts(o, "</tr></thead>\n<tbody>\n");
 }
 
-static void table_begin(struct outbuf *o, bool sortable, const char *const *cols,
+/* cls: the table's classes ("sort": sortable; "top": the top sources), or
+ * NULL. */
+static void table_begin(struct outbuf *o, const char *cls, const char *const *cols,
 			const char *num_cols)
 {
-	outbuf_printf(o, "<div class=\"wrap\"><table%s>", sortable ? " class=\"sort\"" : "");
+	if (cls)
+		outbuf_printf(o, "<div class=\"wrap\"><table class=\"%s\">", cls);
+	else
+		outbuf_puts(o, "<div class=\"wrap\"><table>");
 	th_row(o, cols, num_cols);
 }
 
@@ -221,8 +226,8 @@ static const char html_css[] =
 	"svg.chart .h3{fill:#eb6c2c}svg.chart .h4{fill:#c33b1a}svg.chart .h5{fill:#7a1a0c}\n"
 	"ul.plain{margin:.3em 0;padding-left:1.2em}\n"
 	"footer{margin-top:2em;color:var(--mut);font-size:.85em}\n"
-	"@media (max-width:640px){body{padding:8px;font-size:13px}.hide-s{display:none}"
-	"th,td{padding:2px 4px}}\n"
+	"@media (max-width:640px){body{padding:8px;font-size:13px}th{white-space:normal}"
+	"th,td{padding:2px 4px}table.top td:nth-child(4),table.top th:nth-child(4){display:none}}\n"
 	"@media print{body{max-width:none;padding:0;font-size:9.5pt}"
 	"h2{break-after:avoid}figure,tr,.card{break-inside:avoid}.wrap{overflow:visible}"
 	"*{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
@@ -349,13 +354,13 @@ static void html_levels(struct html *h)
 		card(o, "sources", s->by_dl[dl], dl);
 	card(o, "events", h->in->events, -1);
 	card(o, "malformed lines", h->in->malformed, -1);
-	outbuf_puts(o, "</div>\n<details><summary>Danger levels: what the numbers mean</summary>\n");
+	outbuf_puts(o, "</div>\n<details open><summary>Danger levels: what the numbers mean</summary>\n");
 	outbuf_puts(o, "<p class=\"note\">A source's level (DL) is the highest of: the packets it "
 		       "sent to one host within SCAN_TIMEOUT, the number of hosts it probed "
 		       "(a sweep), the signatures it matched, auto_dl and reputation lists. "
 		       "Level 0 is traffic without scan evidence (or spoofed sources, never "
 		       "blocked).</p>\n");
-	table_begin(o, false, cols, "nnnn");
+	table_begin(o, NULL, cols, "nnnn");
 	for (unsigned dl = 1; dl <= 5; dl++) {
 		outbuf_puts(o, "<tr>");
 		td_dl(o, dl);
@@ -391,7 +396,7 @@ static void html_top_sources(struct html *h)
 		outbuf_puts(o, "<p class=\"mut\">no sources listed</p>\n");
 		return;
 	}
-	table_begin(o, false, cols, "...n");
+	table_begin(o, "top", cols, "...n");
 	for (size_t i = 0; i < s->n_top; i++) {
 		const struct source_state *src = s->top[i];
 		(void)report_source_why(src, h->ro, why, sizeof(why));
@@ -425,11 +430,11 @@ static void html_top_sigs(struct html *h)
 		outbuf_puts(o, "<p class=\"mut\">no signature matched</p></div>\n");
 		return;
 	}
-	table_begin(o, false, cols, "n..nn");
+	table_begin(o, NULL, cols, "n..nn");
 	for (size_t i = 0; i < s->n_sigs; i++) {
 		const struct summary_sig *g = &s->sigs[i];
-		outbuf_puts(o, "<tr>");
-		td_num(o, g->sid);
+		outbuf_printf(o, "<tr><td class=\"n\" data-v=\"%" PRIu32 "\">%" PRIu32 "</td>", g->sid,
+			      g->sid);
 		td_dl(o, g->dl);
 		td_text(o, g->msg);
 		td_num(o, g->sources);
@@ -458,7 +463,7 @@ static void html_top_ports(struct html *h)
 		outbuf_puts(o, "<p class=\"mut\">no ports</p></div>\n");
 		return;
 	}
-	table_begin(o, false, cols, ".n");
+	table_begin(o, NULL, cols, ".n");
 	for (size_t i = 0; i < s->n_ports; i++) {
 		outbuf_printf(o, "<tr><td data-v=\"%u\">%s/%u</td>", (unsigned)s->ports[i].port,
 			      l4_name(s->ports[i].proto), (unsigned)s->ports[i].port);
@@ -481,7 +486,7 @@ static void html_top_hosts(struct html *h)
 		outbuf_puts(o, "<p class=\"mut\">no hosts</p></div>\n");
 		return;
 	}
-	table_begin(o, false, cols, ".nnn");
+	table_begin(o, NULL, cols, ".nnn");
 	for (size_t i = 0; i < s->n_hosts; i++) {
 		(void)addr_format(&s->hosts[i].dst, a);
 		outbuf_puts(o, "<tr>");
@@ -509,7 +514,7 @@ static void html_names(struct html *h, enum tally_kind k, const char *title, siz
 		outbuf_puts(o, "<p class=\"mut\">none counted</p></div>\n");
 		return;
 	}
-	table_begin(o, false, cols, ".n");
+	table_begin(o, NULL, cols, ".n");
 	for (size_t i = 0; i < n; i++) {
 		if (i >= top) {
 			more += v[i].events;
@@ -613,7 +618,7 @@ static void html_input_errors(struct html *h)
 	outbuf_puts(o, "</p>\n");
 	if (!in->n_problems)
 		return;
-	table_begin(o, false, cols, "..nn");
+	table_begin(o, NULL, cols, "..nn");
 	for (size_t i = 0; i < in->n_problems; i++) {
 		const struct input_problem *p = &in->problems[i];
 		outbuf_puts(o, "<tr><td><code>");
@@ -643,8 +648,8 @@ static void html_summary(struct html *h)
 
 	html_levels(h);
 	html_top_sources(h);
-	outbuf_puts(h->o, "<div class=\"grid\">\n");
 	html_top_sigs(h);
+	outbuf_puts(h->o, "<div class=\"grid\">\n");
 	html_top_ports(h);
 	html_top_hosts(h);
 	outbuf_puts(h->o, "</div>\n<div class=\"grid\">\n");
@@ -682,6 +687,8 @@ static int html_timeline(struct html *h)
 	const struct tally *t = h->ro->tally;
 	const struct tally_series *all = t ? tally_overall(t) : NULL;
 	size_t rows = chart_rows(h), n_rows = 0;
+	int64_t lo = 0, hi = 0, width;
+	bool have = false;
 	char from[32], to[32], names[HTML_CHART_ROWS + 1][NET_STR_MAX];
 	struct svg_row row[HTML_CHART_ROWS + 1];
 	uint64_t *v;
@@ -691,10 +698,24 @@ static int html_timeline(struct html *h)
 		outbuf_puts(o, "<p class=\"mut\">no timeline (no events with a time)</p>\n</figure>\n");
 		return 0;
 	}
+	/* the axis: the first to the last event (the tally's own buckets run
+	 * on past the last one), from the sources' exact times */
+	for (size_t i = 0; i < h->n; i++) {
+		if (h->v[i]->first_us < lo || !have)
+			lo = h->v[i]->first_us;
+		if (h->v[i]->last_us > hi || !have)
+			hi = h->v[i]->last_us;
+		have = true;
+	}
+	if (!have) {
+		lo = all->start_us;
+		hi = all->start_us + all->width_us * TALLY_BUCKETS - 1;
+	}
+	width = (hi - lo) / TALLY_BUCKETS + 1;
 	v = calloc((rows + 1) * TALLY_BUCKETS, sizeof(*v));
 	if (!v)
 		return -ENOMEM;
-	memcpy(v, all->count, sizeof(all->count));
+	tally_series_rebin(all, lo, width, TALLY_BUCKETS, v);
 	memcpy(names[0], "all events", sizeof("all events"));
 	row[n_rows++] = (struct svg_row){ .label = names[0], .v = v, .cls = SVG_CLS_NONE };
 	for (size_t i = 0; i < rows; i++) {
@@ -703,23 +724,23 @@ static int html_timeline(struct html *h)
 		uint64_t *dst = v + n_rows * TALLY_BUCKETS;
 		if (!ser)
 			continue;
-		tally_series_rebin(ser, all->start_us, all->width_us, TALLY_BUCKETS, dst);
+		tally_series_rebin(ser, lo, width, TALLY_BUCKETS, dst);
 		(void)report_source_name(s, h->ro, names[n_rows]);
 		row[n_rows] = (struct svg_row){ .label = names[n_rows], .v = dst, .cls = s->dl };
 		n_rows++;
 	}
-	fmt_utc(all->start_us, from);
-	fmt_utc(all->start_us + all->width_us * TALLY_BUCKETS, to);
+	fmt_utc(lo, from);
+	fmt_utc(lo + width * TALLY_BUCKETS, to);
 	svg_timeline(o, "Events per time interval: every event, then the top sources", row,
 		     n_rows, TALLY_BUCKETS, from, to);
 	free(v);
 	outbuf_printf(o, "<figcaption>%d intervals of ", TALLY_BUCKETS);
-	if (all->width_us >= 3600 * INT64_C(1000000))
-		outbuf_printf(o, "%.1f h", (double)all->width_us / 3.6e9);
-	else if (all->width_us >= 60 * INT64_C(1000000))
-		outbuf_printf(o, "%.1f min", (double)all->width_us / 6e7);
+	if (width >= 3600 * INT64_C(1000000))
+		outbuf_printf(o, "%.1f h", (double)width / 3.6e9);
+	else if (width >= 60 * INT64_C(1000000))
+		outbuf_printf(o, "%.1f min", (double)width / 6e7);
 	else
-		outbuf_printf(o, "%.3f s", (double)all->width_us / 1e6);
+		outbuf_printf(o, "%.3f s", (double)width / 1e6);
 	outbuf_puts(o, " (UTC); each row is scaled to its own peak, written at its end."
 		       "</figcaption>\n</figure>\n");
 	return 0;
@@ -953,11 +974,8 @@ static int html_pictures(struct html *h)
 	r = html_timeline(h);
 	if (r >= 0)
 		r = html_heatmap(h);
-	outbuf_puts(h->o, "<div class=\"grid\">\n<div>");
 	html_dl_chart(h);
-	outbuf_puts(h->o, "</div>\n<div>");
 	html_sweeps(h);
-	outbuf_puts(h->o, "</div>\n</div>\n");
 	html_sig_chart(h);
 	return r;
 }
@@ -1102,7 +1120,7 @@ static int html_sources(struct html *h)
 	if (!bm)
 		return -ENOMEM;
 	outbuf_puts(o, "<p class=\"note\">Click a column's title to sort by it.</p>\n");
-	table_begin(o, true, cols, "..nnn");
+	table_begin(o, "sort", cols, "..nnn");
 	for (size_t i = 0; i < h->n; i++) {
 		const struct source_state *s = h->v[i];
 		uint64_t nports;

@@ -20,7 +20,7 @@
 #define TL_BAR_H 22
 #define HM_CELL_H 18
 #define HM_CELL_W_MAX 28
-#define HM_PLOT_W 500
+#define HM_PLOT_W 460
 #define HM_HEAD 84     /* room for the rotated column labels */
 
 void html_text(struct outbuf *o, const char *s, size_t n)

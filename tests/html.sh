@@ -225,8 +225,9 @@ H='Nov 25 12:29:10 fw kernel:'
 		echo "$H \"><img src=x onerror=alert(5)> IN=\"><svg/onload=alert(6)> OUT= SRC=198.18.0.8 DST=198.18.0.2 LEN=44 TOS=0x00 PREC=0x00 TTL=52 ID=4242 PROTO=TCP SPT=40000 DPT=$p WINDOW=1024 RES=0x00 SYN URGP=0"
 		printf '%s\n' "$H '&amp;<\\x41>\\ IN=a'b OUT= SRC=198.18.0.9 DST=198.18.0.3 LEN=44 TOS=0x00 PREC=0x00 TTL=52 ID=4242 PROTO=TCP SPT=40000 DPT=$p WINDOW=1024 RES=0x00 SYN URGP=0"
 	done
-	# raw bytes in a prefix: the engine's \xNN escapes stay text
-	printf '%s \001\377<i>x</i> IN=eth0 OUT= SRC=198.18.0.10 DST=198.18.0.1 LEN=44 TOS=0x00 PREC=0x00 TTL=52 ID=1 PROTO=TCP SPT=1 DPT=2 WINDOW=1024 RES=0x00 SYN URGP=0\n' "$H"
+	# bytes outside printable ASCII (UTF-8, a terminal escape) in a prefix:
+	# the engine's \xNN escapes stay text
+	printf '%s \303\251\033[31m<i>x</i> IN=eth0 OUT= SRC=198.18.0.10 DST=198.18.0.1 LEN=44 TOS=0x00 PREC=0x00 TTL=52 ID=1 PROTO=TCP SPT=1 DPT=2 WINDOW=1024 RES=0x00 SYN URGP=0\n' "$H"
 } >"$tmp/hostile.log"
 cat >"$tmp/sigs" <<'EOF'
 alert tcp $EXTERNAL_NET any -> $HOME_NET 23 (msg:"</title><script>alert(1)</script><img src=x onerror=alert(2)> & 'q'"; flags:S; sid:9000001; psad_dl:3;)
@@ -239,7 +240,8 @@ HOSTILE='<script>alert(4)</script>
 "><img src=x onerror=alert(5)>
 </title><script>alert(1)</script><img src=x onerror=alert(2)> & '"'q'"'
 <svg onload=alert(3)></style><style>*{}
-<img src=x onerror=alert(7)>&.list'
+<img src=x onerror=alert(7)>&.list
+\xc3\xa9\x1b[31m<i>x</i>'
 report hostile 3 --signatures "$tmp/sigs" --reputation "$tmp/$list" "$tmp/hostile.log"
 # nothing of it is markup in the file: each '<' of the input is "&lt;"
 if grep -E '<b>x|<i>x|<img src=x|<svg onload|<script>alert|<style>\*|onerror=alert\([0-9]\)>' \

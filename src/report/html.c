@@ -61,6 +61,7 @@
 #define HTML_DSTS_MAX 256
 #define HTML_LABEL_MAX 96
 #define NONCE_HEX 32
+#define TALLY_SEC INT64_C(1000000)
 
 struct html {
 	struct outbuf *o;
@@ -688,6 +689,7 @@ static int html_timeline(struct html *h)
 	const struct tally_series *all = t ? tally_overall(t) : NULL;
 	size_t rows = chart_rows(h), n_rows = 0;
 	int64_t lo = 0, hi = 0, width;
+	size_t nb;
 	bool have = false;
 	char from[32], to[32], names[HTML_CHART_ROWS + 1][NET_STR_MAX];
 	struct svg_row row[HTML_CHART_ROWS + 1];
@@ -711,36 +713,44 @@ static int html_timeline(struct html *h)
 		lo = all->start_us;
 		hi = all->start_us + all->width_us * TALLY_BUCKETS - 1;
 	}
+	/* whole seconds, as the tally's narrowest bucket and a syslog time:
+	 * finer intervals would only spread a second's events evenly; a log
+	 * shorter than TALLY_BUCKETS seconds gets fewer intervals */
+	lo -= ((lo % TALLY_SEC) + TALLY_SEC) % TALLY_SEC;
 	width = (hi - lo) / TALLY_BUCKETS + 1;
+	width = (width + TALLY_SEC - 1) / TALLY_SEC * TALLY_SEC;
+	nb = (size_t)((hi - lo) / width + 1);
+	if (nb > TALLY_BUCKETS)
+		nb = TALLY_BUCKETS;
 	v = calloc((rows + 1) * TALLY_BUCKETS, sizeof(*v));
 	if (!v)
 		return -ENOMEM;
-	tally_series_rebin(all, lo, width, TALLY_BUCKETS, v);
+	tally_series_rebin(all, lo, width, nb, v);
 	memcpy(names[0], "all events", sizeof("all events"));
 	row[n_rows++] = (struct svg_row){ .label = names[0], .v = v, .cls = SVG_CLS_NONE };
 	for (size_t i = 0; i < rows; i++) {
 		const struct source_state *s = h->sum->top[i];
 		const struct tally_series *ser = tally_source(t, &s->src);
-		uint64_t *dst = v + n_rows * TALLY_BUCKETS;
+		uint64_t *dst = v + n_rows * nb;
 		if (!ser)
 			continue;
-		tally_series_rebin(ser, lo, width, TALLY_BUCKETS, dst);
+		tally_series_rebin(ser, lo, width, nb, dst);
 		(void)report_source_name(s, h->ro, names[n_rows]);
 		row[n_rows] = (struct svg_row){ .label = names[n_rows], .v = dst, .cls = s->dl };
 		n_rows++;
 	}
 	fmt_utc(lo, from);
-	fmt_utc(lo + width * TALLY_BUCKETS, to);
+	fmt_utc(lo + width * (int64_t)nb, to);
 	svg_timeline(o, "Events per time interval: every event, then the top sources", row,
-		     n_rows, TALLY_BUCKETS, from, to);
+		     n_rows, nb, from, to);
 	free(v);
-	outbuf_printf(o, "<figcaption>%d intervals of ", TALLY_BUCKETS);
+	outbuf_printf(o, "<figcaption>%zu interval%s of ", nb, nb == 1 ? "" : "s");
 	if (width >= 3600 * INT64_C(1000000))
 		outbuf_printf(o, "%.1f h", (double)width / 3.6e9);
 	else if (width >= 60 * INT64_C(1000000))
 		outbuf_printf(o, "%.1f min", (double)width / 6e7);
 	else
-		outbuf_printf(o, "%.3f s", (double)width / 1e6);
+		outbuf_printf(o, "%" PRId64 " s", width / TALLY_SEC);
 	outbuf_puts(o, " (UTC); each row is scaled to its own peak, written at its end."
 		       "</figcaption>\n</figure>\n");
 	return 0;

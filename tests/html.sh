@@ -206,6 +206,16 @@ else
 	echo "  (no $realworld: real-world log skipped)"
 fi
 
+# printed: the page makes a PDF (its @media print layout)
+if [ -n "$chromium" ]; then
+	if browse "$tmp/ipt4-scans.html" print --print-to-pdf="$shots/ipt4-scans.pdf" \
+		--no-pdf-header-footer && [ "$(head -c 4 "$shots/ipt4-scans.pdf")" = "%PDF" ]; then
+		ok
+	else
+		bad "print to PDF failed: $(tail -3 "$tmp/print.log")"
+	fi
+fi
+
 # --top bounds the sources table, and says how many more there are
 "$vigil" analyze --top 2 --html "$tmp/top.html" "$caps/ipt4-scans.rfc3164" >/dev/null 2>&1
 rows=$(sed -n '/id="sources"/,$p' "$tmp/top.html" | grep -c '<td class="ip">')

@@ -57,6 +57,8 @@
 #define HTML_HEAT_PORTS 16   /* single-port columns of the heat map */
 #define HTML_PORTS_CELL 96   /* bytes of a source's port list */
 #define HTML_SIGS_CELL 4     /* signatures named per source */
+#define HTML_SWEEPS_DETAILED 2 /* sweeps drawn destination by destination */
+#define HTML_SWEEP_DSTS 32   /* destinations drawn of one */
 #define HTML_WHY_MAX 512
 #define HTML_DSTS_MAX 256
 #define HTML_LABEL_MAX 96
@@ -713,6 +715,8 @@ static int html_timeline(struct html *h)
 		lo = all->start_us;
 		hi = all->start_us + all->width_us * TALLY_BUCKETS - 1;
 	}
+	if (hi < lo)
+		hi = lo;
 	/* whole seconds, as the tally's narrowest bucket and a syslog time:
 	 * finer intervals would only spread a second's events evenly; a log
 	 * shorter than TALLY_BUCKETS seconds gets fewer intervals */
@@ -923,8 +927,52 @@ static void html_dl_chart(struct html *h)
 	figure_end(h->o, "Listed sources per danger level.");
 }
 
-static void html_sweeps(struct html *h)
+static int pair_cmp(const void *x, const void *y)
 {
+	const struct pair_state *a = *(const struct pair_state *const *)x,
+				*b = *(const struct pair_state *const *)y;
+
+	return addr_cmp(&a->dst, &b->dst);
+}
+
+/* One sweep's destinations by address, packets to each. */
+static int html_sweep_dsts(struct html *h, const struct source_state *s)
+{
+	const struct pair_state **p = malloc((s->n_pairs ? s->n_pairs : 1) * sizeof(*p));
+	struct svg_bar b[HTML_SWEEP_DSTS];
+	char names[HTML_SWEEP_DSTS][ADDR_STR_MAX], src[NET_STR_MAX];
+	size_t n = 0, k = 0;
+
+	if (!p)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < s->n_pairs; i++)
+		if (s->pairs[i])
+			p[n++] = s->pairs[i];
+	qsort(p, n, sizeof(*p), pair_cmp);
+	for (k = 0; k < n && k < HTML_SWEEP_DSTS; k++) {
+		(void)addr_format(&p[k]->dst, names[k]);
+		b[k] = (struct svg_bar){ .label = names[k], .value = p[k]->packets, .cls = p[k]->dl };
+	}
+	free(p);
+	(void)report_source_name(s, h->ro, src);
+	outbuf_puts(h->o, "<figure>\n<h3>Sweep by <code>");
+	html_str(h->o, src);
+	outbuf_puts(h->o, "</code>: packets per destination</h3>\n");
+	svg_bars(h->o, "Packets per destination of the sweep", b, k);
+	outbuf_puts(h->o, "<figcaption>Its destinations by address, coloured by the level of "
+			  "each");
+	if (n > k || s->untracked_dsts) {
+		outbuf_puts(h->o, "; ");
+		put_num(h->o, n - k + s->untracked_dsts);
+		outbuf_puts(h->o, " more not drawn");
+	}
+	outbuf_puts(h->o, ".</figcaption>\n</figure>\n");
+	return 0;
+}
+
+static int html_sweeps(struct html *h)
+{
+	const char *note;
 	struct svg_bar b[HTML_CHART_ROWS];
 	char names[HTML_CHART_ROWS][NET_STR_MAX], notes[HTML_CHART_ROWS][HTML_LABEL_MAX];
 	size_t n = 0;
@@ -935,7 +983,12 @@ static void html_sweeps(struct html *h)
 			continue;
 		(void)report_source_name(s, h->ro, names[n]);
 		(void)report_source_dsts(s, notes[n], sizeof(notes[n]));
-		b[n] = (struct svg_bar){ .label = names[n], .note = notes[n][0] ? notes[n] : NULL,
+		note = notes[n];
+		/* "20 hosts 198.51.100.10-29, tcp 80,443": the bar is the 20 */
+		if (note[strspn(note, "0123456789")] == ' ' &&
+		    !strncmp(note + strspn(note, "0123456789"), " hosts ", 7))
+			note += strspn(note, "0123456789") + 7;
+		b[n] = (struct svg_bar){ .label = names[n], .note = note[0] ? note : NULL,
 					 .value = (uint64_t)s->n_pairs + s->untracked_dsts,
 					 .cls = s->dl };
 		n++;
@@ -943,11 +996,20 @@ static void html_sweeps(struct html *h)
 	figure_begin(h->o, "Sweeps: hosts per sweeping source");
 	if (!n) {
 		outbuf_puts(h->o, "<p class=\"mut\">no sweeps</p>\n</figure>\n");
-		return;
+		return 0;
 	}
 	svg_bars(h->o, "Destinations per sweeping source", b, n);
 	figure_end(h->o, "How many hosts each sweeping source probed (fan-out), "
 			 "with the hosts and ports collapsed.");
+	for (size_t i = 0, shown = 0; i < h->n && shown < HTML_SWEEPS_DETAILED; i++) {
+		const struct source_state *s = h->v[i];
+		if (!(s->scan_types & (UINT32_C(1) << SCAN_SWEEP)) || !report_source_listed(s, h->ro))
+			continue;
+		if (html_sweep_dsts(h, s) < 0)
+			return -ENOMEM;
+		shown++;
+	}
+	return 0;
 }
 
 static void html_sig_chart(struct html *h)
@@ -985,7 +1047,8 @@ static int html_pictures(struct html *h)
 	if (r >= 0)
 		r = html_heatmap(h);
 	html_dl_chart(h);
-	html_sweeps(h);
+	if (r >= 0)
+		r = html_sweeps(h);
 	html_sig_chart(h);
 	return r;
 }

@@ -12,7 +12,7 @@
 #include "util/num.h"
 
 #define SVG_W 720
-#define LABEL_W 200    /* label column: text ends at LABEL_W - 6 */
+#define LABEL_W 220    /* label column: text ends at LABEL_W - 6 */
 #define BAR_ROW 20
 #define BAR_MAX_W 300  /* the longest bar; value and note follow it */
 #define TL_ROW 28
@@ -21,7 +21,7 @@
 #define HM_CELL_H 18
 #define HM_CELL_W_MAX 28
 #define HM_PLOT_W 460
-#define HM_HEAD 84     /* room for the rotated column labels */
+#define HM_HEAD 100    /* room for the rotated column labels */
 
 void html_text(struct outbuf *o, const char *s, size_t n)
 {

@@ -50,7 +50,7 @@ struct svg_bar {
 	uint8_t cls;       /* danger level 0..5 for its colour, or SVG_CLS_NONE */
 };
 
-#define SVG_LABEL_MAX 30 /* label bytes drawn (what fits left of the bars);
+#define SVG_LABEL_MAX 28 /* label bytes drawn (what fits left of the bars);
 			  * the <title> has the whole label */
 
 /* Horizontal bars, one per entry, scaled to the largest value. title names

@@ -85,7 +85,7 @@ expect_json "[$(src 198.18.0.255) | .spoofed, .danger_level]" '["broadcast",0]'
 expect_json '[.sources[] | select(.spoofed) | .destinations[].danger_level] | unique' '[0]'
 expect_json '.blame | [.spoofed_sources, .spoofed_packets]' '[8,1250]'
 expect_json '.blame.spoofed_by' '{"unspecified":1,"loopback":2,"multicast":1,"broadcast":2,"reserved":1,"own":1}'
-expect_status 0 "$vigil" analyze --no-color "$tmp/spoof.log"
+expect_status 0 "$vigil" analyze --no-color --min-dl 0 "$tmp/spoof.log"
 expect_grep "$tmp/out" "SRC 127.0.0.1  DL 0  SPOOFED loopback"
 expect_grep "$tmp/out" "spoofed     8 impossible sources"
 

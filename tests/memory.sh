@@ -38,7 +38,7 @@ expect_json '.limits.evicted_top | length' '10'
 
 # the text report names them too
 expect_status 0 "$vigil" analyze --signatures "$tmp/dl3.sigs" --ip 198.51.100.7 --no-color "$tmp/flood.log"
-expect_grep "$tmp/out" "^  DATA LOST   [0-9]* sources evicted"
+expect_grep "$tmp/out" "^  DATA LOST   [0-9,]* sources evicted"
 expect_grep "$tmp/out" "^  evicted     2001:db8:8000::[0-9a-f:]* DL 2, 1 pkt, 1 port, 1 dst$"
 expect_grep "$tmp/out" "^  bounds      MEMORY_LIMIT 200 MiB"
 

@@ -201,12 +201,15 @@ static void json_summary(struct jsonw *w, const struct status_doc *s)
 
 	jsonw_key(w, "top_ports");
 	jsonw_arr_begin(w);
-	for (size_t i = 0; i < s->sum.n_ports; i++) {
-		jsonw_obj_begin(w);
-		jsonw_key_str(w, "proto", port_proto(&s->sum.ports[i]));
-		jsonw_key_u64(w, "port", s->sum.ports[i].port);
-		jsonw_key_u64(w, "sources", s->sum.ports[i].sources);
-		jsonw_obj_end(w);
+	for (size_t i = 0, k = 0; i < s->sum.n_ports; i++) {
+		const struct summary_port *p = &s->sum.ports[i];
+		for (uint32_t port = p->port; port <= p->port_hi && k < STATUS_TOP_N; port++, k++) {
+			jsonw_obj_begin(w);
+			jsonw_key_str(w, "proto", port_proto(p));
+			jsonw_key_u64(w, "port", port);
+			jsonw_key_u64(w, "sources", p->sources);
+			jsonw_obj_end(w);
+		}
 	}
 	jsonw_arr_end(w);
 
@@ -346,10 +349,14 @@ static void text_tops(struct outbuf *o, const struct status_doc *s)
 	outbuf_putc(o, '\n');
 	if (s->sum.n_ports) {
 		outbuf_puts(o, "top ports (sources):");
-		for (size_t i = 0; i < s->sum.n_ports; i++)
-			outbuf_printf(o, " %s/%u (%u)", port_proto(&s->sum.ports[i]),
-				      (unsigned)s->sum.ports[i].port,
-				      (unsigned)s->sum.ports[i].sources);
+		/* runs one port at a time, as before summary.c made them runs */
+		for (size_t i = 0, k = 0; i < s->sum.n_ports; i++) {
+			const struct summary_port *p = &s->sum.ports[i];
+			for (uint32_t port = p->port; port <= p->port_hi && k < STATUS_TOP_N;
+			     port++, k++)
+				outbuf_printf(o, " %s/%u (%u)", port_proto(p), (unsigned)port,
+					      (unsigned)p->sources);
+		}
 		outbuf_putc(o, '\n');
 	}
 	if (s->sum.n_sigs) {

@@ -455,14 +455,15 @@ static void test_json_text_blame(void **state)
 	doc = run_json(v, 2, NULL, &es, NULL);
 	assert_non_null(strstr(doc, "\"service_port\":null,"));
 	free(doc);
-	doc = run_text(v, 2, NULL, &es, NULL);
-	assert_non_null(strstr(doc, "SRC 192.0.2.55  DL 0  SPOOFED loopback  packets 1002"));
+	struct report_opts all = { .min_dl_given = true }; /* --min-dl 0: DL 0 detailed too */
+	doc = run_text(v, 2, NULL, &es, &all);
+	assert_non_null(strstr(doc, "SRC 192.0.2.55  DL 0  SPOOFED loopback  packets 1,002"));
 	assert_non_null(strstr(doc, "SRC 192.0.2.80  DL 1  REFLECTED  packets 12"));
 	assert_non_null(strstr(doc, "  reflected   12 replies (SYN ACK 10, RST 2, RST ACK 0) from "
 				    "several ports\n              ports 40000-40011 (12)\n"));
 	assert_non_null(strstr(doc, "  reflected   1 sources answered spoofed SYNs (12 SYN-ACK/RST "
 				    "packets): not scanners, DL 1 at most\n"));
-	assert_non_null(strstr(doc, "  spoofed     1 impossible sources (1002 packets), DL 0, never "
+	assert_non_null(strstr(doc, "  spoofed     1 impossible sources (1,002 packets), DL 0, never "
 				    "blocked"));
 	assert_non_null(strstr(doc, "loopback 1\n"));
 	free(doc);
@@ -671,8 +672,8 @@ static void test_filters(void **state)
 	assert_non_null(strstr(doc, "\"sources\":[]}\n"));
 	free(doc);
 	doc = run_text(v, 3, NULL, NULL, &o);
-	assert_non_null(strstr(doc, "  sources     3 tracked, 0 listed (DL >= 2, ip 192.0.2.1)\n"));
-	assert_non_null(strstr(doc, "PORTS\nno sources\n"));
+	assert_non_null(strstr(doc, "  sources     3 tracked, 0 listed (DL >= 2, ip 192.0.2.1):"));
+	assert_non_null(strstr(doc, "TOP SOURCES\nno sources\n"));
 	assert_null(strstr(doc, "DETAILS"));
 	free(doc);
 
@@ -784,30 +785,51 @@ static void test_text_syn_scan(void **state)
 	(void)state;
 	doc = run_text(v, 1, &in, NULL, NULL);
 	assert_string_equal(doc,
-		"vigil " VIGIL_VERSION " port scan report\n"
+		"vigil " VIGIL_VERSION " port scan report: 1 file (123,456 bytes), 1,010 lines,\n"
+		"    2026-03-11T20:35:11 .. 2026-03-11T20:35:14\n"
 		"\n"
 		"SUMMARY\n"
-		"  files       1 (123456 bytes)\n"
-		"  lines       1010\n"
-		"  events      1002\n"
+		"  events      1,002 counted, 8 ignored, 0 malformed\n"
 		"  ignored     8 (blank 2, not firewall 6)\n"
-		"  malformed   0\n"
-		"  sources     1 tracked, 1 listed\n"
-		"  time span   2026-03-11T20:35:11 .. 2026-03-11T20:35:14\n"
+		"  sources     1 tracked, 1 listed: 0 scanning, 0 spoofed, 0 reflected\n"
+		"  by level    DL 5: 0, DL 4: 0, DL 3: 1, DL 2: 0, DL 1: 0, DL 0: 0\n"
+		"  DL scale    1-5: a destination's packets 5/15/150/1,500/10,000 or a source's\n"
+		"              destinations 10/20/50/100/500 (DANGER_LEVEL1-5,\n"
+		"              DL1-5_UNIQUE_HOSTS); signatures, auto_dl, reputation lists and\n"
+		"              invalid ICMP set levels too; 0: seen, not scanning\n"
+		"\n"
+		"TOP SOURCES\n"
+		"DL  SOURCE       PKTS  WHY\n"
+		" 3  192.0.2.55  1,002  SYN scan (nmap -sS), 501 tcp ports on 1 host; DL 3 fro...\n"
+		"\n"
+		"MOST TARGETED PORTS (sources)\n"
+		"  tcp/1000-1500 1\n"
+		"\n"
+		"MOST TARGETED HOSTS (sources, packets)\n"
+		"  192.0.2.1 1/1,002\n"
 		"\n"
 		"SOURCES BY DANGER LEVEL\n"
-		"DL  SOURCE      PKTS  DSTS  SCAN TYPES  PORTS\n"
-		" 3  192.0.2.55  1002     1  SYN         tcp:1000-1500\n"
+		"DL  SOURCE       PKTS  DSTS  SCAN TYPES  PORTS\n"
+		" 3  192.0.2.55  1,002     1  SYN         tcp:1000-1500\n"
 		"\n"
 		"DETAILS\n"
 		"\n"
-		"SRC 192.0.2.55  DL 3  packets 1002  first 2026-03-11T20:35:11\n"
+		"SRC 192.0.2.55  DL 3  packets 1,002  first 2026-03-11T20:35:11\n"
 		"    last 2026-03-11T20:35:14\n"
+		"  why         SYN scan (nmap -sS), 501 tcp ports on 1 host; DL 3 from the\n"
+		"              scan's 1,002 packets\n"
 		"  scan types  SYN (-sS)\n"
-		"  protocols   tcp 1002\n"
+		"  protocols   tcp 1,002\n"
 		"  DST 192.0.2.1  DL 3  chain INPUT in eth1 out -\n"
-		"    tcp  1002 pkts  ports 1000-1500 (501)  flags SYN:1002\n"
-		"    IP protocols 6\n");
+		"    tcp  1,002 pkts  ports 1000-1500 (501)  flags SYN:1002\n"
+		"    IP protocols tcp\n");
+	free(doc);
+	/* --summary stops after the summary */
+	struct report_opts so = { .summary_only = true };
+	doc = run_text(v, 1, &in, NULL, &so);
+	assert_non_null(strstr(doc, "  192.0.2.1 1/1,002\n"));
+	assert_null(strstr(doc, "DETAILS"));
+	assert_null(strstr(doc, "SOURCES BY DANGER LEVEL"));
 	free(doc);
 	source_free(s);
 }
@@ -842,11 +864,11 @@ static void test_text_data_lost(void **state)
 				    "4 destinations not itemised\n"
 				    "  evicted     198.51.100.7 DL 3, 20 pkts, 19 ports, 1 dst\n"
 				    "              2001:db8::1 DL 1, 1 pkt, 1 port, 2 dsts\n"
-				    "  bounds      MEMORY_LIMIT 200 MiB (peak 199 MiB), 200000 sources,\n"
-				    "              4096 destinations per source\n"));
+				    "  bounds      MEMORY_LIMIT 200 MiB (peak 199 MiB), 200,000 sources,\n"
+				    "              4,096 destinations per source\n"));
 	assert_non_null(strstr(doc, "  expired     5 scan windows reset after SCAN_TIMEOUT\n"));
-	assert_non_null(strstr(doc, "  time span   unknown\n"));
-	assert_non_null(strstr(doc, "no sources\n"));
+	assert_non_null(strstr(doc, "time span unknown\n"));
+	assert_non_null(strstr(doc, "TOP SOURCES\nno sources\n"));
 	free(doc);
 }
 
@@ -941,16 +963,21 @@ static void test_text_width(void **state)
 	assert_non_null(strstr(doc, "\n    SYN,CONNECT,SYN_OR_CONNECT,FIN,NULL,XMAS,ACK,MAIMON,SYNFIN,"));
 	assert_non_null(strstr(doc, "SWEEP,OTHER\n"));
 	/* the PORTS cell is cut at a range, with "..." */
-	assert_non_null(strstr(doc, "DL  SOURCE                                        PKTS  DSTS  PORTS\n"
+	assert_non_null(strstr(doc, "DL  SOURCE                                          PKTS  DSTS  PORTS\n"
 				    "    SCAN TYPES\n"
-				    " 5  2001:db80:1234:5678:9abc:def0:1234:5678  123456789   102  "
+				    " 5  2001:db80:1234:5678:9abc:def0:1234:5678  123,456,789   102  "
 				    "tcp:60-61,...\n"));
-	assert_non_null(strstr(doc, "\n 3  192.0.2.55                                    1002     1  "
+	assert_non_null(strstr(doc, "\n 3  192.0.2.55                                     1,002     1  "
 				    "tcp:1000-1500\n    SYN\n"));
-	/* port lists wrap at commas, nothing is lost */
-	assert_non_null(strstr(doc, "    tcp  1000 pkts  ports 60-61,180-181,300-301,"));
-	assert_int_equal(count_str(doc, "59940-59941"), 1);
-	assert_non_null(strstr(doc, "64997,64999 (500)\n"));
+	/* port lists wrap at commas, three lines at most, the rest counted */
+	assert_non_null(strstr(doc, "    tcp  1,000 pkts  ports 60-61,180-181,300-301,"));
+	assert_int_equal(count_str(doc, "59940-59941"), 0);
+	assert_non_null(strstr(doc, "1980-1981, ... 966 more, 1,000 ports\n"));
+	assert_non_null(strstr(doc, ", ... 474 more, 500 ports\n"));
+	assert_non_null(strstr(doc, "... 43 more, 86 in all\n"));
+	/* the summary's one line per top source is cut at the width */
+	assert_non_null(strstr(doc, " 5  2001:db80:1234:5678:9abc:def0:1234:5678  123,456,789\n"
+				    "    IP protocol scan (nmap -sO), 86 IP protocols on 102 hosts; DL 5 "));
 	assert_non_null(strstr(doc, "in \\x1b[31mevil\\x out wlp0s20f3"));
 	free(doc);
 

@@ -99,7 +99,7 @@ static bool ports_of_source(struct port_count *pc, const struct source_state *s,
 /* Keep the `top` best (most sources first; ties: tcp before udp, lower
  * port first, the order they are offered in). */
 static void port_top_insert(struct summary *s, size_t top, uint8_t proto, uint16_t port,
-			    uint32_t sources)
+			    uint16_t port_hi, uint32_t sources)
 {
 	size_t i = s->n_ports;
 
@@ -114,16 +114,23 @@ static void port_top_insert(struct summary *s, size_t top, uint8_t proto, uint16
 		s->ports[i] = s->ports[i - 1];
 		i--;
 	}
-	s->ports[i] = (struct summary_port){ .proto = proto, .port = port, .sources = sources };
+	s->ports[i] = (struct summary_port){ .proto = proto, .port = port, .port_hi = port_hi,
+					     .sources = sources };
 }
 
 static void ports_pick(struct summary *s, size_t top, const struct port_count *pc)
 {
-	for (int p = 0; p < PORT_PROTOS; p++)
-		for (uint32_t port = 0; port < 65536; port++)
-			if (pc->count[p][port])
-				port_top_insert(s, top, port_proto_num[p], (uint16_t)port,
-						pc->count[p][port]);
+	for (int p = 0; p < PORT_PROTOS; p++) {
+		for (uint32_t port = 0; port < 65536; port++) {
+			uint32_t c = pc->count[p][port], hi = port;
+			if (!c)
+				continue;
+			while (hi + 1 < 65536 && pc->count[p][hi + 1] == c)
+				hi++;
+			port_top_insert(s, top, port_proto_num[p], (uint16_t)port, (uint16_t)hi, c);
+			port = hi;
+		}
+	}
 }
 
 /* ---- signatures -------------------------------------------------------- */
@@ -691,7 +698,7 @@ static void why_extent(struct sb *b, const struct source_state *s)
 		any = true;
 	} else {
 		if (source_icmp(s)) {
-			sb_printf(b, "icmp");
+			sb_printf(b, "%s", s->src.family == ADDR_V6 ? "icmp6" : "icmp");
 			any = true;
 		}
 		for (int p = 0; p < PORT_PROTOS; p++) {
@@ -771,8 +778,11 @@ static void why_level(struct sb *b, const struct source_state *s, const struct r
 		/* else the pairs scored through the hosts gate: the sweep set it */
 		if (packets_dl(o, pk) >= dl || s->sweep_dl < dl) {
 			sb_printf(b, "the scan's ");
-			sb_count(b, pk);
-			sb_printf(b, " packets");
+			if (pk) {
+				sb_count(b, pk);
+				sb_printf(b, " ");
+			}
+			sb_printf(b, "packets");
 			any = true;
 		}
 	}

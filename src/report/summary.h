@@ -31,9 +31,12 @@ struct summary_sig {
 	uint64_t count;   /* matches */
 };
 
+/* A port, or a run of consecutive ports that as many sources probed
+ * (port..port_hi: one scan's range takes one entry, not all of them). */
 struct summary_port {
 	uint8_t proto;    /* IPPROTO_NUM_TCP, _UDP, _UDPLITE */
 	uint16_t port;
+	uint16_t port_hi; /* == port: one port */
 	uint32_t sources; /* listed sources that probed it */
 	uint64_t packets; /* may be 0 when unknown (ports are sets, not counts) */
 };
@@ -56,7 +59,7 @@ struct summary {
 	size_t n_top;
 	struct summary_sig *sigs;   /* most sources first, then count */
 	size_t n_sigs;
-	struct summary_port *ports; /* most sources first */
+	struct summary_port *ports; /* most sources first (then proto, port) */
 	size_t n_ports;
 	struct summary_host *hosts; /* most sources first, then packets */
 	size_t n_hosts;

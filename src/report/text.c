@@ -37,7 +37,10 @@
 #include "match/reputation.h"
 #include "match/signature.h"
 #include "report/outbuf.h"
+#include "config/config.h"
 #include "report/report-internal.h"
+#include "report/summary.h"
+#include "report/tally.h"
 #include "util/escape.h"
 #include "util/num.h"
 
@@ -52,6 +55,9 @@
 #define TEXT_SCANS_MAX 128 /* every scan type name, joined by ',' */
 #define PORTS_CELL_MIN 16  /* narrowest PORTS cell in a table row */
 #define LABEL_COL 14       /* where a summary or source value starts */
+#define PORT_LINES_MAX 3   /* a port list's lines in the details; the rest counted */
+#define PORT_TAIL 28       /* room for "... 65,535 more, 65,535 ports" */
+#define NUM_GROUP_MAX 28   /* "18,446,744,073,709,551,615" + NUL */
 
 #define ANSI_BOLD "\033[1m"
 #define ANSI_RESET "\033[0m"
@@ -71,6 +77,11 @@ static const char *dl_color(unsigned dl)
 	if (dl == 3)
 		return "\033[1;33m";
 	return "\033[1;31m";
+}
+
+static unsigned max_u(unsigned a, unsigned b)
+{
+	return a > b ? a : b;
 }
 
 static void text_spaces(struct outbuf *o, unsigned n)
@@ -115,6 +126,51 @@ static void item_u64(struct item *it, uint64_t v)
 	item_add(it, d, num_u64(d, v));
 }
 
+/* "1,234,567": counts for a person. Returns the length. */
+static size_t num_group(char buf[NUM_GROUP_MAX], uint64_t v)
+{
+	char d[NUM_U64_MAX];
+	size_t n = num_u64(d, v), k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (i && (n - i) % 3 == 0)
+			buf[k++] = ',';
+		buf[k++] = d[i];
+	}
+	buf[k] = '\0';
+	return k;
+}
+
+/* num_group() as a value, for printf: G(n).s (C11: the returned struct
+ * lives until the end of the full expression). */
+struct grouped {
+	char s[NUM_GROUP_MAX];
+};
+
+static struct grouped G(uint64_t v)
+{
+	struct grouped g;
+
+	(void)num_group(g.s, v);
+	return g;
+}
+
+/* The same without grouping. */
+static struct grouped P(uint64_t v)
+{
+	struct grouped g;
+
+	(void)num_u64(g.s, v);
+	return g;
+}
+
+static void item_count(struct item *it, uint64_t v)
+{
+	char d[NUM_GROUP_MAX];
+
+	item_add(it, d, num_group(d, v));
+}
+
 /* item_init(&it, "DST ") */
 static void item_init(struct item *it, const char *s)
 {
@@ -132,6 +188,7 @@ struct tw {
 	const struct text *t;
 	unsigned indent; /* where continuation lines start */
 	unsigned col;    /* columns used on the current line */
+	unsigned lines;  /* lines begun after the first (wraps) */
 	bool fresh;      /* nothing but indentation on this line yet */
 };
 
@@ -140,6 +197,7 @@ static void tw_begin(struct tw *w, const struct text *t, unsigned lead, unsigned
 	w->t = t;
 	w->indent = indent;
 	w->col = lead;
+	w->lines = 0;
 	w->fresh = true;
 	text_spaces(t->o, lead);
 }
@@ -158,6 +216,7 @@ static void tw_item_n(struct tw *w, const char *sep, const char *item, size_t il
 		outbuf_putc(o, '\n');
 		text_spaces(o, w->indent);
 		w->col = w->indent;
+		w->lines++;
 		w->fresh = true;
 	}
 	if (!w->fresh) {
@@ -185,14 +244,20 @@ static void tw_item_it(struct tw *w, const char *sep, const struct item *it)
 	tw_item_n(w, sep, it->s, it->len, NULL);
 }
 
-/* The item "<pre><v><post>" (printf's "%s%" PRIu64 "%s"). */
+/* Would sep and an item of il columns fit on the current line? */
+static bool tw_fits(const struct tw *w, const char *sep, size_t il)
+{
+	return w->fresh || w->col + strlen(sep) + il + 1 <= w->t->width;
+}
+
+/* The item "<pre><v><post>", v grouped by thousands. */
 static void tw_item_u64(struct tw *w, const char *sep, const char *pre, uint64_t v,
 			const char *post)
 {
 	struct item it;
 
 	item_init(&it, pre);
-	item_u64(&it, v);
+	item_count(&it, v);
 	item_str(&it, post);
 	tw_item_it(w, sep, &it);
 }
@@ -245,7 +310,9 @@ static void tw_dl(struct tw *w, const char *sep, unsigned dl)
 	tw_item_n(w, sep, it.s, it.len, dl_color(dl));
 }
 
-/* A comma-separated port list, wrapping at the commas. */
+/* A comma-separated port list, wrapping at the commas, at most
+ * PORT_LINES_MAX lines: then "... 388 more, 400 ports" (the JSON and the
+ * CSV have them all). */
 static void tw_ports(struct tw *w, const struct portset *ps)
 {
 	struct portset_iter iter;
@@ -253,18 +320,31 @@ static void tw_ports(struct tw *w, const struct portset *ps)
 	char buf[REPORT_SPAN_MAX];
 	struct item it;
 	bool first = true;
+	unsigned start = w->lines;
+	uint64_t shown = 0;
 
 	portset_iter_init(&iter, ps);
 	while (portset_iter_next(&iter, &sp)) {
 		size_t len = (size_t)report_span_format(sp, buf);
 		if (first)
 			tw_item(w, "  ", "ports");
+		if (!first && w->lines - start + 1 >= PORT_LINES_MAX &&
+		    !tw_fits(w, ",", len + PORT_TAIL)) {
+			item_init(&it, "... ");
+			item_count(&it, ps->count - shown);
+			item_str(&it, " more, ");
+			item_count(&it, ps->count);
+			item_str(&it, " ports");
+			tw_item_it(w, ", ", &it);
+			return;
+		}
 		tw_item_n(w, first ? " " : ",", buf, len, NULL);
+		shown += (uint64_t)(sp.hi - sp.lo) + 1;
 		first = false;
 	}
 	if (!first) {
 		item_init(&it, "(");
-		item_u64(&it, ps->count);
+		item_count(&it, ps->count);
 		item_add(&it, ")", 1);
 		tw_item_it(w, " ", &it);
 	}
@@ -318,22 +398,24 @@ static void text_ignored(const struct text *t, const struct input_stats *in,
 	}
 	for (size_t i = 0; i < n; i++)
 		total += r[i].n != 0;
+	if (!total && !in->ignored)
+		return;
 
 	tw_label(&w, t, "ignored");
-	tw_itemf(&w, "", "%" PRIu64, in->ignored);
+	tw_item_u64(&w, "", "", in->ignored, "");
 	for (size_t i = 0; i < n; i++) {
+		struct item it;
 		if (!r[i].n)
 			continue;
 		shown++;
-		tw_itemf(&w, shown == 1 ? " " : ", ", "%s%s %" PRIu64 "%s", shown == 1 ? "(" : "",
-			 r[i].name, r[i].n, shown == total ? ")" : "");
+		item_init(&it, shown == 1 ? "(" : "");
+		item_str(&it, r[i].name);
+		item_add(&it, " ", 1);
+		item_count(&it, r[i].n);
+		item_str(&it, shown == total ? ")" : "");
+		tw_item_it(&w, shown == 1 ? " " : ", ", &it);
 	}
 	tw_end(&w);
-}
-
-static void text_count(const struct text *t, const char *label, uint64_t n)
-{
-	outbuf_printf(t->o, "  %-*s%" PRIu64 "\n", LABEL_COL - 2, label, n);
 }
 
 /* The most dangerous sources that had to go, one a line, and the bounds
@@ -377,21 +459,19 @@ static void text_lost(const struct text *t, const struct engine_stats *es)
 	if (es->sources_evicted || es->packets_evicted || es->dsts_untracked || es->oom) {
 		tw_label(&w, t, "DATA LOST");
 		if (es->sources_evicted || es->packets_evicted) {
-			tw_itemf(&w, "", "%" PRIu64 " sources evicted", es->sources_evicted);
-			tw_itemf(&w, " ", "(%" PRIu64 " packets)", es->packets_evicted);
+			tw_itemf(&w, "", "%s sources evicted", G(es->sources_evicted).s);
+			tw_itemf(&w, " ", "(%s packets)", G(es->packets_evicted).s);
 		}
 		if (es->dsts_untracked)
-			tw_itemf(&w, ", ", "%" PRIu64 " destinations not itemised",
-				 es->dsts_untracked);
+			tw_itemf(&w, ", ", "%s destinations not itemised", G(es->dsts_untracked).s);
 		if (es->oom)
-			tw_itemf(&w, ", ", "%" PRIu64 " events not itemised (out of memory)", es->oom);
+			tw_itemf(&w, ", ", "%s events not itemised (out of memory)", G(es->oom).s);
 		tw_end(&w);
 	}
 	text_evicted(t, es);
 	if (es->pairs_expired) {
 		tw_label(&w, t, "expired");
-		tw_itemf(&w, "", "%" PRIu64 " scan windows reset after SCAN_TIMEOUT",
-			 es->pairs_expired);
+		tw_itemf(&w, "", "%s scan windows reset after SCAN_TIMEOUT", G(es->pairs_expired).s);
 		tw_end(&w);
 	}
 }
@@ -404,21 +484,21 @@ static void text_blame(const struct text *t, const struct engine_stats *es)
 
 	if (es->reflected_sources) {
 		tw_label(&w, t, "reflected");
-		tw_itemf(&w, "", "%" PRIu64 " sources answered spoofed SYNs (%" PRIu64
+		tw_itemf(&w, "", "%s sources answered spoofed SYNs (%s"
 			 " SYN-ACK/RST packets): not scanners, DL 1 at most",
-			 es->reflected_sources, es->reflected_packets);
+			 G(es->reflected_sources).s, G(es->reflected_packets).s);
 		tw_end(&w);
 	}
 	if (!es->spoofed_sources)
 		return;
 	tw_label(&w, t, "spoofed");
-	tw_itemf(&w, "", "%" PRIu64 " impossible sources (%" PRIu64 " packets), DL 0, never blocked",
-		 es->spoofed_sources, es->spoofed_packets);
+	tw_itemf(&w, "", "%s impossible sources (%s packets), DL 0, never blocked",
+		 G(es->spoofed_sources).s, G(es->spoofed_packets).s);
 	for (int r = SPOOF_NONE + 1; r < _SPOOF_MAX; r++) {
 		if (!es->spoofed_by[r])
 			continue;
-		tw_itemf(&w, any ? ", " : ": ", "%s %" PRIu64,
-			 spoof_reason_name((enum spoof_reason)r), es->spoofed_by[r]);
+		tw_itemf(&w, any ? ", " : ": ", "%s %s", spoof_reason_name((enum spoof_reason)r),
+			 G(es->spoofed_by[r]).s);
 		any = true;
 	}
 	tw_end(&w);
@@ -433,27 +513,10 @@ static void text_input_lost(const struct text *t, const struct input_stats *in)
 		return;
 	tw_label(&w, t, "INPUT LOST");
 	if (in->read_errors)
-		tw_itemf(&w, "", "%" PRIu64 " input(s) not read to the end (stderr says where)",
-			 in->read_errors);
+		tw_itemf(&w, "", "%s input(s) not read to the end (stderr says where)",
+			 G(in->read_errors).s);
 	if (in->lost)
-		tw_itemf(&w, in->read_errors ? ", " : "", "%" PRIu64 " kmsg overrun(s)", in->lost);
-	tw_end(&w);
-}
-
-static void text_span(const struct text *t, const struct input_stats *in)
-{
-	char a[40], b[40];
-	struct tw w;
-
-	(void)report_format_time(&in->first, a);
-	(void)report_format_time(&in->last, b);
-	tw_label(&w, t, "time span");
-	if (!a[0] && !b[0]) {
-		tw_item(&w, "", "unknown");
-	} else {
-		tw_itemf(&w, "", "%s ..", a[0] ? a : "?");
-		tw_item(&w, " ", b[0] ? b : "?");
-	}
+		tw_itemf(&w, in->read_errors ? ", " : "", "%s kmsg overrun(s)", G(in->lost).s);
 	tw_end(&w);
 }
 
@@ -491,26 +554,106 @@ static void text_data_sets(const struct text *t, const struct matchers *m)
 	}
 }
 
-static void text_summary(const struct text *t, const struct input_stats *in,
-			 const struct engine_stats *es, const struct report_opts *o, size_t n,
-			 size_t listed)
+/* text's words as items, wrapping between them and after commas (text
+ * is printable); a leading space separates the first word from what came
+ * before. */
+static void tw_words(struct tw *w, const char *text)
+{
+	bool first = *text != ' ';
+
+	for (const char *p = text; *p;) {
+		size_t n;
+		p += strspn(p, " ");
+		n = strcspn(p, " ");
+		/* a word of comma-separated parts (ports, addresses) may break
+		 * after each comma */
+		for (size_t k = 0; k < n;) {
+			const char *c = memchr(p + k, ',', n - k);
+			size_t part = c ? (size_t)(c - (p + k)) + 1 : n - k;
+			tw_item_n(w, first ? "" : k ? "" : " ", p + k, part, NULL);
+			first = false;
+			k += part;
+		}
+		p += n;
+	}
+}
+
+/* "vigil 0.1.0 port scan report: 2 files (1,234 bytes), 8,351 lines,
+ * 2026-05-18T00:00:03 .. 2026-05-18T23:59:59" */
+static void text_header(const struct text *t, const struct input_stats *in)
+{
+	char a[40], b[40];
+	struct tw w;
+
+	tw_begin(&w, t, 0, 4);
+	tw_item_n(&w, "", "vigil " VIGIL_VERSION " port scan report:",
+		  strlen("vigil " VIGIL_VERSION " port scan report:"), t->color ? ANSI_BOLD : NULL);
+	tw_item_u64(&w, " ", "", in->files, in->files == 1 ? " file" : " files");
+	tw_item_u64(&w, " ", "(", in->bytes, " bytes),");
+	tw_item_u64(&w, " ", "", in->lines, in->lines == 1 ? " line," : " lines,");
+	(void)report_format_time(&in->first, a);
+	(void)report_format_time(&in->last, b);
+	if (!a[0] && !b[0]) {
+		tw_item(&w, " ", "time span unknown");
+	} else {
+		tw_item_cat(&w, " ", a[0] ? a : "?", " ..");
+		tw_item(&w, " ", b[0] ? b : "?");
+	}
+	tw_end(&w);
+}
+
+static void text_events(const struct text *t, const struct input_stats *in)
+{
+	struct tw w;
+
+	tw_label(&w, t, "events");
+	tw_item_u64(&w, "", "", in->events, " counted,");
+	tw_item_u64(&w, " ", "", in->ignored, " ignored,");
+	tw_item_u64(&w, " ", "", in->malformed, " malformed");
+	if (in->repeated)
+		tw_item_u64(&w, ", ", "", in->repeated, " repeated");
+	tw_end(&w);
+}
+
+/* "filters     --since -24h --port 22: 1,234 events left out" */
+static void text_filters(const struct text *t, const struct input_stats *in,
+			 const struct report_opts *o)
+{
+	struct tw w;
+	char buf[TEXT_ITEM_MAX];
+
+	if (!o->filters && !in->ignored_filtered)
+		return;
+	tw_label(&w, t, "filters");
+	if (o->filters) {
+		const char *p = o->filters;
+		bool first = true;
+		while (*p) { /* the user's words, escaped, wrapping between them */
+			size_t n = strcspn(p, " ");
+			if (n) {
+				escape_bytes(p, n, buf, sizeof(buf));
+				tw_item(&w, first ? "" : " ", buf);
+				first = false;
+			}
+			p += n;
+			p += strspn(p, " ");
+		}
+		tw_item(&w, "", ":");
+	}
+	tw_item_u64(&w, o->filters ? " " : "", "", in->ignored_filtered,
+		    in->ignored_filtered == 1 ? " event left out" : " events left out");
+	tw_end(&w);
+}
+
+static void text_sources_line(const struct text *t, const struct report_opts *o,
+			      const struct summary *sum)
 {
 	char net[NET_STR_MAX];
 	struct tw w;
 
-	text_heading(t, "vigil " VIGIL_VERSION " port scan report");
-	outbuf_putc(t->o, '\n');
-	text_heading(t, "SUMMARY");
-	tw_label(&w, t, "files");
-	tw_itemf(&w, "", "%" PRIu64 " (%" PRIu64 " bytes)", in->files, in->bytes);
-	tw_end(&w);
-	text_input_lost(t, in);
-	text_count(t, "lines", in->lines);
-	text_count(t, "events", in->events);
-	text_ignored(t, in, es);
-	text_count(t, "malformed", in->malformed);
 	tw_label(&w, t, "sources");
-	tw_itemf(&w, "", "%zu tracked, %zu listed", n, listed);
+	tw_item_u64(&w, "", "", sum->tracked, " tracked,");
+	tw_item_u64(&w, " ", "", sum->listed, " listed");
 	if (o->min_dl)
 		tw_itemf(&w, " ", "(DL >= %u%s", o->min_dl, o->n_ips ? "," : ")");
 	for (size_t i = 0; i < o->n_ips; i++) {
@@ -518,11 +661,280 @@ static void text_summary(const struct text *t, const struct input_stats *in,
 		tw_itemf(&w, " ", "%sip %s%s", !o->min_dl && i == 0 ? "(" : "", net,
 			 i + 1 == o->n_ips ? ")" : ",");
 	}
+	tw_item(&w, "", ":");
+	tw_item_u64(&w, " ", "", sum->scanning, " scanning,");
+	tw_item_u64(&w, " ", "", sum->spoofed, " spoofed,");
+	tw_item_u64(&w, " ", "", sum->reflected, " reflected");
 	tw_end(&w);
-	text_span(t, in);
+
+	tw_label(&w, t, "by level");
+	for (int d = 5; d >= 0; d--) {
+		struct item it;
+		item_init(&it, "DL ");
+		item_u64(&it, (uint64_t)d);
+		item_str(&it, ": ");
+		item_count(&it, sum->by_dl[d]);
+		tw_item_n(&w, d == 5 ? "" : ", ", it.s, it.len,
+			  sum->by_dl[d] ? dl_color((unsigned)d) : NULL);
+	}
+	tw_end(&w);
+}
+
+/* The DL scale and the thresholds in force. */
+static void text_legend(const struct text *t, const struct report_opts *o)
+{
+	struct config *def = NULL;
+	const struct config *cfg = o->cfg;
+	struct tw w;
+
+	if (!cfg) {
+		def = malloc(sizeof(*def));
+		if (!def)
+			return;
+		config_init(def);
+		cfg = def;
+	}
+	tw_label(&w, t, "DL scale");
+	tw_words(&w, "1-5: a destination's packets");
+	for (int d = 1; d <= 5; d++)
+		tw_item_u64(&w, d == 1 ? " " : "/", "", cfg->danger_level[d], "");
+	tw_words(&w, " or a source's destinations");
+	for (int d = 1; d <= 5; d++)
+		tw_item_u64(&w, d == 1 ? " " : "/", "", cfg->unique_hosts[d], "");
+	tw_words(&w, " (DANGER_LEVEL1-5, DL1-5_UNIQUE_HOSTS); signatures, auto_dl, reputation "
+		     "lists and invalid ICMP set levels too; 0: seen, not scanning");
+	tw_end(&w);
+	free(def);
+}
+
+/* Inputs that could not be read to the end, each with its reason. */
+static void text_input_errors(const struct text *t, const struct input_stats *in)
+{
+	char file[160], reason[TEXT_ITEM_MAX];
+	size_t shown = 0, errors = 0;
+	struct tw w;
+
+	for (size_t i = 0; i < in->n_problems; i++) {
+		const struct input_problem *p = &in->problems[i];
+		if (!p->error)
+			continue;
+		if (errors++ >= 5)
+			continue;
+		escape_bytes(p->file, strnlen(p->file, sizeof(p->file)), file, sizeof(file));
+		escape_bytes(p->reason, strnlen(p->reason, sizeof(p->reason)), reason,
+			     sizeof(reason));
+		tw_label(&w, t, shown++ ? "" : "read errors");
+		tw_item_cat(&w, "", file, ":");
+		/* the reason word by word, so that it wraps under itself */
+		for (char *p2 = reason, *sp; *p2; p2 = sp) {
+			sp = p2 + strcspn(p2, " ");
+			char keep = *sp;
+			*sp = '\0';
+			if (*p2)
+				tw_item(&w, " ", p2);
+			*sp = keep;
+			sp += strspn(sp, " ");
+		}
+		tw_end(&w);
+	}
+	if (errors > shown || in->problems_unlisted) {
+		tw_label(&w, t, "");
+		tw_item_u64(&w, "", "... ", errors - shown + in->problems_unlisted,
+			    " more (stderr says which)");
+		tw_end(&w);
+	}
+}
+
+/* The sources that head the report, one line each: DL, source, packets
+ * and why (cut at the width: the details say it all). */
+static void text_top_sources(const struct text *t, const struct summary *sum,
+			     const struct report_opts *o)
+{
+	char name[NET_STR_MAX], pk[NUM_GROUP_MAX], why[TEXT_WIDTH_MAX + 1];
+	unsigned src_w = 6, pk_w = 4, col;
+
+	outbuf_putc(t->o, '\n');
+	if (sum->listed > sum->n_top) {
+		char a[NUM_GROUP_MAX], b[NUM_GROUP_MAX];
+		(void)num_group(a, sum->n_top);
+		(void)num_group(b, sum->listed);
+		outbuf_printf(t->o, "%sTOP SOURCES%s (%s of %s; --top N for more)\n",
+			      t->color ? ANSI_BOLD : "", t->color ? ANSI_RESET : "", a, b);
+	} else {
+		text_heading(t, "TOP SOURCES");
+	}
+	if (!sum->n_top) {
+		outbuf_puts(t->o, "no sources\n");
+		return;
+	}
+	for (size_t i = 0; i < sum->n_top; i++) {
+		src_w = max_u(src_w, (unsigned)report_source_name(sum->top[i], o, name));
+		pk_w = max_u(pk_w, (unsigned)num_group(pk, sum->top[i]->packets));
+	}
+	col = 2 + 2 + src_w + 2 + pk_w + 2;
+	outbuf_printf(t->o, "%sDL  %-*s  %*s%sWHY%s\n", t->color ? ANSI_BOLD : "", (int)src_w,
+		      "SOURCE", (int)pk_w, "PKTS", col + 24 > t->width ? "\n    " : "  ",
+		      t->color ? ANSI_RESET : "");
+	for (size_t i = 0; i < sum->n_top; i++) {
+		const struct source_state *s = sum->top[i];
+		const char *color = t->color ? dl_color(s->dl) : NULL;
+		/* WHY beside the row, or under it when the row leaves too little */
+		bool under = col + 24 > t->width;
+		size_t room = under ? t->width - 4 : t->width - col;
+		(void)report_source_name(s, o, name);
+		(void)num_group(pk, s->packets);
+		(void)report_source_why(s, o, why, room + 1 < sizeof(why) ? room + 1 : sizeof(why));
+		outbuf_printf(t->o, "%s%2u%s  %-*s  %*s%s%s\n", color ? color : "", (unsigned)s->dl,
+			      color ? ANSI_RESET : "", (int)src_w, name, (int)pk_w, pk,
+			      under ? "\n    " : "  ", why);
+	}
+}
+
+static void text_top_sigs(const struct text *t, const struct summary *sum)
+{
+	char msg[TEXT_WIDTH_MAX + 1], a[NUM_GROUP_MAX], b[NUM_GROUP_MAX];
+
+	if (!sum->n_sigs)
+		return;
+	outbuf_putc(t->o, '\n');
+	text_heading(t, "TOP SIGNATURES");
+	outbuf_printf(t->o, "%s   SRCS   MATCHES  DL  SID       MESSAGE%s\n",
+		      t->color ? ANSI_BOLD : "", t->color ? ANSI_RESET : "");
+	for (size_t i = 0; i < sum->n_sigs; i++) {
+		const struct summary_sig *g = &sum->sigs[i];
+		size_t room = t->width > 41 + 8 ? t->width - 41 : 8;
+		(void)num_group(a, g->sources);
+		(void)num_group(b, g->count);
+		escape_str(g->msg ? g->msg : "", msg, room + 1 < sizeof(msg) ? room + 1 : sizeof(msg));
+		outbuf_printf(t->o, "%7s  %8s  %2u  %-8" PRIu32 "  %s\n", a, b, (unsigned)g->dl,
+			      g->sid, msg);
+	}
+}
+
+/* "tcp/22 1,234, tcp/23 1,000, ..." and the hosts likewise, wrapped. */
+static void text_top_targets(const struct text *t, const struct summary *sum)
+{
+	struct item it;
+	struct tw w;
+
+	if (sum->n_ports) {
+		outbuf_putc(t->o, '\n');
+		text_heading(t, "MOST TARGETED PORTS (sources)");
+		tw_begin(&w, t, 2, 2);
+		for (size_t i = 0; i < sum->n_ports; i++) {
+			const struct summary_port *a = &sum->ports[i];
+			const char *name = event_proto_name(a->proto);
+			item_init(&it, name ? name : "?");
+			item_add(&it, "/", 1);
+			item_u64(&it, a->port);
+			if (a->port_hi > a->port) {
+				item_add(&it, "-", 1);
+				item_u64(&it, a->port_hi);
+			}
+			item_add(&it, " ", 1);
+			item_count(&it, a->sources);
+			tw_item_it(&w, i ? ", " : "", &it);
+		}
+		tw_end(&w);
+	}
+	if (sum->n_hosts) {
+		char addr[ADDR_STR_MAX];
+		outbuf_putc(t->o, '\n');
+		text_heading(t, "MOST TARGETED HOSTS (sources, packets)");
+		tw_begin(&w, t, 2, 2);
+		for (size_t i = 0; i < sum->n_hosts; i++) {
+			const struct summary_host *a = &sum->hosts[i];
+			size_t j = i;
+			/* consecutive addresses alike (a sweep): a range */
+			while (j + 1 < sum->n_hosts && a->dst.family == ADDR_V4 &&
+			       sum->hosts[j + 1].dst.family == ADDR_V4 &&
+			       memcmp(sum->hosts[j + 1].dst.b, sum->hosts[j].dst.b, 3) == 0 &&
+			       sum->hosts[j + 1].dst.b[3] == sum->hosts[j].dst.b[3] + 1 &&
+			       sum->hosts[j + 1].sources == a->sources &&
+			       sum->hosts[j + 1].packets == a->packets)
+				j++;
+			(void)addr_format(&a->dst, addr);
+			item_init(&it, addr);
+			if (j > i) {
+				item_add(&it, "-", 1);
+				item_u64(&it, sum->hosts[j].dst.b[3]);
+			}
+			item_add(&it, " ", 1);
+			item_count(&it, a->sources);
+			item_add(&it, "/", 1);
+			item_count(&it, a->packets);
+			if (j > i)
+				item_str(&it, " each");
+			tw_item_it(&w, i ? ", " : "", &it);
+			i = j;
+		}
+		tw_end(&w);
+	}
+	if (sum->partial) {
+		char n[NUM_GROUP_MAX];
+		(void)num_group(n, SUMMARY_AGG_SOURCES);
+		outbuf_printf(t->o, "(top lists from the %s most dangerous sources)\n", n);
+	}
+}
+
+/* Events by log prefix, input interface and chain (analyze's tally). */
+static void text_tally(const struct text *t, const struct tally *ty)
+{
+	static const char *const labels[] = { "prefix", "interface", "chain" };
+	struct item it;
+	struct tw w;
+
+	if (!ty)
+		return;
+	outbuf_putc(t->o, '\n');
+	text_heading(t, "EVENTS BY");
+	for (int k = 0; k < _TALLY_KIND_MAX; k++) {
+		uint64_t other;
+		size_t n;
+		const struct tally_name *v = tally_names(ty, (enum tally_kind)k, &n, &other);
+		size_t shown = 0;
+		tw_label(&w, t, labels[k]);
+		for (size_t i = 0; i < n; i++) {
+			/* three lines at most; the rest is "other" */
+			if (w.lines >= 2 && !tw_fits(&w, ", ", strlen(v[i].name) + 40)) {
+				for (size_t j = i; j < n; j++)
+					other += v[j].events;
+				break;
+			}
+			item_init(&it, v[i].name[0] ? v[i].name : "(none)");
+			item_add(&it, " ", 1);
+			item_count(&it, v[i].events);
+			tw_item_it(&w, shown++ ? ", " : "", &it);
+		}
+		if (other)
+			tw_item_u64(&w, shown ? ", " : "", "other ", other, "");
+		else if (!shown)
+			tw_item(&w, "", "-");
+		tw_end(&w);
+	}
+}
+
+static void text_summary(const struct text *t, const struct input_stats *in,
+			 const struct engine_stats *es, const struct report_opts *o,
+			 const struct summary *sum)
+{
+	text_header(t, in);
+	outbuf_putc(t->o, '\n');
+	text_heading(t, "SUMMARY");
+	text_events(t, in);
+	text_ignored(t, in, es);
+	text_filters(t, in, o);
+	text_sources_line(t, o, sum);
+	text_legend(t, o);
+	text_input_lost(t, in);
+	text_input_errors(t, in);
 	text_lost(t, es);
 	text_blame(t, es);
 	text_data_sets(t, o->m);
+	text_top_sources(t, sum, o);
+	text_top_sigs(t, sum);
+	text_top_targets(t, sum);
+	text_tally(t, o->tally);
 }
 
 /* --- table ------------------------------------------------------------ */
@@ -679,24 +1091,9 @@ static void ports_cell(struct cell *c, const struct source_state *s, struct merg
 struct cols {
 	unsigned src, pkts, dsts, scans, ports; /* widths */
 	bool scans_inline, ports_inline;
+	bool plain;       /* counts not grouped: grouped ones would not fit */
 	uint32_t max_pairs;
 };
-
-static unsigned max_u(unsigned a, unsigned b)
-{
-	return a > b ? a : b;
-}
-
-static unsigned digits(uint64_t v)
-{
-	unsigned n = 1;
-
-	while (v >= 10) {
-		v /= 10;
-		n++;
-	}
-	return n;
-}
 
 static uint64_t source_dsts(const struct source_state *s)
 {
@@ -709,6 +1106,8 @@ static void table_layout(struct cols *c, const struct source_state **v, size_t n
 	char addr[ADDR_STR_MAX], scans[TEXT_SCANS_MAX];
 	unsigned fixed;
 
+	unsigned plain_pkts = 4, plain_dsts = 4;
+
 	*c = (struct cols){ .src = 6, .pkts = 4, .dsts = 4, .scans = 10 };
 	for (size_t i = 0; i < n; i++) {
 		const struct source_state *s = v[i];
@@ -716,10 +1115,17 @@ static void table_layout(struct cols *c, const struct source_state **v, size_t n
 			continue;
 		scans_join(s->scan_types, scans);
 		c->src = max_u(c->src, (unsigned)addr_format(&s->src, addr));
-		c->pkts = max_u(c->pkts, digits(s->packets));
-		c->dsts = max_u(c->dsts, digits(source_dsts(s)));
+		c->pkts = max_u(c->pkts, (unsigned)strlen(G(s->packets).s));
+		c->dsts = max_u(c->dsts, (unsigned)strlen(G(source_dsts(s)).s));
+		plain_pkts = max_u(plain_pkts, (unsigned)strlen(P(s->packets).s));
+		plain_dsts = max_u(plain_dsts, (unsigned)strlen(P(source_dsts(s)).s));
 		c->scans = max_u(c->scans, (unsigned)strlen(scans));
 		c->max_pairs = max_u(c->max_pairs, s->n_pairs);
+	}
+	if (2 + 2 + c->src + 2 + c->pkts + 2 + c->dsts + 2 + PORTS_CELL_MIN > width) {
+		c->plain = true;
+		c->pkts = plain_pkts;
+		c->dsts = plain_dsts;
 	}
 	fixed = 2 + 2 + c->src + 2 + c->pkts + 2 + c->dsts;
 	c->scans_inline = fixed + 2 + c->scans + 2 + PORTS_CELL_MIN <= width;
@@ -757,9 +1163,10 @@ static void table_row(const struct text *t, const struct cols *c, const struct s
 	(void)addr_format(&s->src, addr);
 	scans_join(s->scan_types, scans);
 	ports_cell(&cell, s, m, c->ports);
-	outbuf_printf(t->o, "%s%2u%s  %-*s  %*" PRIu64 "  %*" PRIu64, color ? color : "",
-		      (unsigned)s->dl, color ? ANSI_RESET : "", (int)c->src, addr, (int)c->pkts,
-		      s->packets, (int)c->dsts, source_dsts(s));
+	outbuf_printf(t->o, "%s%2u%s  %-*s  %*s  %*s", color ? color : "", (unsigned)s->dl,
+		      color ? ANSI_RESET : "", (int)c->src, addr, (int)c->pkts,
+		      c->plain ? P(s->packets).s : G(s->packets).s, (int)c->dsts,
+		      c->plain ? P(source_dsts(s)).s : G(source_dsts(s)).s);
 	if (c->scans_inline)
 		outbuf_printf(t->o, "  %-*s", (int)c->scans, scans);
 	if (c->ports_inline)
@@ -868,20 +1275,60 @@ static void detail_icmp(const struct text *t, const struct pair_state *p)
 	tw_end(&w);
 }
 
+/* IANA keywords of protocols vigil has no name for elsewhere (an -sO scan
+ * walks through them). */
+static const char *proto_keyword(unsigned proto, bool v6)
+{
+	const char *name = event_proto_name_af((uint8_t)proto, v6);
+
+	if (name)
+		return name;
+	switch (proto) {
+	case 0: return v6 ? NULL : "hopopt";
+	case 2: return "igmp";
+	case 4: return "ipip";
+	case 8: return "egp";
+	case 41: return "ipv6";
+	case 47: return "gre";
+	case 89: return "ospf";
+	case 103: return "pim";
+	case 112: return "vrrp";
+	case 132: return "sctp";
+	default: return NULL;
+	}
+}
+
+/* "IP protocols tcp, gre, 3": by name where one is known; bounded like
+ * the port lists. */
 static void detail_protos(const struct text *t, const struct pair_state *p)
 {
-	bool first = true;
+	bool first = true, v6 = p->dst.family == ADDR_V6;
+	unsigned total = 0, shown = 0;
+	char num[4];
 	struct tw w;
 
+	for (unsigned proto = 0; proto < 256; proto++)
+		total += (p->protos[proto >> 3] >> (proto & 7)) & 1;
 	for (unsigned proto = 0; proto < 256; proto++) {
+		const char *name;
 		if (!(p->protos[proto >> 3] & (1u << (proto & 7))))
 			continue;
 		if (first) {
 			tw_begin(&w, t, 4, 10);
 			tw_item(&w, "", "IP protocols");
 		}
-		tw_item_u64(&w, first ? " " : ",", "", proto, "");
+		name = proto_keyword(proto, v6);
+		if (!name) {
+			(void)snprintf(num, sizeof(num), "%u", proto);
+			name = num;
+		}
+		if (!first && w.lines + 1 >= PORT_LINES_MAX && !tw_fits(&w, ", ", strlen(name) + 20)) {
+			tw_itemf(&w, ", ", "... %u more, %u in all", total - shown, total);
+			break;
+		}
+		tw_item(&w, first ? " " : ", ", name);
 		first = false;
+		shown++;
 	}
 	if (!first)
 		tw_end(&w);
@@ -900,15 +1347,23 @@ static void tw_ifname(struct tw *w, const char *label, const char *name, size_t 
 	tw_item_it(w, " ", &it);
 }
 
-static void detail_pair(const struct text *t, const struct pair_state *p)
+/* One destination, or a group of alike ones (hosts: "198.18.0.10-29",
+ * n: how many): their counts summed in p. */
+static void detail_pair(const struct text *t, const struct pair_state *p, const char *hosts,
+			size_t n)
 {
 	char addr[ADDR_STR_MAX];
 	const char *chain = event_chain_name(p->chain);
 	struct tw w;
 
-	(void)addr_format(&p->dst, addr);
 	tw_begin(&w, t, 2, 6);
-	tw_item_cat(&w, "", "DST ", addr);
+	if (hosts) {
+		tw_item_cat(&w, "", "DST ", hosts);
+		tw_item_u64(&w, " ", "(", n, " hosts)");
+	} else {
+		(void)addr_format(&p->dst, addr);
+		tw_item_cat(&w, "", "DST ", addr);
+	}
 	tw_dl(&w, "  ", p->dl);
 	tw_item_cat(&w, "  ", "chain ", chain[0] ? chain : "-");
 	tw_ifname(&w, "in", p->in, sizeof(p->in));
@@ -921,12 +1376,161 @@ static void detail_pair(const struct text *t, const struct pair_state *p)
 	detail_protos(t, p);
 }
 
-static void detail_head(const struct text *t, const struct source_state *s)
+static bool portset_same(const struct portset *a, const struct portset *b)
 {
-	char addr[ADDR_STR_MAX], when[40];
+	struct portset_iter ia, ib;
+	struct port_span x, y;
+	bool na, nb;
+
+	if (a->count != b->count)
+		return false;
+	portset_iter_init(&ia, a);
+	portset_iter_init(&ib, b);
+	for (;;) {
+		na = portset_iter_next(&ia, &x);
+		nb = portset_iter_next(&ib, &y);
+		if (na != nb)
+			return false;
+		if (!na)
+			return true;
+		if (x.lo != y.lo || x.hi != y.hi)
+			return false;
+	}
+}
+
+static const struct flag_count *flag_find(const struct pair_state *p, uint8_t flags)
+{
+	for (uint8_t i = 0; i < p->n_flags && i < PAIR_FLAGSETS_MAX; i++)
+		if (p->flags[i].flags == flags)
+			return &p->flags[i];
+	return NULL;
+}
+
+static const struct icmp_count *icmp_find(const struct pair_state *p, uint8_t type, uint8_t code)
+{
+	for (uint8_t i = 0; i < p->n_icmp && i < PAIR_ICMP_MAX; i++)
+		if (p->icmp[i].type == type && p->icmp[i].code == code)
+			return &p->icmp[i];
+	return NULL;
+}
+
+/* Two destinations a person would read as one: the same level, chain,
+ * interfaces, ports, flag sets, ICMP types and protocols (counts aside). */
+static bool pair_alike(const struct pair_state *a, const struct pair_state *b)
+{
+	if (a->dl != b->dl || a->chain != b->chain || a->n_flags != b->n_flags ||
+	    a->n_icmp != b->n_icmp || !a->flags_other != !b->flags_other ||
+	    !a->icmp_other != !b->icmp_other || !a->tcp.packets != !b->tcp.packets ||
+	    !a->udp.packets != !b->udp.packets || !a->udplite.packets != !b->udplite.packets ||
+	    !a->icmp_packets != !b->icmp_packets ||
+	    memcmp(a->protos, b->protos, sizeof(a->protos)) != 0 ||
+	    strncmp(a->in, b->in, sizeof(a->in)) != 0 || strncmp(a->out, b->out, sizeof(a->out)) != 0)
+		return false;
+	for (uint8_t i = 0; i < a->n_flags && i < PAIR_FLAGSETS_MAX; i++)
+		if (!flag_find(b, a->flags[i].flags))
+			return false;
+	for (uint8_t i = 0; i < a->n_icmp && i < PAIR_ICMP_MAX; i++)
+		if (!icmp_find(b, a->icmp[i].type, a->icmp[i].code))
+			return false;
+	return portset_same(&a->tcp.ports, &b->tcp.ports) &&
+	       portset_same(&a->udp.ports, &b->udp.ports) &&
+	       portset_same(&a->udplite.ports, &b->udplite.ports);
+}
+
+/* sum += p's counts (p alike: the same flag sets and ICMP types) */
+static void pair_sum(struct pair_state *sum, const struct pair_state *p)
+{
+	sum->packets += p->packets;
+	sum->tcp.packets += p->tcp.packets;
+	sum->udp.packets += p->udp.packets;
+	sum->udplite.packets += p->udplite.packets;
+	sum->icmp_packets += p->icmp_packets;
+	sum->other_packets += p->other_packets;
+	sum->flags_other += p->flags_other;
+	sum->icmp_other += p->icmp_other;
+	for (uint8_t i = 0; i < sum->n_flags && i < PAIR_FLAGSETS_MAX; i++)
+		sum->flags[i].count += flag_find(p, sum->flags[i].flags)->count;
+	for (uint8_t i = 0; i < sum->n_icmp && i < PAIR_ICMP_MAX; i++)
+		sum->icmp[i].count += icmp_find(p, sum->icmp[i].type, sum->icmp[i].code)->count;
+}
+
+static int pair_addr_cmp(const void *a, const void *b)
+{
+	const struct pair_state *const *x = a, *const *y = b;
+
+	return addr_cmp(&(*x)->dst, &(*y)->dst);
+}
+
+#define GROUP_LOOKBACK 32 /* groups a destination is compared with */
+
+/* The destinations sorted by address, alike ones (a sweep) as one block. */
+static void detail_pairs(const struct text *t, const struct source_state *s)
+{
+	const struct pair_state **v = malloc((s->n_pairs + 1) * sizeof(*v));
+	const struct pair_state **m = malloc((s->n_pairs + 1) * sizeof(*m));
+	uint32_t *grp = malloc((s->n_pairs + 1) * sizeof(*grp));
+	uint32_t *rep = malloc((s->n_pairs + 1) * sizeof(*rep));
+	uint32_t *start = calloc(s->n_pairs + 2, sizeof(*start));
+	size_t n = 0, groups = 0;
+
+	if (!v || !m || !grp || !rep || !start) {
+		/* no memory to sort: as they come */
+		for (uint32_t j = 0; j < s->n_pairs; j++)
+			if (s->pairs[j])
+				detail_pair(t, s->pairs[j], NULL, 1);
+		goto out;
+	}
+	for (uint32_t j = 0; j < s->n_pairs; j++)
+		if (s->pairs[j])
+			v[n++] = s->pairs[j];
+	qsort(v, n, sizeof(*v), pair_addr_cmp);
+	for (size_t i = 0; i < n; i++) {
+		size_t k = groups;
+		while (k > 0 && groups - k < GROUP_LOOKBACK && !pair_alike(v[rep[k - 1]], v[i]))
+			k--;
+		if (k > 0 && groups - k < GROUP_LOOKBACK) {
+			grp[i] = (uint32_t)(k - 1);
+		} else {
+			rep[groups] = (uint32_t)i;
+			grp[i] = (uint32_t)groups++;
+		}
+	}
+	/* members of each group, in address order (a counting sort) */
+	for (size_t i = 0; i < n; i++)
+		start[grp[i] + 1]++;
+	for (size_t g = 0; g < groups; g++)
+		start[g + 1] += start[g];
+	for (size_t i = 0; i < n; i++)
+		m[start[grp[i]]++] = v[i];
+	/* start[g] is now the end of group g */
+	for (size_t g = 0, from = 0; g < groups; from = start[g++]) {
+		size_t cnt = start[g] - from;
+		if (cnt == 1) {
+			detail_pair(t, m[from], NULL, 1);
+		} else {
+			struct pair_state sum = *m[from];
+			char hosts[TEXT_ITEM_MAX - 24];
+			for (size_t i = from + 1; i < start[g]; i++)
+				pair_sum(&sum, m[i]);
+			(void)report_dsts_format(m + from, cnt, hosts, sizeof(hosts));
+			detail_pair(t, &sum, hosts, cnt);
+		}
+	}
+out:
+	free(v);
+	free(m);
+	free(grp);
+	free(rep);
+	free(start);
+}
+
+static void detail_head(const struct text *t, const struct source_state *s,
+			const struct report_opts *o)
+{
+	char addr[NET_STR_MAX], when[40];
 	struct tw w;
 
-	(void)addr_format(&s->src, addr);
+	(void)report_source_name(s, o, addr);
 	tw_begin(&w, t, 0, 4);
 	tw_item_cat(&w, "", "SRC ", addr);
 	tw_dl(&w, "  ", s->dl);
@@ -942,6 +1546,26 @@ static void detail_head(const struct text *t, const struct source_state *s)
 	tw_end(&w);
 }
 
+/* What the source did and why it has its level, then its destinations
+ * collapsed ("20 hosts 198.18.0.10-29, tcp 80,443"). */
+static void detail_what(const struct text *t, const struct source_state *s,
+			const struct report_opts *o)
+{
+	char buf[512];
+	struct tw w;
+
+	if (report_source_why(s, o, buf, sizeof(buf))) {
+		tw_label(&w, t, "why");
+		tw_words(&w, buf);
+		tw_end(&w);
+	}
+	if (source_dsts(s) > 1 && report_source_dsts(s, buf, sizeof(buf))) {
+		tw_label(&w, t, "targets");
+		tw_words(&w, buf);
+		tw_end(&w);
+	}
+}
+
 /* "reflected  12 replies (SYN ACK 10, RST 2) from port 80  ports 1024-1035 (12)" */
 static void detail_reflected(const struct text *t, const struct source_reflect *r)
 {
@@ -950,8 +1574,8 @@ static void detail_reflected(const struct text *t, const struct source_reflect *
 	if (!r)
 		return;
 	tw_label(&w, t, "reflected");
-	tw_itemf(&w, "", "%" PRIu64 " replies (SYN ACK %" PRIu64 ", RST %" PRIu64
-		 ", RST ACK %" PRIu64 ")", r->packets, r->syn_ack, r->rst, r->rst_ack);
+	tw_itemf(&w, "", "%s replies (SYN ACK %s, RST %s, RST ACK %s)", G(r->packets).s,
+		 G(r->syn_ack).s, G(r->rst).s, G(r->rst_ack).s);
 	if (r->sports_varied)
 		tw_item(&w, " ", "from several ports");
 	else
@@ -1014,14 +1638,14 @@ static void detail_source_counts(const struct text *t, const struct source_state
 
 	tw_label(&w, t, "protocols");
 	for (i = 0; i < s->n_protos && i < SOURCE_PROTOS_MAX; i++) {
-		const char *name = event_proto_name_af(s->protos[i].proto, s->src.family == ADDR_V6);
+		const char *name = proto_keyword(s->protos[i].proto, s->src.family == ADDR_V6);
 		if (!name) {
 			(void)snprintf(num, sizeof(num), "%u", (unsigned)s->protos[i].proto);
 			name = num;
 		}
 		item_init(&it, name);
 		item_add(&it, " ", 1);
-		item_u64(&it, s->protos[i].count);
+		item_count(&it, s->protos[i].count);
 		tw_item_it(&w, i ? ", " : "", &it);
 	}
 	if (s->protos_other)
@@ -1037,8 +1661,8 @@ static void detail_source_counts(const struct text *t, const struct source_state
 	}
 	if (s->untracked_dsts || s->untracked_packets) {
 		tw_label(&w, t, "untracked");
-		tw_itemf(&w, "", "%" PRIu32 " destinations, %" PRIu64 " packets (not itemised)",
-			 s->untracked_dsts, s->untracked_packets);
+		tw_itemf(&w, "", "%s destinations, %s packets (not itemised)",
+			 G(s->untracked_dsts).s, G(s->untracked_packets).s);
 		tw_end(&w);
 	}
 }
@@ -1057,8 +1681,8 @@ static void detail_sigs(const struct text *t, const struct source_intel *x)
 		bool first = true;
 
 		tw_label(&w, t, i ? "" : "signatures");
-		tw_itemf(&w, "", "sid %" PRIu32 " DL %u x%" PRIu64, sig->id, (unsigned)sig->dl,
-			 x->sigs[i].count);
+		tw_itemf(&w, "", "sid %" PRIu32 " DL %u x%s", sig->id, (unsigned)sig->dl,
+			 G(x->sigs[i].count).s);
 		while (*p) {
 			size_t n = strcspn(p, " ");
 			if (n)
@@ -1175,43 +1799,96 @@ static void text_details(const struct text *t, const struct source_state **v, si
 		if (!report_source_listed(s, o))
 			continue;
 		outbuf_putc(t->o, '\n');
-		detail_head(t, s);
+		detail_head(t, s, o);
+		detail_what(t, s, o);
 		detail_reflected(t, s->reflected);
 		detail_scans(t, s);
 		detail_source_counts(t, s, o);
 		detail_intel(t, s, o->m);
-		for (uint32_t j = 0; j < s->n_pairs; j++)
-			if (s->pairs[j])
-				detail_pair(t, s->pairs[j]);
+		detail_pairs(t, s);
 	}
+}
+
+static void text_clamp(struct text *t)
+{
+	if (t->width < TEXT_WIDTH_MIN)
+		t->width = TEXT_WIDTH_MIN;
+	if (t->width > TEXT_WIDTH_MAX)
+		t->width = TEXT_WIDTH_MAX;
+}
+
+/* The sources detailed after the summary: listed, at or above --min-dl
+ * (without it, DL 1: a noisy log's DL 0 sources are counted, not
+ * detailed), the first --top when it was given. */
+static size_t detailed_sources(const struct source_state **v, size_t n,
+			       const struct report_opts *o, unsigned min,
+			       const struct source_state **ret)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (o->top_given && k == o->top)
+			break;
+		if (v[i]->dl >= min && report_source_listed(v[i], o))
+			ret[k++] = v[i];
+	}
+	return k;
 }
 
 int report_text_sources(FILE *out, const struct source_state **v, size_t n,
 			const struct input_stats *in, const struct engine_stats *es,
 			const struct report_opts *o)
 {
-	struct outbuf ob;
-	struct text t = { .o = &ob, .width = o->width ? o->width : TEXT_WIDTH_DEFAULT,
+	struct outbuf *ob = malloc(sizeof(*ob));
+	struct text t = { .o = ob, .width = o->width ? o->width : TEXT_WIDTH_DEFAULT,
 			  .color = o->color };
-	size_t listed = 0;
+	unsigned min = o->min_dl_given ? o->min_dl : (o->min_dl > 1 ? o->min_dl : 1);
+	const struct source_state **d = NULL;
+	struct summary sum;
+	size_t nd = 0;
 	int r, rw;
 
-	outbuf_init(&ob, out);
-	if (t.width < TEXT_WIDTH_MIN)
-		t.width = TEXT_WIDTH_MIN;
-	if (t.width > TEXT_WIDTH_MAX)
-		t.width = TEXT_WIDTH_MAX;
-	for (size_t i = 0; i < n; i++)
-		listed += report_source_listed(v[i], o);
-
-	text_summary(&t, in, es, o, n, listed);
-	outbuf_putc(&ob, '\n');
-	r = text_table(&t, v, n, o, listed);
-	if (r >= 0 && listed) {
-		outbuf_putc(&ob, '\n');
-		text_details(&t, v, n, o);
+	if (!ob)
+		return -ENOMEM;
+	outbuf_init(ob, out);
+	text_clamp(&t);
+	r = summary_build(v, n, o, o->top ? o->top : REPORT_TOP_DEFAULT, &sum);
+	if (r >= 0)
+		text_summary(&t, in, es, o, &sum);
+	if (r >= 0 && !o->summary_only && sum.listed) {
+		d = malloc(sum.listed * sizeof(*d));
+		r = d ? 0 : -ENOMEM;
 	}
-	rw = outbuf_flush(&ob); /* also what came before a failed text_table() */
+	if (r >= 0 && d) {
+		char a[NUM_GROUP_MAX], b[NUM_GROUP_MAX];
+		nd = detailed_sources(v, n, o, min, d);
+		(void)num_group(a, nd);
+		(void)num_group(b, sum.listed - nd);
+		if (nd < sum.listed) {
+			struct tw w;
+			char note[200];
+			(void)snprintf(note, sizeof(note),
+				       "%s sources at DL %u and above are detailed below; %s more "
+				       "are counted above, not detailed (%s)", a, min, b,
+				       o->top_given && nd == o->top ? "--top" : "--min-dl 0 for all");
+			outbuf_putc(ob, '\n');
+			tw_begin(&w, &t, 0, 0);
+			tw_words(&w, note);
+			tw_end(&w);
+		}
+		if (nd) {
+			outbuf_putc(ob, '\n');
+			r = text_table(&t, d, nd, o, nd);
+		}
+		if (r >= 0 && nd) {
+			outbuf_putc(ob, '\n');
+			text_details(&t, d, nd, o);
+		}
+	}
+	free(d);
+	summary_free(&sum);
+	rw = outbuf_flush(ob); /* also what came before a failure */
+	free(ob);
 	if (r < 0)
 		return r;
 	if (fflush(out) == EOF)
@@ -1230,10 +1907,7 @@ int report_text_listing(struct outbuf *ob, const struct source_state **v, size_t
 	size_t listed = 0;
 	int r;
 
-	if (t.width < TEXT_WIDTH_MIN)
-		t.width = TEXT_WIDTH_MIN;
-	if (t.width > TEXT_WIDTH_MAX)
-		t.width = TEXT_WIDTH_MAX;
+	text_clamp(&t);
 	for (size_t i = 0; i < n; i++)
 		listed += report_source_listed(v[i], o);
 	r = text_table(&t, v, n, o, listed);

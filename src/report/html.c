@@ -133,10 +133,12 @@ static void fmt_utc(int64_t us, char buf[32])
 
 static void th_row(struct outbuf *o, const char *const *cols, const char *num_cols)
 {
+	size_t n_num = num_cols ? strlen(num_cols) : 0;
+
 	outbuf_puts(o, "<thead><tr>");
 	for (size_t i = 0; cols[i]; i++)
 		outbuf_printf(o, "<th%s scope=\"col\">%s</th>",
-			      num_cols && num_cols[i] == 'n' ? " class=\"n\"" : "", cols[i]);
+			      i < n_num && num_cols[i] == 'n' ? " class=\"n\"" : "", cols[i]);
 	outbuf_puts(o, "</tr></thead>\n<tbody>\n");
 }
 
@@ -468,8 +470,12 @@ static void html_top_ports(struct html *h)
 	}
 	table_begin(o, NULL, cols, ".n");
 	for (size_t i = 0; i < s->n_ports; i++) {
-		outbuf_printf(o, "<tr><td data-v=\"%u\">%s/%u</td>", (unsigned)s->ports[i].port,
-			      l4_name(s->ports[i].proto), (unsigned)s->ports[i].port);
+		const struct summary_port *p = &s->ports[i];
+		outbuf_printf(o, "<tr><td data-v=\"%u\">%s/%u", (unsigned)p->port, l4_name(p->proto),
+			      (unsigned)p->port);
+		if (p->port_hi > p->port)
+			outbuf_printf(o, "-%u", (unsigned)p->port_hi);
+		outbuf_puts(o, "</td>");
 		td_num(o, s->ports[i].sources);
 		outbuf_puts(o, "</tr>\n");
 	}

@@ -216,6 +216,41 @@ if [ -n "$chromium" ]; then
 	fi
 fi
 
+# the sortable table: a test script given the page's nonce clicks the
+# packets column's title twice, then the source's, and writes the orders it
+# saw into the page; the page's own script must have sorted them
+if [ -n "$chromium" ]; then
+	python3 - "$tmp/ipt4-scans.html" "$tmp/sort.html" <<'PY'
+import re, sys
+page = open(sys.argv[1], encoding="utf-8").read()
+nonce = re.search(r'<script nonce="([0-9a-f]+)">', page).group(1)
+test = """<script nonce="%s">(function(){
+var t=document.querySelector('table.sort'),th=t.tHead.rows[0].cells,out=[];
+function col(i,v){return Array.prototype.map.call(t.tBodies[0].rows,function(r){
+return v?r.cells[i].getAttribute('data-v'):r.cells[i].textContent;}).join(' ');}
+th[2].click();out.push(col(2,1));th[2].click();out.push(col(2,1));
+th[1].click();out.push(col(1,0));out.push(th[1].getAttribute('aria-sort'));
+var p=document.createElement('pre');p.id='sorted';p.textContent=out.join('|');
+document.body.appendChild(p);})();</script>""" % nonce
+open(sys.argv[2], "w", encoding="utf-8").write(page.replace("</body>", test + "</body>"))
+PY
+	browse "$tmp/sort.html" sort --dump-dom
+	python3 - "$tmp/sort.out" >"$tmp/sort.err" 2>&1 <<'PY'
+import re, sys
+m = re.search(r'<pre id="sorted">(.*?)</pre>', open(sys.argv[1]).read(), re.S)
+lines = m.group(1).split("|")
+down = [int(x) for x in lines[0].split()]
+up = [int(x) for x in lines[1].split()]
+srcs = lines[2].split()
+key = lambda a: [int(x) for x in a.split(".")]
+assert len(down) == 8 and down == sorted(down, reverse=True), lines[0]
+assert up == sorted(up) and up != down, lines[1]
+assert srcs == sorted(srcs, key=key, reverse=True), lines[2]
+assert lines[3] == "descending", lines[3]
+PY
+	if [ $? -eq 0 ]; then ok; else bad "sorting the sources table: $(tail -3 "$tmp/sort.err")"; fi
+fi
+
 # --top bounds the sources table, and says how many more there are
 "$vigil" analyze --top 2 --html "$tmp/top.html" "$caps/ipt4-scans.rfc3164" >/dev/null 2>&1
 rows=$(sed -n '/id="sources"/,$p' "$tmp/top.html" | grep -c '<td class="ip">')

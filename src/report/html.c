@@ -212,7 +212,8 @@ static const char html_css[] =
 	"td.ip,code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px;"
 	"overflow-wrap:anywhere}\n"
 	"td.ip{white-space:nowrap}td.time{font-size:12px;color:var(--mut);min-width:7em}\n"
-	"td.small{font-size:12px;color:var(--mut);overflow-wrap:anywhere}\n"
+	"td.small{font-size:12px;color:var(--mut);overflow-wrap:anywhere}"
+	"td.dst{overflow-wrap:break-word;min-width:9em}td.ports{min-width:10em}\n"
 	".dl{display:inline-block;min-width:1.7em;text-align:center;border-radius:4px;color:#fff;"
 	"font-weight:700;font-size:12px;padding:0 4px}\n"
 	".dl.d0{background:var(--d0)}.dl.d1{background:var(--d1)}.dl.d2{background:var(--d2)}"
@@ -410,7 +411,7 @@ static void html_top_sources(struct html *h)
 		td_dl(o, src->dl);
 		td_source(h, src);
 		td_text(o, why);
-		outbuf_puts(o, "<td class=\"small\">");
+		outbuf_puts(o, "<td class=\"small dst\">");
 		html_str(o, dsts);
 		outbuf_puts(o, "</td>");
 		td_num(o, src->packets);
@@ -1061,7 +1062,7 @@ static int html_pictures(struct html *h)
 
 /* --- the sources table --------------------------------------------------- */
 
-/* "tcp 21-23,80 udp 53" cut at HTML_PORTS_CELL bytes; the number of
+/* "tcp 21-23, 80; udp 53" cut at HTML_PORTS_CELL bytes; the number of
  * distinct ports in *ret_count. */
 static void ports_cell(const struct source_state *s, uint64_t *bm, char *buf, size_t size,
 		       uint64_t *ret_count)
@@ -1088,7 +1089,7 @@ static void ports_cell(const struct source_state *s, uint64_t *bm, char *buf, si
 			*ret_count += hi - p + 1;
 			(void)report_span_format((struct port_span){ (uint16_t)p, (uint16_t)hi }, span);
 			if (!cut) {
-				int w = snprintf(buf + len, size - len, "%s%s%s", first ? (len ? " " : "") : ",",
+				int w = snprintf(buf + len, size - len, "%s%s%s", first ? (len ? "; " : "") : ", ",
 						 first ? (proto ? "udp " : "tcp ") : "", span);
 				if (w < 0 || (size_t)w >= size - len - 4) {
 					buf[len] = '\0';
@@ -1216,7 +1217,7 @@ static int html_sources(struct html *h)
 		td_num(o, s->packets);
 		td_num(o, (uint64_t)s->n_pairs + s->untracked_dsts);
 		td_num(o, nports);
-		outbuf_puts(o, "<td class=\"small\">");
+		outbuf_puts(o, "<td class=\"small ports\">");
 		html_str(o, ports);
 		outbuf_puts(o, "</td><td>");
 		for (unsigned k = 0; k < s->n_protos && k < SOURCE_PROTOS_MAX; k++) {

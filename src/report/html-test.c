@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* html-test.c - the HTML report's escaping and SVG charts (svg.h).
+/* html-test.c - the HTML report's escaping and SVG charts (svg.h), and its
+ * page on hand-built sources (no engine, no tally).
  *
  * Each writer runs into an outbuf on an open_memstream(); the output is
  * compared with what a browser must get: hostile bytes as text, numbers
@@ -15,8 +16,12 @@
 
 #include <cmocka.h>
 
+#include "engine/portset.h"
+#include "engine/state.h"
+#include "report/html.h"
 #include "report/outbuf.h"
 #include "report/svg.h"
+#include "util/addr.h"
 
 struct mem {
 	char *buf;
@@ -276,13 +281,184 @@ static void test_heatmap(void **state)
 	mem_close(&m);
 }
 
+
+/* --- the page on hand-built sources -------------------------------------- */
+
+static struct addr A(const char *s)
+{
+	struct addr a;
+
+	assert_int_equal(addr_parse(span_make(s, strlen(s)), &a), 0);
+	return a;
+}
+
+static struct pair_state *pair_new(const char *dst, uint8_t dl, uint64_t packets)
+{
+	struct pair_state *p = calloc(1, sizeof(*p));
+
+	assert_non_null(p);
+	p->dst = A(dst);
+	p->dl = dl;
+	p->chain = CHAIN_INPUT;
+	p->packets = p->tcp.packets = packets;
+	portset_init(&p->tcp.ports);
+	portset_init(&p->udp.ports);
+	portset_init(&p->udplite.ports);
+	return p;
+}
+
+static void source_free(struct source_state *s)
+{
+	for (uint32_t i = 0; i < s->n_pairs; i++) {
+		portset_done(&s->pairs[i]->tcp.ports);
+		portset_done(&s->pairs[i]->udp.ports);
+		portset_done(&s->pairs[i]->udplite.ports);
+		free(s->pairs[i]);
+	}
+	free(s->pairs);
+	free(s);
+}
+
+static struct source_state *source_new(const char *src, uint8_t dl, unsigned n_pairs)
+{
+	struct source_state *s = calloc(1, sizeof(*s));
+
+	assert_non_null(s);
+	s->src = A(src);
+	s->dl = dl;
+	s->pairs = calloc(n_pairs ? n_pairs : 1, sizeof(*s->pairs));
+	assert_non_null(s->pairs);
+	s->cap_pairs = n_pairs;
+	s->first = s->last = (struct vtime){ .sec = 1773261311, .kind = VTIME_WALL };
+	s->first_us = s->last_us = INT64_C(1773261311000000);
+	return s;
+}
+
+static char *page(const struct source_state **v, size_t n, const struct report_opts *o)
+{
+	static const struct input_stats in;
+	static const struct engine_stats es;
+	char *doc = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&doc, &len);
+
+	assert_non_null(f);
+	assert_int_equal(report_html_sources(f, v, n, &in, &es, o), 0);
+	assert_int_equal(fclose(f), 0);
+	/* one document, the page's own style and script, with the nonce the
+	 * policy allows */
+	assert_true(strncmp(doc, "<!DOCTYPE html>\n", 16) == 0);
+	assert_non_null(strstr(doc, "</html>\n"));
+	assert_int_equal(count(doc, "<script"), 1);
+	assert_int_equal(count(doc, "<style"), 1);
+	const char *csp = strstr(doc, "script-src 'nonce-"), *tag = strstr(doc, "<script nonce=\"");
+	assert_non_null(csp);
+	assert_non_null(tag);
+	assert_memory_equal(csp + 18, tag + 15, 32);
+	assert_int_equal(count(doc, "<svg"), count(doc, "</svg>"));
+	assert_int_equal(count(doc, "<table"), count(doc, "</table>"));
+	return doc;
+}
+
+static void test_page_empty(void **state)
+{
+	struct report_opts o = { .top = 10 };
+	char *doc;
+
+	(void)state;
+	doc = page(NULL, 0, &o);
+	assert_non_null(strstr(doc, "no sources listed"));
+	assert_non_null(strstr(doc, "no timeline"));
+	free(doc);
+}
+
+static void test_page_hostile(void **state)
+{
+	struct source_state *s = source_new("192.0.2.55", 5, 1);
+	struct pair_state *p = pair_new("198.51.100.1", 5, UINT64_MAX);
+	struct sig_count sig = { .msg = "<script>alert(1)</script>", .count = 3, .id = 9000001,
+				 .dl = 3 };
+	const char *os[] = { "\"><img src=x onerror=alert(2)>" };
+	struct intel_rep rep = { .net = { .a = A("192.0.2.0"), .len = 24 }, .list = "<b>list</b>&" };
+	struct source_intel x = { .sigs = &sig, .n_sigs = 1, .os = os, .n_os = 1, .rep = &rep,
+				  .sig_dl = 3, .rep_dl = 5 };
+	struct report_opts o = { .top = 10, .filters = "--prefix '<i>x</i>'" };
+	const struct source_state *v[1] = { s };
+	char *doc;
+
+	(void)state;
+	s->intel = &x;
+	s->packets = UINT64_MAX;
+	s->protos[s->n_protos++] = (struct proto_count){ IPPROTO_NUM_TCP, UINT64_MAX };
+	s->scan_types = 1u << SCAN_SYN;
+	memcpy(p->in, "<u>", 4);
+	assert_true(portset_add(&p->tcp.ports, 22) == 1);
+	s->pairs[s->n_pairs++] = p;
+	doc = page(v, 1, &o);
+	assert_null(strstr(doc, "<script>alert"));
+	assert_null(strstr(doc, "<img"));
+	assert_null(strstr(doc, "<b>list"));
+	assert_null(strstr(doc, "<i>x"));
+	assert_non_null(strstr(doc, "&lt;script&gt;alert(1)&lt;/script&gt;"));
+	assert_non_null(strstr(doc, "&quot;&gt;&lt;img src=x onerror=alert(2)&gt;"));
+	assert_non_null(strstr(doc, "&lt;b&gt;list&lt;/b&gt;&amp;"));
+	assert_non_null(strstr(doc, "--prefix &#39;&lt;i&gt;x&lt;/i&gt;&#39;"));
+	assert_non_null(strstr(doc, "18,446,744,073,709,551,615"));
+	assert_non_null(strstr(doc, "<td class=\"ip\">192.0.2.55</td>"));
+	free(doc);
+	source_free(s);
+}
+
+/* A sweep of 40 hosts and a scan of every port: the fan-out is cut at 32
+ * hosts, the port list at its cell, the sources table at --top. */
+static void test_page_bounds(void **state)
+{
+	struct source_state *sw = source_new("203.0.113.9", 3, 40),
+			    *all = source_new("203.0.113.10", 4, 1), *low = source_new("203.0.113.11", 1, 0);
+	struct pair_state *p;
+	struct report_opts o = { .top = 2, .top_given = true };
+	const struct source_state *v[3] = { all, sw, low };
+	char dst[32], *doc;
+
+	(void)state;
+	for (unsigned i = 0; i < 40; i++) {
+		(void)snprintf(dst, sizeof(dst), "198.51.100.%u", 40 - i);
+		p = pair_new(dst, 2, 1);
+		assert_true(portset_add(&p->tcp.ports, 445) == 1);
+		sw->pairs[sw->n_pairs++] = p;
+		sw->packets++;
+	}
+	sw->scan_types = 1u << SCAN_SWEEP;
+	p = pair_new("198.51.100.1", 4, 65536);
+	for (unsigned port = 0; port < 65536; port += 2)
+		assert_true(portset_add(&p->tcp.ports, (uint16_t)port) == 1);
+	all->pairs[all->n_pairs++] = p;
+	all->packets = 65536;
+	doc = page(v, 3, &o);
+	/* the sweep's destinations by address: .1 .. .32 drawn, 8 more */
+	assert_non_null(strstr(doc, ">198.51.100.1</text>"));
+	assert_non_null(strstr(doc, ">198.51.100.32</text>"));
+	assert_null(strstr(doc, ">198.51.100.33</text>"));
+	assert_non_null(strstr(doc, "8 more not drawn"));
+	/* 32768 ports: counted, listed up to the cell's end */
+	assert_non_null(strstr(doc, "data-v=\"32768\">32,768</td>"));
+	assert_non_null(strstr(doc, " ...</td>"));
+	/* --top 2: two rows of three, and a line for the third */
+	assert_non_null(strstr(doc, "1 more listed sources not shown (2 shown)"));
+	free(doc);
+	source_free(sw);
+	source_free(all);
+	source_free(low);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_html_text),  cmocka_unit_test(test_html_num),
 		cmocka_unit_test(test_heat_level), cmocka_unit_test(test_bars),
 		cmocka_unit_test(test_long_label), cmocka_unit_test(test_timeline),
-		cmocka_unit_test(test_heatmap),
+		cmocka_unit_test(test_heatmap),    cmocka_unit_test(test_page_empty),
+		cmocka_unit_test(test_page_hostile), cmocka_unit_test(test_page_bounds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -42,6 +42,7 @@
 #include "match/matchers.h"
 #include "match/reputation.h"
 #include "match/signature.h"
+#include "report/html.h"
 #include "report/outbuf.h"
 #include "report/report-internal.h"
 #include "report/summary.h"
@@ -1250,9 +1251,9 @@ static int html_sources(struct html *h)
 	return 0;
 }
 
-static int html_page(FILE *out, const struct source_state **v, size_t n,
-		     const struct input_stats *in, const struct engine_stats *es,
-		     const struct report_opts *o)
+int report_html_sources(FILE *out, const struct source_state **v, size_t n,
+			const struct input_stats *in, const struct engine_stats *es,
+			const struct report_opts *o)
 {
 	struct outbuf *ob = malloc(sizeof(*ob));
 	struct summary sum;
@@ -1292,5 +1293,5 @@ static int html_page(FILE *out, const struct source_state **v, size_t n,
 int report_html(FILE *out, const struct engine *e, const struct input_stats *in,
 		const struct report_opts *o)
 {
-	return report_engine(out, e, in, o, html_page);
+	return report_engine(out, e, in, o, report_html_sources);
 }

@@ -117,5 +117,22 @@ if grep -q "$(printf '\033')" "$tmp/out"; then bad "an escape byte reached the r
 expect_grep "$tmp/out" '^  prefix      \\x1b\[2Jevil\\x5c 1$'
 expect_grep "$tmp/out" '^  interface   eth\\x1b0 1$'
 
+# --- the DL scale shows the thresholds in force
+printf 'DANGER_LEVEL1 3;\nDANGER_LEVEL2 12;\n' >"$tmp/dl.conf"
+expect_status 0 "$vigil" analyze --no-color --summary --config "$tmp/dl.conf" "$cap/benign.rfc3164"
+expect_grep "$tmp/out" "^  DL scale    1-5: a destination's packets 3/12/150/1,500/10,000 or a source's$"
+
+# --- an input not read to the end: named in the summary with its reason
+if command -v gzip >/dev/null 2>&1; then
+	gzip -c <"$cap/ipt4-scans.rfc3164" >"$tmp/whole.gz"
+	size=$(wc -c <"$tmp/whole.gz" | tr -d ' ')
+	head -c $((size / 2)) "$tmp/whole.gz" >"$tmp/cut.gz"
+	expect_status 1 "$vigil" analyze --no-color --summary "$tmp/cut.gz" "$tmp/nonexistent.log"
+	expect_grep "$tmp/out" "^  INPUT LOST  2 input(s) not read to the end"
+	expect_grep "$tmp/out" "^  read errors .*cut.gz: gzip data ends"
+	expect_grep "$tmp/out" "truncated$"
+	expect_grep "$tmp/out" "^              .*nonexistent.log: "
+fi
+
 echo "text-report: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

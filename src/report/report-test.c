@@ -23,6 +23,7 @@
 #include "report/jsonw.h"
 #include "report/report-internal.h"
 #include "report/report.h"
+#include "report/tally.h"
 
 #ifndef VIGIL_VERSION
 #define VIGIL_VERSION "0.1.0"
@@ -462,7 +463,7 @@ static void test_json_text_blame(void **state)
 	assert_non_null(strstr(doc, "  reflected   12 replies (SYN ACK 10, RST 2, RST ACK 0) from "
 				    "several ports\n              ports 40000-40011 (12)\n"));
 	assert_non_null(strstr(doc, "  reflected   1 sources answered spoofed SYNs (12 SYN-ACK/RST "
-				    "packets): not scanners, DL 1 at most\n"));
+				    "packets): not\n              scanners, DL 1 at most\n"));
 	assert_non_null(strstr(doc, "  spoofed     1 impossible sources (1,002 packets), DL 0, never "
 				    "blocked"));
 	assert_non_null(strstr(doc, "loopback 1\n"));
@@ -816,8 +817,8 @@ static void test_text_syn_scan(void **state)
 		"\n"
 		"SRC 192.0.2.55  DL 3  packets 1,002  first 2026-03-11T20:35:11\n"
 		"    last 2026-03-11T20:35:14\n"
-		"  why         SYN scan (nmap -sS), 501 tcp ports on 1 host; DL 3 from the\n"
-		"              scan's 1,002 packets\n"
+		"  why         SYN scan (nmap -sS), 501 tcp ports on 1 host; DL 3 from 1,002\n"
+		"              packets to a host\n"
 		"  scan types  SYN (-sS)\n"
 		"  protocols   tcp 1,002\n"
 		"  DST 192.0.2.1  DL 3  chain INPUT in eth1 out -\n"
@@ -1000,6 +1001,55 @@ static void test_text_width(void **state)
 	source_free(t);
 }
 
+/* The filters in force, what they left out, the events by prefix,
+ * interface and chain (escaped), --top bounding the details, --min-dl. */
+static void test_text_filters_tally(void **state)
+{
+	struct input_stats in = { .events = 3, .ignored = 1234567, .ignored_filtered = 1234567 };
+	struct tally *ty = tally_new(false);
+	struct source_state *s = syn_scan_source(), *z = source_new("198.51.100.9", 0, 1);
+	const struct source_state *v[2] = { s, z };
+	struct report_opts o = { .width = 80, .filters = "--since -24h --port 22", .tally = ty };
+	const char *prefixes[] = { "DROP", "DROP", "x\x1b]0;evil\x07" };
+	char *doc;
+
+	(void)state;
+	source_add_pair(z, "192.0.2.1", 0);
+	for (int i = 0; i < 3; i++) {
+		struct event ev = { .chain = i == 2 ? CHAIN_FORWARD : CHAIN_INPUT };
+		ev.prefix = span_make(prefixes[i], strlen(prefixes[i]));
+		ev.in = i ? SPAN_LIT("eth0") : SPAN_LIT("");
+		tally_event(&ev, INT64_C(1773261311000000) + i, ty);
+	}
+	doc = run_text(v, 2, &in, NULL, &o);
+	assert_non_null(strstr(doc, "  filters     --since -24h --port 22: 1,234,567 events left out\n"));
+	assert_non_null(strstr(doc, "\nEVENTS BY\n"
+				    "  prefix      DROP 2, x\\x1b]0;evil\\x07 1\n"
+				    "  interface   eth0 2, (none) 1\n"
+				    "  chain       INPUT 2, FORWARD 1\n"));
+	assert_null(strchr(doc, '\033'));
+	/* DL 0 is counted, not detailed, without --min-dl */
+	assert_non_null(strstr(doc, "\n1 source at DL 1 and above is detailed below; 1 more is "
+				    "counted above, not\ndetailed (--min-dl 0 for all)\n"));
+	assert_null(strstr(doc, "SRC 198.51.100.9"));
+	free(doc);
+	/* --min-dl 0 given: every source detailed */
+	o.min_dl_given = true;
+	doc = run_text(v, 2, &in, NULL, &o);
+	assert_non_null(strstr(doc, "SRC 198.51.100.9  DL 0"));
+	free(doc);
+	/* --top 1: one in the lists, one detailed */
+	o.top = 1;
+	o.top_given = true;
+	doc = run_text(v, 2, &in, NULL, &o);
+	assert_non_null(strstr(doc, "TOP SOURCES (1 of 2; --top N for more)\n"));
+	assert_int_equal(count_str(doc, "\nSRC "), 1);
+	free(doc);
+	source_free(s);
+	source_free(z);
+	tally_free(ty);
+}
+
 /* --- time ------------------------------------------------------------- */
 
 static void check_time(struct vtime t, const char *want)
@@ -1064,6 +1114,7 @@ int main(void)
 		cmocka_unit_test(test_text_data_lost),
 		cmocka_unit_test(test_text_ports_union),
 		cmocka_unit_test(test_text_width),
+		cmocka_unit_test(test_text_filters_tally),
 		cmocka_unit_test(test_format_time),
 	};
 

@@ -133,9 +133,9 @@ static void test_labels_ipt4(void **state)
 	expect_label(f, "198.18.0.8", "IP protocol scan (nmap -sO)");
 	expect_label(f, "198.18.0.9", "ping sweep (nmap -sn)");
 	expect_why(f, "198.18.0.3", "SYN scan (nmap -sS), 201 tcp ports on 1 host; "
-				    "DL 3 from the scan's 201 packets");
+				    "DL 3 from 201 packets to a host");
 	expect_why(f, "198.18.0.8", "IP protocol scan (nmap -sO), 27 IP protocols on 1 host; "
-				    "DL 2 from the scan's 27 packets");
+				    "DL 2 from 27 packets to a host");
 	expect_why(f, "198.18.0.9", "ping sweep (nmap -sn), icmp + tcp 80,443 on 20 hosts; "
 				    "DL 2 from a sweep of 20 hosts, signature \"ICMP PING\" DL 2");
 	/* the -sn sweep: one line, hosts as a range */
@@ -273,6 +273,63 @@ static void test_summary_sigs(void **state)
 	fx_free(f);
 }
 
+static void feed_syn(struct engine *e, const char *src, const char *dst, uint16_t dport)
+{
+	struct event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	assert_int_equal(addr_parse(span_make(src, strlen(src)), &ev.src), 0);
+	assert_int_equal(addr_parse(span_make(dst, strlen(dst)), &ev.dst), 0);
+	ev.proto = IPPROTO_NUM_TCP;
+	ev.chain = CHAIN_INPUT;
+	ev.time.kind = VTIME_WALL;
+	ev.time.sec = 1773261311;
+	ev.ip_len = 44;
+	ev.ttl = 52;
+	ev.has_ports = true;
+	ev.sport = 40000;
+	ev.dport = dport;
+	ev.tcp_flags = TCPF_SYN;
+	ev.window = 1024;
+	(void)engine_feed(e, &ev, INT64_C(1773261311000000));
+}
+
+/* Destinations as ranges: gaps, IPv6 (the last 16 bits), unsorted input;
+ * many ports cut with their count. */
+static void test_dsts_ranges(void **state)
+{
+	static const char *const v4[] = { "198.51.100.5", "198.51.100.1", "198.51.100.4",
+					  "198.51.100.3", "198.51.101.0", "198.51.100.255" };
+	struct fx *f = calloc(1, sizeof(*f));
+	struct matchers_opts mo = { 0 };
+	char buf[200];
+
+	(void)state;
+	config_init(&f->cfg);
+	assert_int_equal(matchers_load(&f->m, &f->cfg, &mo, NULL, NULL), 0);
+	assert_int_equal(engine_new(&f->cfg, NULL, NULL, NULL, &f->e), 0);
+	for (size_t i = 0; i < sizeof(v4) / sizeof(v4[0]); i++)
+		feed_syn(f->e, "203.0.113.7", v4[i], 22);
+	for (unsigned i = 0; i < 3; i++) {
+		char dst[64];
+		snprintf(dst, sizeof(dst), "2001:db8::%x", 0xfe + i); /* fe, ff, 100 */
+		feed_syn(f->e, "2001:db8:1::7", dst, (uint16_t)(1000 + 2 * i));
+	}
+	for (unsigned p = 1; p <= 40; p++)
+		feed_syn(f->e, "203.0.113.8", p % 2 ? "192.0.2.1" : "192.0.2.2", (uint16_t)(p * 3));
+	f->v = engine_sources_sorted(f->e, &f->n);
+	assert_non_null(f->v);
+	expect_dsts(f, "203.0.113.7", "6 hosts 198.51.100.1,198.51.100.3-5,198.51.100.255,"
+				      "198.51.101.0, tcp 22");
+	expect_dsts(f, "2001:db8:1::7", "3 hosts 2001:db8::fe-100, tcp 1000,1002,1004");
+	expect_dsts(f, "203.0.113.8", "2 hosts 192.0.2.1-2, tcp 3,6,9,12,15,18,21,24,... "
+				      "(40 ports)");
+	(void)report_source_why(find(f, "203.0.113.8"), &(struct report_opts){ 0 }, buf,
+				sizeof(buf));
+	assert_true(strncmp(buf, "SYN scan (nmap -sS), 40 tcp ports on 2 hosts", 44) == 0);
+	fx_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -283,6 +340,7 @@ int main(void)
 		cmocka_unit_test(test_cut),
 		cmocka_unit_test(test_summary_lists),
 		cmocka_unit_test(test_summary_sigs),
+		cmocka_unit_test(test_dsts_ranges),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -235,15 +235,20 @@ static bool host_grow(struct host_tab *h)
 
 static bool hosts_of_source(struct host_tab *h, const struct source_state *s)
 {
+	bool full = false;
+
 	for (uint32_t i = 0; i < s->n_pairs; i++) {
 		const struct pair_state *p = s->pairs[i];
 		struct summary_host *x;
 		if (!p)
 			continue;
-		if ((h->used + 1) * 2 > h->cap &&
-		    (h->used >= SUMMARY_AGG_HOSTS || !host_grow(h)))
+		if ((h->used + 1) * 2 > h->cap && h->used < SUMMARY_AGG_HOSTS && !host_grow(h))
 			return false;
-		x = host_slot(h, &p->dst);
+		x = h->cap ? host_slot(h, &p->dst) : NULL;
+		if (!x || (!x->dst.family && (h->used + 1) * 2 > h->cap)) {
+			full = true; /* no room for a new one: those known still count */
+			continue;
+		}
 		if (!x->dst.family) {
 			x->dst = p->dst;
 			h->used++;
@@ -253,7 +258,7 @@ static bool hosts_of_source(struct host_tab *h, const struct source_state *s)
 		if (p->dl > x->dl)
 			x->dl = p->dl;
 	}
-	return true;
+	return !full;
 }
 
 static bool host_before(const struct summary_host *a, const struct summary_host *b)
@@ -295,12 +300,12 @@ static void top_lists(struct summary *s, const struct source_state **v, size_t n
 	struct port_count pc;
 	struct summary_sig *tab = calloc(SIG_AGG_SLOTS, sizeof(*tab));
 	struct host_tab hosts = { 0 };
-	bool ports_ok = port_count_init(&pc), sigs_ok = tab != NULL, hosts_ok = true;
+	bool ports_ok = port_count_init(&pc), sigs_ok = tab != NULL;
 	size_t seen = 0;
 
 	if (!ports_ok || !sigs_ok)
 		s->partial = true;
-	for (size_t i = 0; i < n && (ports_ok || sigs_ok || hosts_ok); i++) {
+	for (size_t i = 0; i < n; i++) {
 		if (!report_source_listed(v[i], o))
 			continue;
 		if (seen++ == SUMMARY_AGG_SOURCES) {
@@ -315,10 +320,8 @@ static void top_lists(struct summary *s, const struct source_state **v, size_t n
 		}
 		if (sigs_ok && !sigs_of_source(tab, v[i]))
 			s->partial = true;
-		if (hosts_ok && !hosts_of_source(&hosts, v[i])) {
-			s->partial = true;
-			hosts_ok = false;
-		}
+		if (!hosts_of_source(&hosts, v[i]))
+			s->partial = true; /* new hosts left out, known ones still counted */
 	}
 	if (ports_ok) {
 		ports_pick(s, top, &pc);
@@ -378,6 +381,27 @@ void summary_free(struct summary *s)
 	s->ports = NULL;
 	s->hosts = NULL;
 	s->n_top = s->n_sigs = s->n_ports = s->n_hosts = 0;
+}
+
+const char *report_proto_name(unsigned proto, bool v6)
+{
+	const char *name = proto < 256 ? event_proto_name_af((uint8_t)proto, v6) : NULL;
+
+	if (name)
+		return name;
+	switch (proto) {
+	case 0: return v6 ? NULL : "hopopt";
+	case 2: return "igmp";
+	case 4: return "ipip";
+	case 8: return "egp";
+	case 41: return "ipv6";
+	case 47: return "gre";
+	case 89: return "ospf";
+	case 103: return "pim";
+	case 112: return "vrrp";
+	case 132: return "sctp";
+	default: return NULL;
+	}
 }
 
 /* ---- a bounded string builder ------------------------------------------ */
@@ -550,8 +574,17 @@ static void label_scans(struct sb *b, const struct source_state *s, uint32_t typ
 		return;
 	}
 	sb_printf(b, " %s", sweep ? "sweep" : "scan");
+	if (s->intel && (s->intel->scanners & BIT(SCANNER_MIRAI))) {
+		sb_printf(b, " (Mirai)");
+		return;
+	}
 	if (s->intel && (s->intel->scanners & BIT(SCANNER_MASSCAN))) {
 		sb_printf(b, " (masscan)");
+		return;
+	}
+	if ((types & ~BIT(SCAN_SWEEP)) == BIT(SCAN_SYN_UNTOLD)) {
+		/* options not logged, a length either could have */
+		sb_printf(b, " (nmap -sS or -sT)");
 		return;
 	}
 	n_opts = scan_types_nmap(types & ~BIT(SCAN_SWEEP), opts);
@@ -607,8 +640,6 @@ size_t report_source_label(const struct source_state *s, char *buf, size_t size)
 		return sb_end(&b);
 	}
 	label_scans(&b, s, types);
-	if (s->intel && (s->intel->scanners & BIT(SCANNER_MIRAI)))
-		sb_printf(&b, " (Mirai)");
 	return sb_end(&b);
 }
 
@@ -655,33 +686,74 @@ static void port_bits(const struct source_state *s, int proto, uint64_t bits[655
 	}
 }
 
+/* The next run of set bits at or after *pos: [*lo, *hi]; false at the end.
+ * Whole words are skipped: a sparse set costs its words, not its bits. */
+static bool bits_next_span(const uint64_t bits[65536 / 64], uint32_t *pos, uint32_t *lo,
+			   uint32_t *hi)
+{
+	uint32_t p = *pos;
+
+	while (p < 65536) {
+		uint64_t w = bits[p >> 6] >> (p & 63);
+		if (!w) {
+			p = (p | 63) + 1;
+			continue;
+		}
+		p += (uint32_t)__builtin_ctzll(w);
+		break;
+	}
+	if (p >= 65536)
+		return false;
+	*lo = p;
+	while (p < 65536) {
+		uint64_t w = ~bits[p >> 6] >> (p & 63);
+		if ((p & 63) && !w) { /* the rest of this word is set */
+			p = (p | 63) + 1;
+			continue;
+		}
+		if (!w) {
+			p += 64;
+			continue;
+		}
+		p += (uint32_t)__builtin_ctzll(w);
+		break;
+	}
+	*hi = p - 1;
+	*pos = p;
+	return true;
+}
+
 /* "80,443,1000-1200": the first `max` spans of a protocol's ports across
  * the destinations, then ",..." */
 static void sb_port_list(struct sb *b, const struct source_state *s, int proto, uint32_t max)
 {
 	char span[REPORT_SPAN_MAX];
 	uint64_t bits[65536 / 64];
-	uint32_t lo = 0, shown = 0;
-	bool in = false;
+	uint32_t pos = 0, lo, hi, shown = 0;
+	struct portset_iter it;
+	struct port_span sp;
 
-	port_bits(s, proto, bits);
-	for (uint32_t p = 0; p <= 65536; p++) {
-		bool set = p < 65536 && (bits[p >> 6] >> (p & 63) & 1);
-		if (set && !in) {
-			lo = p;
-			in = true;
-		} else if (!set && in) {
-			in = false;
-			if (shown == max) {
+	if (s->n_pairs == 1 && s->pairs[0]) { /* the common case: no union to make */
+		portset_iter_init(&it, pair_portset(s->pairs[0], proto));
+		while (portset_iter_next(&it, &sp)) {
+			if (shown++ == max) {
 				sb_printf(b, ",...");
 				return;
 			}
-			(void)report_span_format((struct port_span){ .lo = (uint16_t)lo,
-								    .hi = (uint16_t)(p - 1) },
-						 span);
-			sb_printf(b, "%s%s", shown ? "," : "", span);
-			shown++;
+			(void)report_span_format(sp, span);
+			sb_printf(b, "%s%s", shown > 1 ? "," : "", span);
 		}
+		return;
+	}
+	port_bits(s, proto, bits);
+	while (bits_next_span(bits, &pos, &lo, &hi)) {
+		if (shown++ == max) {
+			sb_printf(b, ",...");
+			return;
+		}
+		(void)report_span_format((struct port_span){ .lo = (uint16_t)lo, .hi = (uint16_t)hi },
+					 span);
+		sb_printf(b, "%s%s", shown > 1 ? "," : "", span);
 	}
 }
 
@@ -716,8 +788,26 @@ static void why_extent(struct sb *b, const struct source_state *s)
 			any = true;
 		}
 	}
+	if (!any && s->reflected && !s->n_pairs) {
+		/* backscatter: replies to SYNs someone sent in our name */
+		sb_count(b, s->reflected->packets);
+		sb_printf(b, " repl%s to ", s->reflected->packets == 1 ? "y" : "ies");
+		sb_count(b, s->reflected->dports.count);
+		sb_printf(b, " of our ports");
+		if (!s->reflected->sports_varied)
+			sb_printf(b, " from port %u", (unsigned)s->reflected->sport);
+		return;
+	}
 	if (!any) {
 		sb_count(b, s->packets);
+		for (uint8_t i = 0; i < s->n_protos && i < SOURCE_PROTOS_MAX; i++) {
+			const char *name = report_proto_name(s->protos[i].proto,
+							     s->src.family == ADDR_V6);
+			if (name)
+				sb_printf(b, "%s%s", i ? "/" : " ", name);
+			else
+				sb_printf(b, "%sproto %u", i ? "/" : " ", (unsigned)s->protos[i].proto);
+		}
 		sb_printf(b, " packet%s", s->packets == 1 ? "" : "s");
 	}
 	sb_printf(b, " on ");
@@ -777,12 +867,12 @@ static void why_level(struct sb *b, const struct source_state *s, const struct r
 				pk = s->pairs[i]->packets;
 		/* else the pairs scored through the hosts gate: the sweep set it */
 		if (packets_dl(o, pk) >= dl || s->sweep_dl < dl) {
-			sb_printf(b, "the scan's ");
 			if (pk) {
 				sb_count(b, pk);
-				sb_printf(b, " ");
+				sb_printf(b, " packets to a host");
+			} else {
+				sb_printf(b, "its packets");
 			}
-			sb_printf(b, "packets");
 			any = true;
 		}
 	}

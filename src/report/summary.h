@@ -21,7 +21,7 @@
  * any of them `partial` is set. */
 #define SUMMARY_AGG_SOURCES 10000
 #define SUMMARY_AGG_PORTS (UINT64_C(20) * 1000 * 1000)
-#define SUMMARY_AGG_HOSTS ((size_t)1 << 18)
+#define SUMMARY_AGG_HOSTS ((size_t)1 << 16) /* about 5 MiB of table */
 
 struct summary_sig {
 	uint32_t sid;
@@ -79,7 +79,7 @@ void summary_free(struct summary *s);
 size_t report_source_label(const struct source_state *s, char *buf, size_t size);
 
 /* Why the source has its level, one line: the label, its extent (ports,
- * hosts) and what set the level (the scan's packets, the sweep, a
+ * hosts) and what set the level (the packets to a host, the sweep, a
  * signature, auto_dl, reputation, invalid ICMP). Returns the length. */
 size_t report_source_why(const struct source_state *s, const struct report_opts *o, char *buf,
 			 size_t size);
@@ -88,6 +88,11 @@ size_t report_source_why(const struct source_state *s, const struct report_opts 
  * 198.51.100.10-29, tcp 80,443" (a sweep), "198.51.100.1" (one). Returns
  * the length (cut at size, ending in "..."). */
 size_t report_source_dsts(const struct source_state *s, char *buf, size_t size);
+
+/* A protocol's name for a person: vigil's own (event_proto_name_af: "tcp",
+ * "icmp6", ...), else the IANA keyword of a few more ("igmp", "gre",
+ * "sctp", ...), else NULL (print the number). */
+const char *report_proto_name(unsigned proto, bool v6);
 
 /* Destinations v (n pairs, sorted by address) as ranges:
  * "198.51.100.10-29,198.51.100.40". Returns the length (cut: "..."). */

@@ -1,19 +1,29 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* text.c - the report of `vigil analyze` for a person at a terminal.
  *
- * Three parts: a summary of the input (with every counter of lost data
- * that is not zero), a table of the listed sources by danger level, and a
- * detail block per source and destination. psad's -S/-A layout (psad-
- * behaviour.md §8.2) inspired it; nothing parses it, cli.md's JSON is the
- * machine interface.
+ * Summary first, on one screen (summary.c builds it, as for the HTML
+ * report and `vigil status`): a header line (files, lines, time span),
+ * the input's counters and every counter of lost data that is not zero,
+ * sources by danger level with the DL scale, the top sources with why,
+ * the top signatures, the most targeted ports and hosts, events by
+ * prefix, interface and chain (tally.c). `--summary` stops there. Then a
+ * table of the detailed sources (at or above --min-dl, else DL 1; the
+ * first --top when given) and a detail block per source: why and its
+ * destinations collapsed, then per destination, alike ones (a sweep) as
+ * one block. psad's -S/-A layout (psad-behaviour.md §8.2) inspired it;
+ * nothing parses it, cli.md's JSON is the machine interface.
  *
  * Width: no line is longer than the width (80 unless the terminal says
  * otherwise, clamped to TEXT_WIDTH_MIN..TEXT_WIDTH_MAX). Lists that can be
  * long (ports, protocols, flag sets) wrap at their separators; the table's
  * PORTS cell is cut with "..." and its SOURCE column grows to the longest
  * address, moving SCAN TYPES (then PORTS) to a continuation line when a row
- * would not fit. All text comes from numbers, fixed names and the engine's
- * already-escaped interface names: nothing raw from a log line.
+ * would not fit; port and protocol lists stop after PORT_LINES_MAX lines
+ * with a count of the rest. All text comes from numbers, fixed names, the
+ * engine's already-escaped interface names, tally.c's escaped prefixes and
+ * interfaces, escaped file names, and signature messages (a rule file's,
+ * which has no control characters; escaped in the summary's list): nothing
+ * raw from a log line.
  *
  * Colour (only when asked): danger levels 1-2 yellow, 3 bold yellow, 4-5
  * bold red; headings bold. Escape sequences never count towards the width.
@@ -289,6 +299,30 @@ static void tw_end(struct tw *w)
 	outbuf_putc(w->t->o, '\n');
 }
 
+/* text's words as items, wrapping between them and after commas (text
+ * is printable); a leading space separates the first word from what came
+ * before. */
+static void tw_words(struct tw *w, const char *text)
+{
+	bool first = *text != ' ';
+
+	for (const char *p = text; *p;) {
+		size_t n;
+		p += strspn(p, " ");
+		n = strcspn(p, " ");
+		/* a word of comma-separated parts (ports, addresses) may break
+		 * after each comma */
+		for (size_t k = 0; k < n;) {
+			const char *c = memchr(p + k, ',', n - k);
+			size_t part = c ? (size_t)(c - (p + k)) + 1 : n - k;
+			tw_item_n(w, first ? "" : k ? "" : " ", p + k, part, NULL);
+			first = false;
+			k += part;
+		}
+		p += n;
+	}
+}
+
 /* "  label       " then the value's items, wrapping under the value. */
 static void tw_label(struct tw *w, const struct text *t, const char *label)
 {
@@ -479,21 +513,24 @@ static void text_lost(const struct text *t, const struct engine_stats *es)
 /* Traffic no source is blamed for: replies to spoofed SYNs, spoofed sources. */
 static void text_blame(const struct text *t, const struct engine_stats *es)
 {
+	char buf[TEXT_ITEM_MAX];
 	struct tw w;
 	bool any = false;
 
 	if (es->reflected_sources) {
 		tw_label(&w, t, "reflected");
-		tw_itemf(&w, "", "%s sources answered spoofed SYNs (%s"
-			 " SYN-ACK/RST packets): not scanners, DL 1 at most",
-			 G(es->reflected_sources).s, G(es->reflected_packets).s);
+		(void)snprintf(buf, sizeof(buf), "%s sources answered spoofed SYNs (%s SYN-ACK/RST "
+			       "packets): not scanners, DL 1 at most",
+			       G(es->reflected_sources).s, G(es->reflected_packets).s);
+		tw_words(&w, buf);
 		tw_end(&w);
 	}
 	if (!es->spoofed_sources)
 		return;
 	tw_label(&w, t, "spoofed");
-	tw_itemf(&w, "", "%s impossible sources (%s packets), DL 0, never blocked",
-		 G(es->spoofed_sources).s, G(es->spoofed_packets).s);
+	(void)snprintf(buf, sizeof(buf), "%s impossible sources (%s packets), DL 0, never blocked",
+		       G(es->spoofed_sources).s, G(es->spoofed_packets).s);
+	tw_words(&w, buf);
 	for (int r = SPOOF_NONE + 1; r < _SPOOF_MAX; r++) {
 		if (!es->spoofed_by[r])
 			continue;
@@ -551,30 +588,6 @@ static void text_data_sets(const struct text *t, const struct matchers *m)
 		if (st.errors)
 			tw_itemf(&w, "; ", "%" PRIu64 " bad lines skipped", st.errors);
 		tw_end(&w);
-	}
-}
-
-/* text's words as items, wrapping between them and after commas (text
- * is printable); a leading space separates the first word from what came
- * before. */
-static void tw_words(struct tw *w, const char *text)
-{
-	bool first = *text != ' ';
-
-	for (const char *p = text; *p;) {
-		size_t n;
-		p += strspn(p, " ");
-		n = strcspn(p, " ");
-		/* a word of comma-separated parts (ports, addresses) may break
-		 * after each comma */
-		for (size_t k = 0; k < n;) {
-			const char *c = memchr(p + k, ',', n - k);
-			size_t part = c ? (size_t)(c - (p + k)) + 1 : n - k;
-			tw_item_n(w, first ? "" : k ? "" : " ", p + k, part, NULL);
-			first = false;
-			k += part;
-		}
-		p += n;
 	}
 }
 
@@ -871,9 +884,15 @@ static void text_top_targets(const struct text *t, const struct summary *sum)
 		tw_end(&w);
 	}
 	if (sum->partial) {
-		char n[NUM_GROUP_MAX];
-		(void)num_group(n, SUMMARY_AGG_SOURCES);
-		outbuf_printf(t->o, "(top lists from the %s most dangerous sources)\n", n);
+		char note[200];
+		(void)snprintf(note, sizeof(note),
+			       "(partial top lists: they look at the %s most dangerous sources, "
+			       "%s port visits and %s destinations at most)",
+			       G(SUMMARY_AGG_SOURCES).s, G(SUMMARY_AGG_PORTS).s,
+			       G(SUMMARY_AGG_HOSTS).s);
+		tw_begin(&w, t, 0, 0);
+		tw_words(&w, note);
+		tw_end(&w);
 	}
 }
 
@@ -1103,10 +1122,8 @@ static uint64_t source_dsts(const struct source_state *s)
 static void table_layout(struct cols *c, const struct source_state **v, size_t n,
 			 const struct report_opts *o, unsigned width)
 {
-	char addr[ADDR_STR_MAX], scans[TEXT_SCANS_MAX];
-	unsigned fixed;
-
-	unsigned plain_pkts = 4, plain_dsts = 4;
+	char addr[NET_STR_MAX], scans[TEXT_SCANS_MAX];
+	unsigned fixed, plain_pkts = 4, plain_dsts = 4;
 
 	*c = (struct cols){ .src = 6, .pkts = 4, .dsts = 4, .scans = 10 };
 	for (size_t i = 0; i < n; i++) {
@@ -1114,7 +1131,7 @@ static void table_layout(struct cols *c, const struct source_state **v, size_t n
 		if (!report_source_listed(s, o))
 			continue;
 		scans_join(s->scan_types, scans);
-		c->src = max_u(c->src, (unsigned)addr_format(&s->src, addr));
+		c->src = max_u(c->src, (unsigned)report_source_name(s, o, addr));
 		c->pkts = max_u(c->pkts, (unsigned)strlen(G(s->packets).s));
 		c->dsts = max_u(c->dsts, (unsigned)strlen(G(source_dsts(s)).s));
 		plain_pkts = max_u(plain_pkts, (unsigned)strlen(P(s->packets).s));
@@ -1153,14 +1170,14 @@ static void table_header(const struct text *t, const struct cols *c)
 }
 
 static void table_row(const struct text *t, const struct cols *c, const struct source_state *s,
-		      struct merge_in *m)
+		      const struct report_opts *o, struct merge_in *m)
 {
 	const char *color = t->color ? dl_color(s->dl) : NULL;
-	char addr[ADDR_STR_MAX], scans[TEXT_SCANS_MAX];
+	char addr[NET_STR_MAX], scans[TEXT_SCANS_MAX];
 	struct cell cell;
 	struct tw w;
 
-	(void)addr_format(&s->src, addr);
+	(void)report_source_name(s, o, addr);
 	scans_join(s->scan_types, scans);
 	ports_cell(&cell, s, m, c->ports);
 	outbuf_printf(t->o, "%s%2u%s  %-*s  %*s  %*s", color ? color : "", (unsigned)s->dl,
@@ -1201,7 +1218,7 @@ static int text_table(const struct text *t, const struct source_state **v, size_
 	}
 	for (size_t i = 0; i < n; i++)
 		if (report_source_listed(v[i], o))
-			table_row(t, &c, v[i], m);
+			table_row(t, &c, v[i], o, m);
 	free(m);
 	return 0;
 }
@@ -1275,29 +1292,6 @@ static void detail_icmp(const struct text *t, const struct pair_state *p)
 	tw_end(&w);
 }
 
-/* IANA keywords of protocols vigil has no name for elsewhere (an -sO scan
- * walks through them). */
-static const char *proto_keyword(unsigned proto, bool v6)
-{
-	const char *name = event_proto_name_af((uint8_t)proto, v6);
-
-	if (name)
-		return name;
-	switch (proto) {
-	case 0: return v6 ? NULL : "hopopt";
-	case 2: return "igmp";
-	case 4: return "ipip";
-	case 8: return "egp";
-	case 41: return "ipv6";
-	case 47: return "gre";
-	case 89: return "ospf";
-	case 103: return "pim";
-	case 112: return "vrrp";
-	case 132: return "sctp";
-	default: return NULL;
-	}
-}
-
 /* "IP protocols tcp, gre, 3": by name where one is known; bounded like
  * the port lists. */
 static void detail_protos(const struct text *t, const struct pair_state *p)
@@ -1317,7 +1311,7 @@ static void detail_protos(const struct text *t, const struct pair_state *p)
 			tw_begin(&w, t, 4, 10);
 			tw_item(&w, "", "IP protocols");
 		}
-		name = proto_keyword(proto, v6);
+		name = report_proto_name(proto, v6);
 		if (!name) {
 			(void)snprintf(num, sizeof(num), "%u", proto);
 			name = num;
@@ -1638,7 +1632,7 @@ static void detail_source_counts(const struct text *t, const struct source_state
 
 	tw_label(&w, t, "protocols");
 	for (i = 0; i < s->n_protos && i < SOURCE_PROTOS_MAX; i++) {
-		const char *name = proto_keyword(s->protos[i].proto, s->src.family == ADDR_V6);
+		const char *name = report_proto_name(s->protos[i].proto, s->src.family == ADDR_V6);
 		if (!name) {
 			(void)snprintf(num, sizeof(num), "%u", (unsigned)s->protos[i].proto);
 			name = num;
@@ -1868,8 +1862,10 @@ int report_text_sources(FILE *out, const struct source_state **v, size_t n,
 			struct tw w;
 			char note[200];
 			(void)snprintf(note, sizeof(note),
-				       "%s sources at DL %u and above are detailed below; %s more "
-				       "are counted above, not detailed (%s)", a, min, b,
+				       "%s source%s at DL %u and above %s detailed below; %s more "
+				       "%s counted above, not detailed (%s)", a, nd == 1 ? "" : "s",
+				       min, nd == 1 ? "is" : "are", b,
+				       sum.listed - nd == 1 ? "is" : "are",
 				       o->top_given && nd == o->top ? "--top" : "--min-dl 0 for all");
 			outbuf_putc(ob, '\n');
 			tw_begin(&w, &t, 0, 0);

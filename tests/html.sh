@@ -24,7 +24,8 @@ shots=$here/../build/html
 mkdir -p "$shots"
 realworld=$here/../../shared/data/realworld/vps-ru-ufw/logs-arch_ufw.log.1
 
-chromium=$(command -v chromium || command -v chromium-browser || true)
+# CHROMIUM=path picks the browser; CHROMIUM= (empty) runs without one
+chromium=${CHROMIUM-$(command -v chromium || command -v chromium-browser || true)}
 if [ -z "$chromium" ]; then
 	echo "html.sh: chromium not installed (scripts/deps.sh check installs it): browser checks skipped"
 fi
@@ -213,6 +214,26 @@ if [ -n "$chromium" ]; then
 		ok
 	else
 		bad "print to PDF failed: $(tail -3 "$tmp/print.log")"
+	fi
+fi
+
+# without JavaScript the page reads the same: the file itself, before any
+# script ran, has the top source first in the table and every chart
+# (headless Chromium neither dumps nor shoots with scripts off); on a
+# phone's width it is laid out for it (a screenshot for a person)
+top=$(jq -r '.sources[0].src' "$tmp/ipt4-scans.json")
+dl=$(jq -r '.sources[0].danger_level' "$tmp/ipt4-scans.json")
+if python3 "$tmp/check.py" "$tmp/ipt4-scans.html" "$top" "$dl" 5 >"$tmp/check.out" 2>&1; then
+	ok
+else
+	bad "the page's own markup: $(head -c 300 "$tmp/check.out")"
+fi
+if [ -n "$chromium" ]; then
+	if browse "$tmp/ipt4-scans.html" phone --screenshot="$shots/ipt4-scans-phone.png" \
+		--window-size=390,2400 && [ -s "$shots/ipt4-scans-phone.png" ]; then
+		ok
+	else
+		bad "no phone screenshot: $(tail -3 "$tmp/phone.log")"
 	fi
 fi
 

@@ -233,7 +233,7 @@ static const char html_css[] =
 	"svg.chart .h3{fill:#eb6c2c}svg.chart .h4{fill:#c33b1a}svg.chart .h5{fill:#7a1a0c}\n"
 	"ul.plain{margin:.3em 0;padding-left:1.2em}\n"
 	"footer{margin-top:2em;color:var(--mut);font-size:.85em}\n"
-	"@media (max-width:640px){body{padding:8px;font-size:13px}th{white-space:normal}"
+	"@media (max-width:640px){body{padding:8px;font-size:13px}th,th.n{white-space:normal}"
 	"th,td{padding:2px 4px}table.top td:nth-child(4),table.top th:nth-child(4){display:none}}\n"
 	"@media print{body{max-width:none;padding:0;font-size:9.5pt}"
 	"h2{break-after:avoid}figure,tr,.card{break-inside:avoid}.wrap{overflow:visible}"
@@ -351,8 +351,8 @@ static void html_levels(struct html *h)
 	struct outbuf *o = h->o;
 	const struct summary *s = h->sum;
 	const struct config *cfg = h->ro->cfg;
-	static const char *const cols[] = { "DL", "sources", "packets to one host (DANGER_LEVELn)",
-					    "hosts (DLn_UNIQUE_HOSTS)", NULL };
+	static const char *const cols[] = { "DL", "sources", "packets to one host", "hosts probed",
+					    NULL };
 
 	outbuf_puts(o, "<h2 id=\"summary\">Summary</h2>\n<div class=\"cards\">\n");
 	card(o, "sources tracked", s->tracked, -1);
@@ -366,7 +366,8 @@ static void html_levels(struct html *h)
 		       "sent to one host within SCAN_TIMEOUT, the number of hosts it probed "
 		       "(a sweep), the signatures it matched, auto_dl and reputation lists. "
 		       "Level 0 is traffic without scan evidence (or spoofed sources, never "
-		       "blocked).</p>\n");
+		       "blocked). The thresholds in force (DANGER_LEVEL1..5, "
+		       "DL1..5_UNIQUE_HOSTS):</p>\n");
 	table_begin(o, NULL, cols, "nnnn");
 	for (unsigned dl = 1; dl <= 5; dl++) {
 		outbuf_puts(o, "<tr>");

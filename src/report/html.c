@@ -191,7 +191,9 @@ static void make_nonce(char buf[NONCE_HEX + 1])
 static const char html_css[] =
 	":root{--fg:#1f2328;--mut:#59636e;--bg:#fff;--line:#d1d9e0;--soft:#f6f8fa;--acc:#0969da;"
 	"--d0:#8c959f;--d1:#bf8700;--d2:#d18616;--d3:#e16f24;--d4:#cf222e;--d5:#82071e}\n"
-	"*{box-sizing:border-box}\n"
+	"@media screen and (prefers-color-scheme:dark){:root{--fg:#e6edf3;--mut:#9198a1;"
+	"--bg:#0d1117;--line:#30363d;--soft:#161b22;--acc:#4493f8}}\n"
+	"*{box-sizing:border-box}a{color:var(--acc)}\n"
 	"body{font:14px/1.45 system-ui,-apple-system,\"Segoe UI\",Roboto,\"Noto Sans\",sans-serif;"
 	"color:var(--fg);background:var(--bg);margin:0 auto;max-width:1120px;padding:16px}\n"
 	"h1{font-size:1.5em;margin:0 0 .2em}\n"
@@ -266,7 +268,8 @@ static void html_head(struct html *h, const char *nonce)
 	struct outbuf *o = h->o;
 
 	outbuf_puts(o, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-		       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+		       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+		       "<meta name=\"color-scheme\" content=\"light dark\">\n");
 	outbuf_printf(o, "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
 			 "style-src 'nonce-%s'; script-src 'nonce-%s'; img-src 'none'; "
 			 "form-action 'none'; base-uri 'none'\">\n",

@@ -235,6 +235,7 @@ static const char html_css[] =
 	"svg.chart .h3{fill:#eb6c2c}svg.chart .h4{fill:#c33b1a}svg.chart .h5{fill:#7a1a0c}\n"
 	"ul.plain{margin:.3em 0;padding-left:1.2em}\n"
 	"footer{margin-top:2em;color:var(--mut);font-size:.85em}\n"
+	"@media print{nav{display:none}}\n"
 	"@media (max-width:640px){body{padding:8px;font-size:13px}th,th.n{white-space:normal}"
 	"th,td{padding:2px 4px}table.top td:nth-child(4),table.top th:nth-child(4){display:none}}\n"
 	"@media print{body{max-width:none;padding:0;font-size:9.5pt}"
@@ -276,7 +277,18 @@ static void html_head(struct html *h, const char *nonce)
 		      nonce, nonce);
 	outbuf_puts(o, "<meta name=\"referrer\" content=\"no-referrer\">\n"
 		       "<meta name=\"generator\" content=\"vigil " VIGIL_VERSION "\">\n"
-		       "<title>vigil port scan report</title>\n");
+		       "<title>vigil port scan report: ");
+	/* the title a tab or a mail attachment list shows: the worst first */
+	put_num(o, h->sum->listed);
+	outbuf_puts(o, h->sum->listed == 1 ? " source" : " sources");
+	for (int dl = 5; dl >= 1; dl--)
+		if (h->sum->by_dl[dl]) {
+			outbuf_puts(o, ", ");
+			put_num(o, h->sum->by_dl[dl]);
+			outbuf_printf(o, " at DL %d", dl);
+			break;
+		}
+	outbuf_puts(o, "</title>\n");
 	outbuf_printf(o, "<style nonce=\"%s\">\n", nonce);
 	outbuf_puts(o, html_css);
 	outbuf_puts(o, "</style>\n</head>\n<body>\n");
@@ -345,7 +357,9 @@ static void html_title(struct html *h)
 		}
 		outbuf_puts(o, "</p>\n");
 	}
-	outbuf_puts(o, "</header>\n");
+	outbuf_puts(o, "<nav class=\"meta\"><a href=\"#summary\">Summary</a> &middot; "
+		       "<a href=\"#pictures\">Pictures</a> &middot; "
+		       "<a href=\"#sources\">Sources</a></nav>\n</header>\n");
 }
 
 /* Counts by level and the legend of the configured thresholds. */

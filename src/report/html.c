@@ -1151,12 +1151,13 @@ static void td_details(struct html *h, const struct source_state *s)
 			html_str(o, x->sigs[i].msg);
 			outbuf_printf(o, " &times;%" PRIu64, x->sigs[i].count);
 		}
-		if (x->n_sigs > HTML_SIGS_CELL || x->sigs_other)
+		if (x->n_sigs > HTML_SIGS_CELL)
 			outbuf_printf(o, ", %u more signatures",
-				      (unsigned)(x->n_sigs > HTML_SIGS_CELL ? x->n_sigs - HTML_SIGS_CELL :
-									   0) +
-					      (x->sigs_other ? 1u : 0u));
-		if (x->n_sigs)
+				      (unsigned)(x->n_sigs - HTML_SIGS_CELL));
+		if (x->sigs_other)
+			outbuf_printf(o, "%sother signatures &times;%" PRIu64, x->n_sigs ? ", " : sep,
+				      x->sigs_other);
+		if (x->n_sigs || x->sigs_other)
 			sep = "; ";
 		for (uint8_t i = 0; i < x->n_os; i++) {
 			outbuf_puts(o, i ? ", " : sep);

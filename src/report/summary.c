@@ -466,7 +466,7 @@ static void sb_count(struct sb *b, uint64_t v)
 
 #define BIT(t) (UINT32_C(1) << (t))
 
-/* The flag sets nmap -O's T2-T7 and ECN probes have (psad's shapes). */
+/* The flag sets of nmap -O's T2-T7 and ECN probes. */
 static unsigned os_probe_shapes(const struct source_state *s)
 {
 	static const uint8_t shapes[] = {
@@ -506,33 +506,46 @@ static bool os_detection(const struct source_state *s)
 	return os_probe_shapes(s) >= 4;
 }
 
-/* Ports of one protocol across the source's destinations (a union). */
-static uint32_t ports_union(const struct source_state *s, int proto)
+/* Ports of one protocol across the source's destinations, as a bitmap;
+ * returns how many. */
+static uint32_t port_bits(const struct source_state *s, int proto, uint64_t bits[65536 / 64])
 {
-	uint64_t bits[65536 / 64];
 	uint32_t n = 0;
-	bool any = false;
 
-	if (s->n_pairs == 1 && s->pairs[0])
-		return pair_portset(s->pairs[0], proto)->count;
+	memset(bits, 0, 65536 / 8);
 	for (uint32_t i = 0; i < s->n_pairs; i++) {
 		struct portset_iter it;
 		struct port_span sp;
-		if (!s->pairs[i] || !pair_portset(s->pairs[i], proto)->count)
+		if (!s->pairs[i])
 			continue;
-		if (!any)
-			memset(bits, 0, sizeof(bits));
-		any = true;
 		portset_iter_init(&it, pair_portset(s->pairs[i], proto));
-		while (portset_iter_next(&it, &sp))
-			for (uint32_t p = sp.lo; p <= sp.hi; p++)
-				bits[p >> 6] |= UINT64_C(1) << (p & 63);
+		while (portset_iter_next(&it, &sp)) {
+			for (uint32_t p = sp.lo; p <= sp.hi; p++) {
+				uint64_t bit = UINT64_C(1) << (p & 63);
+				n += !(bits[p >> 6] & bit);
+				bits[p >> 6] |= bit;
+			}
+		}
 	}
-	if (!any)
-		return 0;
-	for (size_t k = 0; k < sizeof(bits) / sizeof(bits[0]); k++)
-		n += (uint32_t)__builtin_popcountll(bits[k]);
 	return n;
+}
+
+/* How many ports of one protocol across the source's destinations. */
+static uint32_t ports_union(const struct source_state *s, int proto)
+{
+	uint64_t bits[65536 / 64];
+
+	uint32_t with = 0;
+
+	for (uint32_t i = 0; i < s->n_pairs; i++)
+		with += s->pairs[i] && pair_portset(s->pairs[i], proto)->count;
+	if (with <= 1) /* no union to make */
+		for (uint32_t i = 0; i < s->n_pairs; i++)
+			if (s->pairs[i] && pair_portset(s->pairs[i], proto)->count)
+				return pair_portset(s->pairs[i], proto)->count;
+	if (!with)
+		return 0;
+	return port_bits(s, proto, bits);
 }
 
 /* The scan types in words, one nmap run as one thing. */
@@ -671,21 +684,6 @@ static uint32_t source_ip_protos(const struct source_state *s)
 	return n;
 }
 
-static void port_bits(const struct source_state *s, int proto, uint64_t bits[65536 / 64])
-{
-	memset(bits, 0, 65536 / 8);
-	for (uint32_t i = 0; i < s->n_pairs; i++) {
-		struct portset_iter it;
-		struct port_span sp;
-		if (!s->pairs[i])
-			continue;
-		portset_iter_init(&it, pair_portset(s->pairs[i], proto));
-		while (portset_iter_next(&it, &sp))
-			for (uint32_t p = sp.lo; p <= sp.hi; p++)
-				bits[p >> 6] |= UINT64_C(1) << (p & 63);
-	}
-}
-
 /* The next run of set bits at or after *pos: [*lo, *hi]; false at the end.
  * Whole words are skipped: a sparse set costs its words, not its bits. */
 static bool bits_next_span(const uint64_t bits[65536 / 64], uint32_t *pos, uint32_t *lo,
@@ -745,7 +743,7 @@ static void sb_port_list(struct sb *b, const struct source_state *s, int proto, 
 		}
 		return;
 	}
-	port_bits(s, proto, bits);
+	(void)port_bits(s, proto, bits);
 	while (bits_next_span(bits, &pos, &lo, &hi)) {
 		if (shown++ == max) {
 			sb_printf(b, ",...");

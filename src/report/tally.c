@@ -9,7 +9,8 @@
  * when asked for) are found through the last source seen, then a small
  * open-addressing hash.
  *
- * Timelines: a series covers the events it has seen, [lo, hi], with
+ * Timelines: a series covers the buckets its events fell in, [lo, hi]
+ * (the first non-empty bucket's start, the last one's end), with
  * TALLY_BUCKETS buckets of width w = TALLY_BASE_US * 2^k, the smallest
  * such that floor(lo/w) and floor(hi/w) are less than TALLY_BUCKETS
  * apart; start is floor(lo/w) * w. A time outside (later, or earlier: log
@@ -47,7 +48,6 @@ struct names {
 
 struct series {
 	struct addr key;
-	int64_t lo, hi;       /* the earliest and latest event */
 	/* the last event's bucket, [b_lo, b_hi): log times come in order,
 	 * so most events need no division */
 	int64_t b_lo, b_hi;
@@ -106,22 +106,48 @@ struct tally *tally_free(struct tally *t)
 
 /* --- names ------------------------------------------------------------ */
 
-static void names_add(struct names *nm, const char *p, size_t len)
+static inline uint64_t load64(const char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static inline uint32_t load32(const char *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/* a[0..len) == b[0..len): names are short (a prefix, "eth0"), so two
+ * overlapping loads instead of a call to memcmp for up to 16 bytes; never
+ * a byte outside either. */
+static inline bool same_bytes(const char *a, const char *b, size_t len)
+{
+	if (len >= 8 && len <= 16)
+		return load64(a) == load64(b) && load64(a + len - 8) == load64(b + len - 8);
+	if (len >= 4 && len < 8)
+		return load32(a) == load32(b) && load32(a + len - 4) == load32(b + len - 4);
+	if (len < 4) {
+		for (size_t i = 0; i < len; i++)
+			if (a[i] != b[i])
+				return false;
+		return true;
+	}
+	return memcmp(a, b, len) == 0;
+}
+
+/* A name other than the last one: look for it, or add it. */
+static __attribute__((noinline)) void names_add_slow(struct names *nm, const char *p, size_t len)
 {
 	struct name_slot *s;
 
-	if (len > TALLY_RAW_MAX)
-		len = TALLY_RAW_MAX;
-	if (nm->n) {
-		s = &nm->slot[nm->last];
-		if (s->len == len && memcmp(s->raw, p, len) == 0) {
-			s->events++;
-			return;
-		}
-	}
 	for (size_t i = 0; i < nm->n; i++) {
 		s = &nm->slot[i];
-		if (s->len == len && memcmp(s->raw, p, len) == 0) {
+		if (s->len == len && same_bytes(s->raw, p, len)) {
 			s->events++;
 			nm->last = i;
 			return;
@@ -137,6 +163,19 @@ static void names_add(struct names *nm, const char *p, size_t len)
 	s->len = len;
 	s->events = 1;
 	nm->last = nm->n++;
+}
+
+static inline void names_add(struct names *nm, const char *p, size_t len)
+{
+	struct name_slot *s = &nm->slot[nm->last];
+
+	if (len > TALLY_RAW_MAX)
+		len = TALLY_RAW_MAX;
+	if (nm->n && s->len == len && same_bytes(s->raw, p, len)) {
+		s->events++;
+		return;
+	}
+	names_add_slow(nm, p, len);
 }
 
 static int name_cmp(const void *a, const void *b)
@@ -166,9 +205,18 @@ static bool span_fits(int64_t lo, int64_t hi, int64_t w)
 /* Widen x to take `when` in (see the top of the file). */
 static void series_widen(struct series *x, int64_t when)
 {
-	int64_t lo = when < x->lo ? when : x->lo, hi = when > x->hi ? when : x->hi;
-	int64_t w = x->s.width_us, start;
+	int64_t lo = when, hi = when, w = x->s.width_us, start;
 	uint64_t old[TALLY_BUCKETS];
+
+	/* what the series holds: its first and last non-empty buckets */
+	for (int64_t i = 0; i < TALLY_BUCKETS; i++) {
+		if (!x->s.count[i])
+			continue;
+		if (x->s.start_us + i * w < lo)
+			lo = x->s.start_us + i * w;
+		if (x->s.start_us + (i + 1) * w - 1 > hi)
+			hi = x->s.start_us + (i + 1) * w - 1;
+	}
 
 	while (!span_fits(lo, hi, w) && w < TALLY_WIDTH_MAX)
 		w *= 2;
@@ -188,14 +236,11 @@ static void series_widen(struct series *x, int64_t when)
 	}
 	x->s.start_us = start;
 	x->s.width_us = w;
-	x->lo = lo;
-	x->hi = hi;
 	x->b_idx = -1; /* the buckets moved */
 }
 
 static void series_first(struct series *x, int64_t when)
 {
-	x->lo = x->hi = when;
 	x->s.width_us = TALLY_BASE_US;
 	x->s.start_us = floor_div(when, TALLY_BASE_US) * TALLY_BASE_US;
 	memset(x->s.count, 0, sizeof(x->s.count));
@@ -209,10 +254,6 @@ static void series_add_slow(struct series *x, int64_t when)
 		series_first(x, when);
 	if (when < x->s.start_us || (when - x->s.start_us) / x->s.width_us >= TALLY_BUCKETS)
 		series_widen(x, when);
-	if (when > x->hi)
-		x->hi = when;
-	if (when < x->lo)
-		x->lo = when;
 	d = floor_div(when - x->s.start_us, x->s.width_us);
 	d = d < 0 ? 0 : d >= TALLY_BUCKETS ? TALLY_BUCKETS - 1 : d;
 	x->b_lo = x->s.start_us + d * x->s.width_us;
@@ -223,14 +264,9 @@ static void series_add_slow(struct series *x, int64_t when)
 
 static inline void series_add(struct series *x, int64_t when)
 {
-	/* inside the last event's bucket (lo and hi kept exact for
-	 * series_widen()) */
+	/* inside the last event's bucket */
 	if (when >= x->b_lo && when < x->b_hi && x->b_idx >= 0) {
 		x->s.count[x->b_idx]++;
-		if (when > x->hi)
-			x->hi = when;
-		else if (when < x->lo)
-			x->lo = when;
 		return;
 	}
 	series_add_slow(x, when);

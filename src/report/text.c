@@ -1455,7 +1455,7 @@ static int pair_addr_cmp(const void *a, const void *b)
 	return addr_cmp(&(*x)->dst, &(*y)->dst);
 }
 
-#define GROUP_LOOKBACK 32 /* groups a destination is compared with */
+#define GROUP_LOOKBACK 8 /* groups a destination is compared with */
 
 /* The destinations sorted by address, alike ones (a sweep) as one block. */
 static void detail_pairs(const struct text *t, const struct source_state *s)

@@ -195,7 +195,7 @@ static const char html_css[] =
 	"--bg:#0d1117;--line:#30363d;--soft:#161b22;--acc:#4493f8}}\n"
 	"*{box-sizing:border-box}a{color:var(--acc)}\n"
 	"body{font:14px/1.45 system-ui,-apple-system,\"Segoe UI\",Roboto,\"Noto Sans\",sans-serif;"
-	"color:var(--fg);background:var(--bg);margin:0 auto;max-width:1120px;padding:16px}\n"
+	"color:var(--fg);background:var(--bg);margin:0 auto;max-width:1280px;padding:16px}\n"
 	"h1{font-size:1.5em;margin:0 0 .2em}\n"
 	"h2{font-size:1.2em;border-bottom:1px solid var(--line);padding-bottom:.2em;margin:1.6em 0 .6em}\n"
 	"h3{font-size:1em;margin:1em 0 .4em}\n"
@@ -216,7 +216,8 @@ static const char html_css[] =
 	"overflow-wrap:anywhere}\n"
 	"td.ip{white-space:nowrap}td.time{font-size:12px;color:var(--mut);min-width:7em}\n"
 	"td.small{font-size:12px;color:var(--mut);overflow-wrap:anywhere}"
-	"td.dst{overflow-wrap:break-word;min-width:9em}td.ports{min-width:10em}\n"
+	"td.dst{overflow-wrap:break-word;min-width:9em}td.ports{min-width:8em}"
+	"td.why{min-width:14em}td.det{min-width:18em}\n"
 	".dl{display:inline-block;min-width:1.7em;text-align:center;border-radius:4px;color:#fff;"
 	"font-weight:700;font-size:12px;padding:0 4px}\n"
 	".dl.d0{background:var(--d0)}.dl.d1{background:var(--d1)}.dl.d2{background:var(--d2)}"
@@ -1131,7 +1132,7 @@ static void td_details(struct html *h, const struct source_state *s)
 	const struct source_intel *x = s->intel;
 	const char *sep = "";
 
-	outbuf_puts(o, "<td class=\"small\">");
+	outbuf_puts(o, "<td class=\"small det\">");
 	if (s->spoofed) {
 		outbuf_printf(o, "spoofed (%s), never blocked",
 			      spoof_reason_name((enum spoof_reason)s->spoofed));
@@ -1206,11 +1207,12 @@ static void td_time(struct outbuf *o, const struct vtime *t, int64_t us)
 static int html_sources(struct html *h)
 {
 	struct outbuf *o = h->o;
-	static const char *const cols[] = { "DL",        "source", "packets", "hosts",
-					    "ports",     "port list", "protocols", "first seen",
-					    "last seen", "why",       "details",   NULL };
+	static const char *const cols[] = { "DL",        "source",    "packets",   "hosts",
+					    "targets",   "ports",     "port list", "protocols",
+					    "first seen", "last seen", "why",      "details",
+					    NULL };
 	size_t cap = HTML_SOURCES_MAX, shown = 0, listed = 0;
-	char why[HTML_WHY_MAX], ports[HTML_PORTS_CELL];
+	char why[HTML_WHY_MAX], ports[HTML_PORTS_CELL], dsts[HTML_DSTS_MAX];
 	uint64_t *bm;
 
 	if (h->ro->top_given && h->ro->top < cap)
@@ -1220,7 +1222,7 @@ static int html_sources(struct html *h)
 	if (!bm)
 		return -ENOMEM;
 	outbuf_puts(o, "<p class=\"note\">Click a column's title to sort by it.</p>\n");
-	table_begin(o, "sort", cols, "..nnn");
+	table_begin(o, "sort", cols, "..nn.n");
 	for (size_t i = 0; i < h->n; i++) {
 		const struct source_state *s = h->v[i];
 		uint64_t nports;
@@ -1236,6 +1238,10 @@ static int html_sources(struct html *h)
 		td_source(h, s);
 		td_num(o, s->packets);
 		td_num(o, (uint64_t)s->n_pairs + s->untracked_dsts);
+		(void)report_source_dsts(s, dsts, sizeof(dsts));
+		outbuf_puts(o, "<td class=\"small dst\">");
+		html_str(o, dsts);
+		outbuf_puts(o, "</td>");
 		td_num(o, nports);
 		outbuf_puts(o, "<td class=\"small ports\">");
 		html_str(o, ports);
@@ -1251,7 +1257,9 @@ static int html_sources(struct html *h)
 		outbuf_puts(o, "</td>");
 		td_time(o, &s->first, s->first_us);
 		td_time(o, &s->last, s->last_us);
-		td_text(o, why);
+		outbuf_puts(o, "<td class=\"why\">");
+		html_str(o, why);
+		outbuf_puts(o, "</td>");
 		td_details(h, s);
 		outbuf_puts(o, "</tr>\n");
 	}

@@ -8,6 +8,8 @@
 #   make demo       build and analyze the shipped real capture (installs only
 #                   the compiler, libraries and jq: scripts/deps.sh demo)
 #   make bench      benchmark (bench/README.md)
+#   make screenshot docs/screenshot.png: the HTML report of a shipped capture
+#                   in headless Chromium (scripts/screenshot.sh)
 #   make calibrate  DL histograms of vigil and psad on ../shared/data/realworld
 #                   (skipped when absent; docs/calibration.md)
 #   make fuzz-long  long libFuzzer runs (FUZZ_SECONDS each, default 600)
@@ -155,6 +157,11 @@ bench-daemon: deps-check build/vigil
 .PHONY: soak-daemon
 soak-daemon: deps-check build-san/vigil
 	@sh bench/daemon-soak.sh build-san/vigil $(SOAK_SECONDS)
+
+# the README's picture (needs chromium: scripts/deps.sh check installs it)
+.PHONY: screenshot
+screenshot: build/vigil
+	@sh scripts/screenshot.sh build/vigil docs/screenshot.png
 
 calibrate: deps-bench build/vigil
 	@sh bench/calibrate.sh build/vigil

@@ -12,7 +12,9 @@
 #            python3, psad for the second opinion, systemd-journal-remote
 #            (writes the journal source's private journal), and for the
 #            daemon's end-to-end tests a private rsyslogd, logrotate, journald
-#            (systemd) and setpriv (util-linux)     (`make check`, default)
+#            (systemd) and setpriv (util-linux)     (`make check`, default);
+#            and if it can be installed, chromium (headless: tests/html.sh
+#            renders the HTML report in it, and skips that without it)
 #   bench    build + gzip, GNU time, psad for the comparison, iproute2,
 #            iptables and taskset for the NFLOG rate (`make bench`)
 #   fuzz     build + clang and its libFuzzer runtime     (`make fuzz-long`)
@@ -35,6 +37,13 @@ BUILD="gcc libc6-dev make pkg-config zlib1g-dev liblzma-dev libbz2-dev libzstd-d
 TEST_TOOLS="libcmocka-dev clang libclang-rt-14-dev gzip xz-utils bzip2 zstd
             iproute2 iptables nftables nmap hping3 jq python3 psad procps time
             systemd-journal-remote rsyslog logrotate systemd util-linux groff-base"
+
+# Wanted but not needed: a failed install is said, not fatal.
+optional() {
+	case $1 in
+	check) echo "chromium" ;;
+	esac
+}
 
 packages() {
 	case $1 in
@@ -82,6 +91,7 @@ target=${1:-check}
 case $target in
 --list)
 	packages "${2:-check}" || { echo "deps.sh: unknown target '${2:-}'" >&2; exit 2; }
+	optional "${2:-check}"
 	exit 0
 	;;
 psad-off)
@@ -101,15 +111,31 @@ for p in $PKGS; do
 		missing="$missing $p"
 	fi
 done
-[ -z "$missing" ] && exit 0
+opt_missing=""
+for p in $(optional "$target"); do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		opt_missing="$opt_missing $p"
+	fi
+done
+[ -z "$missing" ] && [ -z "$opt_missing" ] && exit 0
+if [ -z "$missing" ] && [ "$(id -u)" -ne 0 ]; then
+	echo "deps.sh: not installed:$opt_missing (optional; run as root to install)" >&2
+	exit 0
+fi
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "deps.sh: missing packages:$missing (run as root to install them)" >&2
 	exit 1
 fi
-echo "deps.sh: installing$missing"
+echo "deps.sh: installing$missing$opt_missing"
 export DEBIAN_FRONTEND=noninteractive
 apt-get -o DPkg::Lock::Timeout=600 update -qq
+if [ -n "$opt_missing" ]; then
+	# shellcheck disable=SC2086
+	apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends $opt_missing ||
+		echo "deps.sh: could not install$opt_missing (optional: the tests that use it skip)" >&2
+fi
+[ -z "$missing" ] && exit 0
 # psad's postinst wants to start a daemon; policy-rc.d keeps it from doing so.
 if [ ! -e /usr/sbin/policy-rc.d ]; then
 	printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d

@@ -122,13 +122,16 @@ static void td_source(struct html *h, const struct source_state *s)
 	outbuf_puts(h->o, "</td>");
 }
 
-/* Wall µs as "2026-05-19 22:00:00Z". */
-static void fmt_utc(int64_t us, char buf[32])
+/* Wall µs as "2026-05-19 22:00:00", with "Z" when utc (the time the
+ * report is made); an event's engine time is the log's own clock, whose
+ * zone the log may not say. */
+static void fmt_wall(int64_t us, bool utc, char buf[32])
 {
 	time_t t = (time_t)(us / 1000000);
 	struct tm tm;
 
-	if (!gmtime_r(&t, &tm) || !strftime(buf, 32, "%Y-%m-%d %H:%M:%SZ", &tm))
+	if (!gmtime_r(&t, &tm) ||
+	    !strftime(buf, 32, utc ? "%Y-%m-%d %H:%M:%SZ" : "%Y-%m-%d %H:%M:%S", &tm))
 		memcpy(buf, "?", 2);
 }
 
@@ -324,7 +327,7 @@ static void html_title(struct html *h)
 	const struct input_stats *in = h->in;
 	char a[40], b[40], now[32];
 
-	fmt_utc(h->ro->now * 1000000, now);
+	fmt_wall(h->ro->now * 1000000, true, now);
 	outbuf_puts(o, "<header>\n<h1>vigil port scan report</h1>\n<p class=\"meta\">");
 	outbuf_printf(o, "made %s &middot; ", now);
 	put_num(o, in->files);
@@ -770,8 +773,8 @@ static int html_timeline(struct html *h)
 		row[n_rows] = (struct svg_row){ .label = names[n_rows], .v = dst, .cls = s->dl };
 		n_rows++;
 	}
-	fmt_utc(lo, from);
-	fmt_utc(lo + width * (int64_t)nb, to);
+	fmt_wall(lo, false, from);
+	fmt_wall(lo + width * (int64_t)nb, false, to);
 	svg_timeline(o, "Events per time interval: every event, then the top sources", row,
 		     n_rows, nb, from, to);
 	free(v);
@@ -782,7 +785,7 @@ static int html_timeline(struct html *h)
 		outbuf_printf(o, "%.1f min", (double)width / 6e7);
 	else
 		outbuf_printf(o, "%" PRId64 " s", width / TALLY_SEC);
-	outbuf_puts(o, " (UTC); each row is scaled to its own peak, written at its end."
+	outbuf_puts(o, " on the log's clock; each row is scaled to its own peak, written at its end."
 		       "</figcaption>\n</figure>\n");
 	return 0;
 }

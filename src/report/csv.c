@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "engine/engine.h"
+#include "event/protoname.h"
 #include "report/exports-internal.h"
 #include "report/outbuf.h"
 #include "report/report-internal.h"
@@ -142,21 +143,17 @@ static void list_count(struct list *l, const char *name, uint64_t count)
 	list_add(l, ";", item, n + 1 + m);
 }
 
-/* Protocol names (numbers where there is none), ascending, from a bitmap. */
-static void csv_protos(struct csv *c, const uint8_t bits[32], bool v6)
+/* Protocol names, IANA keywords as the JSON writes them (numbers where
+ * there is none), ascending, from a bitmap. */
+static void csv_protos(struct csv *c, const uint8_t bits[32])
 {
 	struct list l = { .len = 0 };
-	char num[4];
+	char num[PROTO_NAME_MAX];
 
 	for (unsigned p = 0; p < 256; p++) {
 		if (!(bits[p >> 3] & (1u << (p & 7))))
 			continue;
-		const char *name = event_proto_name_af((uint8_t)p, v6);
-		if (!name) {
-			(void)snprintf(num, sizeof(num), "%u", p);
-			name = num;
-		}
-		list_str(&l, " ", name);
+		list_str(&l, " ", proto_name_or_num((uint8_t)p, num));
 	}
 	csv_field(c, l.s, l.len);
 }
@@ -178,7 +175,7 @@ static void csv_source_protos(struct csv *c, const struct source_state *s)
 			bits[b] |= s->pairs[i]->protos[b];
 	if (s->reflected && s->reflected->packets)
 		proto_bit(bits, 6); /* replies are TCP */
-	csv_protos(c, bits, s->src.family == ADDR_V6);
+	csv_protos(c, bits);
 }
 
 static void csv_scan_types(struct csv *c, uint32_t types)
@@ -324,7 +321,7 @@ static void csv_pair(struct csv *c, const struct pair_state *p)
 	csv_ports(c, &p->udplite.ports);
 	csv_u64(c, p->icmp_packets);
 	csv_icmp_types(c, p);
-	csv_protos(c, p->protos, p->dst.family == ADDR_V6);
+	csv_protos(c, p->protos);
 }
 
 int report_csv_sources(FILE *out, const struct source_state **v, size_t n,

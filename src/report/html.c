@@ -39,6 +39,7 @@
 
 #include "config/config.h"
 #include "engine/engine.h"
+#include "event/protoname.h"
 #include "match/matchers.h"
 #include "match/reputation.h"
 #include "match/signature.h"
@@ -476,7 +477,7 @@ static void html_top_sigs(struct html *h)
 
 static const char *l4_name(uint8_t proto)
 {
-	const char *n = event_proto_name_af(proto, false);
+	const char *n = proto_name(proto);
 
 	return n ? n : "?";
 }
@@ -1249,13 +1250,10 @@ static int html_sources(struct html *h)
 		outbuf_puts(o, "<td class=\"small ports\">");
 		html_str(o, ports);
 		outbuf_puts(o, "</td><td>");
-		for (unsigned k = 0; k < s->n_protos && k < SOURCE_PROTOS_MAX; k++) {
-			const char *name = event_proto_name_af(s->protos[k].proto,
-							       s->src.family == ADDR_V6);
-			if (name)
-				outbuf_printf(o, "%s%s", k ? ", " : "", name);
-			else
-				outbuf_printf(o, "%s%u", k ? ", " : "", (unsigned)s->protos[k].proto);
+		for (unsigned k = 0; k < s->n_protos; k++) { /* every one, by IANA keyword */
+			char num[PROTO_NAME_MAX];
+			outbuf_puts(o, k ? ", " : "");
+			outbuf_puts(o, proto_name_or_num(source_proto(s, k)->proto, num));
 		}
 		outbuf_puts(o, "</td>");
 		td_time(o, &s->first, s->first_us);

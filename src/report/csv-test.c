@@ -24,6 +24,7 @@
 #include "engine/state.h"
 #include "report/exports-internal.h"
 #include "report/report.h"
+#include "report/state-fixture.h"
 
 #define NCOLS 30
 #define T0 1773261311 /* 2026-03-11T20:35:11 */
@@ -115,81 +116,6 @@ static const char *cell(const struct csv_doc *d, size_t row, const char *name)
 
 /* --- building states -------------------------------------------------- */
 
-static struct addr A(const char *s)
-{
-	struct addr a;
-
-	assert_int_equal(addr_parse(span_make(s, strlen(s)), &a), 0);
-	return a;
-}
-
-static struct vtime wall(int64_t sec)
-{
-	return (struct vtime){ .sec = sec, .kind = VTIME_WALL };
-}
-
-static struct pair_state *pair_new(const char *dst, uint8_t dl)
-{
-	struct pair_state *p = calloc(1, sizeof(*p));
-
-	assert_non_null(p);
-	p->dst = A(dst);
-	p->dl = dl;
-	p->chain = CHAIN_INPUT;
-	memcpy(p->in, "eth0", 5);
-	portset_init(&p->tcp.ports);
-	portset_init(&p->udp.ports);
-	portset_init(&p->udplite.ports);
-	return p;
-}
-
-static struct source_state *source_new(const char *src, uint8_t dl, unsigned cap)
-{
-	struct source_state *s = calloc(1, sizeof(*s));
-
-	assert_non_null(s);
-	s->src = A(src);
-	s->dl = dl;
-	s->pairs = calloc(cap ? cap : 1, sizeof(*s->pairs));
-	assert_non_null(s->pairs);
-	s->cap_pairs = cap;
-	return s;
-}
-
-static struct pair_state *add_pair(struct source_state *s, const char *dst, uint8_t dl)
-{
-	struct pair_state *p = pair_new(dst, dl);
-
-	assert_true(s->n_pairs < s->cap_pairs);
-	s->pairs[s->n_pairs++] = p;
-	return p;
-}
-
-static void source_free(struct source_state *s)
-{
-	for (uint32_t i = 0; i < s->n_pairs; i++) {
-		struct pair_state *p = s->pairs[i];
-		portset_done(&p->tcp.ports);
-		portset_done(&p->udp.ports);
-		portset_done(&p->udplite.ports);
-		free(p);
-	}
-	free(s->pairs);
-	free(s);
-}
-
-static void add_ports(struct portset *ps, unsigned lo, unsigned hi)
-{
-	for (unsigned port = lo; port <= hi; port++)
-		assert_true(portset_add(ps, (uint16_t)port) >= 0);
-}
-
-static void proto_bit(struct pair_state *p, uint8_t proto)
-{
-	p->protos[proto >> 3] |= (uint8_t)(1u << (proto & 7));
-	p->n_protos++;
-}
-
 static char *run_csv(const struct source_state **v, size_t n, const struct report_opts *o)
 {
 	static const struct input_stats no_in;
@@ -230,7 +156,7 @@ static void test_csv_rows(void **state)
 {
 	struct source_state *s = source_new("192.0.2.55", 3, 1);
 	struct source_state *w = source_new("198.51.100.9", 2, 2);
-	struct pair_state *p = add_pair(s, "192.0.2.1", 3);
+	struct pair_state *p = source_add_pair(s, "192.0.2.1", 3);
 	const struct source_state *v[2] = { s, w };
 	char want[2048];
 	struct csv_doc d;
@@ -247,12 +173,12 @@ static void test_csv_rows(void **state)
 	p->tcp.packets = 1002;
 	add_ports(&p->tcp.ports, 1000, 1500);
 	p->flags[p->n_flags++] = (struct flag_count){ TCPF_SYN, 1002 };
-	proto_bit(p, IPPROTO_NUM_TCP);
+	set_proto_bit(p, IPPROTO_NUM_TCP);
 
 	w->packets = 6;
 	w->scan_types = (1u << SCAN_SYN) | (1u << SCAN_PING) | (1u << SCAN_SWEEP);
 	for (int i = 0; i < 2; i++) {
-		struct pair_state *q = add_pair(w, i ? "192.0.2.20" : "192.0.2.10", 2);
+		struct pair_state *q = source_add_pair(w, i ? "192.0.2.20" : "192.0.2.10", 2);
 		q->packets = 3;
 		q->tcp.packets = 2;
 		assert_true(portset_add(&q->tcp.ports, 80) >= 0);
@@ -260,15 +186,15 @@ static void test_csv_rows(void **state)
 		q->flags[q->n_flags++] = (struct flag_count){ TCPF_SYN | TCPF_ACK, 2 };
 		q->icmp_packets = 1;
 		q->icmp[q->n_icmp++] = (struct icmp_count){ 8, 0, 1 };
-		proto_bit(q, IPPROTO_NUM_TCP);
-		proto_bit(q, 1);
+		set_proto_bit(q, IPPROTO_NUM_TCP);
+		set_proto_bit(q, 1);
 	}
 
 	char *doc = run_csv(v, 2, NULL);
 	(void)snprintf(want, sizeof(want),
 		       "%s"
 		       "192.0.2.55,3,1002,%s,%s,tcp,SYN,,,,0,false,"
-		       "192.0.2.1,3,INPUT,eth0,,1002,%s,%s,1002,1000-1500,SYN=1002,0,,0,,0,,tcp\r\n",
+		       "192.0.2.1,3,INPUT,eth1,,1002,%s,%s,1002,1000-1500,SYN=1002,0,,0,,0,,tcp\r\n",
 		       header, fmt_time(T0), fmt_time(T0 + 3), fmt_time(T0), fmt_time(T0 + 3));
 	assert_true(strncmp(doc, want, strlen(want)) == 0);
 	csv_read(doc, &d);
@@ -296,9 +222,9 @@ static void test_csv_rows(void **state)
 static void test_csv_hostile(void **state)
 {
 	struct source_state *s = source_new("192.0.2.66", 2, 3);
-	struct pair_state *p = add_pair(s, "192.0.2.1", 2);
-	struct pair_state *q = add_pair(s, "192.0.2.2", 2);
-	struct pair_state *r = add_pair(s, "192.0.2.3", 2);
+	struct pair_state *p = source_add_pair(s, "192.0.2.1", 2);
+	struct pair_state *q = source_add_pair(s, "192.0.2.2", 2);
+	struct pair_state *r = source_add_pair(s, "192.0.2.3", 2);
 	const char *os[] = { "@SUM(1+1), \"x\"", "Linux 2.6" };
 	struct source_intel x = { .os = os, .n_os = 2 };
 	const struct source_state *v[1] = { s };
@@ -397,9 +323,9 @@ static void test_csv_group_ip_local(void **state)
 	struct csv_doc d;
 
 	(void)state;
-	add_pair(s6, "2001:db8::1", 2);
-	add_pair(s4, "192.0.2.1", 1);
-	add_pair(s4, "198.51.100.1", 2);
+	source_add_pair(s6, "2001:db8::1", 2);
+	source_add_pair(s4, "192.0.2.1", 1);
+	source_add_pair(s4, "198.51.100.1", 2);
 	assert_int_equal(net_parse(span_make("198.51.100.0/24", 15), &ip), 0);
 	assert_int_equal(net_parse(span_make("192.0.2.0/24", 12), &home), 0);
 	o.home_net = &home;

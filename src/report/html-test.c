@@ -20,6 +20,7 @@
 #include "engine/state.h"
 #include "report/html.h"
 #include "report/outbuf.h"
+#include "report/state-fixture.h"
 #include "report/svg.h"
 #include "util/addr.h"
 
@@ -284,52 +285,20 @@ static void test_heatmap(void **state)
 
 /* --- the page on hand-built sources -------------------------------------- */
 
-static struct addr A(const char *s)
+/* A pair of packets tcp packets, and a source seen at one time. */
+static struct pair_state *pair_of(const char *dst, uint8_t dl, uint64_t packets)
 {
-	struct addr a;
+	struct pair_state *p = pair_new(dst, dl);
 
-	assert_int_equal(addr_parse(span_make(s, strlen(s)), &a), 0);
-	return a;
-}
-
-static struct pair_state *pair_new(const char *dst, uint8_t dl, uint64_t packets)
-{
-	struct pair_state *p = calloc(1, sizeof(*p));
-
-	assert_non_null(p);
-	p->dst = A(dst);
-	p->dl = dl;
-	p->chain = CHAIN_INPUT;
 	p->packets = p->tcp.packets = packets;
-	portset_init(&p->tcp.ports);
-	portset_init(&p->udp.ports);
-	portset_init(&p->udplite.ports);
 	return p;
 }
 
-static void source_free(struct source_state *s)
+static struct source_state *source_at(const char *src, uint8_t dl, unsigned n_pairs)
 {
-	for (uint32_t i = 0; i < s->n_pairs; i++) {
-		portset_done(&s->pairs[i]->tcp.ports);
-		portset_done(&s->pairs[i]->udp.ports);
-		portset_done(&s->pairs[i]->udplite.ports);
-		free(s->pairs[i]);
-	}
-	free(s->pairs);
-	free(s);
-}
+	struct source_state *s = source_new(src, dl, n_pairs);
 
-static struct source_state *source_new(const char *src, uint8_t dl, unsigned n_pairs)
-{
-	struct source_state *s = calloc(1, sizeof(*s));
-
-	assert_non_null(s);
-	s->src = A(src);
-	s->dl = dl;
-	s->pairs = calloc(n_pairs ? n_pairs : 1, sizeof(*s->pairs));
-	assert_non_null(s->pairs);
-	s->cap_pairs = n_pairs;
-	s->first = s->last = (struct vtime){ .sec = 1773261311, .kind = VTIME_WALL };
+	s->first = s->last = wall(1773261311);
 	s->first_us = s->last_us = INT64_C(1773261311000000);
 	return s;
 }
@@ -374,8 +343,8 @@ static void test_page_empty(void **state)
 
 static void test_page_hostile(void **state)
 {
-	struct source_state *s = source_new("192.0.2.55", 5, 1);
-	struct pair_state *p = pair_new("198.51.100.1", 5, UINT64_MAX);
+	struct source_state *s = source_at("192.0.2.55", 5, 1);
+	struct pair_state *p = pair_of("198.51.100.1", 5, UINT64_MAX);
 	struct sig_count sig = { .msg = "<script>alert(1)</script>", .count = 3, .id = 9000001,
 				 .dl = 3 };
 	const char *os[] = { "\"><img src=x onerror=alert(2)>" };
@@ -413,8 +382,8 @@ static void test_page_hostile(void **state)
  * hosts, the port list at its cell, the sources table at --top. */
 static void test_page_bounds(void **state)
 {
-	struct source_state *sw = source_new("203.0.113.9", 3, 40),
-			    *all = source_new("203.0.113.10", 4, 1), *low = source_new("203.0.113.11", 1, 0);
+	struct source_state *sw = source_at("203.0.113.9", 3, 40),
+			    *all = source_at("203.0.113.10", 4, 1), *low = source_at("203.0.113.11", 1, 0);
 	struct pair_state *p;
 	struct report_opts o = { .top = 2, .top_given = true };
 	const struct source_state *v[3] = { all, sw, low };
@@ -423,13 +392,13 @@ static void test_page_bounds(void **state)
 	(void)state;
 	for (unsigned i = 0; i < 40; i++) {
 		(void)snprintf(dst, sizeof(dst), "198.51.100.%u", 40 - i);
-		p = pair_new(dst, 2, 1);
+		p = pair_of(dst, 2, 1);
 		assert_true(portset_add(&p->tcp.ports, 445) == 1);
 		sw->pairs[sw->n_pairs++] = p;
 		sw->packets++;
 	}
 	sw->scan_types = 1u << SCAN_SWEEP;
-	p = pair_new("198.51.100.1", 4, 65536);
+	p = pair_of("198.51.100.1", 4, 65536);
 	for (unsigned port = 0; port < 65536; port += 2)
 		assert_true(portset_add(&p->tcp.ports, (uint16_t)port) == 1);
 	all->pairs[all->n_pairs++] = p;

@@ -23,6 +23,7 @@
 #include "engine/state.h"
 #include "report/exports-internal.h"
 #include "report/report.h"
+#include "report/state-fixture.h"
 
 static struct source_state *src(const char *a, uint8_t dl)
 {
@@ -59,15 +60,6 @@ static char *run(sources_fn *fn, struct source_state **v, size_t n, const struct
 	assert_int_equal(fn(f, (const struct source_state **)v, n, &no_in, &no_es, o), 0);
 	assert_int_equal(fclose(f), 0);
 	return doc;
-}
-
-static size_t count_str(const char *hay, const char *needle)
-{
-	size_t n = 0;
-
-	for (const char *p = hay; (p = strstr(p, needle)) != NULL; p += strlen(needle))
-		n++;
-	return n;
 }
 
 /* Each kind of source that must not be blocked, next to ones that may. */

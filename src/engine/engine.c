@@ -1343,6 +1343,11 @@ int engine_set_config(struct engine *e, const struct config *cfg)
 	return r < 0 ? r : 0;
 }
 
+bool engine_is_own(const struct engine *e, const struct addr *a)
+{
+	return blame_is_own(e->blame, a);
+}
+
 const struct source_state *engine_lookup(const struct engine *e, uint32_t origin,
 					 const struct addr *src)
 {

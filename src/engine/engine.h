@@ -141,6 +141,10 @@ void engine_set_autodl(struct engine *e, const struct autodl *adl);
  * reputation) from now on. NULL: scans only. */
 void engine_set_matchers(struct engine *e, const struct matchers *m);
 
+/* Is a the firewall's own address (FIREWALL_ADDRESSES, or learnt from the
+ * destinations of INPUT records, blame.h)? A source claiming one is spoofed. */
+bool engine_is_own(const struct engine *e, const struct addr *a);
+
 /* The source (origin, src), or NULL. Valid until the next feed/expire. */
 const struct source_state *engine_lookup(const struct engine *e, uint32_t origin,
 					 const struct addr *src);

@@ -23,18 +23,6 @@
  * run); the rest are counted as repeated_unfed. */
 #define REPEAT_FEED_MAX 100000u
 
-/* --group-v6: the firewall's own IPv6 addresses, learnt as blame.c learns
- * them (the destinations of INPUT records, any reporter), so that a source
- * claiming one is not hidden in a network: the engine must see the address
- * to judge it spoofed. Open addressing, at most OWN6_MAX (BLAME_OWN_MAX). */
-#define OWN6_MAX BLAME_OWN_MAX
-#define OWN6_SLOTS (2 * OWN6_MAX)
-
-struct own6 {
-	size_t n;
-	struct addr a[OWN6_SLOTS]; /* family 0: free */
-};
-
 /* A line kept while the input's format was tentative (parse.h). */
 struct held_line {
 	char *p;
@@ -61,7 +49,6 @@ struct ingest {
 	/* live: the local zone's UTC offset, per log hour */
 	struct zone_cache zone;
 	struct input_stats st;
-	struct own6 *own6; /* --group-v6 only */
 	size_t n_held;
 	struct held_line held[PARSE_LOGEMU_CONFIRM];
 	struct parse_input pin;
@@ -170,39 +157,18 @@ static void group_src(struct addr *a, unsigned len)
 	}
 }
 
-/* Is a in the table? With add: put it in when it is not (and there is room). */
-static bool own6_find(struct own6 *t, const struct addr *a, bool add)
-{
-	size_t i = (size_t)addr_hash(a, 0) & (OWN6_SLOTS - 1);
-
-	for (; t->a[i].family; i = (i + 1) & (OWN6_SLOTS - 1))
-		if (addr_eq(&t->a[i], a))
-			return true;
-	if (add && t->n < OWN6_MAX) {
-		t->a[i] = *a;
-		t->n++;
-	}
-	return false;
-}
-
 /* May ev's IPv6 source be counted as its network (masked)? Not when blame
  * must judge the address itself: an impossible one (::, ::1, multicast),
  * one whose network would be judged impossible (a short LEN making ::/LEN),
  * a LAND packet (source = destination) or an own address of the firewall
- * (FIREWALL_ADDRESSES, or learnt): those stay single, spoofed sources and
- * never make a network look like an attacker. */
-static bool groupable(struct ingest *in, const struct event *ev, const struct addr *masked)
+ * (FIREWALL_ADDRESSES, or learnt by the engine's blame from earlier INPUT
+ * records): those stay single, spoofed sources and never make a network
+ * look like an attacker. */
+static bool groupable(const struct ingest *in, const struct event *ev, const struct addr *masked)
 {
-	if (in->own6 && in->cfg->learn_firewall_addresses && ev->chain == CHAIN_INPUT &&
-	    ev->dst.family == ADDR_V6 && blame_impossible(&ev->dst) == SPOOF_NONE)
-		(void)own6_find(in->own6, &ev->dst, true);
-	if (blame_impossible(&ev->src) != SPOOF_NONE || blame_impossible(masked) != SPOOF_NONE ||
-	    addr_eq(&ev->src, &ev->dst))
-		return false;
-	for (size_t i = 0; i < in->cfg->n_firewall_addresses; i++)
-		if (addr_eq(&in->cfg->firewall_addresses[i].a, &ev->src))
-			return false;
-	return !in->own6 || !own6_find(in->own6, &ev->src, false);
+	return blame_impossible(&ev->src) == SPOOF_NONE &&
+	       blame_impossible(masked) == SPOOF_NONE && !addr_eq(&ev->src, &ev->dst) &&
+	       !engine_is_own(in->engine, &ev->src);
 }
 
 /* An event into the engine, repeat times (rsyslog's repeated lines), once
@@ -445,10 +411,6 @@ int ingest_new(struct engine *e, const struct config *cfg, const struct ingest_o
 	in->engine = e;
 	in->cfg = cfg;
 	in->o = *o;
-	if (o->group_v6 && !(in->own6 = calloc(1, sizeof(*in->own6)))) {
-		free(in);
-		return -ENOMEM;
-	}
 	ingest_begin(in, o->name, o->ref_sec);
 	*ret = in;
 	return 0;
@@ -460,7 +422,6 @@ struct ingest *ingest_free(struct ingest *in)
 		return NULL;
 	for (size_t i = 0; i < in->n_held; i++)
 		free(in->held[i].p);
-	free(in->own6);
 	free(in);
 	return NULL;
 }

@@ -23,6 +23,7 @@
 #include "report/state-fixture.h"
 #include "report/svg.h"
 #include "util/addr.h"
+#include "util/num.h"
 
 struct mem {
 	char *buf;
@@ -93,20 +94,20 @@ static void test_html_text(void **state)
 	escaped(NULL, 5, "");
 }
 
-static void test_html_num(void **state)
+static void test_num_u64_grouped(void **state)
 {
-	char b[HTML_NUM_MAX];
+	char b[NUM_GROUPED_MAX];
 
 	(void)state;
-	assert_int_equal(html_num(b, 0), 1);
+	assert_int_equal(num_u64_grouped(b, 0), 1);
 	assert_string_equal(b, "0");
-	html_num(b, 999);
+	num_u64_grouped(b, 999);
 	assert_string_equal(b, "999");
-	html_num(b, 1000);
+	num_u64_grouped(b, 1000);
 	assert_string_equal(b, "1,000");
-	html_num(b, 1234567);
+	num_u64_grouped(b, 1234567);
 	assert_string_equal(b, "1,234,567");
-	assert_int_equal(html_num(b, UINT64_MAX), 26);
+	assert_int_equal(num_u64_grouped(b, UINT64_MAX), 26);
 	assert_string_equal(b, "18,446,744,073,709,551,615");
 }
 
@@ -423,7 +424,7 @@ static void test_page_bounds(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_html_text),  cmocka_unit_test(test_html_num),
+		cmocka_unit_test(test_html_text),  cmocka_unit_test(test_num_u64_grouped),
 		cmocka_unit_test(test_heat_level), cmocka_unit_test(test_bars),
 		cmocka_unit_test(test_long_label), cmocka_unit_test(test_timeline),
 		cmocka_unit_test(test_heatmap),    cmocka_unit_test(test_page_empty),

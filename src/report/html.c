@@ -49,6 +49,7 @@
 #include "report/summary.h"
 #include "report/svg.h"
 #include "report/tally.h"
+#include "util/num.h"
 
 #ifndef VIGIL_VERSION
 #define VIGIL_VERSION "0.1.0"
@@ -81,9 +82,9 @@ struct html {
 
 static void put_num(struct outbuf *o, uint64_t v)
 {
-	char b[HTML_NUM_MAX];
+	char b[NUM_GROUPED_MAX];
 
-	outbuf_put(o, b, html_num(b, v));
+	outbuf_put(o, b, num_u64_grouped(b, v));
 }
 
 /* <td class="n" data-v="V">V grouped</td> */

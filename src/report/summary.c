@@ -19,6 +19,7 @@
 #include "config/config.h"
 #include "event/protoname.h"
 #include "report/report-internal.h"
+#include "util/num.h"
 
 #define SIG_AGG_SLOTS 4096  /* distinct signatures counted (a power of two) */
 #define PORT_PROTOS 3       /* tcp, udp, udplite */
@@ -430,15 +431,9 @@ static size_t sb_end(struct sb *b)
 /* "1,234,567" */
 static void sb_count(struct sb *b, uint64_t v)
 {
-	char d[24], out[32];
-	int n = snprintf(d, sizeof(d), "%" PRIu64, v), k = 0;
+	char out[NUM_GROUPED_MAX];
 
-	for (int i = 0; i < n; i++) {
-		if (i && (n - i) % 3 == 0)
-			out[k++] = ',';
-		out[k++] = d[i];
-	}
-	out[k] = '\0';
+	(void)num_u64_grouped(out, v);
 	sb_printf(b, "%s", out);
 }
 

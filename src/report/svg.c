@@ -71,25 +71,11 @@ void html_text(struct outbuf *o, const char *s, size_t n)
 	outbuf_put(o, s + run, i - run);
 }
 
-size_t html_num(char buf[HTML_NUM_MAX], uint64_t v)
-{
-	char d[NUM_U64_MAX];
-	size_t n = num_u64(d, v), len = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		if (i && (n - i) % 3 == 0)
-			buf[len++] = ',';
-		buf[len++] = d[i];
-	}
-	buf[len] = '\0';
-	return len;
-}
-
 static void put_num(struct outbuf *o, uint64_t v)
 {
-	char b[HTML_NUM_MAX];
+	char b[NUM_GROUPED_MAX];
 
-	outbuf_put(o, b, html_num(b, v));
+	outbuf_put(o, b, num_u64_grouped(b, v));
 }
 
 /* A label cut to SVG_LABEL_MAX bytes, "..." marking the cut. */

@@ -36,10 +36,6 @@ static inline void html_str(struct outbuf *o, const char *s)
 	html_text(o, s, s ? strlen(s) : 0);
 }
 
-#define HTML_NUM_MAX 28 /* "18,446,744,073,709,551,615" + NUL */
-/* v with thousands grouped by ','. Returns the length. */
-size_t html_num(char buf[HTML_NUM_MAX], uint64_t v);
-
 #define SVG_CLS_NONE 255 /* a shape with the default colour, not a level's */
 
 /* One bar of a bar chart: "label ......... value  note". */

@@ -68,7 +68,6 @@
 #define LABEL_COL 14       /* where a summary or source value starts */
 #define PORT_LINES_MAX 3   /* a port list's lines in the details; the rest counted */
 #define PORT_TAIL 28       /* room for "... 65,535 more, 65,535 ports" */
-#define NUM_GROUP_MAX 28   /* "18,446,744,073,709,551,615" + NUL */
 
 #define ANSI_BOLD "\033[1m"
 #define ANSI_RESET "\033[0m"
@@ -137,32 +136,17 @@ static void item_u64(struct item *it, uint64_t v)
 	item_add(it, d, num_u64(d, v));
 }
 
-/* "1,234,567": counts for a person. Returns the length. */
-static size_t num_group(char buf[NUM_GROUP_MAX], uint64_t v)
-{
-	char d[NUM_U64_MAX];
-	size_t n = num_u64(d, v), k = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		if (i && (n - i) % 3 == 0)
-			buf[k++] = ',';
-		buf[k++] = d[i];
-	}
-	buf[k] = '\0';
-	return k;
-}
-
-/* num_group() as a value, for printf: G(n).s (C11: the returned struct
+/* num_u64_grouped() as a value, for printf: G(n).s (C11: the returned struct
  * lives until the end of the full expression). */
 struct grouped {
-	char s[NUM_GROUP_MAX];
+	char s[NUM_GROUPED_MAX];
 };
 
 static struct grouped G(uint64_t v)
 {
 	struct grouped g;
 
-	(void)num_group(g.s, v);
+	(void)num_u64_grouped(g.s, v);
 	return g;
 }
 
@@ -177,9 +161,9 @@ static struct grouped P(uint64_t v)
 
 static void item_count(struct item *it, uint64_t v)
 {
-	char d[NUM_GROUP_MAX];
+	char d[NUM_GROUPED_MAX];
 
-	item_add(it, d, num_group(d, v));
+	item_add(it, d, num_u64_grouped(d, v));
 }
 
 /* item_init(&it, "DST ") */
@@ -765,14 +749,14 @@ static void text_input_errors(const struct text *t, const struct input_stats *in
 static void text_top_sources(const struct text *t, const struct summary *sum,
 			     const struct report_opts *o)
 {
-	char name[NET_STR_MAX], pk[NUM_GROUP_MAX], why[TEXT_WIDTH_MAX + 1];
+	char name[NET_STR_MAX], pk[NUM_GROUPED_MAX], why[TEXT_WIDTH_MAX + 1];
 	unsigned src_w = 6, pk_w = 4, col;
 
 	outbuf_putc(t->o, '\n');
 	if (sum->listed > sum->n_top) {
-		char a[NUM_GROUP_MAX], b[NUM_GROUP_MAX];
-		(void)num_group(a, sum->n_top);
-		(void)num_group(b, sum->listed);
+		char a[NUM_GROUPED_MAX], b[NUM_GROUPED_MAX];
+		(void)num_u64_grouped(a, sum->n_top);
+		(void)num_u64_grouped(b, sum->listed);
 		outbuf_printf(t->o, "%sTOP SOURCES%s (%s of %s; --top N for more)\n",
 			      t->color ? ANSI_BOLD : "", t->color ? ANSI_RESET : "", a, b);
 	} else {
@@ -784,7 +768,7 @@ static void text_top_sources(const struct text *t, const struct summary *sum,
 	}
 	for (size_t i = 0; i < sum->n_top; i++) {
 		src_w = max_u(src_w, (unsigned)report_source_name(sum->top[i], o, name));
-		pk_w = max_u(pk_w, (unsigned)num_group(pk, sum->top[i]->packets));
+		pk_w = max_u(pk_w, (unsigned)num_u64_grouped(pk, sum->top[i]->packets));
 	}
 	col = 2 + 2 + src_w + 2 + pk_w + 2;
 	outbuf_printf(t->o, "%sDL  %-*s  %*s%sWHY%s\n", t->color ? ANSI_BOLD : "", (int)src_w,
@@ -797,7 +781,7 @@ static void text_top_sources(const struct text *t, const struct summary *sum,
 		bool under = col + 24 > t->width;
 		size_t room = under ? t->width - 4 : t->width - col;
 		(void)report_source_name(s, o, name);
-		(void)num_group(pk, s->packets);
+		(void)num_u64_grouped(pk, s->packets);
 		(void)report_source_why(s, o, why, room + 1 < sizeof(why) ? room + 1 : sizeof(why));
 		outbuf_printf(t->o, "%s%2u%s  %-*s  %*s%s%s\n", color ? color : "", (unsigned)s->dl,
 			      color ? ANSI_RESET : "", (int)src_w, name, (int)pk_w, pk,
@@ -807,7 +791,7 @@ static void text_top_sources(const struct text *t, const struct summary *sum,
 
 static void text_top_sigs(const struct text *t, const struct summary *sum)
 {
-	char msg[TEXT_WIDTH_MAX + 1], a[NUM_GROUP_MAX], b[NUM_GROUP_MAX];
+	char msg[TEXT_WIDTH_MAX + 1], a[NUM_GROUPED_MAX], b[NUM_GROUPED_MAX];
 
 	if (!sum->n_sigs)
 		return;
@@ -818,8 +802,8 @@ static void text_top_sigs(const struct text *t, const struct summary *sum)
 	for (size_t i = 0; i < sum->n_sigs; i++) {
 		const struct summary_sig *g = &sum->sigs[i];
 		size_t room = t->width > 41 + 8 ? t->width - 41 : 8;
-		(void)num_group(a, g->sources);
-		(void)num_group(b, g->count);
+		(void)num_u64_grouped(a, g->sources);
+		(void)num_u64_grouped(b, g->count);
 		escape_str(g->msg ? g->msg : "", msg, room + 1 < sizeof(msg) ? room + 1 : sizeof(msg));
 		outbuf_printf(t->o, "%7s  %8s  %2u  %-8" PRIu32 "  %s\n", a, b, (unsigned)g->dl,
 			      g->sid, msg);
@@ -1846,10 +1830,10 @@ int report_text_sources(FILE *out, const struct source_state **v, size_t n,
 		r = d ? 0 : -ENOMEM;
 	}
 	if (r >= 0 && d) {
-		char a[NUM_GROUP_MAX], b[NUM_GROUP_MAX];
+		char a[NUM_GROUPED_MAX], b[NUM_GROUPED_MAX];
 		nd = detailed_sources(v, n, o, min, d);
-		(void)num_group(a, nd);
-		(void)num_group(b, sum.listed - nd);
+		(void)num_u64_grouped(a, nd);
+		(void)num_u64_grouped(b, sum.listed - nd);
 		if (nd < sum.listed) {
 			struct tw w;
 			char note[200];

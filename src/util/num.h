@@ -45,4 +45,21 @@ static inline size_t num_u64(char buf[NUM_U64_MAX], uint64_t v)
 	return n;
 }
 
+#define NUM_GROUPED_MAX 27 /* "18,446,744,073,709,551,615" + NUL */
+
+/* v for a person, thousands grouped: "1,234,567". Returns the length. */
+static inline size_t num_u64_grouped(char buf[NUM_GROUPED_MAX], uint64_t v)
+{
+	char d[NUM_U64_MAX];
+	size_t n = num_u64(d, v), k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (i && (n - i) % 3 == 0)
+			buf[k++] = ',';
+		buf[k++] = d[i];
+	}
+	buf[k] = '\0';
+	return k;
+}
+
 #endif

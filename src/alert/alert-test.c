@@ -33,122 +33,11 @@
 #include "alert/sanitize.h"
 #include "config/config.h"
 #include "engine/portset.h"
+#include "report/json-check.h"
 #include "report/jsonw.h"
+#include "report/state-fixture.h"
 
 #define T0 (INT64_C(1796540400) * 1000000) /* 2026-12-06T07:00:00Z */
-
-static struct addr A(const char *s)
-{
-	struct addr a;
-
-	assert_int_equal(addr_parse(span_make(s, strlen(s)), &a), 0);
-	return a;
-}
-
-/* --- a strict JSON syntax check (RFC 8259), for every document ------------ */
-
-static const char *js_value(const char *p, int depth);
-
-static const char *js_ws(const char *p)
-{
-	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-		p++;
-	return p;
-}
-
-static const char *js_string(const char *p)
-{
-	if (*p++ != '"')
-		return NULL;
-	for (;;) {
-		unsigned char c = (unsigned char)*p++;
-		if (c == '"')
-			return p;
-		if (c < 0x20 || c >= 0x80) /* ours are pure ASCII */
-			return NULL;
-		if (c != '\\')
-			continue;
-		c = (unsigned char)*p++;
-		if (c == 'u') {
-			for (int i = 0; i < 4; i++, p++)
-				if (!strchr("0123456789abcdefABCDEF", *p) || !*p)
-					return NULL;
-		} else if (!c || !strchr("\"\\/bfnrt", c)) {
-			return NULL;
-		}
-	}
-}
-
-static const char *js_number(const char *p)
-{
-	const char *s = p;
-
-	if (*p == '-')
-		p++;
-	if (*p == '0')
-		p++;
-	else if (*p >= '1' && *p <= '9')
-		while (*p >= '0' && *p <= '9')
-			p++;
-	else
-		return NULL;
-	return p > s ? p : NULL;
-}
-
-static const char *js_members(const char *p, int depth, char close, bool obj)
-{
-	p = js_ws(p);
-	if (*p == close)
-		return p + 1;
-	for (;;) {
-		if (obj) {
-			p = js_string(js_ws(p));
-			if (!p)
-				return NULL;
-			p = js_ws(p);
-			if (*p++ != ':')
-				return NULL;
-		}
-		p = js_value(p, depth + 1);
-		if (!p)
-			return NULL;
-		p = js_ws(p);
-		if (*p == close)
-			return p + 1;
-		if (*p++ != ',')
-			return NULL;
-	}
-}
-
-static const char *js_value(const char *p, int depth)
-{
-	if (depth > 64)
-		return NULL;
-	p = js_ws(p);
-	switch (*p) {
-	case '{':
-		return js_members(p + 1, depth, '}', true);
-	case '[':
-		return js_members(p + 1, depth, ']', false);
-	case '"':
-		return js_string(p);
-	case 'n':
-		return strncmp(p, "null", 4) ? NULL : p + 4;
-	case 't':
-		return strncmp(p, "true", 4) ? NULL : p + 4;
-	case 'f':
-		return strncmp(p, "false", 5) ? NULL : p + 5;
-	default:
-		return js_number(p);
-	}
-}
-
-static bool json_valid(const char *doc)
-{
-	const char *end = js_value(doc, 0);
-
-	return end && *js_ws(end) == '\0';
-}
 
 /* Every line of a JSON-lines file is one valid object. */
 static void json_lines_valid(const char *text)
@@ -166,61 +55,6 @@ static void json_lines_valid(const char *text)
 }
 
 /* --- hand-built state --- */
-
-static struct pair_state *pair_new(const char *dst, uint8_t dl)
-{
-	struct pair_state *p = calloc(1, sizeof(*p));
-
-	assert_non_null(p);
-	p->dst = A(dst);
-	p->dl = dl;
-	p->chain = CHAIN_INPUT;
-	memcpy(p->in, "eth1", 5);
-	p->win_port_lo = p->win_port_hi = -1;
-	portset_init(&p->tcp.ports);
-	portset_init(&p->udp.ports);
-	portset_init(&p->udplite.ports);
-	return p;
-}
-
-static void pair_free(struct pair_state *p)
-{
-	portset_done(&p->tcp.ports);
-	portset_done(&p->udp.ports);
-	portset_done(&p->udplite.ports);
-	free(p);
-}
-
-static struct source_state *source_new(const char *src, uint8_t dl, unsigned cap)
-{
-	struct source_state *s = calloc(1, sizeof(*s));
-
-	assert_non_null(s);
-	s->src = A(src);
-	s->dl = dl;
-	s->pairs = calloc(cap, sizeof(*s->pairs));
-	assert_non_null(s->pairs);
-	s->cap_pairs = cap;
-	return s;
-}
-
-static void source_free(struct source_state *s)
-{
-	for (uint32_t i = 0; i < s->n_pairs; i++)
-		pair_free(s->pairs[i]);
-	free(s->intel);
-	free(s->pairs);
-	free(s);
-}
-
-static struct pair_state *add_pair(struct source_state *s, const char *dst, uint8_t dl)
-{
-	struct pair_state *p = pair_new(dst, dl);
-
-	assert_true(s->n_pairs < s->cap_pairs);
-	s->pairs[s->n_pairs++] = p;
-	return p;
-}
 
 static void tcp(struct pair_state *p, unsigned lo, unsigned hi, uint64_t pkts)
 {
@@ -249,7 +83,7 @@ static void flags(struct pair_state *p, uint8_t f, uint64_t n)
 static struct source_state *syn_source(void)
 {
 	struct source_state *s = source_new("198.51.100.7", 4, 4);
-	struct pair_state *p = add_pair(s, "203.0.113.2", 4);
+	struct pair_state *p = source_add_pair(s, "203.0.113.2", 4);
 
 	tcp(p, 1, 65301, 1532);
 	flags(p, TCPF_SYN, 1532);
@@ -281,7 +115,7 @@ static void test_scan_line_contract(void **state)
 	source_free(s);
 
 	s = source_new("198.51.100.7", 3, 1);
-	struct pair_state *p = add_pair(s, "203.0.113.2", 3);
+	struct pair_state *p = source_add_pair(s, "203.0.113.2", 3);
 	udp(p, 7, 1900, 302);
 	p->scan_types = 1u << SCAN_UDP;
 	scan_line(s, p, 3, buf);
@@ -293,7 +127,7 @@ static void test_scan_line_contract(void **state)
 static void test_scan_line_variants(void **state)
 {
 	struct source_state *s = source_new("2001:db8::7", 2, 4);
-	struct pair_state *p = add_pair(s, "2001:db8::2", 2);
+	struct pair_state *p = source_add_pair(s, "2001:db8::2", 2);
 	char buf[ALERT_LINE_MAX];
 
 	(void)state;
@@ -332,6 +166,8 @@ static void test_scan_line_variants(void **state)
 	char small[24];
 	assert_int_equal(alert_scan_line(&a, small, sizeof(small)), sizeof(small) - 1);
 	assert_int_equal(strlen(small), sizeof(small) - 1);
+	free(s->intel); /* the fixture's source_free leaves intel to its maker */
+	s->intel = NULL;
 	source_free(s);
 }
 
@@ -579,8 +415,11 @@ static int fix_teardown(void **state)
 	char cmd[256];
 
 	f->a = alerter_free(f->a);
-	for (size_t i = 0; i < f->n_srcs; i++)
+	for (size_t i = 0; i < f->n_srcs; i++) {
+		free(f->srcs[i]->intel); /* calloc'd by the tests that need one */
+		f->srcs[i]->intel = NULL;
 		source_free(f->srcs[i]);
+	}
 	close(f->srv);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
 	assert_int_equal(system(cmd), 0);
@@ -736,7 +575,7 @@ static void test_sweep_coalesced(void **state)
 	f->srcs[f->n_srcs++] = s;
 	for (unsigned i = 0; i < 200; i++) {
 		snprintf(dst, sizeof(dst), "203.0.113.%u", i + 1);
-		struct pair_state *p = add_pair(s, dst, 1);
+		struct pair_state *p = source_add_pair(s, dst, 1);
 		tcp(p, 22, 22, 5);
 		flags(p, TCPF_SYN, 5);
 		p->scan_types = 1u << SCAN_SYN;
@@ -809,7 +648,7 @@ static void test_slow_sweep(void **state)
 	for (unsigned i = 0; i < 200; i++) {
 		uint8_t sweep = 0;
 		snprintf(dst, sizeof(dst), "203.0.113.%u", i + 1);
-		struct pair_state *p = add_pair(s, dst, 0);
+		struct pair_state *p = source_add_pair(s, dst, 0);
 		tcp(p, 443, 443, 1);
 		flags(p, TCPF_SYN, 1);
 		p->scan_types = 1u << SCAN_SYN;
@@ -885,7 +724,7 @@ static void test_save_restore(void **state)
 	free(buf);
 	/* a destination the sweep raised to DL 4 after the restart: no line;
 	 * EMAIL_LIMIT 1 was reached before it: no mail */
-	struct pair_state *p = add_pair(s, "203.0.113.77", 4);
+	struct pair_state *p = source_add_pair(s, "203.0.113.77", 4);
 	tcp(p, 22, 22, 1);
 	change_pair(f, s, p, 0, 4, T0 + 10);
 	alerter_flush(f->a, NULL, T0 + 10);
@@ -934,7 +773,7 @@ static void test_queue_overflow(void **state)
 	for (unsigned i = 0; i < 600; i++) {
 		snprintf(name, sizeof(name), "198.18.%u.%u", i / 250, i % 250 + 1);
 		m->s[m->n++] = source_new(name, 1, 1);
-		struct pair_state *p = add_pair(m->s[i], "203.0.113.1", 1);
+		struct pair_state *p = source_add_pair(m->s[i], "203.0.113.1", 1);
 		tcp(p, 1, 9, 9);
 		change_pair(f, m->s[i], p, 0, 1, T0);
 	}
@@ -1175,7 +1014,7 @@ static void test_email_global_limit(void **state)
 	fix_start(f);
 	f->srcs[f->n_srcs++] = syn_source();
 	f->srcs[f->n_srcs++] = source_new("198.51.100.8", 2, 1);
-	struct pair_state *p = add_pair(f->srcs[1], "203.0.113.3", 2);
+	struct pair_state *p = source_add_pair(f->srcs[1], "203.0.113.3", 2);
 	udp(p, 7, 9, 20);
 	p->scan_types = 1u << SCAN_UDP;
 	change_pair(f, f->srcs[0], f->srcs[0]->pairs[0], 0, 4, T0);

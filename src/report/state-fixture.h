@@ -45,7 +45,8 @@ static void add_ports(struct portset *ps, unsigned lo, unsigned hi)
 		assert_true(portset_add(ps, (uint16_t)port) >= 0);
 }
 
-/* A pair of chain INPUT, in eth1. */
+/* A pair of chain INPUT, in eth1, no scoring window yet (as the engine
+ * makes one). */
 static struct pair_state *pair_new(const char *dst, uint8_t dl)
 {
 	struct pair_state *p = calloc(1, sizeof(*p));
@@ -55,6 +56,7 @@ static struct pair_state *pair_new(const char *dst, uint8_t dl)
 	p->dl = dl;
 	p->chain = CHAIN_INPUT;
 	memcpy(p->in, "eth1", 5);
+	p->win_port_lo = p->win_port_hi = -1;
 	portset_init(&p->tcp.ports);
 	portset_init(&p->udp.ports);
 	portset_init(&p->udplite.ports);
@@ -83,6 +85,8 @@ static struct source_state *source_new(const char *src, uint8_t dl, unsigned n_p
 	return s;
 }
 
+/* The source, its pairs and protos_more; s->intel is its maker's (tests
+ * point it at objects of their own). */
 static void source_free(struct source_state *s)
 {
 	for (uint32_t i = 0; i < s->n_pairs; i++)

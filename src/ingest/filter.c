@@ -28,6 +28,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "event/protoname.h"
 #include "util/span.h"
 #include "util/zone.h"
 
@@ -417,28 +418,25 @@ static bool port_pass(const struct event_filter *f, const struct event *ev)
 	return f->ports[ev->dport >> 3] & (1u << (ev->dport & 7));
 }
 
-/* Names as /etc/protocols (iana-etc) spells them, with the aliases people
- * type; icmp and ipv6-icmp are special: of the packet's own family. */
+/* The names people type that are not IANA's keyword for the number (every
+ * keyword the reports write is read by proto_by_name(), so a name copied
+ * from a report filters); "ipip" is Linux's IPPROTO_IPIP, IP in IP. icmp
+ * and ipv6-icmp are special: of the packet's own family. */
 static const struct {
 	const char *name;
 	uint8_t num;
-} proto_names[] = {
-	{ "hopopt", 0 },      { "icmp", 1 },      { "igmp", 2 },          { "ggp", 3 },
-	{ "ipencap", 4 },     { "ipip", 4 },      { "ipv4", 4 },          { "st", 5 },
-	{ "tcp", 6 },         { "egp", 8 },       { "igp", 9 },           { "pup", 12 },
-	{ "udp", 17 },        { "hmp", 20 },      { "xns-idp", 22 },      { "rdp", 27 },
-	{ "iso-tp4", 29 },    { "dccp", 33 },     { "xtp", 36 },          { "ddp", 37 },
-	{ "idpr-cmtp", 38 },  { "ipv6", 41 },     { "ipv6-route", 43 },   { "ipv6-frag", 44 },
-	{ "idrp", 45 },       { "rsvp", 46 },     { "gre", 47 },          { "esp", 50 },
-	{ "ah", 51 },         { "skip", 57 },     { "ipv6-icmp", 58 },    { "icmp6", 58 },
-	{ "icmpv6", 58 },     { "ipv6-nonxt", 59 }, { "ipv6-opts", 60 },  { "rspf", 73 },
-	{ "vmtp", 81 },       { "eigrp", 88 },    { "ospf", 89 },         { "ospfigp", 89 },
-	{ "ax.25", 93 },      { "ipip-old", 94 }, { "etherip", 97 },      { "encap", 98 },
-	{ "pim", 103 },       { "ipcomp", 108 },  { "vrrp", 112 },        { "l2tp", 115 },
-	{ "isis", 124 },      { "sctp", 132 },    { "fc", 133 },          { "mobility-header", 135 },
-	{ "udplite", 136 },   { "mpls-in-ip", 137 }, { "manet", 138 },    { "hip", 139 },
-	{ "shim6", 140 },     { "wesp", 141 },    { "rohc", 142 },        { "ethernet", 143 },
+} proto_aliases[] = {
+	{ "ipencap", 4 }, { "ipip", 4 },  { "icmp6", 58 }, { "icmpv6", 58 },
+	{ "ospf", 89 },   { "ipip-old", 94 },
 };
+
+static int proto_number(struct span item)
+{
+	for (size_t i = 0; i < sizeof(proto_aliases) / sizeof(proto_aliases[0]); i++)
+		if (span_eq_nocase(item, proto_aliases[i].name))
+			return proto_aliases[i].num;
+	return proto_by_name(item.p, item.len);
+}
 
 static int add_protos(struct event_filter *f, const char *arg, const char **why)
 {
@@ -460,10 +458,9 @@ static int add_protos(struct event_filter *f, const char *arg, const char **why)
 			protos[num >> 3] |= (uint8_t)(1u << (num & 7));
 			continue;
 		}
-		for (size_t i = 0; i < sizeof(proto_names) / sizeof(proto_names[0]); i++) {
-			if (!span_eq_nocase(item, proto_names[i].name))
-				continue;
-			num = proto_names[i].num;
+		int n = proto_number(item);
+		if (n >= 0) {
+			num = (uint8_t)n;
 			if (num == IPPROTO_NUM_ICMP)
 				icmp4 = true;
 			else if (num == IPPROTO_NUM_ICMPV6)
@@ -471,7 +468,6 @@ static int add_protos(struct event_filter *f, const char *arg, const char **why)
 			else
 				protos[num >> 3] |= (uint8_t)(1u << (num & 7));
 			found = true;
-			break;
 		}
 		if (!found) {
 			*why = expected;

@@ -396,7 +396,13 @@ say ""
 
 say "[6] reputation lists: bench/rep-bench.c (load time, ns per lookup)"
 R_OK=0
-OBJS=$(ls "$ROOT"/build/src/*/*.o "$ROOT"/build/build-gen/*.o 2> /dev/null | grep -v -- '-test\.o$' || true)
+# the objects of the modules that exist now: build/ may still hold the .o of
+# a module since removed, which would define its symbols twice
+OBJS=$(for c in "$ROOT"/src/*/*.c; do
+	case $c in *-test.c) continue ;; esac
+	o=$ROOT/build/${c#"$ROOT"/}
+	[ -f "${o%.c}.o" ] && echo "${o%.c}.o"
+done; ls "$ROOT"/build/build-gen/*.o 2> /dev/null || true)
 if [ -n "$OBJS" ] && cc -O2 -std=c11 -D_GNU_SOURCE -I"$ROOT/src" -o "$W/rep-bench" \
 	"$ROOT/bench/rep-bench.c" $OBJS ${VIGIL_LIBS:--lz -llzma -lbz2 -lzstd} 2> "$W/err"; then
 	measure "$W/rep.txt" "$TIMEOUT" "$W/rep-bench" "$SEED"
